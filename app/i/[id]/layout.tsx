@@ -1,0 +1,25 @@
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { InstanceTabs } from "@/components/layout/instance-tabs";
+import { Badge } from "@/components/ui/badge";
+import { EnvironmentBadge } from "@/components/ui/environment-badge";
+import { findInstance } from "@/lib/config";
+import { instanceAddress } from "@/lib/redis/instances";
+
+export default async function InstanceLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const instance = findInstance(decodeURIComponent(id));
+  if (!instance) notFound();
+  return (
+    <div>
+      <div className="mb-2 flex flex-wrap items-center gap-2">
+        <h1 className="text-lg font-semibold">{instance.name}</h1>
+        <EnvironmentBadge environment={instance.environment} />
+        {instance.readOnly ? <Badge>read-only</Badge> : null}
+        <span className="font-mono text-xs text-muted">{instanceAddress(instance)}</span>
+      </div>
+      <InstanceTabs id={instance.id} />
+      <div className="pt-4">{children}</div>
+    </div>
+  );
+}

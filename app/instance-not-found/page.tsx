@@ -1,0 +1,5 @@
+import InstanceNotFound from "@/app/i/[id]/not-found";
+
+export default function Page() {
+  return <InstanceNotFound />;
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+
+const tabs = [
+  { path: "", label: "Overview" },
+  { path: "/keys", label: "Keys" },
+  { path: "/ttl", label: "TTL" },
+  { path: "/review", label: "Review" },
+  { path: "/ops", label: "Ops" },
+];
+
+export function InstanceTabs({ id }: { id: string }) {
+  const pathname = usePathname();
+  const base = `/i/${encodeURIComponent(id)}`;
+  return (
+    <nav aria-label="Instance pages" className="flex gap-1 border-b border-line">
+      {tabs.map((t) => {
+        const href = `${base}${t.path}`;
+        const active = t.path === "" ? pathname === base : pathname.startsWith(href);
+        return (
+          <Link
+            key={t.path}
+            href={href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "-mb-px border-b-2 border-transparent px-3 py-2 text-muted hover:text-fg",
+              active && "border-accent text-fg",
+            )}
+          >
+            {t.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+
+type Theme = "light" | "dark";
+
+function current(): Theme {
+  return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+}
+
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  return () => observer.disconnect();
+}
+
+export function ThemeToggle() {
+  const theme = useSyncExternalStore<Theme | null>(subscribe, current, () => null);
+  const next: Theme = theme === "dark" ? "light" : "dark";
+  return (
+    <button
+      type="button"
+      className="rounded border border-line px-2 py-1 text-xs text-muted hover:text-fg"
+      aria-label={`Switch to ${next} theme`}
+      onClick={() => {
+        document.documentElement.dataset.theme = next;
+        try {
+          localStorage.setItem("isl-theme", next);
+        } catch {
+          // Private mode: the choice lasts for this page only.
+        }
+      }}
+    >
+      {theme === null ? "Theme" : theme === "dark" ? "Dark" : "Light"}
+    </button>
+  );
+}
+
+/** Inline script run before paint, so a dark-theme user never sees a white flash. */
+export const themeScript = `(function(){try{var t=localStorage.getItem("isl-theme");if(t!=="light"&&t!=="dark"){t=matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light"}document.documentElement.dataset.theme=t}catch(e){}})();`;

@@ -1,0 +1,43 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+import { ThemeToggle } from "./theme-toggle";
+
+const links = [
+  { href: "/", label: "Instances" },
+  { href: "/audit", label: "Audit log" },
+];
+
+export function TopNav() {
+  const pathname = usePathname();
+  return (
+    <header className="border-b border-line bg-panel">
+      <nav aria-label="Main" className="mx-auto flex h-11 max-w-[1400px] items-center gap-4 px-4">
+        <Link href="/" className="font-semibold tracking-tight">
+          ISL Redis Console
+        </Link>
+        <ul className="flex items-center gap-1">
+          {links.map((l) => {
+            const active = l.href === "/" ? pathname === "/" : pathname.startsWith(l.href);
+            return (
+              <li key={l.href}>
+                <Link
+                  href={l.href}
+                  aria-current={active ? "page" : undefined}
+                  className={cn("rounded px-2 py-1 text-muted hover:text-fg", active && "bg-sunken text-fg")}
+                >
+                  {l.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="ml-auto flex items-center gap-2">
+          <ThemeToggle />
+        </div>
+      </nav>
+    </header>
+  );
+}

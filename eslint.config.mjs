@@ -1,0 +1,28 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const ioredisOnlyInLibRedis = {
+  paths: [{ name: "ioredis", message: "Only lib/redis/ talks to Redis; import its typed functions instead." }],
+  patterns: [{ group: ["ioredis/*"], message: "Only lib/redis/ talks to Redis." }],
+};
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      "no-restricted-imports": ["error", ioredisOnlyInLibRedis],
+      complexity: ["error", 20],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "@typescript-eslint/ban-ts-comment": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["lib/redis/**"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  globalIgnores([".next/**", "out/**", "build/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
+]);

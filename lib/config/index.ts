@@ -1,0 +1,32 @@
+// The process-wide configuration: validated once, typed, the only reader of process.env.
+import "server-only";
+import { ConfigError } from "./errors";
+import { loadConfig, type AppConfig, type InstanceConfig } from "./load";
+
+export { ConfigError } from "./errors";
+export type { AppConfig, InstanceConfig, TlsConfig } from "./load";
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** The configured instance with this id, or undefined (callers answer 404). */
+export function findInstance(id: string): InstanceConfig | undefined {
+  return getConfig().instances.find((i) => i.id === id);
+}
+
+/** Start-up check: a bad setting ends the process with one line naming it. */
+export function assertConfigOrExit(): AppConfig {
+  try {
+    return getConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`isl-console: configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

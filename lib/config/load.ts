@@ -1,0 +1,139 @@
+// Turns the environment (and the files it names) into the typed configuration.
+// Reads files and the env map it is given; the process-wide copy lives in index.ts.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { defaultPolicy } from "@/lib/policy/default-policy";
+import { policySchema, type Environment, type Policy } from "@/lib/policy/types";
+import { ConfigError } from "./errors";
+import { envSchema, instancesFileSchema } from "./schema";
+
+export interface TlsConfig {
+  /** PEM text of the CA bundle, read at start-up. */
+  ca?: string;
+  servername?: string;
+  rejectUnauthorized: boolean;
+}
+
+export interface InstanceConfig {
+  id: string;
+  name: string;
+  environment: Environment;
+  /** Holds credentials: never send it to a browser. */
+  url: string;
+  /** Password from the variable named by passwordEnv; overrides the URL's. */
+  password?: string;
+  tls?: TlsConfig;
+  readOnly: boolean;
+  /** A replica for heavy scans; same credentials and TLS as the primary. */
+  scanUrl?: string;
+}
+
+export interface AppConfig {
+  instances: InstanceConfig[];
+  policy: Policy;
+  dataDir: string;
+  nodeEnv: "development" | "production" | "test";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** One line for the first issue: "ISL_INSTANCES_FILE[1].url: scheme http: is not redis: or rediss:". */
+export function describeZodError(source: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return `${source}: invalid`;
+  const where = issue.path.reduce<string>((acc, part) => {
+    if (typeof part === "number") return `${acc}[${part}]`;
+    return acc ? `${acc}.${String(part)}` : String(part);
+  }, source);
+  return `${where || "configuration"}: ${issue.message}`.replace(/\s+/g, " ");
+}
+
+function readJsonFile(variable: string, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${variable}: ${file} is not valid JSON (${(err as Error).message.split("\n")[0]})`);
+  }
+}
+
+function readCa(field: string, file: string, baseDir: string): string {
+  const resolved = path.resolve(baseDir, file);
+  try {
+    return readFileSync(resolved, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${field}: cannot read ${resolved} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+function loadPolicy(env: Env): Policy {
+  const file = env.ISL_POLICY_FILE;
+  const raw = file ? readJsonFile("ISL_POLICY_FILE", file) : defaultPolicy;
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeZodError("ISL_POLICY_FILE", parsed.error));
+  return parsed.data;
+}
+
+function loadInstancesFile(file: string, env: Env): InstanceConfig[] {
+  const parsed = instancesFileSchema.safeParse(readJsonFile("ISL_INSTANCES_FILE", file));
+  if (!parsed.success) throw new ConfigError(describeZodError("ISL_INSTANCES_FILE", parsed.error));
+  const baseDir = path.dirname(path.resolve(file));
+  return parsed.data.map((entry, i) => {
+    const field = `ISL_INSTANCES_FILE[${i}]`;
+    let password: string | undefined;
+    if (entry.passwordEnv) {
+      password = env[entry.passwordEnv];
+      if (password === undefined || password === "") {
+        throw new ConfigError(`${field}.passwordEnv: environment variable ${entry.passwordEnv} is not set`);
+      }
+    }
+    const useTls = entry.tls !== undefined || entry.url.startsWith("rediss:");
+    return {
+      id: entry.id,
+      name: entry.name,
+      environment: entry.environment,
+      url: entry.url,
+      password,
+      tls: useTls
+        ? {
+            ca: entry.tls?.caFile ? readCa(`${field}.tls.caFile`, entry.tls.caFile, baseDir) : undefined,
+            servername: entry.tls?.servername,
+            rejectUnauthorized: entry.tls?.rejectUnauthorized ?? true,
+          }
+        : undefined,
+      readOnly: entry.readOnly,
+      scanUrl: entry.scanUrl,
+    };
+  });
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeZodError("", parsed.error));
+  const e = parsed.data;
+  const instances: InstanceConfig[] = e.ISL_INSTANCES_FILE
+    ? loadInstancesFile(e.ISL_INSTANCES_FILE, env)
+    : [
+        {
+          id: e.REDIS_INSTANCE_ID,
+          name: e.REDIS_INSTANCE_NAME ?? e.REDIS_INSTANCE_ID,
+          environment: e.REDIS_ENVIRONMENT,
+          url: e.REDIS_URL,
+          tls: e.REDIS_TLS || e.REDIS_URL.startsWith("rediss:") ? { rejectUnauthorized: true } : undefined,
+          readOnly: e.REDIS_READ_ONLY,
+          scanUrl: e.REDIS_SCAN_URL,
+        },
+      ];
+  return {
+    instances,
+    policy: loadPolicy(env),
+    dataDir: path.resolve(e.CONSOLE_DATA_DIR),
+    nodeEnv: e.NODE_ENV,
+  };
+}

@@ -1,0 +1,74 @@
+// Schemas for the environment and the instances file. Pure: no file or env reads here.
+import { z } from "zod";
+import { environmentSchema } from "@/lib/policy/types";
+
+export const redisUrlSchema = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "is not a URL (expected redis://[user:password@]host:port/db)" });
+    return;
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    ctx.addIssue({ code: "custom", message: `scheme ${url.protocol} is not redis: or rediss:` });
+    return;
+  }
+  if (!url.hostname) ctx.addIssue({ code: "custom", message: "has no host" });
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && !/^\d{1,2}$/.test(db)) {
+    ctx.addIssue({ code: "custom", message: `database "${db}" is not a number` });
+  }
+});
+
+const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+
+export const instanceIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be 1-63 lowercase letters, digits, - or _");
+
+export const envSchema = z.object({
+  REDIS_URL: redisUrlSchema.default("redis://127.0.0.1:6379/0"),
+  REDIS_TLS: booleanString.default(false),
+  REDIS_INSTANCE_ID: instanceIdSchema.default("local"),
+  REDIS_INSTANCE_NAME: z.string().min(1).optional(),
+  REDIS_ENVIRONMENT: environmentSchema.default("development"),
+  REDIS_READ_ONLY: booleanString.default(false),
+  REDIS_SCAN_URL: redisUrlSchema.optional(),
+  ISL_INSTANCES_FILE: z.string().min(1).optional(),
+  ISL_POLICY_FILE: z.string().min(1).optional(),
+  CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+export type EnvInput = z.input<typeof envSchema>;
+
+export const instanceFileEntrySchema = z
+  .object({
+    id: instanceIdSchema,
+    name: z.string().min(1),
+    environment: environmentSchema,
+    url: redisUrlSchema,
+    tls: z
+      .object({
+        caFile: z.string().min(1).optional(),
+        servername: z.string().min(1).optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
+    readOnly: z.boolean().default(false),
+    scanUrl: redisUrlSchema.optional(),
+  })
+  .strict();
+
+export const instancesFileSchema = z
+  .array(instanceFileEntrySchema)
+  .min(1, "lists no instance")
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((entry, i) => {
+      if (seen.has(entry.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate id ${entry.id}` });
+      seen.add(entry.id);
+    });
+  });

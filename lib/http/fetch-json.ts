@@ -1,0 +1,29 @@
+// Browser-side fetch for the console's own JSON API: validates the answer with the same schema
+// the route handler uses, and turns `{ error: { code, message } }` into a thrown ApiClientError.
+import type { z } from "zod";
+
+export class ApiClientError extends Error {
+  override name = "ApiClientError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function fetchJson<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  const res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiClientError(res.status, "bad_response", `${url} answered ${res.status} without JSON`);
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } }).error;
+    throw new ApiClientError(res.status, err?.code ?? "error", err?.message ?? `${url} answered ${res.status}`);
+  }
+  return schema.parse(body);
+}

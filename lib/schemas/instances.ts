@@ -1,0 +1,32 @@
+// Response schemas for /api/instances and /api/health, shared by the route handlers and the client hooks.
+import { z } from "zod";
+import { environmentSchema } from "@/lib/policy/types";
+
+export const instanceStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: environmentSchema,
+  readOnly: z.boolean(),
+  address: z.string(),
+  tls: z.boolean(),
+  reachable: z.boolean(),
+  error: z.string().optional(),
+  checkedAt: z.string(),
+  redisVersion: z.string().optional(),
+  role: z.string().optional(),
+  uptimeSeconds: z.number().optional(),
+  memory: z.object({ usedBytes: z.number(), maxBytes: z.number() }).optional(),
+  keys: z.number().optional(),
+  connectedClients: z.number().optional(),
+});
+export type InstanceStatus = z.infer<typeof instanceStatusSchema>;
+
+export const instancesResponseSchema = z.object({ instances: z.array(instanceStatusSchema) });
+export type InstancesResponse = z.infer<typeof instancesResponseSchema>;
+
+export const healthResponseSchema = z.object({
+  status: z.enum(["ok", "degraded"]),
+  uptimeSeconds: z.number(),
+  instances: z.array(z.object({ id: z.string(), reachable: z.boolean(), error: z.string().optional() })),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -1,0 +1,15 @@
+// What the server process does once before its first request: validate configuration and
+// migrate the store. A failure ends the process with one line naming the cause.
+import "server-only";
+import { assertConfigOrExit } from "@/lib/config";
+import { getStore } from "@/lib/store";
+
+export function startServer(): void {
+  assertConfigOrExit();
+  try {
+    getStore();
+  } catch (err) {
+    console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

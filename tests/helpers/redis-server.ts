@@ -1,0 +1,128 @@
+// Spawns a real redis-server for one test file on a free port, with any config, and stops it.
+// Tests never touch a Redis they did not start.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "./free-port";
+import type { TlsFiles } from "./tls";
+
+export interface RedisServerOptions {
+  /** Extra `--name value` arguments, e.g. { maxmemory: "20mb", "maxmemory-policy": "volatile-lru" }. */
+  config?: Record<string, string | string[]>;
+  requirepass?: string;
+  /** ACL rules, e.g. ["user ops on >secret ~* &* +@all"]. */
+  aclUsers?: string[];
+  /** Serve TLS only (port 0 for plain TCP). */
+  tls?: TlsFiles;
+}
+
+export interface RedisServer {
+  port: number;
+  host: string;
+  /** redis:// or rediss:// URL without credentials. */
+  url: string;
+  dir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+  /** Stop and start again on the same port (same config, empty dataset). */
+  restart(): Promise<void>;
+  /** Runs redis-cli against this server and returns stdout. */
+  cli(...args: string[]): Promise<string>;
+}
+
+function buildArgs(port: number, dir: string, options: RedisServerOptions): string[] {
+  const args = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
+  if (options.tls) {
+    args.push("--port", "0", "--tls-port", String(port));
+    args.push("--tls-cert-file", options.tls.serverCert, "--tls-key-file", options.tls.serverKey, "--tls-ca-cert-file", options.tls.caCert);
+    args.push("--tls-auth-clients", "no");
+  } else {
+    args.push("--port", String(port));
+  }
+  if (options.requirepass) args.push("--requirepass", options.requirepass);
+  for (const rule of options.aclUsers ?? []) args.push("--user", ...rule.replace(/^user\s+/, "").split(/\s+/));
+  for (const [name, value] of Object.entries(options.config ?? {})) {
+    args.push(`--${name}`, ...(Array.isArray(value) ? value : [value]));
+  }
+  return args;
+}
+
+function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) {
+        reject(new Error(`redis-server exited with ${child.exitCode}: ${stderr()}`));
+        return;
+      }
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port}: ${stderr()}`));
+        else setTimeout(attempt, 25);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "isl-redis-"));
+  let child: ChildProcess;
+  let errText = "";
+
+  const launch = async () => {
+    errText = "";
+    child = spawn("redis-server", buildArgs(port, dir, options), { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (d: Buffer) => (errText += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (errText += d.toString()));
+    await waitForPort(port, child, () => errText);
+  };
+  const halt = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+  };
+
+  await launch();
+  const scheme = options.tls ? "rediss" : "redis";
+  const server: RedisServer = {
+    port,
+    host: "127.0.0.1",
+    url: `${scheme}://127.0.0.1:${port}/0`,
+    dir,
+    get process() {
+      return child;
+    },
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      await launch();
+    },
+    cli(...args: string[]) {
+      const base = ["-h", "127.0.0.1", "-p", String(port)];
+      if (options.tls) base.push("--tls", "--cacert", options.tls.caCert);
+      if (options.requirepass) base.push("--no-auth-warning", "-a", options.requirepass);
+      return new Promise((resolve, reject) => {
+        const p = spawn("redis-cli", [...base, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(" ")}: ${err}`))));
+      });
+    },
+  };
+  return server;
+}
