@@ -24,5 +24,5 @@ export default defineConfig([
     files: ["lib/redis/**"],
     rules: { "no-restricted-imports": "off" },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
+  globalIgnores([".next*/**", "out/**", "build/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
 ]);
