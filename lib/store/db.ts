@@ -14,32 +14,40 @@ export class StoreError extends Error {
   override name = "StoreError";
 }
 
-/** Applies every migration above the file's current version; returns the versions applied. */
+/**
+ * Applies, in ascending order, every migration the file has not recorded; returns the versions applied.
+ * Each runs in its own transaction with its record, so a crash leaves the file at a migration boundary.
+ */
 export function migrate(db: Db, migrations: Migration[] = defaultMigrations): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new StoreError(`migrations must be numbered 1..n; found ${m.version} at ${i + 1}`);
-  });
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
-  const current = row.v ?? 0;
-  if (current > sorted.length) {
-    throw new StoreError(`store schema version ${current} is newer than this console (${sorted.length}); upgrade the console`);
+  const known = new Set<number>();
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version < 1) throw new StoreError(`migration ${m.name}: bad version ${m.version}`);
+    if (known.has(m.version)) throw new StoreError(`two migrations share version ${m.version}`);
+    known.add(m.version);
+  }
+  const applied = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+  );
+  const unknown = [...applied].filter((v) => !known.has(v));
+  if (unknown.length > 0) {
+    throw new StoreError(`store has migrations this console does not know (${unknown.join(", ")}); upgrade the console`);
   }
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
-  const applied: number[] = [];
-  for (const m of sorted.slice(current)) {
+  const done: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
     })();
-    applied.push(m.version);
+    done.push(m.version);
   }
-  return applied;
+  return done;
 }
 
 export function schemaVersion(db: Db): number {
