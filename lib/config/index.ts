@@ -13,6 +13,11 @@ export function getConfig(): AppConfig {
   return cached;
 }
 
+/** Drops the cached configuration so the next getConfig() reads process.env again. Tests only. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
+
 /** The configured instance with this id, or undefined (callers answer 404). */
 export function findInstance(id: string): InstanceConfig | undefined {
   return getConfig().instances.find((i) => i.id === id);

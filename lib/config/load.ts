@@ -38,15 +38,28 @@ export interface AppConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** Zod's wording for an absent field ("expected string, received undefined") reads as a bug; say it is missing. */
+const configErrorMap: z.core.$ZodErrorMap = (issue) =>
+  issue.code === "invalid_type" && issue.input === undefined
+    ? `is missing (expected ${issue.expected})`
+    : undefined;
+
 /** One line for the first issue: "ISL_INSTANCES_FILE[1].url: scheme http: is not redis: or rediss:". */
 export function describeZodError(source: string, error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return `${source}: invalid`;
-  const where = issue.path.reduce<string>((acc, part) => {
+  // An unknown field is named in the path itself, so a typo like "passwrodEnv" points at its line.
+  const unknown = issue.code === "unrecognized_keys" ? issue.keys : [];
+  const parts = unknown.length > 0 ? [...issue.path, unknown[0] as string] : issue.path;
+  const message =
+    unknown.length > 0
+      ? `unknown field${unknown.length > 1 ? ` (also ${unknown.slice(1).join(", ")})` : ""}`
+      : issue.message;
+  const where = parts.reduce<string>((acc, part) => {
     if (typeof part === "number") return `${acc}[${part}]`;
     return acc ? `${acc}.${String(part)}` : String(part);
   }, source);
-  return `${where || "configuration"}: ${issue.message}`.replace(/\s+/g, " ");
+  return `${where || "configuration"}: ${message}`.replace(/\s+/g, " ");
 }
 
 function readJsonFile(variable: string, file: string): unknown {
@@ -75,13 +88,15 @@ function readCa(field: string, file: string, baseDir: string): string {
 function loadPolicy(env: Env): Policy {
   const file = env.ISL_POLICY_FILE;
   const raw = file ? readJsonFile("ISL_POLICY_FILE", file) : defaultPolicy;
-  const parsed = policySchema.safeParse(raw);
+  const parsed = policySchema.safeParse(raw, { error: configErrorMap });
   if (!parsed.success) throw new ConfigError(describeZodError("ISL_POLICY_FILE", parsed.error));
   return parsed.data;
 }
 
 function loadInstancesFile(file: string, env: Env): InstanceConfig[] {
-  const parsed = instancesFileSchema.safeParse(readJsonFile("ISL_INSTANCES_FILE", file));
+  const parsed = instancesFileSchema.safeParse(readJsonFile("ISL_INSTANCES_FILE", file), {
+    error: configErrorMap,
+  });
   if (!parsed.success) throw new ConfigError(describeZodError("ISL_INSTANCES_FILE", parsed.error));
   const baseDir = path.dirname(path.resolve(file));
   return parsed.data.map((entry, i) => {
@@ -114,7 +129,7 @@ function loadInstancesFile(file: string, env: Env): InstanceConfig[] {
 }
 
 export function loadConfig(env: Env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: configErrorMap });
   if (!parsed.success) throw new ConfigError(describeZodError("", parsed.error));
   const e = parsed.data;
   const instances: InstanceConfig[] = e.ISL_INSTANCES_FILE

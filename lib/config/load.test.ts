@@ -1,0 +1,314 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultPolicy } from "@/lib/policy/default-policy";
+import { ConfigError } from "./errors";
+import { loadConfig } from "./load";
+
+/** The ConfigError message loadConfig throws for this env; fails the test if it does not throw one. */
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as ConfigError).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+let dir: string;
+let fileCount = 0;
+
+function writeJson(value: unknown, name = `file-${++fileCount}.json`): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+  return file;
+}
+
+const entry = (over: Record<string, unknown> = {}) => ({
+  id: "primary",
+  name: "Primary",
+  environment: "staging",
+  url: "redis://cache.internal:6380/2",
+  ...over,
+});
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "isl-config-"));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("single-instance configuration from the environment", () => {
+  it("defaults to a local development Redis and ./data", () => {
+    const config = loadConfig({});
+    expect(config.instances).toEqual([
+      {
+        id: "local",
+        name: "local",
+        environment: "development",
+        url: "redis://127.0.0.1:6379/0",
+        tls: undefined,
+        readOnly: false,
+        scanUrl: undefined,
+      },
+    ]);
+    expect(config.dataDir).toBe(path.resolve("./data"));
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.nodeEnv).toBe("development");
+    expect(config.policy.namespace).toBe("isl:");
+    expect(config.policy.patterns.map((p) => p.name)).toEqual(defaultPolicy.patterns.map((p) => p.name));
+  });
+
+  it("takes every REDIS_* variable", () => {
+    const config = loadConfig({
+      REDIS_URL: "redis://ops:pw@10.0.0.5:6390/3",
+      REDIS_INSTANCE_ID: "prod-eu",
+      REDIS_INSTANCE_NAME: "Production EU",
+      REDIS_ENVIRONMENT: "production",
+      REDIS_READ_ONLY: "true",
+      REDIS_SCAN_URL: "redis://10.0.0.6:6390/3",
+      CONSOLE_DATA_DIR: "/var/lib/isl-console",
+    });
+    expect(config.instances[0]).toMatchObject({
+      id: "prod-eu",
+      name: "Production EU",
+      environment: "production",
+      url: "redis://ops:pw@10.0.0.5:6390/3",
+      readOnly: true,
+      scanUrl: "redis://10.0.0.6:6390/3",
+      tls: undefined,
+    });
+    expect(config.dataDir).toBe("/var/lib/isl-console");
+  });
+
+  it("REDIS_TLS=true turns TLS on with certificate checks", () => {
+    expect(loadConfig({ REDIS_TLS: "true" }).instances[0]?.tls).toEqual({ rejectUnauthorized: true });
+    expect(loadConfig({ REDIS_TLS: "false" }).instances[0]?.tls).toBeUndefined();
+  });
+
+  it("a rediss:// URL implies TLS", () => {
+    expect(loadConfig({ REDIS_URL: "rediss://cache:6380/0" }).instances[0]?.tls).toEqual({
+      rejectUnauthorized: true,
+    });
+  });
+
+  it.each([
+    ["http://x", /^REDIS_URL: scheme http: is not redis: or rediss:$/],
+    ["not a url", /^REDIS_URL: is not a URL/],
+    ["redis://h:6379/abc", /^REDIS_URL: database "abc" is not a number$/],
+    ["", /^REDIS_URL: is not a URL/],
+  ])("a wrong REDIS_URL %j stops with one line naming REDIS_URL", (url, expected) => {
+    expect(configError({ REDIS_URL: url })).toMatch(expected);
+  });
+
+  it("the REDIS_URL message does not repeat a password", () => {
+    expect(configError({ REDIS_URL: "redis://:hunter2@h:6379/abc" })).not.toContain("hunter2");
+  });
+
+  it("a wrong REDIS_ENVIRONMENT names the variable and the allowed values", () => {
+    const message = configError({ REDIS_ENVIRONMENT: "prod" });
+    expect(message).toMatch(/^REDIS_ENVIRONMENT: /);
+    expect(message).toContain("production");
+  });
+
+  it("a wrong REDIS_TLS names the variable", () => {
+    expect(configError({ REDIS_TLS: "maybe" })).toMatch(/^REDIS_TLS: /);
+  });
+
+  it("a bad REDIS_INSTANCE_ID names the variable", () => {
+    expect(configError({ REDIS_INSTANCE_ID: "Has Spaces" })).toMatch(
+      /^REDIS_INSTANCE_ID: must be 1-63 lowercase/,
+    );
+  });
+});
+
+describe("multi-instance configuration from ISL_INSTANCES_FILE", () => {
+  it("reads every entry, resolving caFile from the file's directory and passwords from the environment", () => {
+    const sub = path.join(dir, "conf");
+    mkdirSync(path.join(sub, "certs"), { recursive: true });
+    writeFileSync(
+      path.join(sub, "certs", "ca.pem"),
+      "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n",
+    );
+    const file = path.join(sub, "instances.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        entry({
+          id: "prod",
+          name: "Production",
+          environment: "production",
+          url: "rediss://cache.prod:6380/0",
+          tls: { caFile: "certs/ca.pem", servername: "cache.prod.internal" },
+          passwordEnv: "PROD_REDIS_PASSWORD",
+          readOnly: true,
+          scanUrl: "rediss://replica.prod:6380/0",
+        }),
+        entry({ id: "dev", name: "Dev", environment: "development", url: "redis://127.0.0.1:6379/1" }),
+      ]),
+    );
+    const config = loadConfig({
+      ISL_INSTANCES_FILE: file,
+      PROD_REDIS_PASSWORD: "s3cret",
+      REDIS_URL: "redis://ignored:1/0",
+    });
+    expect(config.instances).toEqual([
+      {
+        id: "prod",
+        name: "Production",
+        environment: "production",
+        url: "rediss://cache.prod:6380/0",
+        password: "s3cret",
+        tls: {
+          ca: "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n",
+          servername: "cache.prod.internal",
+          rejectUnauthorized: true,
+        },
+        readOnly: true,
+        scanUrl: "rediss://replica.prod:6380/0",
+      },
+      {
+        id: "dev",
+        name: "Dev",
+        environment: "development",
+        url: "redis://127.0.0.1:6379/1",
+        password: undefined,
+        tls: undefined,
+        readOnly: false,
+        scanUrl: undefined,
+      },
+    ]);
+  });
+
+  it("keeps rejectUnauthorized: false when the file says so", () => {
+    const file = writeJson([entry({ tls: { rejectUnauthorized: false } })]);
+    expect(loadConfig({ ISL_INSTANCES_FILE: file }).instances[0]?.tls).toEqual({
+      ca: undefined,
+      servername: undefined,
+      rejectUnauthorized: false,
+    });
+  });
+
+  it("malformed JSON stops with one line naming ISL_INSTANCES_FILE and the file", () => {
+    const file = writeJson('[{"id": "a",\n  "name": }\n]');
+    const message = configError({ ISL_INSTANCES_FILE: file });
+    expect(message).toMatch(/^ISL_INSTANCES_FILE: /);
+    expect(message).toContain(file);
+    expect(message).toContain("not valid JSON");
+  });
+
+  it("a missing file names ISL_INSTANCES_FILE", () => {
+    const missing = path.join(dir, "nope.json");
+    expect(configError({ ISL_INSTANCES_FILE: missing })).toBe(
+      `ISL_INSTANCES_FILE: cannot read ${missing} (ENOENT)`,
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      "a wrong url",
+      [entry(), entry({ id: "b", url: "http://x" })],
+      "ISL_INSTANCES_FILE[1].url: scheme http: is not redis: or rediss:",
+    ],
+    ["a duplicate id", [entry(), entry({ name: "Again" })], "ISL_INSTANCES_FILE[1].id: duplicate id primary"],
+    [
+      "an unknown field",
+      [entry(), entry({ id: "b", passwrodEnv: "X" })],
+      "ISL_INSTANCES_FILE[1].passwrodEnv: unknown field",
+    ],
+    [
+      "an unknown tls field",
+      [entry({ tls: { cafile: "ca.pem" } })],
+      "ISL_INSTANCES_FILE[0].tls.cafile: unknown field",
+    ],
+    [
+      "a missing name",
+      [entry(), { id: "b", environment: "staging", url: "redis://h:1/0" }],
+      "ISL_INSTANCES_FILE[1].name: is missing (expected string)",
+    ],
+    ["a bad environment", [entry({ environment: "prod" })], "ISL_INSTANCES_FILE[0].environment: "],
+    [
+      "a bad passwordEnv",
+      [entry({ passwordEnv: "not a var" })],
+      "ISL_INSTANCES_FILE[0].passwordEnv: must be an environment variable name",
+    ],
+    ["an empty list", [], "ISL_INSTANCES_FILE: lists no instance"],
+    ["an object instead of a list", { primary: entry() }, "ISL_INSTANCES_FILE: "],
+  ])("%s is reported with the field's path", (_label, content, expected) => {
+    const message = configError({ ISL_INSTANCES_FILE: writeJson(content) });
+    if (expected.endsWith(": ")) expect(message.startsWith(expected)).toBe(true);
+    else expect(message).toBe(expected);
+  });
+
+  it("passwordEnv naming an unset variable names the field and the variable", () => {
+    const file = writeJson([entry(), entry({ id: "b", passwordEnv: "B_REDIS_PASSWORD" })]);
+    expect(configError({ ISL_INSTANCES_FILE: file })).toBe(
+      "ISL_INSTANCES_FILE[1].passwordEnv: environment variable B_REDIS_PASSWORD is not set",
+    );
+    expect(configError({ ISL_INSTANCES_FILE: file, B_REDIS_PASSWORD: "" })).toMatch(
+      /^ISL_INSTANCES_FILE\[1\]\.passwordEnv: /,
+    );
+  });
+
+  it("a caFile that cannot be read names the field and the resolved path", () => {
+    const file = writeJson([entry({ tls: { caFile: "missing-ca.pem" } })]);
+    expect(configError({ ISL_INSTANCES_FILE: file })).toBe(
+      `ISL_INSTANCES_FILE[0].tls.caFile: cannot read ${path.join(dir, "missing-ca.pem")} (ENOENT)`,
+    );
+  });
+});
+
+describe("ISL_POLICY_FILE", () => {
+  const pattern = {
+    name: "plan",
+    template: "isl:plan:{id}",
+    keyPrefix: "isl:plan:",
+    standardTtlSeconds: 600,
+    typicalBytes: 2048,
+    expectedKeys: { min: 1, max: 10 },
+  };
+
+  it("replaces the default policy, filling defaults", () => {
+    const file = writeJson({ namespace: "isl:", patterns: [pattern] });
+    const { policy } = loadConfig({ ISL_POLICY_FILE: file });
+    expect(policy).toEqual({
+      namespace: "isl:",
+      patterns: [{ ...pattern, sensitive: false, idPattern: "^[0-9a-f]{16}$", description: "" }],
+    });
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      "a prefix outside the namespace",
+      { namespace: "isl:", patterns: [{ ...pattern, keyPrefix: "other:" }] },
+      "ISL_POLICY_FILE.patterns[0].keyPrefix: must start with the namespace isl:",
+    ],
+    [
+      "a negative TTL",
+      { namespace: "isl:", patterns: [pattern, { ...pattern, name: "b", standardTtlSeconds: -5 }] },
+      "ISL_POLICY_FILE.patterns[1].standardTtlSeconds: ",
+    ],
+    [
+      "a missing namespace",
+      { patterns: [pattern] },
+      "ISL_POLICY_FILE.namespace: is missing (expected string)",
+    ],
+    ["no patterns", { namespace: "isl:", patterns: [] }, "ISL_POLICY_FILE.patterns: "],
+  ])("%s is reported with the field's path", (_label, content, expected) => {
+    const message = configError({ ISL_POLICY_FILE: writeJson(content) });
+    if (expected.endsWith(": ")) expect(message.startsWith(expected)).toBe(true);
+    else expect(message).toBe(expected);
+  });
+
+  it("malformed JSON names ISL_POLICY_FILE", () => {
+    expect(configError({ ISL_POLICY_FILE: writeJson("{ namespace: isl }") })).toMatch(
+      /^ISL_POLICY_FILE: .* is not valid JSON/,
+    );
+  });
+});
