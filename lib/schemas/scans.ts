@@ -1,0 +1,187 @@
+// Schemas for keyspace scans (/api/instances/{id}/scans, /api/scans/{id}), shared by the route
+// handlers, the store, the TTL and review pages and the scripts, so their shapes cannot drift.
+import { z } from "zod";
+
+export const scanModeSchema = z.enum(["gentle", "fast"]);
+export type ScanMode = z.infer<typeof scanModeSchema>;
+
+export const scanStatusSchema = z.enum(["running", "done", "failed", "cancelled"]);
+export type ScanStatus = z.infer<typeof scanStatusSchema>;
+
+export const scanTriggerSchema = z.enum(["manual", "scheduled"]);
+export type ScanTrigger = z.infer<typeof scanTriggerSchema>;
+
+/** Body of POST /api/instances/{id}/scans. `match` is a SCAN MATCH glob. */
+export const startScanBodySchema = z
+  .object({
+    match: z.string().min(1).max(512).default("*"),
+    mode: scanModeSchema.default("gentle"),
+  })
+  .strict();
+export type StartScanBody = z.infer<typeof startScanBodySchema>;
+
+export const startScanResponseSchema = z.object({ id: z.string() });
+
+export const scanProgressSchema = z.object({
+  /** Keys read so far (vanished keys included). */
+  scanned: z.number().int().nonnegative(),
+  /** DBSIZE when the scan started: an estimate, SCAN may return a key twice or see new ones. */
+  total: z.number().int().nonnegative(),
+  /** scanned / total, clamped to 0..1 (1 once done). */
+  fraction: z.number().min(0).max(1),
+  keysPerSecond: z.number().nonnegative(),
+});
+export type ScanProgress = z.infer<typeof scanProgressSchema>;
+
+/** One key in a list: `key` is redis-cli's escaped display text, `keyBase64` the exact bytes. */
+export const scanKeyEntrySchema = z.object({
+  key: z.string(),
+  keyBase64: z.string(),
+  type: z.string(),
+  /** Redis TTL in seconds; -1 = no expiry. */
+  ttl: z.number().int(),
+  /** MEMORY USAGE in bytes (0 where the server refuses MEMORY). */
+  bytes: z.number().int().nonnegative(),
+  /** Policy pattern name, or null for unknown-pattern and foreign keys. */
+  pattern: z.string().nullable(),
+});
+export type ScanKeyEntry = z.infer<typeof scanKeyEntrySchema>;
+
+/** Biggest-keys entries also carry the element count (string length for strings). */
+export const scanBiggestEntrySchema = scanKeyEntrySchema.extend({ length: z.number().int().nonnegative() });
+export type ScanBiggestEntry = z.infer<typeof scanBiggestEntrySchema>;
+
+/**
+ * One TTL histogram bucket, NOT cumulative: keys whose TTL is in (previous le, le] seconds.
+ * `le: null` is the last bucket, above the largest bound. Keys without TTL are not in the
+ * histogram; they are counted in the pattern's `noTtl`.
+ */
+export const ttlBucketSchema = z.object({
+  le: z.number().int().positive().nullable(),
+  count: z.number().int().nonnegative(),
+});
+export type TtlBucket = z.infer<typeof ttlBucketSchema>;
+
+export const scanPatternSchema = z.object({
+  name: z.string(),
+  /** The policy's template: "isl:result:{request_hash}". */
+  pattern: z.string(),
+  keys: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  /** bytes / keys, rounded; 0 without keys. */
+  avgBytes: z.number().int().nonnegative(),
+  typicalBytes: z.number().int().nonnegative(),
+  expected: z.object({ min: z.number().int().nonnegative(), max: z.number().int().nonnegative() }),
+  standardTtlSeconds: z.number().int().positive(),
+  noTtl: z.number().int().nonnegative(),
+  aboveStandard: z.number().int().nonnegative(),
+  possiblePii: z.number().int().nonnegative(),
+  ttlHistogram: z.array(ttlBucketSchema),
+});
+export type ScanPattern = z.infer<typeof scanPatternSchema>;
+
+export const scanClassesSchema = z.object({
+  ok: z.number().int().nonnegative(),
+  noTtl: z.number().int().nonnegative(),
+  aboveStandard: z.number().int().nonnegative(),
+  unknownPattern: z.number().int().nonnegative(),
+  foreign: z.number().int().nonnegative(),
+  /** A flag, not a class: counted on top of the key's class. */
+  possiblePii: z.number().int().nonnegative(),
+});
+export type ScanClasses = z.infer<typeof scanClassesSchema>;
+
+export const SCAN_LIST_NAMES = [
+  "noTtl",
+  "aboveStandard",
+  "unknownPattern",
+  "foreign",
+  "possiblePii",
+] as const;
+export type ScanListName = (typeof SCAN_LIST_NAMES)[number];
+
+const listsSchema = z.object({
+  noTtl: z.array(scanKeyEntrySchema),
+  aboveStandard: z.array(scanKeyEntrySchema),
+  unknownPattern: z.array(scanKeyEntrySchema),
+  foreign: z.array(scanKeyEntrySchema),
+  possiblePii: z.array(scanKeyEntrySchema),
+});
+
+const listTotalsSchema = z.object({
+  noTtl: z.number().int().nonnegative(),
+  aboveStandard: z.number().int().nonnegative(),
+  unknownPattern: z.number().int().nonnegative(),
+  foreign: z.number().int().nonnegative(),
+  possiblePii: z.number().int().nonnegative(),
+});
+
+/** Key groups outside the patterns, by their first two `:` segments ("isl:tmp:", "sess:"). */
+export const scanPrefixSchema = z.object({
+  prefix: z.string(),
+  keys: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type ScanPrefix = z.infer<typeof scanPrefixSchema>;
+
+export const scanResultSchema = z.object({
+  /** Distinct keys classified (vanished ones excluded). */
+  keys: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+  /** Keys SCAN returned that were gone before we read them (TTL -2): skipped. */
+  vanished: z.number().int().nonnegative(),
+  classes: scanClassesSchema,
+  /** One entry per policy pattern, in policy order, including patterns with no keys. */
+  patterns: z.array(scanPatternSchema),
+  /** Capped at SCAN_LIST_CAP entries each, in scan order; `listTotals` has the exact counts. */
+  lists: listsSchema,
+  listTotals: listTotalsSchema,
+  biggest: z.object({
+    /** Top 50 by MEMORY USAGE, largest first. */
+    byMemory: z.array(scanBiggestEntrySchema),
+    /** Top 50 by element count (collections) or length (strings), largest first. */
+    byLength: z.array(scanBiggestEntrySchema),
+  }),
+  /** Largest groups of unknown-pattern and foreign keys (at most 50 each, most keys first). */
+  prefixes: z.object({ unknownPattern: z.array(scanPrefixSchema), foreign: z.array(scanPrefixSchema) }),
+});
+export type ScanResult = z.infer<typeof scanResultSchema>;
+
+export const scanJobSchema = z.object({
+  id: z.string(),
+  instance: z.string(),
+  match: z.string(),
+  mode: scanModeSchema,
+  trigger: scanTriggerSchema,
+  status: scanStatusSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  progress: scanProgressSchema,
+  error: z.string().optional(),
+  result: scanResultSchema.optional(),
+});
+export type ScanJob = z.infer<typeof scanJobSchema>;
+
+/** A past scan in GET /api/instances/{id}/scans: the job without its lists, with headline counts. */
+export const scanSummarySchema = scanJobSchema.omit({ result: true }).extend({
+  summary: z
+    .object({
+      keys: z.number().int(),
+      bytes: z.number().int(),
+      durationMs: z.number(),
+      classes: scanClassesSchema,
+    })
+    .optional(),
+});
+export type ScanSummary = z.infer<typeof scanSummarySchema>;
+
+export const scanListResponseSchema = z.object({ scans: z.array(scanSummarySchema) });
+export type ScanListResponse = z.infer<typeof scanListResponseSchema>;
+
+export const SCAN_LIST_CAP = 1000;
+export const SCAN_TOP_N = 50;
+/** TTL histogram bounds in seconds: 1 min ... 7 days, then one open bucket. */
+export const TTL_BUCKETS_SECONDS = [
+  60, 300, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400, 172800, 604800,
+] as const;

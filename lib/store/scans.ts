@@ -1,0 +1,212 @@
+// The `scans` table: one row per keyspace scan job, its progress while running and its result
+// (JSON) once done. The scanner writes here; the TTL and review pages, the overview's
+// "keys without TTL" alert and the API read from here.
+import "server-only";
+import {
+  scanResultSchema,
+  type ScanClasses,
+  type ScanJob,
+  type ScanMode,
+  type ScanProgress,
+  type ScanResult,
+  type ScanStatus,
+  type ScanSummary,
+  type ScanTrigger,
+} from "@/lib/schemas/scans";
+import type { Db } from "./db";
+
+interface ScanRow {
+  id: string;
+  instance: string;
+  match: string;
+  mode: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  scanned: number;
+  total: number;
+  keys_per_second: number;
+  error: string | null;
+  keys: number | null;
+  bytes: number | null;
+  duration_ms: number | null;
+  classes: string | null;
+  result?: string | null;
+}
+
+const SUMMARY_COLUMNS =
+  "id, instance, match, mode, trigger, status, started_at, finished_at, scanned, total, keys_per_second, error, keys, bytes, duration_ms, classes";
+
+export interface NewScan {
+  id: string;
+  instance: string;
+  match: string;
+  mode: ScanMode;
+  trigger: ScanTrigger;
+  startedAt: string;
+  /** DBSIZE at the start. */
+  total: number;
+}
+
+export function insertScan(db: Db, scan: NewScan): void {
+  db.prepare(
+    `INSERT INTO scans (id, instance, match, mode, trigger, status, started_at, scanned, total, keys_per_second)
+     VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, 0)`,
+  ).run(scan.id, scan.instance, scan.match, scan.mode, scan.trigger, scan.startedAt, scan.total);
+}
+
+export function updateScanProgress(db: Db, id: string, progress: ScanProgress): void {
+  db.prepare(
+    "UPDATE scans SET scanned = ?, total = ?, keys_per_second = ? WHERE id = ? AND status = 'running'",
+  ).run(progress.scanned, progress.total, progress.keysPerSecond, id);
+}
+
+export interface ScanOutcome {
+  status: Exclude<ScanStatus, "running">;
+  finishedAt: string;
+  progress: ScanProgress;
+  error?: string;
+  result?: ScanResult;
+}
+
+export function finishScan(db: Db, id: string, outcome: ScanOutcome): void {
+  const r = outcome.result;
+  db.prepare(
+    `UPDATE scans SET status = ?, finished_at = ?, scanned = ?, total = ?, keys_per_second = ?, error = ?,
+       keys = ?, bytes = ?, duration_ms = ?, classes = ?, result = ?
+     WHERE id = ?`,
+  ).run(
+    outcome.status,
+    outcome.finishedAt,
+    outcome.progress.scanned,
+    outcome.progress.total,
+    outcome.progress.keysPerSecond,
+    outcome.error ?? null,
+    r?.keys ?? null,
+    r?.bytes ?? null,
+    r?.durationMs ?? null,
+    r ? JSON.stringify(r.classes) : null,
+    r ? JSON.stringify(r) : null,
+    id,
+  );
+}
+
+/** Scans a previous process left "running" can never finish: mark them failed (called at start-up). */
+export function failInterruptedScans(db: Db, now: string): number {
+  return db
+    .prepare(
+      "UPDATE scans SET status = 'failed', finished_at = ?, error = 'the console stopped during the scan' WHERE status = 'running'",
+    )
+    .run(now).changes;
+}
+
+function progressOf(row: ScanRow): ScanProgress {
+  const fraction = row.status === "done" ? 1 : row.total > 0 ? Math.min(1, row.scanned / row.total) : 0;
+  return { scanned: row.scanned, total: row.total, fraction, keysPerSecond: row.keys_per_second };
+}
+
+function toSummary(row: ScanRow): ScanSummary {
+  return {
+    id: row.id,
+    instance: row.instance,
+    match: row.match,
+    mode: row.mode as ScanMode,
+    trigger: row.trigger as ScanTrigger,
+    status: row.status as ScanStatus,
+    startedAt: row.started_at,
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    progress: progressOf(row),
+    ...(row.error ? { error: row.error } : {}),
+    ...(row.classes
+      ? {
+          summary: {
+            keys: row.keys ?? 0,
+            bytes: row.bytes ?? 0,
+            durationMs: row.duration_ms ?? 0,
+            classes: JSON.parse(row.classes) as ScanClasses,
+          },
+        }
+      : {}),
+  };
+}
+
+function toJob(row: ScanRow): ScanJob {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { summary, ...job } = toSummary(row);
+  return row.result ? { ...job, result: scanResultSchema.parse(JSON.parse(row.result)) } : job;
+}
+
+export function getScan(db: Db, id: string): ScanJob | undefined {
+  const row = db.prepare(`SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE id = ?`).get(id) as
+    ScanRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+/** Newest first, without results. */
+export function listScans(db: Db, instanceId: string, limit = 50): ScanSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM scans WHERE instance = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+    )
+    .all(instanceId, limit) as ScanRow[];
+  return rows.map(toSummary);
+}
+
+/** The running scan of an instance, if any. */
+export function runningScan(db: Db, instanceId: string): ScanSummary | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM scans WHERE instance = ? AND status = 'running' ORDER BY started_at DESC LIMIT 1`,
+    )
+    .get(instanceId) as ScanRow | undefined;
+  return row ? toSummary(row) : undefined;
+}
+
+/** The newest finished scan with its result (the TTL page, the overview's no-TTL alert). */
+export function latestDoneScan(db: Db, instanceId: string): ScanJob | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1`,
+    )
+    .get(instanceId) as ScanRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+/** The finished scan whose start is nearest `isoTime` (the review's week-over-week change). */
+export function scanClosestTo(db: Db, instanceId: string, isoTime: string): ScanJob | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE instance = ? AND status = 'done'
+       ORDER BY ABS(julianday(started_at) - julianday(?)) ASC LIMIT 1`,
+    )
+    .get(instanceId, isoTime) as ScanRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+/**
+ * Bounds the table: lists (most of a result's size) are kept for the newest `keepFull` finished
+ * scans of the instance only; older results keep counts, patterns and biggest keys (what the
+ * week-over-week review needs); scans started before `deleteBefore` go entirely.
+ */
+export function pruneScans(
+  db: Db,
+  instanceId: string,
+  { keepFull, deleteBefore }: { keepFull: number; deleteBefore: string },
+): void {
+  db.transaction(() => {
+    db.prepare("DELETE FROM scans WHERE instance = ? AND status != 'running' AND started_at < ?").run(
+      instanceId,
+      deleteBefore,
+    );
+    db.prepare(
+      `UPDATE scans SET result = json_set(result, '$.lists',
+         json('{"noTtl":[],"aboveStandard":[],"unknownPattern":[],"foreign":[],"possiblePii":[]}'))
+       WHERE instance = ? AND status = 'done' AND result IS NOT NULL
+         AND json_array_length(result, '$.lists.noTtl') + json_array_length(result, '$.lists.aboveStandard')
+           + json_array_length(result, '$.lists.unknownPattern') + json_array_length(result, '$.lists.foreign')
+           + json_array_length(result, '$.lists.possiblePii') > 0
+         AND id NOT IN (SELECT id FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT ?)`,
+    ).run(instanceId, instanceId, keepFull);
+  })();
+}
