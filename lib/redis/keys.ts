@@ -45,12 +45,19 @@ export function quotedKey(bytes: Uint8Array): string {
 export function parseDisplayKey(text: string): Uint8Array {
   const out: number[] = [];
   const utf8 = new TextEncoder();
+  // Literal text is encoded in runs, not per UTF-16 unit, so a surrogate pair (emoji) stays one character.
+  let literal = "";
+  const flush = () => {
+    for (const b of utf8.encode(literal)) out.push(b);
+    literal = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
     if (ch !== "\\" || i === text.length - 1) {
-      out.push(...utf8.encode(ch));
+      literal += ch;
       continue;
     }
+    flush();
     const next = text[i + 1] as string;
     const simple: Record<string, number> = { "\\": 0x5c, '"': 0x22, n: 0x0a, r: 0x0d, t: 0x09, a: 0x07, b: 0x08 };
     if (next in simple) {
@@ -63,6 +70,7 @@ export function parseDisplayKey(text: string): Uint8Array {
       out.push(0x5c);
     }
   }
+  flush();
   return Uint8Array.from(out);
 }
 
@@ -77,15 +85,20 @@ export function toBase64Url(bytes: Uint8Array): string {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Strict decoding: malformed input returns undefined (callers answer 400), never garbage bytes. */
+/**
+ * Strict decoding: malformed input returns undefined (callers answer 400), never garbage bytes.
+ * Only the canonical encoding is accepted ("QR==" is refused, "QQ==" is not), so one key has one spelling.
+ */
 export function fromBase64(text: string): Buffer | undefined {
   if (!BASE64.test(text)) return undefined;
-  return Buffer.from(text, "base64");
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? bytes : undefined;
 }
 
 export function fromBase64Url(text: string): Buffer | undefined {
   if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
-  return Buffer.from(text, "base64url");
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
 }
 
 export function base64ToBase64Url(b64: string): string {
