@@ -59,7 +59,15 @@ export function parseDisplayKey(text: string): Uint8Array {
     }
     flush();
     const next = text[i + 1] as string;
-    const simple: Record<string, number> = { "\\": 0x5c, '"': 0x22, n: 0x0a, r: 0x0d, t: 0x09, a: 0x07, b: 0x08 };
+    const simple: Record<string, number> = {
+      "\\": 0x5c,
+      '"': 0x22,
+      n: 0x0a,
+      r: 0x0d,
+      t: 0x09,
+      a: 0x07,
+      b: 0x08,
+    };
     if (next in simple) {
       out.push(simple[next] as number);
       i++;
