@@ -16,7 +16,7 @@ export interface InfoSummary {
   uptimeSeconds: number;
   role: string;
   connectedClients: number;
-  /** INFO clients reports maxclients from Redis 7.2 on; undefined before. */
+  /** INFO clients reports maxclients from Redis 7.0 on; undefined before. */
   maxClients?: number;
   blockedClients: number;
   usedMemoryBytes: number;
