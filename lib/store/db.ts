@@ -41,10 +41,15 @@ export function migrate(db: Db, migrations: Migration[] = defaultMigrations): nu
   const done: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        record.run(m.version, m.name, new Date().toISOString());
+      })();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new StoreError(`migration ${m.version} (${m.name}) failed: ${reason}`, { cause: err });
+    }
     done.push(m.version);
   }
   return done;
@@ -67,6 +72,12 @@ export function openStore(dataDir: string, migrations?: Migration[]): Db {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  migrate(db, migrations);
+  try {
+    migrate(db, migrations);
+  } catch (err) {
+    // A refused or failed file must not stay open: the caller may move it aside and retry.
+    db.close();
+    throw err;
+  }
   return db;
 }
