@@ -6,11 +6,14 @@ export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+  // 1023.5 and up would print as "1024 KiB": move to the next unit instead.
+  while (Math.abs(value) >= (unit === 0 ? 1024 : 1023.5) && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }
-  const digits = unit === 0 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  // Digits from the rounded size, so 9.999 KiB prints "10.0 KiB", not "10.00 KiB".
+  const size = Math.abs(value);
+  const digits = unit === 0 ? 0 : size < 9.995 ? 2 : size < 99.95 ? 1 : 0;
   return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
 }
 
@@ -59,7 +62,8 @@ export function formatTime(iso: string | number | Date | null | undefined, timeZ
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-    hour12: false,
+    // Not hour12: false, which prints midnight as "24:00:00" in this locale.
+    hourCycle: "h23",
     timeZoneName: "short",
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
