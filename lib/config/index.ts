@@ -4,7 +4,7 @@ import { ConfigError } from "./errors";
 import { loadConfig, type AppConfig, type InstanceConfig } from "./load";
 
 export { ConfigError } from "./errors";
-export type { AppConfig, InstanceConfig, TlsConfig } from "./load";
+export type { AppConfig, InstanceConfig, MetricsConfig, TlsConfig } from "./load";
 
 let cached: AppConfig | undefined;
 

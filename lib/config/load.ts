@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema, type Environment, type Policy } from "@/lib/policy/types";
 import { ConfigError } from "./errors";
@@ -34,6 +35,14 @@ export interface AppConfig {
   policy: Policy;
   dataDir: string;
   nodeEnv: "development" | "production" | "test";
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  sampleIntervalMs: number;
+  rawRetentionMs: number;
+  rollupRetentionMs: number;
+  alerts: AlertThresholds;
 }
 
 type Env = Record<string, string | undefined>;
@@ -150,5 +159,26 @@ export function loadConfig(env: Env): AppConfig {
     policy: loadPolicy(env),
     dataDir: path.resolve(e.CONSOLE_DATA_DIR),
     nodeEnv: e.NODE_ENV,
+    metrics: metricsConfig(e),
+  };
+}
+
+function metricsConfig(e: z.output<typeof envSchema>): MetricsConfig {
+  const hitTarget = e.ALERT_HIT_RATE_TARGET_PERCENT;
+  return {
+    sampleIntervalMs: Math.round(e.SAMPLE_INTERVAL_SECONDS * 1000),
+    rawRetentionMs: e.METRICS_RAW_RETENTION_HOURS * 3_600_000,
+    rollupRetentionMs: e.METRICS_ROLLUP_RETENTION_DAYS * 86_400_000,
+    alerts: {
+      ...defaultAlertThresholds,
+      memoryRatio: e.ALERT_MEMORY_PERCENT / 100,
+      evictionsPerMinute: e.ALERT_EVICTIONS_PER_MINUTE,
+      clientsRatio: e.ALERT_CLIENTS_PERCENT / 100,
+      latencyMs: e.ALERT_LATENCY_MS,
+      hitRateTarget:
+        hitTarget === undefined
+          ? defaultAlertThresholds.hitRateTarget
+          : { development: hitTarget / 100, staging: hitTarget / 100, production: hitTarget / 100 },
+    },
   };
 }

@@ -39,6 +39,16 @@ export const envSchema = z.object({
   ISL_POLICY_FILE: z.string().min(1).optional(),
   CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Metrics sampler and alert thresholds (issue 3); fractions of a second allowed for tests.
+  SAMPLE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
+  METRICS_RAW_RETENTION_HOURS: z.coerce.number().positive().default(48),
+  METRICS_ROLLUP_RETENTION_DAYS: z.coerce.number().positive().default(14),
+  ALERT_MEMORY_PERCENT: z.coerce.number().min(0).max(100).default(80),
+  ALERT_EVICTIONS_PER_MINUTE: z.coerce.number().min(0).default(10),
+  ALERT_CLIENTS_PERCENT: z.coerce.number().min(0).max(100).default(90),
+  ALERT_LATENCY_MS: z.coerce.number().min(0).default(100),
+  /** Overrides the per-environment hit-rate target (30 % development/staging, 50 % production). */
+  ALERT_HIT_RATE_TARGET_PERCENT: z.coerce.number().min(0).max(100).optional(),
 });
 export type EnvInput = z.input<typeof envSchema>;
 

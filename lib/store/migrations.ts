@@ -19,6 +19,77 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: "metrics",
+    sql: `
+      -- One row per sampler attempt: gauges, raw counters and the deltas since the previous sample
+      -- (null after a gap or a counter reset, so rates never spike or go negative).
+      CREATE TABLE metric_samples (
+        instance_id       TEXT    NOT NULL,
+        t                 INTEGER NOT NULL,
+        reachable         INTEGER NOT NULL,
+        error             TEXT,
+        run_id            TEXT,
+        uptime_seconds    INTEGER,
+        used_bytes        INTEGER,
+        max_bytes         INTEGER,
+        connected_clients INTEGER,
+        max_clients       INTEGER,
+        latency_ms        REAL,
+        keys              INTEGER,
+        evicted_keys      INTEGER,
+        expired_keys      INTEGER,
+        keyspace_hits     INTEGER,
+        keyspace_misses   INTEGER,
+        total_commands    INTEGER,
+        delta_ms          INTEGER,
+        d_evicted         INTEGER,
+        d_expired         INTEGER,
+        d_hits            INTEGER,
+        d_misses          INTEGER,
+        d_commands        INTEGER,
+        PRIMARY KEY (instance_id, t)
+      ) STRICT;
+      -- One-minute rollups of reachable samples: min/avg/max of gauges, sums of deltas.
+      CREATE TABLE metric_rollups (
+        instance_id     TEXT    NOT NULL,
+        minute          INTEGER NOT NULL,
+        samples         INTEGER NOT NULL,
+        reachable       INTEGER NOT NULL,
+        used_min        INTEGER,
+        used_avg        REAL,
+        used_max        INTEGER,
+        max_bytes       INTEGER,
+        clients_min     INTEGER,
+        clients_avg     REAL,
+        clients_max     INTEGER,
+        max_clients     INTEGER,
+        latency_avg     REAL,
+        latency_max     REAL,
+        keys            INTEGER,
+        delta_ms        INTEGER NOT NULL,
+        d_evicted       INTEGER NOT NULL,
+        d_expired       INTEGER NOT NULL,
+        d_hits          INTEGER NOT NULL,
+        d_misses        INTEGER NOT NULL,
+        d_commands      INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, minute)
+      ) STRICT;
+      -- The latest overview per instance (JSON), written by the sampler after each sample.
+      CREATE TABLE metric_overview (
+        instance_id TEXT PRIMARY KEY,
+        t           INTEGER NOT NULL,
+        body        TEXT    NOT NULL
+      ) STRICT;
+      -- Which process samples an instance: one owner per data directory, until expires_at.
+      CREATE TABLE sampler_leases (
+        instance_id TEXT PRIMARY KEY,
+        owner       TEXT    NOT NULL,
+        expires_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 3,
     name: "scans",
     sql: `

@@ -1,0 +1,232 @@
+// The ops guide's alert rules as pure functions: a series of metric points (and the latest scan) in,
+// active alerts out, each with its runbook. No I/O and no clock: the caller passes `now`.
+// A rule is pending while its condition has held for less than its duration, firing after; a gap
+// (a null value) or one point under the threshold ends the run, so a flapping condition restarts.
+import type { Environment } from "./types";
+import { runbookFor, type Runbook } from "./runbooks";
+
+export type AlertRule = "memory" | "evictions" | "clients" | "latency" | "hit-rate" | "keys-without-ttl";
+export type AlertSeverity = "critical" | "warning" | "info";
+export type AlertState = "pending" | "firing";
+
+export interface AlertThresholds {
+  /** used_memory / maxmemory above this (0.8 = 80 %). */
+  memoryRatio: number;
+  memoryForMs: number;
+  evictionsPerMinute: number;
+  evictionsForMs: number;
+  /** connected_clients / maxclients above this. */
+  clientsRatio: number;
+  clientsForMs: number;
+  /** PING round trip above this. */
+  latencyMs: number;
+  latencyForMs: number;
+  /** Hit rate below the target of the instance's environment, over `hitRateWindowMs`. */
+  hitRateTarget: Record<Environment, number>;
+  hitRateWindowMs: number;
+  /** Fewer lookups than this in the window say nothing about the hit rate. */
+  hitRateMinLookups: number;
+  /** Any key without TTL is a bug: the guide's threshold is "any", i.e. more than 0. */
+  keysWithoutTtl: number;
+}
+
+const MIN = 60_000;
+
+export const defaultAlertThresholds: AlertThresholds = {
+  memoryRatio: 0.8,
+  memoryForMs: 10 * MIN,
+  evictionsPerMinute: 10,
+  evictionsForMs: 15 * MIN,
+  clientsRatio: 0.9,
+  clientsForMs: 5 * MIN,
+  latencyMs: 100,
+  latencyForMs: 1 * MIN,
+  hitRateTarget: { development: 0.3, staging: 0.3, production: 0.5 },
+  hitRateWindowMs: 60 * MIN,
+  hitRateMinLookups: 20,
+  keysWithoutTtl: 0,
+};
+
+/** One evaluation point: the values the rules read, null where unknown (gap, unreachable, no limit). */
+export interface AlertPoint {
+  /** Milliseconds since the epoch. */
+  t: number;
+  memoryRatio: number | null;
+  /** Evictions per minute over the rate window ending at t. */
+  evictionsPerMinute: number | null;
+  clientsRatio: number | null;
+  latencyMs: number | null;
+  /** Hit rate over the hit-rate window ending at t, and how many lookups it rests on. */
+  hitRate: number | null;
+  lookups: number;
+}
+
+export interface LatestScan {
+  /** ISO time the scan finished. */
+  finishedAt: string;
+  noTtl: number;
+}
+
+export interface Alert {
+  rule: AlertRule;
+  title: string;
+  severity: AlertSeverity;
+  state: AlertState;
+  /** ISO time the condition started to hold (without interruption). */
+  since: string;
+  value: number;
+  threshold: number;
+  /** How long the condition must hold before the alert fires. */
+  forSeconds: number;
+  summary: string;
+  runbook: Runbook;
+}
+
+export interface AlertInput {
+  instanceId: string;
+  environment: Environment;
+  /** Oldest first. */
+  points: AlertPoint[];
+  now: number;
+  thresholds?: AlertThresholds;
+  latestScan?: LatestScan | null;
+}
+
+interface SeriesRule {
+  rule: Exclude<AlertRule, "keys-without-ttl">;
+  title: string;
+  severity: AlertSeverity;
+  threshold: number;
+  forMs: number;
+  value: (p: AlertPoint) => number | null;
+  /** Strict comparison: a value exactly at the threshold does not breach. */
+  breaches: (value: number) => boolean;
+  summary: (value: number, threshold: number) => string;
+}
+
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+
+function seriesRules(environment: Environment, th: AlertThresholds): SeriesRule[] {
+  const target = th.hitRateTarget[environment];
+  return [
+    {
+      rule: "memory",
+      title: "Memory high",
+      severity: "warning",
+      threshold: th.memoryRatio,
+      forMs: th.memoryForMs,
+      value: (p) => p.memoryRatio,
+      breaches: (v) => v > th.memoryRatio,
+      summary: (v, t) => `memory at ${pct(v)} of maxmemory (threshold ${pct(t)})`,
+    },
+    {
+      rule: "evictions",
+      title: "Eviction rate high",
+      severity: "warning",
+      threshold: th.evictionsPerMinute,
+      forMs: th.evictionsForMs,
+      value: (p) => p.evictionsPerMinute,
+      breaches: (v) => v > th.evictionsPerMinute,
+      summary: (v, t) => `${v.toFixed(1)} evictions/min (threshold ${t}/min)`,
+    },
+    {
+      rule: "clients",
+      title: "Connections near maxclients",
+      severity: "critical",
+      threshold: th.clientsRatio,
+      forMs: th.clientsForMs,
+      value: (p) => p.clientsRatio,
+      breaches: (v) => v > th.clientsRatio,
+      summary: (v, t) => `connected clients at ${pct(v)} of maxclients (threshold ${pct(t)})`,
+    },
+    {
+      rule: "latency",
+      title: "Latency high",
+      severity: "warning",
+      threshold: th.latencyMs,
+      forMs: th.latencyForMs,
+      value: (p) => p.latencyMs,
+      breaches: (v) => v > th.latencyMs,
+      summary: (v, t) => `PING round trip ${v.toFixed(1)} ms (threshold ${t} ms)`,
+    },
+    {
+      rule: "hit-rate",
+      title: "Hit rate under target",
+      severity: "info",
+      threshold: target,
+      forMs: 0,
+      value: (p) => (p.lookups >= th.hitRateMinLookups ? p.hitRate : null),
+      breaches: (v) => v < target,
+      summary: (v, t) =>
+        `hit rate ${pct(v)} over the last ${Math.round(th.hitRateWindowMs / MIN)} min (target ${pct(t)} in ${environment})`,
+    },
+  ];
+}
+
+/** The start of the unbroken breaching run that ends at the last point, or null. */
+function breachingSince(points: AlertPoint[], rule: SeriesRule): { since: number; value: number } | null {
+  const last = points.at(-1);
+  const lastValue = last ? rule.value(last) : null;
+  if (!last || lastValue === null || !rule.breaches(lastValue)) return null;
+  let since = last.t;
+  for (let i = points.length - 2; i >= 0; i--) {
+    const p = points[i];
+    const v = p ? rule.value(p) : null;
+    if (!p || v === null || !rule.breaches(v)) break;
+    since = p.t;
+  }
+  return { since, value: lastValue };
+}
+
+function scanAlert(input: AlertInput, th: AlertThresholds): Alert | null {
+  const scan = input.latestScan;
+  if (!scan || scan.noTtl <= th.keysWithoutTtl) return null;
+  return {
+    rule: "keys-without-ttl",
+    title: "Keys without TTL",
+    severity: "critical",
+    state: "firing",
+    since: new Date(scan.finishedAt).toISOString(),
+    value: scan.noTtl,
+    threshold: th.keysWithoutTtl,
+    forSeconds: 0,
+    summary: `${scan.noTtl} key${scan.noTtl === 1 ? "" : "s"} without TTL in the scan of ${scan.finishedAt}`,
+    runbook: runbookFor("keys-without-ttl", input.instanceId),
+  };
+}
+
+const severityOrder: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Active alerts, firing before pending, then by severity. */
+export function evaluateAlerts(input: AlertInput): Alert[] {
+  const th = input.thresholds ?? defaultAlertThresholds;
+  const alerts: Alert[] = [];
+  for (const rule of seriesRules(input.environment, th)) {
+    const run = breachingSince(input.points, rule);
+    if (!run) continue;
+    const held = input.now - run.since;
+    alerts.push({
+      rule: rule.rule,
+      title: rule.title,
+      severity: rule.severity,
+      state: held >= rule.forMs ? "firing" : "pending",
+      since: new Date(run.since).toISOString(),
+      value: run.value,
+      threshold: rule.threshold,
+      forSeconds: Math.round(rule.forMs / 1000),
+      summary: rule.summary(run.value, rule.threshold),
+      runbook: runbookFor(rule.rule, input.instanceId),
+    });
+  }
+  const scan = scanAlert(input, th);
+  if (scan) alerts.push(scan);
+  return alerts.sort(
+    (a, b) =>
+      Number(b.state === "firing") - Number(a.state === "firing") || severityOrder[a.severity] - severityOrder[b.severity],
+  );
+}
+
+/** How far back the evaluator must see to judge every series rule (longest duration or window). */
+export function alertLookbackMs(th: AlertThresholds = defaultAlertThresholds): number {
+  return Math.max(th.memoryForMs, th.evictionsForMs, th.clientsForMs, th.latencyForMs) + 5 * MIN;
+}

@@ -1,0 +1,95 @@
+// What to check and what to do for each alert, from the ops guide's troubleshooting section, in
+// the console's own words; checks link to the console page that shows the thing to check.
+import type { AlertRule } from "./alerts";
+
+export interface RunbookStep {
+  text: string;
+  /** A console page (relative URL) that shows what this step looks at. */
+  href?: string;
+}
+
+export interface Runbook {
+  check: RunbookStep[];
+  do: RunbookStep[];
+}
+
+type RunbookTemplate = (base: string) => Runbook;
+
+const templates: Record<AlertRule, RunbookTemplate> = {
+  memory: (base) => ({
+    check: [
+      { text: "Memory trend over the last 24 h: steady growth or a sudden jump?", href: `${base}?range=24h` },
+      { text: "Key count and memory per pattern against the expected figures", href: `${base}/review` },
+      { text: "Keys above their pattern's standard TTL or without TTL (they never make room)", href: `${base}/ttl` },
+      { text: "maxmemory and maxmemory-policy (volatile-lru expected)", href: `${base}/ops` },
+    ],
+    do: [
+      { text: "Under 90 %: with volatile-lru Redis evicts keys with a TTL; ISL recomputes on a miss. Watch the trend." },
+      { text: "One pattern dominating: shorten its TTL (a code change in ISL) and fix keys above standard." },
+      { text: "Sustained above 90 %: ask DevOps to raise maxmemory (targets: 2 GB staging, 4 GB production)." },
+    ],
+  }),
+  evictions: (base) => ({
+    check: [
+      { text: "Memory used against maxmemory: under 90 % is expected during cache warm-up", href: base },
+      { text: "Key distribution per pattern: which pattern fills the memory", href: `${base}/review` },
+      { text: "Biggest keys by memory and by element count", href: `${base}/review` },
+      { text: "Hit rate: is it dropping while evictions rise?", href: `${base}?range=6h` },
+    ],
+    do: [
+      { text: "Memory under 90 %: expected during warm-up; monitor for a sustained rate." },
+      { text: "Memory above 90 %: raise maxmemory (DevOps task)." },
+      { text: "One key type dominating: reduce that pattern's TTL (code change in ISL)." },
+    ],
+  }),
+  clients: (base) => ({
+    check: [
+      { text: "Connected clients against maxclients over the last hour", href: `${base}?range=1h` },
+      { text: "Client list: who holds connections, how long they have been idle", href: `${base}/ops` },
+      { text: "Latency: REDIS_TIMEOUT errors in ISL logs often come with it", href: `${base}/ops` },
+    ],
+    do: [
+      { text: "Connections near the maximum: increase the ISL connection pool size or maxclients (config change)." },
+      { text: "Many long-idle clients: a client leaks connections; restart it and escalate to its owners." },
+    ],
+  }),
+  latency: (base) => ({
+    check: [
+      { text: "Latency history: sustained or intermittent?", href: `${base}/ops` },
+      { text: "Slow log: large keys or expensive commands", href: `${base}/ops` },
+      { text: "Ops/s and connected clients at the same time", href: `${base}?range=1h` },
+    ],
+    do: [
+      { text: "Sustained above 100 ms: network or infrastructure issue; contact DevOps." },
+      { text: "Intermittent: expected on shared infrastructure; monitor for a sustained issue." },
+      { text: "Slow commands on big keys: find the pattern and shrink its values (code change)." },
+    ],
+  }),
+  "hit-rate": (base) => ({
+    check: [
+      { text: "Evictions: warm keys evicted under memory pressure lower the hit rate", href: base },
+      { text: "Keys per pattern against expected counts", href: `${base}/review` },
+      { text: "TTL spread per pattern: are keys expiring before they are reused?", href: `${base}/ttl` },
+    ],
+    do: [
+      { text: "If stale data is acceptable, lengthen TTLs (e.g. beliefs 24 h to 48 h; code change)." },
+      { text: "Ask the PLoT team to normalise inputs so equal requests make equal keys." },
+      { text: "After the pilot: pre-warm the cache with common scenarios on deployment." },
+    ],
+  }),
+  "keys-without-ttl": (base) => ({
+    check: [
+      { text: "The list of keys without TTL and their patterns", href: `${base}/ttl` },
+      { text: "Unknown patterns among them (not written by ISL's cache code)", href: `${base}/review` },
+    ],
+    do: [
+      { text: "This is a bug and should never happen: escalate to the ISL developers now." },
+      { text: "Set the pattern's standard TTL on the keys (Fix on the TTL page; never PERSIST).", href: `${base}/ttl` },
+      { text: "Delete keys of unknown patterns.", href: `${base}/ttl` },
+    ],
+  }),
+};
+
+export function runbookFor(rule: AlertRule, instanceId: string): Runbook {
+  return templates[rule](`/i/${encodeURIComponent(instanceId)}`);
+}

@@ -1,0 +1,28 @@
+// The `sampler_leases` table: which process samples an instance. One owner per instance per data
+// directory; the owner renews its lease every sample, and another process takes over only once
+// the lease has expired (its owner stopped or hung).
+import "server-only";
+import type { Db } from "./db";
+
+/** Takes or renews the lease; true when `owner` holds it until `now + ttlMs`. */
+export function acquireLease(db: Db, instanceId: string, owner: string, now: number, ttlMs: number): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO sampler_leases (instance_id, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT(instance_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE sampler_leases.owner = excluded.owner OR sampler_leases.expires_at <= ?`,
+    )
+    .run(instanceId, owner, now + ttlMs, now);
+  return result.changes === 1;
+}
+
+export function releaseLease(db: Db, instanceId: string, owner: string): void {
+  db.prepare("DELETE FROM sampler_leases WHERE instance_id = ? AND owner = ?").run(instanceId, owner);
+}
+
+export function leaseOwner(db: Db, instanceId: string, now: number): string | null {
+  const row = db
+    .prepare("SELECT owner FROM sampler_leases WHERE instance_id = ? AND expires_at > ?")
+    .get(instanceId, now) as { owner: string } | undefined;
+  return row?.owner ?? null;
+}

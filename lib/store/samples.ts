@@ -1,0 +1,148 @@
+// The `metric_samples` table: one row per sampler attempt per instance (raw history, kept 48 h by
+// default). Reachable rows carry gauges, raw counters and the deltas since the previous sample.
+import "server-only";
+import type { Deltas } from "@/lib/metrics/rates";
+import type { Db } from "./db";
+
+export interface StoredSample {
+  instanceId: string;
+  /** Milliseconds since the epoch. */
+  t: number;
+  reachable: boolean;
+  error: string | null;
+  runId: string | null;
+  uptimeSeconds: number | null;
+  usedBytes: number | null;
+  maxBytes: number | null;
+  connectedClients: number | null;
+  maxClients: number | null;
+  latencyMs: number | null;
+  keys: number | null;
+  evictedKeys: number | null;
+  expiredKeys: number | null;
+  keyspaceHits: number | null;
+  keyspaceMisses: number | null;
+  totalCommands: number | null;
+  deltas: Deltas | null;
+}
+
+interface Row {
+  instance_id: string;
+  t: number;
+  reachable: number;
+  error: string | null;
+  run_id: string | null;
+  uptime_seconds: number | null;
+  used_bytes: number | null;
+  max_bytes: number | null;
+  connected_clients: number | null;
+  max_clients: number | null;
+  latency_ms: number | null;
+  keys: number | null;
+  evicted_keys: number | null;
+  expired_keys: number | null;
+  keyspace_hits: number | null;
+  keyspace_misses: number | null;
+  total_commands: number | null;
+  delta_ms: number | null;
+  d_evicted: number | null;
+  d_expired: number | null;
+  d_hits: number | null;
+  d_misses: number | null;
+  d_commands: number | null;
+}
+
+function fromRow(r: Row): StoredSample {
+  return {
+    instanceId: r.instance_id,
+    t: r.t,
+    reachable: r.reachable === 1,
+    error: r.error,
+    runId: r.run_id,
+    uptimeSeconds: r.uptime_seconds,
+    usedBytes: r.used_bytes,
+    maxBytes: r.max_bytes,
+    connectedClients: r.connected_clients,
+    maxClients: r.max_clients,
+    latencyMs: r.latency_ms,
+    keys: r.keys,
+    evictedKeys: r.evicted_keys,
+    expiredKeys: r.expired_keys,
+    keyspaceHits: r.keyspace_hits,
+    keyspaceMisses: r.keyspace_misses,
+    totalCommands: r.total_commands,
+    deltas:
+      r.delta_ms === null
+        ? null
+        : {
+            ms: r.delta_ms,
+            evicted: r.d_evicted ?? 0,
+            expired: r.d_expired ?? 0,
+            hits: r.d_hits ?? 0,
+            misses: r.d_misses ?? 0,
+            commands: r.d_commands ?? 0,
+          },
+  };
+}
+
+export function insertSample(db: Db, s: StoredSample): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO metric_samples (instance_id, t, reachable, error, run_id, uptime_seconds, used_bytes, max_bytes,
+       connected_clients, max_clients, latency_ms, keys, evicted_keys, expired_keys, keyspace_hits, keyspace_misses,
+       total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    s.instanceId,
+    s.t,
+    s.reachable ? 1 : 0,
+    s.error,
+    s.runId,
+    s.uptimeSeconds,
+    s.usedBytes,
+    s.maxBytes,
+    s.connectedClients,
+    s.maxClients,
+    s.latencyMs,
+    s.keys,
+    s.evictedKeys,
+    s.expiredKeys,
+    s.keyspaceHits,
+    s.keyspaceMisses,
+    s.totalCommands,
+    s.deltas?.ms ?? null,
+    s.deltas?.evicted ?? null,
+    s.deltas?.expired ?? null,
+    s.deltas?.hits ?? null,
+    s.deltas?.misses ?? null,
+    s.deltas?.commands ?? null,
+  );
+}
+
+/** Samples with from <= t <= to, oldest first. */
+export function samplesBetween(db: Db, instanceId: string, from: number, to: number): StoredSample[] {
+  const rows = db
+    .prepare("SELECT * FROM metric_samples WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t")
+    .all(instanceId, from, to) as Row[];
+  return rows.map(fromRow);
+}
+
+export function latestSample(db: Db, instanceId: string, reachableOnly = false): StoredSample | null {
+  const row = db
+    .prepare(
+      `SELECT * FROM metric_samples WHERE instance_id = ? ${reachableOnly ? "AND reachable = 1" : ""} ORDER BY t DESC LIMIT 1`,
+    )
+    .get(instanceId) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+/**
+ * Deletes samples older than `before`, at most `limit` rows; returns how many it deleted, so a
+ * caller can loop in small transactions and let requests in between.
+ */
+export function pruneSamples(db: Db, instanceId: string, before: number, limit = 2000): number {
+  const edge = db
+    .prepare("SELECT t FROM metric_samples WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?")
+    .get(instanceId, before, limit - 1) as { t: number } | undefined;
+  const upTo = edge ? edge.t + 1 : before;
+  return db.prepare("DELETE FROM metric_samples WHERE instance_id = ? AND t < ?").run(instanceId, Math.min(upTo, before)).changes;
+}
