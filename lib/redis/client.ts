@@ -32,6 +32,8 @@ export function describeRedisError(err: unknown): string {
   }
   if (/NOAUTH/i.test(message)) return "authentication required: no password configured for this instance";
   if (/ECONNREFUSED/.test(message)) return `connection refused (${message.replace(/^.*ECONNREFUSED\s*/, "")})`;
+  // ioredis's wording when the socket died between two commands (enableOfflineQueue is off).
+  if (/Stream isn't writeable|Connection is closed|ECONNRESET|EPIPE/i.test(message)) return "connection lost";
   if (/ETIMEDOUT|timed? ?out/i.test(message)) return "connection timed out";
   if (/self[- ]signed|unable to verify|certificate/i.test(message)) return `TLS: ${message}`;
   return message;
