@@ -18,6 +18,14 @@ export function resetConfigForTests(): void {
   cached = undefined;
 }
 
+/**
+ * The configuration with some variables replaced, validated the same way and not cached:
+ * command-line flags (seed:demo's --url) reuse the env's TLS, password and environment rules.
+ */
+export function loadConfigWith(overrides: Record<string, string | undefined>): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
 /** The configured instance with this id, or undefined (callers answer 404). */
 export function findInstance(id: string): InstanceConfig | undefined {
   return getConfig().instances.find((i) => i.id === id);
