@@ -203,6 +203,19 @@ describe("multi-instance configuration from ISL_INSTANCES_FILE", () => {
     expect(message).toContain("not valid JSON");
   });
 
+  it.each([
+    // V8 quotes the text around these two and gives no position: only the token is kept.
+    ['[\n  {"id": "a", "url": "redis://:hunter2@h:1/0"},\n]', "(Unexpected token ']')"],
+    ['[\n\n{"id": "a",\n"url": \'redis://:hunter2@h:1/0\'}]', "(Unexpected token ''')"],
+    ['[{"id": "a", "url": "redis://:hunter2@h:1/0"} x]', "after array element at line 1 column 47)"],
+    ['[\n  {"id": "a", "url": "redis://:hunter2@h:1/0"}\n', "after array element at line 3 column 1)"],
+  ])("a syntax error names the token or line and column, never quotes the file (%#)", (text, where) => {
+    const message = configError({ ISL_INSTANCES_FILE: writeJson(text) });
+    expect(message).toMatch(/^ISL_INSTANCES_FILE: .* is not valid JSON \(/);
+    expect(message).toContain(where);
+    expect(message).not.toContain("hunter2");
+  });
+
   it("a missing file names ISL_INSTANCES_FILE", () => {
     const missing = path.join(dir, "nope.json");
     expect(configError({ ISL_INSTANCES_FILE: missing })).toBe(

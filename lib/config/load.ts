@@ -81,8 +81,25 @@ function readJsonFile(variable: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${variable}: ${file} is not valid JSON (${(err as Error).message.split("\n")[0]})`);
+    throw new ConfigError(`${variable}: ${file} is not valid JSON (${jsonSyntaxReason(text, err)})`);
   }
+}
+
+/**
+ * JSON.parse's reason with line and column, but without the snippet of file text V8 sometimes quotes
+ * (`Unexpected token ']', ..."pw@h:1/0"}, ]" is not valid JSON`): the file may hold a password in a URL.
+ */
+function jsonSyntaxReason(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const token = /^Unexpected token '.{1,2}'/u.exec(message)?.[0];
+  const stripped = message.replace(/\s+in JSON at position[\s\S]*$/, "");
+  const reason = token ?? (stripped.includes('"') ? "syntax error" : stripped.split("\n")[0]);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return reason;
+  const before = text.slice(0, Number(position));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${reason} at line ${line} column ${column}`;
 }
 
 function readCa(field: string, file: string, baseDir: string): string {
