@@ -36,6 +36,16 @@ export interface AppConfig {
   dataDir: string;
   nodeEnv: "development" | "production" | "test";
   metrics: MetricsConfig;
+  scan: ScanConfig;
+}
+
+export interface ScanConfig {
+  /** A gentle scan of every instance starts this often; 0 = no scheduled scans. */
+  intervalMinutes: number;
+  /** Scans older than this are deleted (the review compares with the scan 7 days back). */
+  retentionDays: number;
+  /** Only the newest this many scans per instance keep their key lists; older ones keep counts. */
+  keepFullResults: number;
 }
 
 export interface MetricsConfig {
@@ -177,6 +187,7 @@ export function loadConfig(env: Env): AppConfig {
     dataDir: path.resolve(e.CONSOLE_DATA_DIR),
     nodeEnv: e.NODE_ENV,
     metrics: metricsConfig(e),
+    scan: { intervalMinutes: e.SCAN_INTERVAL_MINUTES, retentionDays: e.SCAN_RETENTION_DAYS, keepFullResults: 48 },
   };
 }
 

@@ -49,6 +49,9 @@ export const envSchema = z.object({
   ALERT_LATENCY_MS: z.coerce.number().min(0).default(100),
   /** Overrides the per-environment hit-rate target (30 % development/staging, 50 % production). */
   ALERT_HIT_RATE_TARGET_PERCENT: z.coerce.number().min(0).max(100).optional(),
+  // Keyspace scans (issue 4): scheduled gentle scan interval (0 disables) and history kept.
+  SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  SCAN_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(35),
 });
 export type EnvInput = z.input<typeof envSchema>;
 

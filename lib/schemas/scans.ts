@@ -47,7 +47,7 @@ export const scanKeyEntrySchema = z.object({
 });
 export type ScanKeyEntry = z.infer<typeof scanKeyEntrySchema>;
 
-/** Biggest-keys entries also carry the element count (string length for strings). */
+/** Biggest-keys entries also carry the element count of collections (0 for strings). */
 export const scanBiggestEntrySchema = scanKeyEntrySchema.extend({ length: z.number().int().nonnegative() });
 export type ScanBiggestEntry = z.infer<typeof scanBiggestEntrySchema>;
 
@@ -140,7 +140,7 @@ export const scanResultSchema = z.object({
   biggest: z.object({
     /** Top 50 by MEMORY USAGE, largest first. */
     byMemory: z.array(scanBiggestEntrySchema),
-    /** Top 50 by element count (collections) or length (strings), largest first. */
+    /** Top 50 collections by element count (HLEN/LLEN/SCARD/ZCARD/XLEN), largest first. */
     byLength: z.array(scanBiggestEntrySchema),
   }),
   /** Largest groups of unknown-pattern and foreign keys (at most 50 each, most keys first). */

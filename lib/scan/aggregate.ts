@@ -1,0 +1,233 @@
+// Streaming aggregation of a keyspace scan: every key is added once and forgotten; what stays
+// is bounded (per-pattern counters, lists capped at SCAN_LIST_CAP, top-N heaps, a capped
+// prefix map), so memory is flat whatever the key count. Pure: no I/O, no clock.
+import { classifyKey, type CompiledPolicy, type KeyClass } from "@/lib/policy/classify";
+import { keyRef } from "@/lib/redis/keys";
+import {
+  SCAN_LIST_CAP,
+  SCAN_TOP_N,
+  TTL_BUCKETS_SECONDS,
+  type ScanBiggestEntry,
+  type ScanKeyEntry,
+  type ScanListName,
+  type ScanPrefix,
+  type ScanResult,
+} from "@/lib/schemas/scans";
+import { TopN } from "./top-n";
+
+/** Distinct prefixes tracked per group; past this, new prefixes are counted under "(other)". */
+const MAX_PREFIXES = 10_000;
+const PREFIXES_REPORTED = 50;
+
+interface PatternStats {
+  keys: number;
+  bytes: number;
+  noTtl: number;
+  aboveStandard: number;
+  possiblePii: number;
+  /** One slot per TTL_BUCKETS_SECONDS bound plus the open bucket. */
+  histogram: number[];
+}
+
+interface Candidate {
+  key: Uint8Array;
+  type: string;
+  ttl: number;
+  bytes: number;
+  length: number;
+  pattern: string | null;
+}
+
+/** Index of the histogram bucket for a TTL in seconds (ttl > 0). */
+export function ttlBucketIndex(ttl: number): number {
+  let lo = 0;
+  let hi: number = TTL_BUCKETS_SECONDS.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ttl <= (TTL_BUCKETS_SECONDS[mid] as number)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** "isl:tmp:abc" -> "isl:tmp:", "sess:1" -> "sess:", "plain" -> "plain" (the first two segments). */
+export function groupPrefix(key: Uint8Array): string {
+  let colons = 0;
+  for (let i = 0; i < key.length; i++) {
+    if (key[i] === 0x3a && ++colons === 2) return keyRef(key.subarray(0, i + 1)).key;
+  }
+  if (colons === 1) return keyRef(key.subarray(0, key.indexOf(0x3a) + 1)).key;
+  return keyRef(key).key;
+}
+
+function toEntry(c: Candidate): ScanKeyEntry {
+  const ref = keyRef(c.key);
+  return {
+    key: ref.key,
+    keyBase64: ref.keyBase64,
+    type: c.type,
+    ttl: c.ttl,
+    bytes: c.bytes,
+    pattern: c.pattern,
+  };
+}
+
+function toBiggest(c: Candidate): ScanBiggestEntry {
+  return { ...toEntry(c), length: c.length };
+}
+
+export class ScanAggregator {
+  private readonly patterns = new Map<string, PatternStats>();
+  private readonly classes = {
+    ok: 0,
+    noTtl: 0,
+    aboveStandard: 0,
+    unknownPattern: 0,
+    foreign: 0,
+    possiblePii: 0,
+  };
+  private readonly lists: Record<ScanListName, ScanKeyEntry[]> = {
+    noTtl: [],
+    aboveStandard: [],
+    unknownPattern: [],
+    foreign: [],
+    possiblePii: [],
+  };
+  private readonly totals: Record<ScanListName, number> = {
+    noTtl: 0,
+    aboveStandard: 0,
+    unknownPattern: 0,
+    foreign: 0,
+    possiblePii: 0,
+  };
+  private readonly byMemory = new TopN<Candidate>(SCAN_TOP_N);
+  private readonly byLength = new TopN<Candidate>(SCAN_TOP_N);
+  private readonly prefixes = {
+    unknownPattern: new Map<string, ScanPrefix>(),
+    foreign: new Map<string, ScanPrefix>(),
+  };
+  private keys = 0;
+  private bytes = 0;
+  private vanishedCount = 0;
+
+  constructor(private readonly compiled: CompiledPolicy) {
+    for (const pattern of compiled.policy.patterns) {
+      this.patterns.set(pattern.name, {
+        keys: 0,
+        bytes: 0,
+        noTtl: 0,
+        aboveStandard: 0,
+        possiblePii: 0,
+        histogram: new Array<number>(TTL_BUCKETS_SECONDS.length + 1).fill(0),
+      });
+    }
+  }
+
+  /** A key SCAN returned that was gone (TTL -2) when we looked: skipped, only counted. */
+  vanished(count = 1): void {
+    this.vanishedCount += count;
+  }
+
+  get keyCount(): number {
+    return this.keys;
+  }
+
+  /** `ttl` is Redis's TTL reply (-1 = no expiry); -2 must go to vanished() instead. */
+  add(key: Uint8Array, type: string, ttl: number, bytes: number, length: number): void {
+    const verdict = classifyKey(this.compiled, key, ttl);
+    this.keys++;
+    this.bytes += bytes;
+    this.classes[verdict.class]++;
+    if (verdict.pattern !== null) {
+      const stats = this.patterns.get(verdict.pattern);
+      if (stats) {
+        stats.keys++;
+        stats.bytes += bytes;
+        if (verdict.class === "noTtl") stats.noTtl++;
+        else {
+          const b = ttlBucketIndex(ttl);
+          stats.histogram[b] = (stats.histogram[b] ?? 0) + 1;
+        }
+        if (verdict.class === "aboveStandard") stats.aboveStandard++;
+        if (verdict.possiblePii) stats.possiblePii++;
+      }
+    } else {
+      this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes);
+    }
+    let candidate: Candidate | undefined;
+    const make = (): Candidate =>
+      (candidate ??= { key: Uint8Array.from(key), type, ttl, bytes, length, pattern: verdict.pattern });
+    if (verdict.class !== "ok") this.list(verdict.class, make);
+    if (verdict.possiblePii) {
+      this.classes.possiblePii++;
+      this.list("possiblePii", make);
+    }
+    if (this.byMemory.accepts(bytes)) this.byMemory.push(bytes, make());
+    if (length > 0 && this.byLength.accepts(length)) this.byLength.push(length, make());
+  }
+
+  private list(name: Exclude<KeyClass, "ok"> | "possiblePii", make: () => Candidate): void {
+    this.totals[name]++;
+    if (this.lists[name].length < SCAN_LIST_CAP) this.lists[name].push(toEntry(make()));
+  }
+
+  private countPrefix(group: "unknownPattern" | "foreign", key: Uint8Array, bytes: number): void {
+    const map = this.prefixes[group];
+    let prefix = groupPrefix(key);
+    if (!map.has(prefix) && map.size >= MAX_PREFIXES) prefix = "(other)";
+    let entry = map.get(prefix);
+    if (!entry) {
+      entry = { prefix, keys: 0, bytes: 0 };
+      map.set(prefix, entry);
+    }
+    entry.keys++;
+    entry.bytes += bytes;
+  }
+
+  result(durationMs: number): ScanResult {
+    const topPrefixes = (map: Map<string, ScanPrefix>) =>
+      [...map.values()]
+        .sort((a, b) => b.keys - a.keys || a.prefix.localeCompare(b.prefix))
+        .slice(0, PREFIXES_REPORTED);
+    return {
+      keys: this.keys,
+      bytes: this.bytes,
+      durationMs,
+      vanished: this.vanishedCount,
+      classes: { ...this.classes },
+      patterns: this.compiled.policy.patterns.map((p) => {
+        const s = this.patterns.get(p.name) as PatternStats;
+        return {
+          name: p.name,
+          pattern: p.template,
+          keys: s.keys,
+          bytes: s.bytes,
+          avgBytes: s.keys > 0 ? Math.round(s.bytes / s.keys) : 0,
+          typicalBytes: p.typicalBytes,
+          expected: { min: p.expectedKeys.min, max: p.expectedKeys.max },
+          standardTtlSeconds: p.standardTtlSeconds,
+          noTtl: s.noTtl,
+          aboveStandard: s.aboveStandard,
+          possiblePii: s.possiblePii,
+          ttlHistogram: s.histogram.map((count, i) => ({ le: TTL_BUCKETS_SECONDS[i] ?? null, count })),
+        };
+      }),
+      lists: {
+        noTtl: [...this.lists.noTtl],
+        aboveStandard: [...this.lists.aboveStandard],
+        unknownPattern: [...this.lists.unknownPattern],
+        foreign: [...this.lists.foreign],
+        possiblePii: [...this.lists.possiblePii],
+      },
+      listTotals: { ...this.totals },
+      biggest: {
+        byMemory: this.byMemory.sorted().map(toBiggest),
+        byLength: this.byLength.sorted().map(toBiggest),
+      },
+      prefixes: {
+        unknownPattern: topPrefixes(this.prefixes.unknownPattern),
+        foreign: topPrefixes(this.prefixes.foreign),
+      },
+    };
+  }
+}
