@@ -2,6 +2,7 @@
 // migrate the store. A failure ends the process with one line naming the cause.
 import "server-only";
 import { assertConfigOrExit } from "@/lib/config";
+import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
 
 export function startServer(): void {
@@ -12,4 +13,6 @@ export function startServer(): void {
     console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+  // Scheduled keyspace scans (SCAN_INTERVAL_MINUTES; 0 disables).
+  startScanScheduler();
 }
