@@ -103,7 +103,7 @@ function jsonSyntaxReason(text: string, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const token = /^Unexpected token '.{1,2}'/u.exec(message)?.[0];
   const stripped = message.replace(/\s+in JSON at position[\s\S]*$/, "");
-  const reason = token ?? (stripped.includes('"') ? "syntax error" : stripped.split("\n")[0]);
+  const reason = token ?? (stripped.includes('"') ? "syntax error" : (stripped.split("\n")[0] ?? stripped));
   const position = /at position (\d+)/.exec(message)?.[1];
   if (position === undefined) return reason;
   const before = text.slice(0, Number(position));
