@@ -2,6 +2,7 @@
 // migrate the store. A failure ends the process with one line naming the cause.
 import "server-only";
 import { assertConfigOrExit } from "@/lib/config";
+import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
 
@@ -13,6 +14,8 @@ export function startServer(): void {
     console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+  // Metrics sampler: one per instance per data directory (a lease in the store), every SAMPLE_INTERVAL_SECONDS.
+  startMetricsSampler();
   // Scheduled keyspace scans (SCAN_INTERVAL_MINUTES; 0 disables).
   startScanScheduler();
 }

@@ -146,3 +146,8 @@ export function pruneSamples(db: Db, instanceId: string, before: number, limit =
   const upTo = edge ? edge.t + 1 : before;
   return db.prepare("DELETE FROM metric_samples WHERE instance_id = ? AND t < ?").run(instanceId, Math.min(upTo, before)).changes;
 }
+
+export function oldestSampleT(db: Db, instanceId: string): number | null {
+  const row = db.prepare("SELECT MIN(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as { t: number | null };
+  return row.t;
+}

@@ -1,0 +1,123 @@
+// What the rest of the server uses: start the process-wide sampler, and answer the overview and
+// metrics APIs from the store (never from Redis), with a small cache keyed by the newest sample.
+import "server-only";
+import { getConfig, type InstanceConfig } from "@/lib/config";
+import type { AlertThresholds } from "@/lib/policy/alerts";
+import type { MetricsRange, MetricsResponse } from "@/lib/schemas/metrics";
+import type { Overview } from "@/lib/schemas/overview";
+import { getStore, type Db } from "@/lib/store";
+import { readOverview } from "@/lib/store/overview-snapshots";
+import { rollupsBetween, rollupWatermark } from "@/lib/store/rollups";
+import { samplesBetween } from "@/lib/store/samples";
+import { buildPoints, rangeMs, stepFor, usesRollups } from "./history";
+import { emptyOverview, thresholdsFor } from "./overview";
+import { maxGapFor } from "./rates";
+import { MetricsSampler } from "./sampler";
+import { latestScanInput } from "./scan-input";
+
+const registry = globalThis as typeof globalThis & { __islSampler?: MetricsSampler };
+
+/** Starts sampling every configured instance (once per process; the store lease picks one process). */
+export function startMetricsSampler(): MetricsSampler {
+  if (registry.__islSampler) return registry.__islSampler;
+  const config = getConfig();
+  const sampler = new MetricsSampler({
+    db: getStore(),
+    instances: config.instances,
+    intervalMs: config.metrics.sampleIntervalMs,
+    thresholds: config.metrics.alerts,
+    rawRetentionMs: config.metrics.rawRetentionMs,
+    rollupRetentionMs: config.metrics.rollupRetentionMs,
+    latestScan: latestScanInput,
+  });
+  sampler.start();
+  registry.__islSampler = sampler;
+  return sampler;
+}
+
+export async function stopMetricsSampler(): Promise<void> {
+  const sampler = registry.__islSampler;
+  registry.__islSampler = undefined;
+  await sampler?.stop();
+}
+
+// Per store handle, so tests with their own store never see another's answers.
+const overviewCaches = new WeakMap<Db, Map<string, { t: number; overview: Overview }>>();
+const metricsCaches = new WeakMap<Db, Map<string, { newest: number; at: number; body: MetricsResponse }>>();
+
+function cacheOf<V>(caches: WeakMap<Db, Map<string, V>>, db: Db): Map<string, V> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
+
+export interface ReadSettings {
+  intervalMs: number;
+  thresholds: AlertThresholds;
+}
+
+function settings(): ReadSettings {
+  const { metrics } = getConfig();
+  return { intervalMs: metrics.sampleIntervalMs, thresholds: metrics.alerts };
+}
+
+/** The overview the sampler last wrote; `stale` when no process has sampled for a few intervals. */
+export function getOverview(instance: InstanceConfig, db: Db = getStore(), opts: ReadSettings = settings(), now = Date.now()): Overview {
+  const row = readOverview(db, instance.id);
+  if (!row) return { ...emptyOverview(instance.id, instance.environment, opts.intervalMs, opts.thresholds), stale: true };
+  const overviewCache = cacheOf(overviewCaches, db);
+  let cached = overviewCache.get(instance.id);
+  if (!cached || cached.t !== row.t) {
+    cached = { t: row.t, overview: row.body as Overview };
+    overviewCache.set(instance.id, cached);
+  }
+  const stale = now - row.t > maxGapFor(opts.intervalMs) + 2000;
+  return stale === cached.overview.stale ? cached.overview : { ...cached.overview, stale };
+}
+
+
+function newestSampleT(db: Db, instanceId: string): number {
+  const row = db.prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
+    t: number | null;
+  };
+  return row.t ?? 0;
+}
+
+export function getMetrics(
+  instance: InstanceConfig,
+  range: MetricsRange,
+  db: Db = getStore(),
+  opts: ReadSettings = settings(),
+  now = Date.now(),
+): MetricsResponse {
+  const intervalMs = opts.intervalMs;
+  const stepMs = stepFor(range, intervalMs);
+  const key = `${instance.id}:${range}`;
+  const newest = newestSampleT(db, instance.id);
+  const metricsCache = cacheOf(metricsCaches, db);
+  const hit = metricsCache.get(key);
+  // Same newest sample and the same bucket of time: the answer has not changed.
+  if (hit && hit.newest === newest && Math.floor(hit.at / stepMs) === Math.floor(now / stepMs)) return hit.body;
+  const from = now - rangeMs[range];
+  let points;
+  if (usesRollups(range)) {
+    const watermark = rollupWatermark(db, instance.id) ?? from;
+    const rollups = rollupsBetween(db, instance.id, from, watermark);
+    const tail = samplesBetween(db, instance.id, Math.max(from, watermark), now);
+    points = buildPoints({ from, to: now, stepMs, intervalMs, samples: tail, rollups });
+  } else {
+    points = buildPoints({ from, to: now, stepMs, intervalMs, samples: samplesBetween(db, instance.id, from, now) });
+  }
+  const body: MetricsResponse = {
+    id: instance.id,
+    range,
+    from,
+    to: now,
+    stepSeconds: stepMs / 1000,
+    source: usesRollups(range) ? "rollups" : "raw",
+    thresholds: thresholdsFor(opts.thresholds, instance.environment),
+    points,
+  };
+  metricsCache.set(key, { newest, at: now, body });
+  return body;
+}
