@@ -138,7 +138,18 @@ describe("projectCapacity", () => {
     expect(cap.trend).toBe("growing");
     expect(cap.projections.map((p) => p.ratio)).toEqual([null, null]);
     expect(cap.crosses80At).toBeNull();
-    expect(cap.note).toMatch(/maxmemory is not set/);
+    expect(cap.note).toMatch(/Maxmemory is not set/);
+  });
+
+  it("maxmemory unknown (not unset) says why", () => {
+    const cap = projectCapacity({
+      points: hourly(7, (d) => GiB - d * 10 * MiB),
+      maxBytes: null,
+      maxBytesUnknown: "Redis is unreachable",
+      now: NOW,
+    });
+    expect(cap.status).toBe("no-maxmemory");
+    expect(cap.note).toMatch(/^Maxmemory is unknown \(Redis is unreachable\): memory use is growing/);
   });
 
   it("too few samples or too short a span says so and does not fit", () => {

@@ -128,19 +128,19 @@ function crossing(
 ): Crossing {
   const pct = `${Math.round(o.threshold * 100)} %`;
   if (trend !== "growing")
-    return { crosses80At: null, note: `memory use is ${trend}: it is not heading for ${pct} of maxmemory` };
+    return { crosses80At: null, note: `Memory use is ${trend}: it is not heading for ${pct} of maxmemory` };
   const t = now + (thresholdBytes - fit.at(now)) / fit.slope;
   const horizon = addMonths(now, o.horizonYears * 12);
   if (t > horizon) {
     return {
       crosses80At: null,
-      note: `at the current growth, memory stays under ${pct} of maxmemory for more than ${o.horizonYears} years`,
+      note: `At the current growth, memory stays under ${pct} of maxmemory for more than ${o.horizonYears} years`,
     };
   }
   const at = Math.max(t, now);
   return {
     crosses80At: iso(at),
-    note: `at the current growth, memory reaches ${pct} of maxmemory in ${formatDuration((at - now) / 1000)}`,
+    note: `At the current growth, memory reaches ${pct} of maxmemory in ${formatDuration((at - now) / 1000)}`,
   };
 }
 
@@ -179,7 +179,13 @@ function trendOf(
  * `maxBytes` 0 or null means no limit: the line is still fitted and projected, without ratios.
  */
 export function projectCapacity(
-  input: { points: readonly MemoryPoint[]; maxBytes: number | null; now: number },
+  input: {
+    points: readonly MemoryPoint[];
+    maxBytes: number | null;
+    now: number;
+    /** Why maxBytes is null when it is unknown rather than unset ("Redis is unreachable"). */
+    maxBytesUnknown?: string;
+  },
   options: Partial<CapacityOptions> = {},
 ): Capacity {
   const o = { ...DEFAULT_CAPACITY_OPTIONS, ...options };
@@ -203,11 +209,11 @@ export function projectCapacity(
     const have =
       points.length === 0
         ? "no memory history yet"
-        : `${points.length} samples over ${formatDuration(history.spanSeconds)}`;
+        : `${points.length} sample${points.length === 1 ? "" : "s"} over ${formatDuration(history.spanSeconds)}`;
     return {
       ...base,
       status: "insufficient-history",
-      note: `too little history to project: ${have}; needs at least ${o.minPoints} samples over ${formatDuration(o.minSpanMs / 1000)}`,
+      note: `Too little history to project: ${have}; needs at least ${o.minPoints} samples over ${formatDuration(o.minSpanMs / 1000)}`,
       fit: null,
       trend: null,
       projections: [],
@@ -234,7 +240,7 @@ export function projectCapacity(
     return {
       ...base,
       status: "no-maxmemory",
-      note: `maxmemory is not set: memory use is ${trend} (${formatBytes(fitOut.slopeBytesPerDay)} per day) with no limit to project against`,
+      note: `${input.maxBytesUnknown ? `Maxmemory is unknown (${input.maxBytesUnknown})` : "Maxmemory is not set"}: memory use is ${trend} (${formatBytes(fitOut.slopeBytesPerDay)} per day) with no limit to project against`,
       fit: fitOut,
       trend,
       projections,
@@ -244,7 +250,7 @@ export function projectCapacity(
   const c = alreadyAbove80
     ? {
         crosses80At: null,
-        note: `memory use is already at or above ${Math.round(o.threshold * 100)} % of maxmemory`,
+        note: `Memory use is already at or above ${Math.round(o.threshold * 100)} % of maxmemory`,
       }
     : crossing(fit, trend, thresholdBytes, input.now, o);
   return { ...base, status: "ok", note: c.note, fit: fitOut, trend, projections, crosses80At: c.crosses80At };

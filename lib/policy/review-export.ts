@@ -208,6 +208,15 @@ export function mdCode(text: string): string {
   return `${fence}${pad}${text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")}${pad}${fence}`;
 }
 
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Sub-second scans in milliseconds, longer ones as a duration. */
+export function scanDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
+}
+
 function signed(n: number, format: (n: number) => string): string {
   if (n === 0) return "±0";
   return `${n > 0 ? "+" : "−"}${format(Math.abs(n))}`;
@@ -300,7 +309,7 @@ function mdHistograms(r: Review): string {
 
 function mdOutside(title: string, group: Review["unknownPattern"]): string {
   if (group.total === 0) return `## ${title}\n\nNone.`;
-  const parts = [`## ${title} (${formatCount(group.total)} keys)`];
+  const parts = [`## ${title} (${plural(group.total, "key")})`];
   if (group.prefixes.length > 0) {
     parts.push(
       table(
@@ -325,7 +334,7 @@ function mdOutside(title: string, group: Review["unknownPattern"]): string {
 function mdBiggest(title: string, entries: ScanBiggestEntry[]): string {
   if (entries.length === 0) return `### ${title}\n\nNone.`;
   return `### ${title}\n\n${table(
-    ["#", "Key", "Pattern", "Type", "Memory", "Length", "TTL"],
+    ["#", "Key", "Pattern", "Type", "Memory", "Elements", "TTL"],
     ["r", "l", "l", "l", "r", "r", "r"],
     entries.map((e, i) => [
       String(i + 1),
@@ -333,7 +342,7 @@ function mdBiggest(title: string, entries: ScanBiggestEntry[]): string {
       e.pattern === null ? "—" : mdText(e.pattern),
       mdText(e.type),
       formatBytes(e.bytes),
-      formatCount(e.length),
+      e.type === "string" ? "—" : formatCount(e.length),
       formatDuration(e.ttl),
     ]),
   )}`;
@@ -364,7 +373,7 @@ function mdCapacity(r: Review): string {
   if (c.thresholdBytes) facts.push(`- 80 % line: ${formatBytes(c.thresholdBytes)}`);
   facts.push(
     c.history.points > 0
-      ? `- History: ${formatCount(c.history.points)} samples from ${formatTime(c.history.from)} to ${formatTime(c.history.to)}`
+      ? `- History: ${plural(c.history.points, "sample")} from ${formatTime(c.history.from)} to ${formatTime(c.history.to)}`
       : "- History: none",
   );
   if (c.fit)
@@ -388,15 +397,13 @@ export function reviewToMarkdown(r: Review): string {
   const header = [
     `# Weekly key-distribution review: ${mdText(r.instance.name)} (${r.instance.environment})`,
     [
-      `Instance ${mdCode(r.instance.id)} · scan ${mdCode(s.id)} started ${formatTime(s.startedAt)}, match ${mdCode(s.match)}, ${s.mode} mode, ${formatDuration(s.durationMs / 1000)}`,
+      `Instance ${mdCode(r.instance.id)} · scan ${mdCode(s.id)} started ${formatTime(s.startedAt)}, match ${mdCode(s.match)}, ${s.mode} mode, ${scanDuration(s.durationMs)}`,
       `Generated ${formatTime(r.generatedAt)}`,
     ].join("  \n"),
     [
       `- Keys: ${formatCount(s.keys)}${r.change ? ` (${signed(r.change.keys, formatCount)} in a week)` : ""}; memory: ${formatBytes(s.bytes)}${r.change ? ` (${signed(r.change.bytes, formatBytes)})` : ""}`,
       `- Classes: ok ${formatCount(classes.ok)} · no TTL ${formatCount(classes.noTtl)} · above standard ${formatCount(classes.aboveStandard)} · unknown pattern ${formatCount(classes.unknownPattern)} · foreign ${formatCount(classes.foreign)} · possible PII ${formatCount(classes.possiblePii)}`,
-      ...(s.vanished > 0
-        ? [`- ${formatCount(s.vanished)} keys expired during the scan and were skipped`]
-        : []),
+      ...(s.vanished > 0 ? [`- ${plural(s.vanished, "key")} expired during the scan and were skipped`] : []),
     ].join("\n"),
   ];
   return `${[
@@ -405,7 +412,7 @@ export function reviewToMarkdown(r: Review): string {
     `## TTL histograms\n\n${mdHistograms(r)}`,
     mdOutside("Unknown patterns", r.unknownPattern),
     mdOutside("Foreign keys", r.foreign),
-    `## Biggest keys\n\n${mdBiggest("By memory", r.biggest.byMemory)}\n\n${mdBiggest("By length (elements, or bytes for strings)", r.biggest.byLength)}`,
+    `## Biggest keys\n\n${mdBiggest("By memory", r.biggest.byMemory)}\n\n${mdBiggest("By element count (collections)", r.biggest.byLength)}`,
     mdChange(r),
     mdCapacity(r),
   ].join("\n\n")}\n`;

@@ -39,7 +39,7 @@ export interface ReviewInput {
   scan: DoneScan;
   /** The stored scan closest to `baselineTarget(scan)`, if any (it may be this scan itself). */
   baseline: ScanJob | null | undefined;
-  memory: { points: readonly MemoryPoint[]; maxBytes: number | null };
+  memory: { points: readonly MemoryPoint[]; maxBytes: number | null; maxBytesUnknown?: string };
   now: number;
 }
 
@@ -218,9 +218,6 @@ export function buildReview(input: ReviewInput, options: Partial<ReviewOptions> 
     biggest: { byMemory: r.biggest.byMemory.slice(0, o.topN), byLength: r.biggest.byLength.slice(0, o.topN) },
     change: baseline ? changeFrom(scan, baseline) : null,
     changeNote: note,
-    capacity: projectCapacity(
-      { points: input.memory.points, maxBytes: input.memory.maxBytes, now: input.now },
-      o.capacity,
-    ),
+    capacity: projectCapacity({ ...input.memory, now: input.now }, o.capacity),
   };
 }

@@ -154,11 +154,9 @@ export type Review = z.infer<typeof reviewSchema>;
 export const reviewFormatSchema = z.enum(["json", "csv", "md"]);
 export type ReviewFormat = z.infer<typeof reviewFormatSchema>;
 
-export const reviewQuerySchema = z
-  .object({
-    format: reviewFormatSchema.default("json"),
-    /** "1" adds Content-Disposition: attachment with a file name. */
-    download: z.enum(["0", "1", "true", "false"]).optional(),
-  })
-  .strict();
+export const reviewQuerySchema = z.object({
+  format: reviewFormatSchema.default("json"),
+  /** "1" adds Content-Disposition: attachment with a file name. */
+  download: z.enum(["0", "1", "true", "false"]).optional(),
+});
 export type ReviewQuery = z.infer<typeof reviewQuerySchema>;

@@ -1,0 +1,122 @@
+"use client";
+
+import {
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { formatBytes, formatTime } from "@/lib/format";
+import type { Capacity } from "@/lib/schemas/review";
+
+interface Point {
+  t: number;
+  used?: number;
+  projected?: number;
+}
+
+function day(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+function chartData(c: Capacity, now: number): Point[] {
+  const points: Point[] = c.series.map((p) => ({ t: Date.parse(p.t), used: p.usedBytes }));
+  if (c.fit) {
+    points.push({ t: now, projected: c.fit.bytesNow });
+    for (const p of c.projections) points.push({ t: Date.parse(p.at), projected: p.bytes });
+  }
+  return points.sort((a, b) => a.t - b.t);
+}
+
+/** Used memory history, the fitted line projected 6 months out, the 80 % line and maxmemory. */
+export function CapacityChart({ capacity, now }: { capacity: Capacity; now: number }) {
+  const data = chartData(capacity, now);
+  if (data.length === 0) return null;
+  const crossing = capacity.crosses80At ? Date.parse(capacity.crosses80At) : null;
+  const top = Math.max(capacity.maxBytes ?? 0, ...data.map((p) => Math.max(p.used ?? 0, p.projected ?? 0)));
+  return (
+    <div className="h-64 w-full" data-testid="capacity-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart data={data} margin={{ top: 16, right: 24, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={["dataMin", "dataMax"]}
+            tickFormatter={day}
+            tick={{ fill: "var(--muted)", fontSize: 11 }}
+          />
+          <YAxis
+            domain={[0, Math.ceil(top * 1.05)]}
+            tickFormatter={(v: number) => formatBytes(v)}
+            tick={{ fill: "var(--muted)", fontSize: 11 }}
+            width={72}
+          />
+          <Tooltip
+            contentStyle={{
+              background: "var(--panel)",
+              border: "1px solid var(--line)",
+              color: "var(--fg)",
+              fontSize: 12,
+            }}
+            labelFormatter={(t) => formatTime(Number(t))}
+            formatter={(value, name) => [
+              formatBytes(Number(value)),
+              name === "used" ? "used memory" : "projection",
+            ]}
+          />
+          {capacity.maxBytes ? (
+            <ReferenceLine
+              y={capacity.maxBytes}
+              stroke="var(--bad)"
+              label={{ value: "maxmemory", fill: "var(--bad)", fontSize: 11, position: "insideTopLeft" }}
+            />
+          ) : null}
+          {capacity.thresholdBytes ? (
+            <ReferenceLine
+              y={capacity.thresholdBytes}
+              stroke="var(--warn)"
+              strokeDasharray="6 3"
+              label={{ value: "80 %", fill: "var(--warn)", fontSize: 11, position: "insideTopLeft" }}
+            />
+          ) : null}
+          {crossing !== null ? (
+            <ReferenceLine
+              x={crossing}
+              stroke="var(--warn)"
+              strokeDasharray="2 2"
+              label={{
+                value: `80 % on ${day(crossing)}`,
+                fill: "var(--warn)",
+                fontSize: 11,
+                position: "insideTopRight",
+              }}
+            />
+          ) : null}
+          <Line
+            dataKey="used"
+            stroke="var(--accent)"
+            dot={false}
+            strokeWidth={2}
+            isAnimationActive={false}
+            connectNulls
+          />
+          <Line
+            dataKey="projected"
+            stroke="var(--muted)"
+            strokeDasharray="6 4"
+            dot={{ r: 3, fill: "var(--muted)" }}
+            strokeWidth={2}
+            isAnimationActive={false}
+            connectNulls
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

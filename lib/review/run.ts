@@ -1,0 +1,108 @@
+// The review without the web server (npm run review): scans one Redis directly, optionally reads
+// the console's store for the week-old baseline and the memory history, optionally saves the scan
+// there, and builds the same Review the API serves.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { InstanceConfig } from "@/lib/config";
+import type { MemoryPoint } from "@/lib/policy/capacity";
+import { baselineTarget, buildReview, type DoneScan } from "@/lib/policy/review";
+import type { Policy } from "@/lib/policy/types";
+import { withRedis } from "@/lib/redis/client";
+import { readSample } from "@/lib/redis/sample";
+import { runScan } from "@/lib/scan/run";
+import type { Review } from "@/lib/schemas/review";
+import type { ScanJob, ScanMode, ScanProgress } from "@/lib/schemas/scans";
+import { openStore, type Db } from "@/lib/store/db";
+import { finishScan, insertScan, scanClosestTo } from "@/lib/store/scans";
+import { memoryHistory } from "./load";
+
+export interface ReviewRunOptions {
+  instance: InstanceConfig;
+  policy: Policy;
+  match: string;
+  mode: ScanMode;
+  /** The console's data directory: baseline scans and memory history come from its store. */
+  dataDir?: string;
+  /** Record this scan in the store (needs dataDir), so next week's run has a baseline. */
+  save?: boolean;
+  onProgress?: (progress: ScanProgress) => void;
+  now?: () => number;
+}
+
+export interface ReviewRun {
+  review: Review;
+  scan: DoneScan;
+  /** The Lua/pipeline path the scanner used. */
+  via: string;
+}
+
+function fromStore(
+  db: Db | undefined,
+  scan: DoneScan,
+  now: number,
+): { baseline: ScanJob | undefined; points: MemoryPoint[] } {
+  if (!db) return { baseline: undefined, points: [] };
+  return {
+    baseline: scanClosestTo(db, scan.instance, baselineTarget(scan)),
+    points: memoryHistory(db, scan.instance, now),
+  };
+}
+
+export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
+  const clock = options.now ?? Date.now;
+  const { instance } = options;
+  if (options.save && !options.dataDir) throw new Error("saving the scan needs the console's data directory");
+  const startedAt = new Date(clock()).toISOString();
+  const { result, progress, via } = await withRedis(
+    instance,
+    (redis) =>
+      runScan(redis, {
+        policy: options.policy,
+        match: options.match,
+        mode: options.mode,
+        onProgress: options.onProgress,
+      }),
+    { purpose: "scan" },
+  );
+  const memory = await readSample(instance, clock());
+  const now = clock();
+  const scan: DoneScan = {
+    id: randomUUID(),
+    instance: instance.id,
+    match: options.match,
+    mode: options.mode,
+    trigger: "manual",
+    status: "done",
+    startedAt,
+    finishedAt: new Date(now).toISOString(),
+    progress,
+    result,
+  };
+  const db = options.dataDir ? openStore(options.dataDir) : undefined;
+  try {
+    const stored = fromStore(db, scan, now);
+    const points = [...stored.points, { t: now, usedBytes: memory.usedBytes }];
+    const review = buildReview({
+      instance: { id: instance.id, name: instance.name, environment: instance.environment },
+      scan,
+      baseline: stored.baseline,
+      memory: { points, maxBytes: memory.maxBytes },
+      now,
+    });
+    if (db && options.save) {
+      insertScan(db, {
+        id: scan.id,
+        instance: scan.instance,
+        match: scan.match,
+        mode: scan.mode,
+        trigger: "manual",
+        startedAt,
+        total: progress.total,
+      });
+      finishScan(db, scan.id, { status: "done", finishedAt: scan.finishedAt ?? startedAt, progress, result });
+    }
+    return { review, scan, via };
+  } finally {
+    db?.close();
+  }
+}
