@@ -138,10 +138,17 @@ async function execute(
         progress,
         error: failureMessage(err, progress),
       });
-      if (!(err instanceof RedisUnavailableError))
+      if (!(err instanceof RedisUnavailableError) && !isConnectionLoss(err))
         console.error(`isl-console: scan ${job.id} of ${instance.id} failed`, err);
     }
   }
+}
+
+/** In-flight commands of a dropped connection fail with ioredis's retry-limit or closed-connection errors. */
+function isConnectionLoss(err: unknown): boolean {
+  return (
+    err instanceof Error && /max retries per request|Connection is closed|ECONNRESET|EPIPE/i.test(err.message)
+  );
 }
 
 function failureMessage(err: unknown, progress: ScanProgress): string {
@@ -149,6 +156,9 @@ function failureMessage(err: unknown, progress: ScanProgress): string {
   if (err instanceof RedisUnavailableError)
     return `lost the connection to Redis ${where} (${err.message}); start a new scan when Redis is back`;
   const message = err instanceof Error ? err.message : String(err);
+  if (isConnectionLoss(err)) {
+    return `lost the connection to Redis ${where} (${message.split(".")[0]}); start a new scan when Redis is back`;
+  }
   if (/LOADING/.test(message))
     return `Redis is loading its dataset (it restarted) ${where}; start a new scan when it is ready`;
   return `Redis answered an error ${where}: ${message}`;
