@@ -90,31 +90,11 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)] as T;
 }
 
+// prettier-ignore
 const VARIABLES = [
-  "price",
-  "elasticity",
-  "demand",
-  "churn",
-  "cost",
-  "margin",
-  "marketing_spend",
-  "seasonality",
-  "competitor_price",
-  "discount",
-  "conversion",
-  "retention",
-  "lead_time",
-  "capacity",
-  "inventory",
-  "wage",
-  "interest_rate",
-  "fx_rate",
-  "region",
-  "segment",
-  "channel",
-  "quality",
-  "satisfaction",
-  "tenure",
+  "price", "elasticity", "demand", "churn", "cost", "margin", "marketing_spend", "seasonality", "competitor_price",
+  "discount", "conversion", "retention", "lead_time", "capacity", "inventory", "wage", "interest_rate", "fx_rate",
+  "region", "segment", "channel", "quality", "satisfaction", "tenure",
 ] as const;
 const variable = (i: number) =>
   i < VARIABLES.length
