@@ -1,5 +1,19 @@
-import { Coming } from "@/components/ui/coming";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { KeysClient } from "@/components/keys/keys-client";
+import { KeysSkeleton } from "@/components/keys/keys-skeleton";
+import { findInstance } from "@/lib/config";
+import { treeCounts } from "./tree-counts";
 
-export default function KeysPage() {
-  return <Coming title="Keys" what="prefix tree, pattern search and a value viewer for every type (issue 5)." />;
+export default async function KeysPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const instance = findInstance(decodeURIComponent(id));
+  if (!instance) notFound();
+  return (
+    <Suspense fallback={<KeysSkeleton />}>
+      <KeysClient instanceId={instance.id} scanCounts={treeCounts(instance.id)} />
+    </Suspense>
+  );
 }

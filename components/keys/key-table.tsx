@@ -1,0 +1,140 @@
+"use client";
+
+import { useEffect } from "react";
+import { Skeleton } from "@/components/ui/skeleton";
+import { cn } from "@/components/ui/cn";
+import { formatBytes, formatCount, formatDuration } from "@/lib/format";
+import { base64ToBase64Url } from "@/lib/redis/keys";
+import type { RedisTypeName } from "@/lib/schemas/keys";
+import { ClassBadge, KeyFlags } from "./key-badges";
+import { useKeys } from "./use-keys";
+
+const PAGE = 100;
+/** A sparse match keeps searching on its own until this many rows show or this many pages ran. */
+const AUTO_ROWS = 50;
+const AUTO_PAGES = 25;
+
+interface Props {
+  instanceId: string;
+  match: string;
+  type: RedisTypeName | undefined;
+  selectedKey: string | undefined;
+  onOpen: (keyBase64url: string) => void;
+}
+
+export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props) {
+  const query = useKeys(instanceId, { match, type, count: PAGE });
+  const pages = query.data?.pages ?? [];
+  const rows = pages.flatMap((p) => p.keys);
+  const { hasNextPage, isFetching, fetchNextPage, isError } = query;
+
+  // Each request SCANs for about 200 ms; a rare pattern may need several before rows appear.
+  useEffect(() => {
+    if (hasNextPage && !isFetching && !isError && rows.length < AUTO_ROWS && pages.length < AUTO_PAGES)
+      void fetchNextPage();
+  }, [hasNextPage, isFetching, isError, rows.length, pages.length, fetchNextPage]);
+
+  if (query.isPending) return <KeyTableSkeleton />;
+  if (query.isError && rows.length === 0) {
+    return (
+      <div role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
+        Could not list keys: {query.error.message}{" "}
+        <button type="button" onClick={() => query.refetch()} className="underline">
+          Retry
+        </button>
+      </div>
+    );
+  }
+  const status = hasNextPage ? (isFetching ? "scanning…" : "more keys may match") : "scan complete";
+  return (
+    <div>
+      <p className="text-muted mb-1 text-xs" aria-live="polite">
+        {formatCount(rows.length)} key{rows.length === 1 ? "" : "s"} loaded · {status}
+      </p>
+      <div className="border-line overflow-x-auto rounded border">
+        <table className="w-full table-fixed border-collapse text-sm">
+          <thead className="bg-sunken text-muted text-left text-xs">
+            <tr>
+              <th className="px-2 py-1.5 font-medium">Key</th>
+              <th className="w-16 px-2 py-1.5 font-medium">Type</th>
+              <th className="w-48 px-2 py-1.5 font-medium">TTL</th>
+              <th className="w-20 px-2 py-1.5 text-right font-medium">Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const id = base64ToBase64Url(row.keyBase64);
+              return (
+                <tr
+                  key={row.keyBase64}
+                  className={cn(
+                    "border-line hover:bg-sunken cursor-pointer border-t",
+                    id === selectedKey && "bg-info-soft",
+                  )}
+                  onClick={() => onOpen(id)}
+                  aria-selected={id === selectedKey}
+                  data-testid="key-row"
+                >
+                  <td className="px-2 py-1 font-mono break-all">
+                    <button
+                      type="button"
+                      className="text-left hover:underline"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onOpen(id);
+                      }}
+                    >
+                      {row.key}
+                    </button>
+                    <span className="ml-1 inline-flex gap-1 align-middle">
+                      <KeyFlags item={row} />
+                    </span>
+                  </td>
+                  <td className="px-2 py-1 whitespace-nowrap">{row.type}</td>
+                  <td className="px-2 py-1">
+                    <span className="tabular mr-1 whitespace-nowrap">{formatDuration(row.ttl)}</span>
+                    <ClassBadge value={row.class} />
+                  </td>
+                  <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(row.bytes)}</td>
+                </tr>
+              );
+            })}
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="text-muted px-2 py-3 text-center">
+                  {hasNextPage ? "No matching key found yet." : "No key matches."}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {hasNextPage ? (
+        <button
+          type="button"
+          onClick={() => fetchNextPage()}
+          disabled={query.isFetchingNextPage}
+          className="border-line bg-panel hover:bg-sunken mt-2 rounded border px-3 py-1 disabled:opacity-60"
+        >
+          {query.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      ) : null}
+      {query.isError && rows.length > 0 ? (
+        <p role="alert" className="text-bad mt-2">
+          Could not load more: {query.error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function KeyTableSkeleton() {
+  return (
+    <div className="space-y-1.5" aria-label="Loading keys">
+      <Skeleton className="h-4 w-48" />
+      {Array.from({ length: 10 }, (_, i) => (
+        <Skeleton key={i} className="h-6 w-full" />
+      ))}
+    </div>
+  );
+}
