@@ -185,3 +185,31 @@ export const SCAN_TOP_N = 50;
 export const TTL_BUCKETS_SECONDS = [
   60, 300, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400, 172800, 604800,
 ] as const;
+
+/** GET /api/scans/{id}/keys: one page of one list, filtered by pattern and key text. */
+export const scanKeysQuerySchema = z.object({
+  list: z.enum(SCAN_LIST_NAMES).default("noTtl"),
+  /** A pattern name, "none" for keys outside every pattern, or absent for all. */
+  pattern: z.string().max(64).optional(),
+  /** Case-insensitive substring of the key's display text. */
+  q: z.string().max(512).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type ScanKeysQuery = z.infer<typeof scanKeysQuerySchema>;
+export type ScanKeysQueryInput = z.input<typeof scanKeysQuerySchema>;
+
+export const scanKeysResponseSchema = z.object({
+  scanId: z.string(),
+  list: z.enum(SCAN_LIST_NAMES),
+  entries: z.array(scanKeyEntrySchema),
+  /** Entries of the stored list that pass the filters. */
+  matched: z.number().int().nonnegative(),
+  /** Entries the scan stored for this list (at most SCAN_LIST_CAP). */
+  stored: z.number().int().nonnegative(),
+  /** Keys of this list the scan found (exact, may exceed `stored`). */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().positive(),
+});
+export type ScanKeysResponse = z.infer<typeof scanKeysResponseSchema>;

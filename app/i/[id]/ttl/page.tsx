@@ -1,5 +1,36 @@
-import { Coming } from "@/components/ui/coming";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { TtlClient, type TtlInitial } from "@/components/ttl/ttl-client";
+import { TtlSkeleton } from "@/components/ttl/ttl-skeleton";
+import { findInstance } from "@/lib/config";
+import { pageScanList, withoutLists } from "@/lib/scan/lists";
+import { getStore } from "@/lib/store";
+import { latestDoneScan, runningScan } from "@/lib/store/scans";
 
-export default function TtlPage() {
-  return <Coming title="TTL compliance" what="keys without TTL, above standard, unknown pattern and possible PII from the latest scan (issue 4)." />;
+/** From the store only: opening the page causes no Redis call. */
+function initialData(instanceId: string): TtlInitial {
+  const db = getStore();
+  const latest = latestDoneScan(db, instanceId);
+  const firstPage = latest?.result
+    ? pageScanList(latest.id, latest.result, { list: "noTtl", offset: 0, limit: 50 })
+    : undefined;
+  return {
+    latest: latest?.result ? { ...latest, result: withoutLists(latest.result) } : (latest ?? null),
+    runningId: runningScan(db, instanceId)?.id,
+    firstPage,
+    now: Date.now(),
+  };
+}
+
+export default async function TtlPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const instance = findInstance(decodeURIComponent(id));
+  if (!instance) notFound();
+  return (
+    <Suspense fallback={<TtlSkeleton />}>
+      <TtlClient instanceId={instance.id} initial={initialData(instance.id)} />
+    </Suspense>
+  );
 }

@@ -1,0 +1,5 @@
+import { TtlSkeleton } from "@/components/ttl/ttl-skeleton";
+
+export default function Loading() {
+  return <TtlSkeleton />;
+}

@@ -1,0 +1,71 @@
+// Keys per class from the latest scan; each tile selects its list below.
+import { Badge, type Tone } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import { formatCount } from "@/lib/format";
+import type { ScanClasses, ScanListName } from "@/lib/schemas/scans";
+
+export const listLabels: Record<ScanListName, { label: string; tone: Tone; what: string }> = {
+  noTtl: { label: "no TTL", tone: "bad", what: "TTL -1: the key never expires (a bug, says the policy)" },
+  aboveStandard: {
+    label: "above standard",
+    tone: "warn",
+    what: "TTL longer than the pattern's standard TTL",
+  },
+  unknownPattern: {
+    label: "unknown pattern",
+    tone: "warn",
+    what: "under the namespace but matching no pattern",
+  },
+  foreign: { label: "foreign", tone: "neutral", what: "outside the namespace the instance is dedicated to" },
+  possiblePii: {
+    label: "possible PII",
+    tone: "warn",
+    what: "id segment not hash-shaped: may be a readable identifier",
+  },
+};
+
+export function ClassCounts({
+  classes,
+  selected,
+  onSelect,
+}: {
+  classes: ScanClasses;
+  selected: ScanListName;
+  onSelect: (list: ScanListName) => void;
+}) {
+  return (
+    <div className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+      <div className="border-line bg-panel rounded-md border p-3">
+        <div className="text-muted text-xs">ok</div>
+        <div className="tabular text-xl font-semibold">{formatCount(classes.ok)}</div>
+        <Badge tone="ok">ok</Badge>
+      </div>
+      {(Object.keys(listLabels) as ScanListName[]).map((name) => {
+        const { label, tone, what } = listLabels[name];
+        const count = classes[name];
+        return (
+          <button
+            key={name}
+            type="button"
+            title={what}
+            onClick={() => onSelect(name)}
+            aria-pressed={selected === name}
+            data-testid={`class-${name}`}
+            className={cn(
+              "border-line bg-panel hover:bg-sunken rounded-md border p-3 text-left",
+              selected === name && "ring-accent ring-2",
+            )}
+          >
+            <div className="text-muted text-xs">{label}</div>
+            <div className={cn("tabular text-xl font-semibold", count > 0 && tone === "bad" && "text-bad")}>
+              {formatCount(count)}
+            </div>
+            <Badge tone={count > 0 ? tone : "ok"}>
+              {count > 0 ? (tone === "bad" ? "violation" : "check") : "none"}
+            </Badge>
+          </button>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+"use client";
+// One of the latest scan's key lists, filtered by pattern and key text, 50 rows a page.
+// `toolbar` and `rowActions` are where the guarded fix buttons (EXPIRE, DEL) plug in.
+
+import { useState, type ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import { Skeleton } from "@/components/ui/skeleton";
+import { formatBytes, formatCount, formatDuration } from "@/lib/format";
+import {
+  SCAN_LIST_NAMES,
+  type ScanKeyEntry,
+  type ScanKeysResponse,
+  type ScanListName,
+  type ScanResult,
+} from "@/lib/schemas/scans";
+import { listLabels } from "./class-counts";
+import { useScanKeys } from "./use-scan-keys";
+
+const PAGE = 50;
+
+interface Props {
+  scanId: string;
+  result: ScanResult;
+  list: ScanListName;
+  onList: (list: ScanListName) => void;
+  initialPage?: ScanKeysResponse;
+  toolbar?: ReactNode;
+  rowActions?: (entry: ScanKeyEntry) => ReactNode;
+}
+
+export function KeyList({ scanId, result, list, onList, initialPage, toolbar, rowActions }: Props) {
+  const [pattern, setPattern] = useState("");
+  const [q, setQ] = useState("");
+  const [offset, setOffset] = useState(0);
+  const input = { list, pattern: pattern || undefined, q: q || undefined, offset, limit: PAGE };
+  const isDefault = pattern === "" && q === "" && offset === 0 && initialPage?.list === list;
+  const keys = useScanKeys(scanId, input, isDefault ? initialPage : undefined);
+  const page = keys.data;
+  const filtered = pattern !== "" || q !== "";
+  const change = (fn: () => void) => {
+    fn();
+    setOffset(0);
+  };
+
+  return (
+    <section className="border-line bg-panel space-y-2 rounded-md border p-3" aria-label="Key lists">
+      <div role="tablist" className="flex flex-wrap gap-1">
+        {SCAN_LIST_NAMES.map((name) => (
+          <button
+            key={name}
+            role="tab"
+            type="button"
+            aria-selected={list === name}
+            onClick={() => change(() => onList(name))}
+            className={cn(
+              "border-line rounded border px-2 py-1 text-sm",
+              list === name ? "bg-accent border-accent text-white" : "hover:bg-sunken",
+            )}
+          >
+            {listLabels[name].label} <span className="tabular">({formatCount(result.listTotals[name])})</span>
+          </button>
+        ))}
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <input
+          type="search"
+          value={q}
+          onChange={(e) => change(() => setQ(e.target.value))}
+          placeholder="Filter by key text"
+          aria-label="Filter by key text"
+          className="border-line bg-panel text-fg min-w-[16rem] flex-1 rounded border px-2 py-1 font-mono text-sm"
+        />
+        <select
+          value={pattern}
+          onChange={(e) => change(() => setPattern(e.target.value))}
+          aria-label="Filter by pattern"
+          className="border-line bg-panel text-fg rounded border px-1 py-1 text-sm"
+        >
+          <option value="">all patterns</option>
+          {result.patterns.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.name}
+            </option>
+          ))}
+          <option value="none">no pattern</option>
+        </select>
+        {toolbar}
+      </div>
+      <p className="text-muted text-xs" aria-live="polite">
+        {listLabels[list].what}.{" "}
+        {page
+          ? `${formatCount(page.matched)} key${page.matched === 1 ? "" : "s"}${filtered ? " match" : ""}` +
+            (page.total > page.stored
+              ? ` (the scan found ${formatCount(page.total)}; it keeps the first ${formatCount(page.stored)})`
+              : "")
+          : ""}
+      </p>
+      {keys.isError ? (
+        <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
+          Could not load the list: {keys.error.message}{" "}
+          <button type="button" className="underline" onClick={() => keys.refetch()}>
+            Retry
+          </button>
+        </p>
+      ) : !page ? (
+        <KeyListSkeleton />
+      ) : (
+        <Rows entries={page.entries} rowActions={rowActions} />
+      )}
+      {page && page.matched > PAGE ? (
+        <div className="flex items-center gap-2 text-sm">
+          <button
+            type="button"
+            onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            disabled={offset === 0}
+            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-50"
+          >
+            Previous
+          </button>
+          <span className="tabular text-muted">
+            {formatCount(offset + 1)}–{formatCount(Math.min(offset + PAGE, page.matched))} of{" "}
+            {formatCount(page.matched)}
+          </span>
+          <button
+            type="button"
+            onClick={() => setOffset(offset + PAGE)}
+            disabled={offset + PAGE >= page.matched}
+            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-50"
+          >
+            Next
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function Rows({
+  entries,
+  rowActions,
+}: {
+  entries: ScanKeyEntry[];
+  rowActions?: (entry: ScanKeyEntry) => ReactNode;
+}) {
+  return (
+    <div className="border-line overflow-x-auto rounded border">
+      <table className="w-full border-collapse text-sm">
+        <thead className="bg-sunken text-muted text-left text-xs">
+          <tr>
+            <th className="px-2 py-1.5 font-medium">Key</th>
+            <th className="px-2 py-1.5 font-medium">Pattern</th>
+            <th className="px-2 py-1.5 font-medium">TTL</th>
+            <th className="px-2 py-1.5 text-right font-medium">Size</th>
+            <th className="px-2 py-1.5 font-medium">Type</th>
+            {rowActions ? <th className="px-2 py-1.5 font-medium">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
+              <td className="max-w-0 px-2 py-1 font-mono break-all">{e.key}</td>
+              <td className="px-2 py-1 whitespace-nowrap">
+                {e.pattern ?? <span className="text-muted">none</span>}
+              </td>
+              <td className="tabular px-2 py-1 whitespace-nowrap">
+                {e.ttl < 0 ? <Badge tone="bad">no TTL</Badge> : formatDuration(e.ttl)}
+              </td>
+              <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(e.bytes)}</td>
+              <td className="px-2 py-1 whitespace-nowrap">{e.type}</td>
+              {rowActions ? <td className="px-2 py-1 whitespace-nowrap">{rowActions(e)}</td> : null}
+            </tr>
+          ))}
+          {entries.length === 0 ? (
+            <tr>
+              <td colSpan={rowActions ? 6 : 5} className="text-muted px-2 py-3 text-center">
+                No key in this list.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function KeyListSkeleton() {
+  return (
+    <div className="space-y-1.5" aria-label="Loading keys">
+      {Array.from({ length: 8 }, (_, i) => (
+        <Skeleton key={i} className="h-6 w-full" />
+      ))}
+    </div>
+  );
+}

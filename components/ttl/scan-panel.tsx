@@ -1,0 +1,149 @@
+"use client";
+// The latest scan's age and the "Scan now" control with a live progress bar and cancel.
+
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
+import type { ScanJob, ScanMode } from "@/lib/schemas/scans";
+
+interface Props {
+  latest: ScanJob | null;
+  running: ScanJob | undefined;
+  lastProblem: ScanJob | undefined;
+  now: number;
+  starting: boolean;
+  startError: string | undefined;
+  onStart: (mode: ScanMode) => void;
+  onCancel: () => void;
+  cancelling: boolean;
+}
+
+export function ScanPanel({
+  latest,
+  running,
+  lastProblem,
+  now,
+  starting,
+  startError,
+  onStart,
+  onCancel,
+  cancelling,
+}: Props) {
+  const [mode, setMode] = useState<ScanMode>("gentle");
+  const ageSeconds = latest?.finishedAt
+    ? Math.max(0, (now - Date.parse(latest.finishedAt)) / 1000)
+    : undefined;
+  return (
+    <Card className="space-y-3" aria-label="Scan">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 className="font-semibold">TTL compliance</h2>
+          {latest ? (
+            <p className="text-muted text-sm" data-testid="scan-age">
+              From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
+              {formatCount(latest.result?.keys)} keys in{" "}
+              {formatDuration((latest.result?.durationMs ?? 0) / 1000)}, {latest.mode} mode, match{" "}
+              <code className="font-mono">{latest.match}</code>
+              {latest.result && latest.result.vanished > 0
+                ? `, ${formatCount(latest.result.vanished)} keys expired while scanned`
+                : ""}
+              .
+            </p>
+          ) : (
+            <p className="text-muted text-sm" data-testid="scan-age">
+              No finished scan yet. Start one to see which keys break the TTL policy.
+            </p>
+          )}
+        </div>
+        <div className="flex items-center gap-2">
+          <label className="text-muted text-sm">
+            Mode{" "}
+            <select
+              value={mode}
+              onChange={(e) => setMode(e.target.value === "fast" ? "fast" : "gentle")}
+              className="border-line bg-panel text-fg rounded border px-1 py-1"
+              disabled={running !== undefined}
+            >
+              <option value="gentle">gentle (≤ 25 % of a Redis core)</option>
+              <option value="fast">fast (maintenance window)</option>
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => onStart(mode)}
+            disabled={running !== undefined || starting}
+            className="bg-accent rounded px-3 py-1.5 font-medium text-white disabled:opacity-60"
+          >
+            {running ? "Scanning…" : starting ? "Starting…" : "Scan now"}
+          </button>
+        </div>
+      </div>
+      {running ? <Progress job={running} onCancel={onCancel} cancelling={cancelling} /> : null}
+      {startError ? (
+        <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
+          Could not start a scan: {startError}
+        </p>
+      ) : null}
+      {!running && lastProblem ? (
+        <p
+          role="status"
+          className={
+            lastProblem.status === "failed"
+              ? "border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5"
+              : "border-line bg-sunken text-muted rounded border px-2 py-1.5"
+          }
+        >
+          The last scan {lastProblem.status === "failed" ? "failed" : "was cancelled"}
+          {lastProblem.error
+            ? `: ${lastProblem.error}`
+            : ` after ${formatCount(lastProblem.progress.scanned)} keys`}
+          .
+        </p>
+      ) : null}
+    </Card>
+  );
+}
+
+function Progress({
+  job,
+  onCancel,
+  cancelling,
+}: {
+  job: ScanJob;
+  onCancel: () => void;
+  cancelling: boolean;
+}) {
+  const p = job.progress;
+  return (
+    <div className="space-y-1" data-testid="scan-progress">
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+        <span>
+          <Badge tone="info">running</Badge> {job.mode} scan: {formatCount(p.scanned)} of ~
+          {formatCount(p.total)} keys ({formatPercent(p.fraction, 0)}) · {formatCount(p.keysPerSecond)} keys/s
+        </span>
+        <button
+          type="button"
+          onClick={onCancel}
+          disabled={cancelling}
+          className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
+        >
+          {cancelling ? "Cancelling…" : "Cancel"}
+        </button>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Scan progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(p.fraction * 100)}
+        className="bg-sunken h-2 overflow-hidden rounded"
+      >
+        <div
+          className="bg-accent h-full transition-[width] duration-300"
+          style={{ width: `${(p.fraction * 100).toFixed(1)}%` }}
+        />
+      </div>
+    </div>
+  );
+}

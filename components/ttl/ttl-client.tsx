@@ -1,0 +1,104 @@
+"use client";
+// The TTL page: the latest scan's counts per class and per pattern, "Scan now" with progress,
+// and the violation lists. Everything comes from the scan API, like scripts get it.
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Card } from "@/components/ui/card";
+import { fetchJson } from "@/lib/http/fetch-json";
+import { scanJobSchema, type ScanJob, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
+import { ClassCounts } from "./class-counts";
+import { KeyList } from "./key-list";
+import { PatternCounts } from "./pattern-counts";
+import { ScanPanel } from "./scan-panel";
+import { useLatestScan } from "./use-latest-scan";
+import { useScanJob } from "./use-scan-job";
+import { useStartScan } from "./use-start-scan";
+
+export interface TtlInitial {
+  latest: ScanJob | null;
+  runningId: string | undefined;
+  firstPage: ScanKeysResponse | undefined;
+  now: number;
+}
+
+function useNow(initial: number): number {
+  const [now, setNow] = useState(initial);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function TtlClient({ instanceId, initial }: { instanceId: string; initial: TtlInitial }) {
+  const queryClient = useQueryClient();
+  const now = useNow(initial.now);
+  const latest = useLatestScan(instanceId, initial.latest);
+  const [followId, setFollowId] = useState<string | undefined>(initial.runningId);
+  const followed = useScanJob(followId);
+  const start = useStartScan(instanceId);
+  const [cancelling, setCancelling] = useState(false);
+  const [list, setList] = useState<ScanListName>("noTtl");
+
+  const job = followed.data;
+  const running = job?.status === "running" ? job : undefined;
+  const finished = job && job.status !== "running" ? job : undefined;
+
+  useEffect(() => {
+    if (finished?.status === "done")
+      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+  }, [finished?.id, finished?.status, instanceId, queryClient]);
+
+  const cancel = async () => {
+    if (!running) return;
+    setCancelling(true);
+    try {
+      const stopped = await fetchJson(`/api/scans/${encodeURIComponent(running.id)}?lists=0`, scanJobSchema, {
+        method: "DELETE",
+      });
+      queryClient.setQueryData(["scan", running.id], stopped);
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  const data = latest.data ?? null;
+  const result = data?.result;
+  return (
+    <div className="space-y-3">
+      <ScanPanel
+        latest={data}
+        running={running}
+        lastProblem={finished && finished.status !== "done" ? finished : undefined}
+        now={now}
+        starting={start.isPending}
+        startError={start.error?.message}
+        onStart={(mode) => start.mutate(mode, { onSuccess: (id) => setFollowId(id) })}
+        onCancel={() => void cancel()}
+        cancelling={cancelling}
+      />
+      {latest.error ? (
+        <p role="alert" className="border-warn/40 bg-warn-soft text-warn rounded border px-2 py-1.5">
+          Could not refresh the latest scan: {latest.error.message}
+        </p>
+      ) : null}
+      {data && result ? (
+        <>
+          <ClassCounts classes={result.classes} selected={list} onSelect={setList} />
+          <PatternCounts patterns={result.patterns} />
+          <KeyList
+            key={data.id}
+            scanId={data.id}
+            result={result}
+            list={list}
+            onList={setList}
+            initialPage={initial.firstPage}
+          />
+        </>
+      ) : (
+        <Card className="text-muted">The counts and lists appear here once a scan has finished.</Card>
+      )}
+    </div>
+  );
+}

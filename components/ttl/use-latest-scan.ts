@@ -1,0 +1,29 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
+import { scanJobSchema, type ScanJob } from "@/lib/schemas/scans";
+
+/** The newest finished scan without its lists; null before the first scan (the API's 404). */
+export function useLatestScan(instanceId: string, initialData: ScanJob | null) {
+  return useQuery({
+    queryKey: ["latest-scan", instanceId],
+    queryFn: async ({ signal }) => {
+      try {
+        return await fetchJson(
+          `/api/instances/${encodeURIComponent(instanceId)}/scans/latest?lists=0`,
+          scanJobSchema,
+          {
+            signal,
+          },
+        );
+      } catch (err) {
+        if (err instanceof ApiClientError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    initialData,
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+  });
+}
