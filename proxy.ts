@@ -13,7 +13,11 @@ export function proxy(req: NextRequest): NextResponse {
       id = "";
     }
     if (!findInstance(id)) {
-      return NextResponse.rewrite(new URL("/instance-not-found", req.url), { status: 404 });
+      // A path no route serves, so Next renders app/not-found.tsx with a real 404. (Rewriting to a
+      // prerendered page instead loses the status when that page is served from the cache.)
+      const target = req.nextUrl.clone();
+      target.pathname = "/_unknown-instance";
+      return NextResponse.rewrite(target);
     }
   }
   return NextResponse.next();

@@ -18,7 +18,7 @@ test.describe("home: all instances at a glance", () => {
     }
     const res = await page.goto("/i/no-such-instance");
     expect(res?.status()).toBe(404);
-    await expect(page.getByText("Unknown instance")).toBeVisible();
+    await expect(page.getByText("no instance with this id is configured")).toBeVisible();
   });
 });
 

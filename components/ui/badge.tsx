@@ -12,9 +12,15 @@ const tones: Record<Tone, string> = {
 };
 
 /** Status is always a word as well as a colour. */
-export function Badge({ tone = "neutral", children, className }: { tone?: Tone; children: ReactNode; className?: string }) {
+export function Badge({
+  tone = "neutral",
+  children,
+  className,
+  ...rest
+}: { tone?: Tone; children: ReactNode; className?: string } & React.HTMLAttributes<HTMLSpanElement>) {
   return (
     <span
+      {...rest}
       className={cn(
         "inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs leading-none font-medium whitespace-nowrap",
         tones[tone],

@@ -1,5 +1,0 @@
-import InstanceNotFound from "@/app/i/[id]/not-found";
-
-export default function Page() {
-  return <InstanceNotFound />;
-}
