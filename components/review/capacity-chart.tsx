@@ -74,7 +74,7 @@ export function CapacityChart({ capacity, now }: { capacity: Capacity; now: numb
             <ReferenceLine
               y={capacity.maxBytes}
               stroke="var(--bad)"
-              label={{ value: "maxmemory", fill: "var(--bad)", fontSize: 11, position: "insideTopLeft" }}
+              label={{ value: "maxmemory", fill: "var(--bad)", fontSize: 11, position: "insideTopRight" }}
             />
           ) : null}
           {capacity.thresholdBytes ? (
@@ -82,7 +82,7 @@ export function CapacityChart({ capacity, now }: { capacity: Capacity; now: numb
               y={capacity.thresholdBytes}
               stroke="var(--warn)"
               strokeDasharray="6 3"
-              label={{ value: "80 %", fill: "var(--warn)", fontSize: 11, position: "insideTopLeft" }}
+              label={{ value: "80 %", fill: "var(--warn)", fontSize: 11, position: "insideBottomLeft" }}
             />
           ) : null}
           {crossing !== null ? (

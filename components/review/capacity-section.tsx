@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
-import { formatBytes, formatCount, formatPercent, formatTime } from "@/lib/format";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
 import type { Capacity } from "@/lib/schemas/review";
 import { CapacityChart } from "./capacity-chart";
 import { signed } from "./status";
@@ -54,8 +54,12 @@ export function CapacitySection({ capacity: c, now }: { capacity: Capacity; now:
         ))}
         <Stat
           label="Reaches 80 %"
-          value={c.crosses80At ? formatTime(c.crosses80At) : "—"}
-          hint={c.crosses80At ? "fitted line" : undefined}
+          value={c.crosses80At ? formatTime(c.crosses80At).slice(0, 10) : "—"}
+          hint={
+            c.crosses80At
+              ? `${formatTime(c.crosses80At).slice(11)} · in ${formatDuration((Date.parse(c.crosses80At) - now) / 1000)}`
+              : undefined
+          }
         />
       </dl>
       <div className="mt-3">

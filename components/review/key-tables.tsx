@@ -27,7 +27,15 @@ export function BiggestKeys({
         </p>
       ) : (
         <div className="border-line overflow-x-auto rounded border">
-          <table className="w-full border-collapse text-sm">
+          <table className="w-full table-fixed border-collapse text-sm">
+            <colgroup>
+              <col className="w-8" />
+              <col />
+              <col className="w-16" />
+              <col className="w-20" />
+              <col className="w-20" />
+              <col className="w-24" />
+            </colgroup>
             <thead className="bg-sunken text-muted text-left text-xs">
               <tr>
                 <th className={`${th} text-right`}>#</th>
@@ -44,12 +52,7 @@ export function BiggestKeys({
                 return (
                   <tr key={e.keyBase64} className="border-line border-t">
                     <td className="tabular text-muted px-2 py-1 text-right">{i + 1}</td>
-                    <td className="max-w-0 px-2 py-1 font-mono break-all">
-                      {e.key}
-                      {e.pattern ? (
-                        <span className="text-muted ml-1 font-sans text-xs">({e.pattern})</span>
-                      ) : null}
-                    </td>
+                    <td className="px-2 py-1 font-mono break-all">{e.key}</td>
                     <td className="px-2 py-1">{e.type}</td>
                     <td className="tabular px-2 py-1 text-right font-semibold whitespace-nowrap">
                       {by === "memory" ? formatBytes(e.bytes) : elements}
@@ -89,7 +92,7 @@ export function OutsideKeys({
       <h3 className="mb-2 font-semibold">
         {title}{" "}
         <span className={`tabular ${group.total > 0 ? "text-warn" : "text-muted"}`}>
-          ({formatCount(group.total)} keys)
+          ({formatCount(group.total)} {group.total === 1 ? "key" : "keys"})
         </span>
       </h3>
       {group.total === 0 ? (

@@ -215,7 +215,7 @@ describe("reviewToMarkdown", () => {
     expect(md).toContain("## Foreign keys (1 key)");
     expect(md).toMatch(/^\| `sess:1` \| string \| no TTL \| 64 B \|$/m);
     expect(md).toMatch(/^\| 1 \| `isl:result:aaaa` \| result \| string \| 87\.9 KiB \| — \| 1 min 40 s \|$/m);
-    expect(md).toMatch(/compared with the scan of 2026-11-22 10:00:00 UTC/);
+    expect(md).toContain("Compared with scan `scan-1` started 2026-11-22 10:00:00 UTC (7 d earlier).");
     expect(md).toMatch(/^\| Keys \| \+285 \|$/m);
     expect(md).toMatch(/^- In 3 months \(2027-03-01 12:00:00 UTC\): /m);
     expect(md).toMatch(/^- Reaches 80 % of maxmemory: \*\*20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC\*\*$/m);

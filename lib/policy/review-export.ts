@@ -360,7 +360,9 @@ function mdChange(r: Review): string {
     ["Foreign", signed(c.classes.foreign, formatCount)],
     ["Possible PII", signed(c.classes.possiblePii, formatCount)],
   ];
-  return `## Week-over-week change\n\n${mdText(r.changeNote)} (scan ${mdCode(c.baseline.scanId)}).\n\n${table(["", "Change"], ["l", "r"], rows)}`;
+  const age = formatDuration(c.baseline.ageSeconds);
+  const intro = `Compared with scan ${mdCode(c.baseline.scanId)} started ${formatTime(c.baseline.startedAt)} (${age} earlier).`;
+  return `## Week-over-week change\n\n${intro}\n\n${table(["", "Change"], ["l", "r"], rows)}`;
 }
 
 function mdCapacity(r: Review): string {
