@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { FiringAlerts } from "@/components/overview/firing-alerts";
 import { Badge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
 import { EnvironmentBadge } from "@/components/ui/environment-badge";
@@ -61,6 +62,7 @@ export function InstanceCard({ status }: { status: InstanceStatus }) {
           {status.error ?? "unreachable"}
         </p>
       )}
+      <FiringAlerts id={status.id} />
       <p className="mt-3 text-xs text-muted">Checked {formatTime(status.checkedAt)}</p>
     </Card>
   );

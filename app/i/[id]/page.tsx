@@ -1,5 +1,29 @@
-import { Coming } from "@/components/ui/coming";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { OverviewClient } from "@/components/overview/overview-client";
+import { OverviewSkeleton } from "@/components/overview/overview-skeleton";
+import { findInstance } from "@/lib/config";
+import { getOverview } from "@/lib/metrics/service";
+import { metricsRangeSchema } from "@/lib/schemas/metrics";
 
-export default function OverviewPage() {
-  return <Coming title="Overview" what="memory, evictions, hit rate, clients, latency and alerts with runbooks (issue 3)." />;
+export default async function OverviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await connection();
+  const { id } = await params;
+  const instance = findInstance(decodeURIComponent(id));
+  if (!instance) notFound();
+  const range = metricsRangeSchema.catch("1h").parse((await searchParams).range);
+  // From the store, like the API: opening the page causes no Redis call.
+  const initial = getOverview(instance);
+  return (
+    <Suspense fallback={<OverviewSkeleton />}>
+      <OverviewClient id={instance.id} initial={initial} initialRange={range} />
+    </Suspense>
+  );
 }

@@ -1,0 +1,75 @@
+// Active alerts at the top of the overview, each with what to check (linking to the console page
+// that shows it) and what to do.
+import Link from "next/link";
+import { Badge, type Tone } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import type { OverviewAlert } from "@/lib/schemas/overview";
+import { formatDuration } from "@/lib/format";
+import { clockUtc } from "./time";
+
+const stateTone = (a: OverviewAlert): Tone => (a.state === "pending" ? "warn" : a.severity === "info" ? "info" : "bad");
+
+function Steps({ title, steps }: { title: string; steps: OverviewAlert["runbook"]["check"] }) {
+  return (
+    <div>
+      <h4 className="text-xs font-semibold tracking-wide text-muted uppercase">{title}</h4>
+      <ul className="mt-1 list-disc space-y-0.5 pl-4">
+        {steps.map((s) => (
+          <li key={s.text}>
+            {s.href ? (
+              <Link href={s.href} className="text-accent hover:underline">
+                {s.text}
+              </Link>
+            ) : (
+              s.text
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimmed: boolean }) {
+  if (alerts.length === 0) {
+    return (
+      <p data-testid="no-alerts" className="rounded-md border border-ok/40 bg-ok-soft px-3 py-2 text-ok">
+        ✓ No active alerts{dimmed ? " (as of the last data)" : ""}.
+      </p>
+    );
+  }
+  return (
+    <section aria-label="Active alerts" className={cn("space-y-2", dimmed && "opacity-70")}>
+      {alerts.map((a) => (
+        <details
+          key={a.rule}
+          open={a.state === "firing" || alerts.length <= 2}
+          data-testid="alert"
+          data-rule={a.rule}
+          data-state={a.state}
+          className={cn(
+            "rounded-md border bg-panel px-3 py-2",
+            a.state === "firing" && a.severity !== "info" ? "border-bad/60" : "border-warn/50",
+          )}
+        >
+          <summary className="flex cursor-pointer flex-wrap items-center gap-2">
+            <Badge tone={stateTone(a)} className="uppercase">
+              {a.state}
+            </Badge>
+            <Badge tone="neutral">{a.severity}</Badge>
+            <span className="font-semibold">{a.title}</span>
+            <span className="text-muted">{a.summary}</span>
+            <span className="ml-auto text-xs text-muted">
+              since {clockUtc(a.since)}
+              {a.state === "pending" ? ` · fires after ${formatDuration(a.forSeconds)}` : ""}
+            </span>
+          </summary>
+          <div data-testid="runbook" className="mt-2 grid gap-3 border-t border-line pt-2 md:grid-cols-2">
+            <Steps title="Check" steps={a.runbook.check} />
+            <Steps title="Do" steps={a.runbook.do} />
+          </div>
+        </details>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+
+// The six charts of the overview over the chosen range, thresholds drawn on them.
+import { MetricChart } from "@/components/charts/metric-chart";
+import { formatBytes, formatPercent } from "@/lib/format";
+import type { MetricsResponse } from "@/lib/schemas/metrics";
+
+const fixed = (digits: number, unit: string) => (v: number) => `${v.toFixed(digits)}${unit}`;
+const compact = (unit: string) => (v: number) =>
+  `${Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
+
+function lastNonNull(points: MetricsResponse["points"], key: "maxBytes" | "maxClients"): number | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const v = points[i]?.[key];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+export function OverviewCharts({ data }: { data: MetricsResponse }) {
+  const { points, thresholds: th, from, to } = data;
+  const maxBytes = lastNonNull(points, "maxBytes");
+  const maxClients = lastNonNull(points, "maxClients");
+  const common = { points, from, to };
+  return (
+    <div className="grid gap-2 md:grid-cols-2 xl:grid-cols-3">
+      <MetricChart
+        {...common}
+        title="Memory used"
+        series={[
+          { key: "usedBytes", name: "used (avg)", color: "var(--accent)" },
+          { key: "maxBytes", name: "maxmemory", color: "var(--muted)", dashed: true },
+        ]}
+        format={(v) => formatBytes(v)}
+        threshold={maxBytes ? { value: maxBytes * th.memoryRatio, label: `${formatPercent(th.memoryRatio, 0)} of max` } : null}
+      />
+      <MetricChart
+        {...common}
+        title="Evictions per minute"
+        series={[{ key: "evictionsPerMinute", name: "evictions/min", color: "var(--warn)" }]}
+        format={compact("/min")}
+        threshold={{ value: th.evictionsPerMinute, label: `${th.evictionsPerMinute}/min` }}
+      />
+      <MetricChart
+        {...common}
+        title="Hit rate"
+        series={[{ key: "hitRate", name: "hit rate", color: "var(--ok)" }]}
+        format={(v) => formatPercent(v, 0)}
+        domainMax={1}
+        threshold={{ value: th.hitRate, label: `target ${formatPercent(th.hitRate, 0)}` }}
+      />
+      <MetricChart
+        {...common}
+        title="Ops per second"
+        series={[{ key: "opsPerSecond", name: "commands/s", color: "var(--info)" }]}
+        format={compact("/s")}
+      />
+      <MetricChart
+        {...common}
+        title="Connected clients"
+        series={[
+          { key: "connectedClients", name: "connected", color: "var(--accent)" },
+        ]}
+        format={compact("")}
+        threshold={maxClients ? { value: maxClients * th.clientsRatio, label: `${formatPercent(th.clientsRatio, 0)} of ${maxClients}` } : null}
+      />
+      <MetricChart
+        {...common}
+        title="Latency (PING round trip)"
+        series={[
+          { key: "latencyMs", name: "avg", color: "var(--accent)" },
+          { key: "latencyMsMax", name: "max", color: "var(--muted)", dashed: true },
+        ]}
+        format={(v) => (v >= 10 ? fixed(0, " ms")(v) : fixed(1, " ms")(v))}
+        threshold={{ value: th.latencyMs, label: `${th.latencyMs} ms` }}
+      />
+    </div>
+  );
+}
