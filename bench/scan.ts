@@ -1,0 +1,353 @@
+// `npm run bench:scan`: the keyspace scanner against a spawned redis-server holding 100k and then
+// 1M keys, next to the guide's procedures on the same data in the same run:
+//   - console scanner keys/s, fast and gentle mode (median of 3; each run in its own node
+//     process, which also gives node's peak RSS for that key count);
+//   - `redis-cli --memkeys` keys/s (median of 3);
+//   - the guide's `redis-cli --scan | xargs -n 1 redis-cli TTL`, on up to 10k keys (at most
+//     60 s), extrapolated per key;
+//   - gentle mode: SCAN's average time per call (INFO commandstats) and the share of one Redis
+//     core the scan used (INFO used_cpu_* deltas, minus the probe's own share measured idle);
+//   - a concurrent client's GET latency p50/p99 during fast and gentle scans vs idle.
+// Targets (issue 4) are checked and printed; the exit code is 1 when one is missed.
+import { execFile, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { getClient } from "../lib/redis/client";
+import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
+
+const RUNS = 3;
+/** `-- --sizes 10000,50000` for a quick try; the figures in the README use the defaults. */
+const sizesArg = process.argv.indexOf("--sizes");
+const SIZES = sizesArg > 0 ? (process.argv[sizesArg + 1] ?? "").split(",").map(Number) : [100_000, 1_000_000];
+const XARGS_KEYS = 10_000;
+const XARGS_MAX_SECONDS = 60;
+const self = fileURLToPath(import.meta.url);
+const run = promisify(execFile);
+
+type Mode = "fast" | "gentle";
+interface ChildResult {
+  keys: number;
+  ms: number;
+  keysPerSecond: number;
+  maxRssMB: number;
+  via: string;
+}
+
+// ---------------------------------------------------------------- child: one scan, one process
+async function child(url: string, mode: Mode): Promise<void> {
+  const { runScan } = await import("../lib/scan/run");
+  const { policySchema } = await import("../lib/policy/types");
+  const { defaultPolicy } = await import("../lib/policy/default-policy");
+  const redis = await getClient(
+    { id: "bench-child", name: "bench", environment: "development", url, readOnly: false },
+    { purpose: "scan" },
+  );
+  const t0 = performance.now();
+  const { result, via } = await runScan(redis, { policy: policySchema.parse(defaultPolicy), mode });
+  const ms = performance.now() - t0;
+  const out: ChildResult = {
+    keys: result.keys,
+    ms,
+    keysPerSecond: Math.round((result.keys / ms) * 1000),
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    via,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
+
+function scanInChild(url: string, mode: Mode): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...process.execArgv, self, "--child", url, mode], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("exit", (code) => {
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code !== 0) return reject(new Error(`scan child exited with ${code}: ${out}`));
+      resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function info(server: RedisServer, section: string): Promise<Record<string, string>> {
+  const text = await server.cli("INFO", section);
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(":");
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+async function redisCpuSeconds(server: RedisServer): Promise<number> {
+  const cpu = await info(server, "cpu");
+  return Number(cpu.used_cpu_sys) + Number(cpu.used_cpu_user);
+}
+
+/** usec_per_call of one command from INFO commandstats. */
+async function usecPerCall(server: RedisServer, command: string): Promise<number> {
+  const stats = await info(server, "commandstats");
+  const m = /usec_per_call=([\d.]+)/.exec(stats[`cmdstat_${command}`] ?? "");
+  return m ? Number(m[1]) : NaN;
+}
+
+/** A concurrent client: GET of one key every ~1 ms, round trips recorded until stopped. */
+async function startProbe(url: string) {
+  const redis = await getClient({
+    id: "bench-probe",
+    name: "probe",
+    environment: "development",
+    url,
+    readOnly: false,
+  });
+  await redis.set("isl:result:probe0000000000", "x".repeat(512), "EX", 3600);
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await redis.get("isl:result:probe0000000000");
+      samples.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const sorted = [...samples].sort((a, b) => a - b);
+      return { p50: pct(sorted, 50), p99: pct(sorted, 99), n: sorted.length };
+    },
+  };
+}
+
+/** 4 patterns, 1% without TTL, 2% above standard, the rest within; strings of ~100 bytes. */
+async function seed(server: RedisServer, total: number): Promise<void> {
+  await server.cli("FLUSHALL");
+  const parts: [string, number, number][] = [
+    ["isl:result", 0.4, 7200],
+    ["isl:ident", 0.2, 21600],
+    ["isl:sensitivity", 0.2, 14400],
+    ["isl:beliefs", 0.2, 86400],
+  ];
+  for (const [prefix, share, ttl] of parts) {
+    const n = Math.round(total * share);
+    await server.cli("DEBUG", "POPULATE", String(n), prefix, "100");
+    // Spread TTLs below the standard; every 100th key none, every 50th above standard.
+    await server.cli(
+      "EVAL",
+      `for i = 0, tonumber(ARGV[2]) - 1 do
+         if i % 100 ~= 0 then
+           local t = (i % 50 == 1) and (tonumber(ARGV[3]) * 2) or (60 + (i * 7919) % tonumber(ARGV[3]))
+           redis.call('EXPIRE', ARGV[1] .. ':' .. i, t)
+         end
+       end return 1`,
+      "0",
+      prefix,
+      String(n),
+      String(ttl - 60),
+    );
+  }
+}
+
+async function memkeys(server: RedisServer, total: number): Promise<number> {
+  const t0 = performance.now();
+  await run("redis-cli", ["-h", "127.0.0.1", "-p", String(server.port), "--memkeys"], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return total / ((performance.now() - t0) / 1000);
+}
+
+/** The guide's procedure: one redis-cli process per key. Answers ms per key. */
+async function xargsTtl(server: RedisServer): Promise<{ keys: number; msPerKey: number }> {
+  const port = String(server.port);
+  const t0 = performance.now();
+  const shell = `redis-cli -p ${port} --scan | head -${XARGS_KEYS} | xargs -n 1 redis-cli -p ${port} TTL`;
+  return new Promise((resolve) => {
+    const p = spawn("bash", ["-c", shell], { stdio: ["ignore", "pipe", "ignore"], detached: true });
+    let lines = 0;
+    p.stdout.on("data", (d: Buffer) => {
+      for (const b of d) if (b === 0x0a) lines++;
+    });
+    const timer = setTimeout(() => process.kill(-(p.pid ?? 0), "SIGTERM"), XARGS_MAX_SECONDS * 1000);
+    p.on("exit", () => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      resolve({ keys: lines, msPerKey: ms / Math.max(1, lines) });
+    });
+  });
+}
+
+interface ModeRuns {
+  keysPerSecond: number;
+  maxRssMB: number;
+  scanUsec: number;
+  metaUsec: number;
+  cpuShare: number;
+  p50: number;
+  p99: number;
+  via: string;
+}
+
+async function measureMode(server: RedisServer, mode: Mode, probeCpuShare: number): Promise<ModeRuns> {
+  const runs: ModeRuns[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await server.cli("CONFIG", "RESETSTAT");
+    const probe = await startProbe(server.url);
+    const cpu0 = await redisCpuSeconds(server);
+    const t0 = performance.now();
+    const r = await scanInChild(server.url, mode);
+    const wall = (performance.now() - t0) / 1000;
+    const cpu1 = await redisCpuSeconds(server);
+    const lat = await probe.stop();
+    runs.push({
+      keysPerSecond: r.keysPerSecond,
+      maxRssMB: r.maxRssMB,
+      scanUsec: await usecPerCall(server, "scan"),
+      metaUsec: await usecPerCall(server, r.via.toLowerCase()),
+      cpuShare: Math.max(0, (cpu1 - cpu0) / wall - probeCpuShare),
+      p50: lat.p50,
+      p99: lat.p99,
+      via: r.via,
+    });
+    process.stderr.write(
+      `  ${mode} run ${i + 1}: ${fmt(r.keysPerSecond)} keys/s, p99 ${fmt(lat.p99, 2)} ms\n`,
+    );
+  }
+  const m = (f: (r: ModeRuns) => number) => median(runs.map(f));
+  return {
+    keysPerSecond: m((r) => r.keysPerSecond),
+    maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
+    scanUsec: m((r) => r.scanUsec),
+    metaUsec: m((r) => r.metaUsec),
+    cpuShare: m((r) => r.cpuShare),
+    p50: m((r) => r.p50),
+    p99: m((r) => r.p99),
+    via: runs[0]?.via ?? "",
+  };
+}
+
+async function idleLatency(server: RedisServer): Promise<{ p50: number; p99: number; cpuShare: number }> {
+  const runs: { p50: number; p99: number; cpuShare: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const probe = await startProbe(server.url);
+    const cpu0 = await redisCpuSeconds(server);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const cpuShare = ((await redisCpuSeconds(server)) - cpu0) / ((performance.now() - t0) / 1000);
+    runs.push({ ...(await probe.stop()), cpuShare });
+  }
+  return {
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuShare: median(runs.map((r) => r.cpuShare)),
+  };
+}
+
+// ---------------------------------------------------------------- main
+async function main(): Promise<void> {
+  const server = await startRedisServer({ config: { "enable-debug-command": "local" } });
+  const started = performance.now();
+  const rows: string[] = [];
+  const checks: { what: string; ok: boolean; detail: string }[] = [];
+  const perSize: Record<
+    number,
+    { fast: ModeRuns; gentle: ModeRuns; memkeys: number; idle: { p50: number; p99: number } }
+  > = {};
+  let xargs = { keys: 0, msPerKey: NaN };
+  try {
+    for (const total of SIZES) {
+      const t0 = performance.now();
+      await seed(server, total);
+      process.stderr.write(`seeded ${fmt(total)} keys in ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
+      const idle = await idleLatency(server);
+      const fast = await measureMode(server, "fast", idle.cpuShare);
+      const gentle = await measureMode(server, "gentle", idle.cpuShare);
+      const mk: number[] = [];
+      for (let i = 0; i < RUNS; i++) mk.push(await memkeys(server, total));
+      perSize[total] = { fast, gentle, memkeys: median(mk), idle };
+      if (total === SIZES[0]) xargs = await xargsTtl(server);
+      rows.push(
+        `| ${fmt(total)} | ${fmt(fast.keysPerSecond)} | ${fmt(gentle.keysPerSecond)} | ${fmt(median(mk))} | ${fmt(fast.maxRssMB)} MB | ${fmt(gentle.scanUsec, 1)} µs | ${fmt(gentle.metaUsec, 0)} µs | ${fmt(gentle.cpuShare * 100, 1)} % | ${fmt(idle.p50, 2)} / ${fmt(idle.p99, 2)} ms | ${fmt(gentle.p50, 2)} / ${fmt(gentle.p99, 2)} ms | ${fmt(fast.p50, 2)} / ${fmt(fast.p99, 2)} ms |`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+
+  const small = perSize[SIZES[0] as number];
+  const big = perSize[SIZES[1] as number];
+  if (!small || !big) throw new Error("missing results");
+  console.log(
+    `\nscanner metadata via ${big.fast.via}; median of ${RUNS} runs; each scan in its own node process\n`,
+  );
+  console.log(
+    "| keys | fast keys/s | gentle keys/s | redis-cli --memkeys keys/s | node peak RSS | gentle: SCAN avg/call | gentle: metadata call avg | gentle: Redis CPU | client p50/p99 idle | during gentle | during fast |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of rows) console.log(r);
+  const scannerMsPerKey = 1000 / big.fast.keysPerSecond;
+  console.log(
+    `\nguide's \`redis-cli --scan | xargs -n 1 redis-cli TTL\`: ${fmt(xargs.keys)} keys, ${fmt(xargs.msPerKey, 2)} ms per key ` +
+      `-> 1M keys in ${fmt((xargs.msPerKey * 1e6) / 3_600_000, 1)} h; console fast mode: ${fmt(scannerMsPerKey * 1000, 1)} µs per key ` +
+      `(${fmt(xargs.msPerKey / scannerMsPerKey)}x faster)`,
+  );
+
+  checks.push({
+    what: "fast >= 2x redis-cli --memkeys at 1M",
+    ok: big.fast.keysPerSecond >= 2 * big.memkeys,
+    detail: `${fmt(big.fast.keysPerSecond)} vs ${fmt(big.memkeys)} keys/s (${fmt(big.fast.keysPerSecond / big.memkeys, 2)}x)`,
+  });
+  checks.push({
+    what: ">= 100x faster per key than xargs TTL",
+    ok: xargs.msPerKey / scannerMsPerKey >= 100,
+    detail: `${fmt(xargs.msPerKey / scannerMsPerKey)}x`,
+  });
+  checks.push({
+    what: "node RSS at 1M <= RSS at 100k + 50 MB",
+    ok: big.fast.maxRssMB <= small.fast.maxRssMB + 50,
+    detail: `${fmt(small.fast.maxRssMB)} MB -> ${fmt(big.fast.maxRssMB)} MB`,
+  });
+  checks.push({
+    what: "gentle: SCAN avg < 250 µs per call (1M)",
+    ok: big.gentle.scanUsec < 250,
+    detail: `${fmt(big.gentle.scanUsec, 1)} µs`,
+  });
+  checks.push({
+    what: "gentle: <= 25 % of one Redis core (1M)",
+    ok: big.gentle.cpuShare <= 0.25,
+    detail: `${fmt(big.gentle.cpuShare * 100, 1)} %`,
+  });
+  checks.push({
+    what: "gentle: concurrent p99 within 1 ms of idle (1M)",
+    ok: big.gentle.p99 - big.idle.p99 <= 1,
+    detail: `${fmt(big.gentle.p99, 2)} ms vs ${fmt(big.idle.p99, 2)} ms idle`,
+  });
+  console.log("\n| target | result | |\n|---|---|---|");
+  for (const c of checks) console.log(`| ${c.what} | ${c.detail} | ${c.ok ? "met" : "MISSED"} |`);
+  console.log(`\nbench:scan took ${fmt((performance.now() - started) / 1000)} s`);
+  const { closeAllConnections } = await import("../lib/redis/client");
+  await closeAllConnections();
+  process.exit(checks.every((c) => c.ok) ? 0 : 1);
+}
+
+if (process.argv[2] === "--child") {
+  void child(process.argv[3] ?? "", (process.argv[4] as Mode) ?? "fast");
+} else {
+  void main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(2);
+  });
+}
