@@ -102,6 +102,18 @@ describe("GET /api/instances/{id}/review", () => {
     expect(jsonDownload.headers.get("content-disposition")).toMatch(/filename="isl-review-rev1-.*\.json"/);
   });
 
+  it("still answers from the store while Redis is down, saying maxmemory is unknown", async () => {
+    await server.stop();
+    const started = Date.now();
+    const res = await call("rev1");
+    expect(res.status).toBe(200);
+    const review = reviewSchema.parse(await res.json());
+    expect(review.patterns.find((p) => p.name === "ident")?.keys).toBe(31);
+    expect(review.capacity.maxBytes).toBeNull();
+    expect(review.capacity.note).toMatch(/^Too little history|^Maxmemory is unknown/);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it("rejects an unknown format with 400", async () => {
     const res = await call("rev1", "?format=xml");
     expect(res.status).toBe(400);
