@@ -57,7 +57,7 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
             <tr>
               <th className="px-2 py-1.5 font-medium">Key</th>
               <th className="w-16 px-2 py-1.5 font-medium">Type</th>
-              <th className="w-48 px-2 py-1.5 font-medium">TTL</th>
+              <th className="w-44 px-2 py-1.5 font-medium">TTL</th>
               <th className="w-20 px-2 py-1.5 text-right font-medium">Size</th>
             </tr>
           </thead>
@@ -86,9 +86,11 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
                     >
                       {row.key}
                     </button>
-                    <span className="ml-1 inline-flex gap-1 align-middle">
-                      <KeyFlags item={row} />
-                    </span>
+                    {row.sensitive || row.possiblePii ? (
+                      <span className="ml-1 inline-flex gap-1 align-middle">
+                        <KeyFlags item={row} />
+                      </span>
+                    ) : null}
                   </td>
                   <td className="px-2 py-1 whitespace-nowrap">{row.type}</td>
                   <td className="px-2 py-1">

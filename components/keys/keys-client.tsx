@@ -19,7 +19,7 @@ export function KeysClient({
 }) {
   const [view, setView] = useKeysView();
   return (
-    <div className="grid gap-4 lg:grid-cols-[15rem_minmax(0,1fr)] xl:grid-cols-[15rem_minmax(0,1.15fr)_minmax(0,1fr)]">
+    <div className="grid gap-4 lg:grid-cols-[15rem_minmax(0,1fr)] xl:grid-cols-[15rem_minmax(0,1.4fr)_minmax(0,1fr)]">
       <Card className="p-2 lg:row-span-2 xl:row-span-1">
         <PrefixTree
           instanceId={instanceId}

@@ -5,7 +5,7 @@ import { KeyTableSkeleton } from "./key-table";
 export function KeysSkeleton() {
   return (
     <div
-      className="grid gap-4 lg:grid-cols-[15rem_minmax(0,1fr)] xl:grid-cols-[15rem_minmax(0,1.15fr)_minmax(0,1fr)]"
+      className="grid gap-4 lg:grid-cols-[15rem_minmax(0,1fr)] xl:grid-cols-[15rem_minmax(0,1.4fr)_minmax(0,1fr)]"
       aria-busy
     >
       <Card className="space-y-1.5 p-2">
