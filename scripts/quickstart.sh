@@ -52,15 +52,27 @@ if port_busy "$PORT"; then
 fi
 
 # --- Dependencies -----------------------------------------------------------------------------
-if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package.json ] &&
-  { [ ! -f package-lock.json ] || [ node_modules/.package-lock.json -nt package-lock.json ]; }; then
+# A fingerprint of what `npm ci` installs (the lock file and package.json's dependency lists), kept
+# in node_modules after a successful install: a script-only change to package.json needs no reinstall.
+deps_fingerprint() {
+  node -e 'const fs = require("fs"); const h = require("crypto").createHash("sha256");
+    const p = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    h.update(JSON.stringify([p.dependencies, p.devDependencies, p.optionalDependencies, p.overrides]));
+    if (fs.existsSync("package-lock.json")) h.update(fs.readFileSync("package-lock.json"));
+    console.log(h.digest("hex"));'
+}
+STAMP=node_modules/.quickstart-deps
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(deps_fingerprint)" ]; then
   say "dependencies are up to date (delete node_modules to reinstall)."
-elif [ -f package-lock.json ]; then
-  say "installing dependencies (npm ci) ..."
-  npm ci --no-audit --no-fund
 else
-  say "installing dependencies (npm install) ..."
-  npm install --no-audit --no-fund
+  if [ -f package-lock.json ]; then
+    say "installing dependencies (npm ci) ..."
+    npm ci --no-audit --no-fund
+  else
+    say "installing dependencies (npm install) ..."
+    npm install --no-audit --no-fund
+  fi
+  deps_fingerprint >"$STAMP"
 fi
 
 # --- Redis ------------------------------------------------------------------------------------
@@ -71,10 +83,11 @@ redis_dbsize() {
     const tls = url.startsWith("rediss:") || /^(true|1|yes)$/.test(process.env.REDIS_TLS || "") ? {} : undefined;
     const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, commandTimeout: 3000,
       maxRetriesPerRequest: 0, retryStrategy: () => null, tls });
-    r.on("error", () => {});
+    let socketError;
+    r.on("error", (e) => { socketError ??= e; });
     r.connect().then(() => r.dbsize()).then(
       (n) => { console.log(n); r.disconnect(); },
-      (e) => { console.error(e.message); r.disconnect(); process.exit(1); });' "$1"
+      (e) => { console.error((socketError ?? e).message); r.disconnect(); process.exit(1); });' "$1"
 }
 
 REDIS_KEYS=""
@@ -105,8 +118,8 @@ fi
 
 if [ -z "${REDIS_URL:-}" ]; then
   if ! command -v redis-server >/dev/null 2>&1; then
-    die "no Redis answers and redis-server is not installed. Install it and run this again:
-    sudo apt-get update && sudo apt-get install -y redis-server
+    die "no Redis answers and redis-server is not installed. Install it (as root, or with sudo) and run this again:
+    apt-get update && apt-get install -y redis-server
 or point REDIS_URL at a Redis you have: REDIS_URL=redis://host:6379/0 npm run quickstart"
   fi
   port="$LOCAL_PORT"
