@@ -148,7 +148,7 @@ function Rows({
       <table className="w-full border-collapse text-sm">
         <thead className="bg-sunken text-muted text-left text-xs">
           <tr>
-            <th className="px-2 py-1.5 font-medium">Key</th>
+            <th className="w-1/2 px-2 py-1.5 font-medium">Key</th>
             <th className="px-2 py-1.5 font-medium">Pattern</th>
             <th className="px-2 py-1.5 font-medium">TTL</th>
             <th className="px-2 py-1.5 text-right font-medium">Size</th>
@@ -159,7 +159,7 @@ function Rows({
         <tbody>
           {entries.map((e) => (
             <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
-              <td className="max-w-0 px-2 py-1 font-mono break-all">{e.key}</td>
+              <td className="px-2 py-1 font-mono break-all">{e.key}</td>
               <td className="px-2 py-1 whitespace-nowrap">
                 {e.pattern ?? <span className="text-muted">none</span>}
               </td>

@@ -43,7 +43,7 @@ export function ScanPanel({
             <p className="text-muted text-sm" data-testid="scan-age">
               From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
               {formatCount(latest.result?.keys)} keys in{" "}
-              {formatDuration((latest.result?.durationMs ?? 0) / 1000)}, {latest.mode} mode, match{" "}
+              {tookText(latest.result?.durationMs ?? 0)}, {latest.mode} mode, match{" "}
               <code className="font-mono">{latest.match}</code>
               {latest.result && latest.result.vanished > 0
                 ? `, ${formatCount(latest.result.vanished)} keys expired while scanned`
@@ -103,6 +103,10 @@ export function ScanPanel({
       ) : null}
     </Card>
   );
+}
+
+function tookText(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
 }
 
 function Progress({
