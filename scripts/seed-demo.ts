@@ -207,6 +207,11 @@ function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+// `npm run seed:demo | head` closes stdout early: the seed itself did not fail.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
 main()
   .catch(exitCodeFor)
   .then(async (code) => {
