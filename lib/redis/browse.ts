@@ -121,9 +121,11 @@ export async function scanPage(
     }
     const missing = query.count - keys.length;
     if (missing <= 0) break;
+    // Aim at the keys still missing at the density seen so far, growing at most 4x a call: an early
+    // estimate from a handful of matches is noisy, and an overshoot makes a page far larger than asked.
     const density = keys.length / hinted;
-    hint = density > 0 ? Math.ceil((missing / density) * 1.2) : hint * 4;
-    hint = Math.min(Math.max(hint, 10), MAX_SCAN_HINT);
+    const aim = density > 0 ? Math.ceil(missing / density) : hint * 4;
+    hint = Math.min(Math.max(aim, 10), hint * 4, MAX_SCAN_HINT);
   } while (cursor !== "0" && performance.now() - started < budgetMs);
   return { cursor, keys };
 }

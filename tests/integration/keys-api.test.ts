@@ -153,6 +153,30 @@ describe("GET /api/instances/{id}/keys", () => {
     expect(read.body.value).toMatchObject({ kind: "string", encoding: "json" });
   });
 
+  it("hides a sensitive value from a caller who may not read it, without reading it", async () => {
+    const [{ readKey, compiledPolicy }, { getConfig, findInstance }, { withRedis }, { canReadSensitive }] =
+      await Promise.all([
+        import("@/lib/redis/browse"),
+        import("@/lib/config"),
+        import("@/lib/redis/client"),
+        import("@/lib/policy/access"),
+      ]);
+    const instance = findInstance(ID);
+    if (!instance) throw new Error("no instance");
+    const key = Buffer.from("isl:beliefs:0123456789abcdef");
+    const revealSensitive = canReadSensitive({ role: "viewer" });
+    expect(revealSensitive).toBe(false);
+    const before = await redisCall("INFO", "commandstats");
+    const detail = await withRedis(instance, (r) =>
+      readKey(r, compiledPolicy(getConfig().policy), key, { limit: 1000 }, { revealSensitive }),
+    );
+    const after = await redisCall("INFO", "commandstats");
+    expect(detail?.value).toMatchObject({ kind: "hidden" });
+    expect(detail).toMatchObject({ sensitive: true, pattern: "beliefs" });
+    const getrange = (info: unknown) => /cmdstat_getrange:calls=(\d+)/.exec(String(info))?.[1] ?? "0";
+    expect(getrange(after)).toBe(getrange(before));
+  });
+
   it("answers 400 for a count outside 1..1000 or not a number", async () => {
     for (const count of ["0", "1001", "abc", "2.5"]) {
       const { status, body } = await list({ count });
