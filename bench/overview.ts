@@ -43,7 +43,13 @@ interface RunResult {
   commandsPerMinute: number;
 }
 
-async function run(base: string, server: RedisServer, clients: number, pollMs: number, seconds = SECONDS): Promise<RunResult> {
+async function run(
+  base: string,
+  server: RedisServer,
+  clients: number,
+  pollMs: number,
+  seconds = SECONDS,
+): Promise<RunResult> {
   const latencies: number[] = [];
   const before = await totalCalls(server);
   const started = performance.now();
@@ -53,7 +59,8 @@ async function run(base: string, server: RedisServer, clients: number, pollMs: n
       const t0 = performance.now();
       const res = await fetch(`${base}/api/instances/bench/overview`);
       const body = (await res.json()) as { reachable?: boolean };
-      if (res.status !== 200 || body.reachable !== true) throw new Error(`overview answered ${res.status} ${JSON.stringify(body)}`);
+      if (res.status !== 200 || body.reachable !== true)
+        throw new Error(`overview answered ${res.status} ${JSON.stringify(body)}`);
       const ms = performance.now() - t0;
       latencies.push(ms);
       if (pollMs > ms) await new Promise((r) => setTimeout(r, pollMs - ms));
@@ -76,11 +83,14 @@ async function run(base: string, server: RedisServer, clients: number, pollMs: n
 }
 
 async function main() {
-  const server = await startRedisServer({ config: { maxmemory: "64mb", "maxmemory-policy": "volatile-lru" } });
+  const server = await startRedisServer({
+    config: { maxmemory: "64mb", "maxmemory-policy": "volatile-lru" },
+  });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-bench-overview-"));
   let httpServer: http.Server | undefined;
   try {
-    for (let i = 0; i < 200; i++) await server.cli("SET", `isl:result:${i.toString(16).padStart(16, "0")}`, "{}", "EX", "3600");
+    for (let i = 0; i < 200; i++)
+      await server.cli("SET", `isl:result:${i.toString(16).padStart(16, "0")}`, "{}", "EX", "3600");
     process.env.REDIS_URL = server.url;
     process.env.REDIS_INSTANCE_ID = "bench";
     process.env.CONSOLE_DATA_DIR = dataDir;
@@ -123,9 +133,15 @@ async function main() {
         `| ${r.clients} | ${r.pollMs ? `every ${r.pollMs} ms` : "back to back"} | ${r.requests.toLocaleString("en-US")} | ${r.p50.toFixed(2)} ms | ${r.p95.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${r.commandsPerMinute.toFixed(1)} |`,
       );
     }
-    console.log(`\nratio of Redis commands/min, ${CLIENTS} clients / 1 client: ${ratio.toFixed(3)} (target < ${TARGET_RATIO})`);
-    console.log(`p95 with ${CLIENTS} clients polling every ${POLL_MS} ms: ${many.p95.toFixed(2)} ms (target < ${TARGET_P95_MS} ms)`);
-    console.log(`back to back, ${CLIENTS} clients: ${(flood.requests / Math.min(SECONDS, 10)).toFixed(0)} requests/s, p95 ${flood.p95.toFixed(1)} ms (not a target)`);
+    console.log(
+      `\nratio of Redis commands/min, ${CLIENTS} clients / 1 client: ${ratio.toFixed(3)} (target < ${TARGET_RATIO})`,
+    );
+    console.log(
+      `p95 with ${CLIENTS} clients polling every ${POLL_MS} ms: ${many.p95.toFixed(2)} ms (target < ${TARGET_P95_MS} ms)`,
+    );
+    console.log(
+      `back to back, ${CLIENTS} clients: ${(flood.requests / Math.min(SECONDS, 10)).toFixed(0)} requests/s, p95 ${flood.p95.toFixed(1)} ms (not a target)`,
+    );
     await stopMetricsSampler();
     await closeAllConnections();
     const ok = many.p95 < TARGET_P95_MS && one.p95 < TARGET_P95_MS && ratio < TARGET_RATIO;

@@ -11,7 +11,10 @@ function fillChaos(cli: (...args: string[]) => string): void {
 }
 
 test.describe("overview: triage at a glance", () => {
-  test("draws the charts and shows a pending memory alert with its runbook when filled past 80 %", async ({ page, chaos }) => {
+  test("draws the charts and shows a pending memory alert with its runbook when filled past 80 %", async ({
+    page,
+    chaos,
+  }) => {
     fillChaos(chaos.cli);
     const info = chaos.cli("INFO", "memory");
     const used = Number(/used_memory:(\d+)/.exec(info)?.[1]);
@@ -33,9 +36,13 @@ test.describe("overview: triage at a glance", () => {
     await expect(charts).toHaveCount(6);
     const memoryChart = page.locator('[data-testid="chart"][data-title="Memory used"]');
     await expect
-      .poll(async () => (await memoryChart.locator("path.recharts-line-curve").first().getAttribute("d"))?.length ?? 0, {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (await memoryChart.locator("path.recharts-line-curve").first().getAttribute("d"))?.length ?? 0,
+        {
+          timeout: 10_000,
+        },
+      )
       .toBeGreaterThan(10);
     await expect(memoryChart.locator(".recharts-reference-line")).toHaveCount(1);
     await expect(memoryChart).toContainText("80 % of max");
@@ -47,10 +54,15 @@ test.describe("overview: triage at a glance", () => {
 
     // The home card of the instance counts the pending alert.
     await page.goto("/");
-    await expect(page.locator('[data-instance="chaos"] [data-testid="card-alerts"]')).toContainText(/pending/);
+    await expect(page.locator('[data-instance="chaos"] [data-testid="card-alerts"]')).toContainText(
+      /pending/,
+    );
   });
 
-  test("shows the unreachable banner within 5 s of Redis stopping, and clears it when Redis is back", async ({ page, chaos }) => {
+  test("shows the unreachable banner within 5 s of Redis stopping, and clears it when Redis is back", async ({
+    page,
+    chaos,
+  }) => {
     await page.goto("/i/chaos");
     await expect(page.locator('[data-testid="tile"]').first()).toBeVisible();
     await expect(page.getByTestId("unreachable-banner")).toHaveCount(0);

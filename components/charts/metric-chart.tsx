@@ -49,14 +49,30 @@ function dataMaxOf(points: MetricsPoint[], series: SeriesSpec[]): number {
   return max;
 }
 
-export function MetricChart({ title, points, series, from, to, format, threshold, domainMax, height = 150 }: MetricChartProps) {
+export function MetricChart({
+  title,
+  points,
+  series,
+  from,
+  to,
+  format,
+  threshold,
+  domainMax,
+  height = 150,
+}: MetricChartProps) {
   const withDay = to - from > 24 * 3_600_000;
   const hasData = points.some((p) => series.some((s) => p[s.key] !== null));
   // A threshold far above the data would flatten the line into the axis: name it instead of drawing it.
-  const offScale = threshold ? dataMaxOf(points, series) * 4 < threshold.value && (domainMax ?? 0) < threshold.value : false;
+  const offScale = threshold
+    ? dataMaxOf(points, series) * 4 < threshold.value && (domainMax ?? 0) < threshold.value
+    : false;
   const drawn = threshold && !offScale ? threshold : null;
   return (
-    <figure className="min-w-0 rounded-md border border-line bg-panel p-2" data-testid="chart" data-title={title}>
+    <figure
+      className="border-line bg-panel min-w-0 rounded-md border p-2"
+      data-testid="chart"
+      data-title={title}
+    >
       <figcaption className="flex items-baseline justify-between px-1 text-xs">
         <span className="font-semibold">{title}</span>
         {threshold ? (
@@ -66,7 +82,7 @@ export function MetricChart({ title, points, series, from, to, format, threshold
           </span>
         ) : null}
       </figcaption>
-      {hasData ? null : <p className="px-1 text-xs text-muted">No data in this range yet.</p>}
+      {hasData ? null : <p className="text-muted px-1 text-xs">No data in this range yet.</p>}
       <LineChart
         responsive
         style={{ width: "100%", height }}
@@ -90,13 +106,21 @@ export function MetricChart({ title, points, series, from, to, format, threshold
           tickFormatter={(v: number) => format(v)}
           tick={{ fill: "var(--muted)", fontSize: 11 }}
           stroke="var(--line)"
-          domain={[0, (dataMax: number) => Math.max(dataMax, domainMax ?? 0, drawn ? drawn.value * 1.1 : 0) || 1]}
+          domain={[
+            0,
+            (dataMax: number) => Math.max(dataMax, domainMax ?? 0, drawn ? drawn.value * 1.1 : 0) || 1,
+          ]}
           allowDataOverflow={false}
         />
         <Tooltip
           labelFormatter={tooltipTime}
           formatter={(v) => (typeof v === "number" ? format(v) : "—")}
-          contentStyle={{ background: "var(--panel)", border: "1px solid var(--line)", fontSize: 12, color: "var(--fg)" }}
+          contentStyle={{
+            background: "var(--panel)",
+            border: "1px solid var(--line)",
+            fontSize: 12,
+            color: "var(--fg)",
+          }}
         />
         {drawn ? (
           <ReferenceLine

@@ -3,9 +3,19 @@
 import { cn } from "@/components/ui/cn";
 import { metricsRanges, type MetricsRange } from "@/lib/schemas/metrics";
 
-export function RangePicker({ value, onChange }: { value: MetricsRange; onChange: (range: MetricsRange) => void }) {
+export function RangePicker({
+  value,
+  onChange,
+}: {
+  value: MetricsRange;
+  onChange: (range: MetricsRange) => void;
+}) {
   return (
-    <div role="radiogroup" aria-label="Chart range" className="inline-flex overflow-hidden rounded border border-line">
+    <div
+      role="radiogroup"
+      aria-label="Chart range"
+      className="border-line inline-flex overflow-hidden rounded border"
+    >
       {metricsRanges.map((r) => (
         <button
           key={r}
@@ -13,7 +23,10 @@ export function RangePicker({ value, onChange }: { value: MetricsRange; onChange
           role="radio"
           aria-checked={r === value}
           onClick={() => onChange(r)}
-          className={cn("px-2.5 py-1 text-xs tabular", r === value ? "bg-accent text-panel" : "bg-panel text-muted hover:bg-sunken")}
+          className={cn(
+            "tabular px-2.5 py-1 text-xs",
+            r === value ? "bg-accent text-panel" : "bg-panel text-muted hover:bg-sunken",
+          )}
         >
           {r}
         </button>

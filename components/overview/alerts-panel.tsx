@@ -7,12 +7,13 @@ import type { OverviewAlert } from "@/lib/schemas/overview";
 import { formatDuration } from "@/lib/format";
 import { clockUtc } from "./time";
 
-const stateTone = (a: OverviewAlert): Tone => (a.state === "pending" ? "warn" : a.severity === "info" ? "info" : "bad");
+const stateTone = (a: OverviewAlert): Tone =>
+  a.state === "pending" ? "warn" : a.severity === "info" ? "info" : "bad";
 
 function Steps({ title, steps }: { title: string; steps: OverviewAlert["runbook"]["check"] }) {
   return (
     <div>
-      <h4 className="text-xs font-semibold tracking-wide text-muted uppercase">{title}</h4>
+      <h4 className="text-muted text-xs font-semibold tracking-wide uppercase">{title}</h4>
       <ul className="mt-1 list-disc space-y-0.5 pl-4">
         {steps.map((s) => (
           <li key={s.text}>
@@ -33,7 +34,7 @@ function Steps({ title, steps }: { title: string; steps: OverviewAlert["runbook"
 export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimmed: boolean }) {
   if (alerts.length === 0) {
     return (
-      <p data-testid="no-alerts" className="rounded-md border border-ok/40 bg-ok-soft px-3 py-2 text-ok">
+      <p data-testid="no-alerts" className="border-ok/40 bg-ok-soft text-ok rounded-md border px-3 py-2">
         ✓ No active alerts{dimmed ? " (as of the last data)" : ""}.
       </p>
     );
@@ -48,7 +49,7 @@ export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimme
           data-rule={a.rule}
           data-state={a.state}
           className={cn(
-            "rounded-md border bg-panel px-3 py-2",
+            "bg-panel rounded-md border px-3 py-2",
             a.state === "firing" && a.severity !== "info" ? "border-bad/60" : "border-warn/50",
           )}
         >
@@ -59,12 +60,12 @@ export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimme
             <Badge tone="neutral">{a.severity}</Badge>
             <span className="font-semibold">{a.title}</span>
             <span className="text-muted">{a.summary}</span>
-            <span className="ml-auto text-xs text-muted">
+            <span className="text-muted ml-auto text-xs">
               since {clockUtc(a.since)}
               {a.state === "pending" ? ` · fires after ${formatDuration(a.forSeconds)}` : ""}
             </span>
           </summary>
-          <div data-testid="runbook" className="mt-2 grid gap-3 border-t border-line pt-2 md:grid-cols-2">
+          <div data-testid="runbook" className="border-line mt-2 grid gap-3 border-t pt-2 md:grid-cols-2">
             <Steps title="Check" steps={a.runbook.check} />
             <Steps title="Do" steps={a.runbook.do} />
           </div>

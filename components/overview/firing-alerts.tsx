@@ -11,7 +11,7 @@ export function FiringAlerts({ id }: { id: string }) {
   if (!data) return null;
   if (firing.length === 0) {
     return (
-      <p data-testid="card-alerts" className="mt-2 text-xs text-muted">
+      <p data-testid="card-alerts" className="text-muted mt-2 text-xs">
         No firing alerts{pending > 0 ? ` · ${pending} pending` : ""}
       </p>
     );

@@ -32,7 +32,11 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
           { key: "maxBytes", name: "maxmemory", color: "var(--muted)", dashed: true },
         ]}
         format={(v) => formatBytes(v)}
-        threshold={maxBytes ? { value: maxBytes * th.memoryRatio, label: `${formatPercent(th.memoryRatio, 0)} of max` } : null}
+        threshold={
+          maxBytes
+            ? { value: maxBytes * th.memoryRatio, label: `${formatPercent(th.memoryRatio, 0)} of max` }
+            : null
+        }
       />
       <MetricChart
         {...common}
@@ -58,11 +62,16 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
       <MetricChart
         {...common}
         title="Connected clients"
-        series={[
-          { key: "connectedClients", name: "connected", color: "var(--accent)" },
-        ]}
+        series={[{ key: "connectedClients", name: "connected", color: "var(--accent)" }]}
         format={compact("")}
-        threshold={maxClients ? { value: maxClients * th.clientsRatio, label: `${formatPercent(th.clientsRatio, 0)} of ${maxClients}` } : null}
+        threshold={
+          maxClients
+            ? {
+                value: maxClients * th.clientsRatio,
+                label: `${formatPercent(th.clientsRatio, 0)} of ${maxClients}`,
+              }
+            : null
+        }
       />
       <MetricChart
         {...common}

@@ -13,7 +13,15 @@ import { clockUtc } from "./time";
 import { useMetrics } from "./use-metrics";
 import { useOverview } from "./use-overview";
 
-export function OverviewClient({ id, initial, initialRange }: { id: string; initial: Overview; initialRange: MetricsRange }) {
+export function OverviewClient({
+  id,
+  initial,
+  initialRange,
+}: {
+  id: string;
+  initial: Overview;
+  initialRange: MetricsRange;
+}) {
   const [range, setRange] = useState<MetricsRange>(initialRange);
   const overview = useOverview(id, initial);
   const o = overview.data ?? initial;
@@ -31,14 +39,14 @@ export function OverviewClient({ id, initial, initialRange }: { id: string; init
     <div className="space-y-3">
       <StatusBanner overview={o} />
       {overview.error ? (
-        <p role="alert" className="rounded border border-warn/40 bg-warn-soft px-2 py-1.5 text-warn">
+        <p role="alert" className="border-warn/40 bg-warn-soft text-warn rounded border px-2 py-1.5">
           Could not refresh the overview: {overview.error.message}. Showing the last answer.
         </p>
       ) : null}
       <AlertsPanel alerts={o.alerts} dimmed={lastKnown} />
       <OverviewTiles overview={o} lastKnown={lastKnown} />
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-xs text-muted" aria-live="polite">
+        <p className="text-muted text-xs" aria-live="polite">
           Sampled every {o.sampleIntervalSeconds} s · data from {clockUtc(o.sampledAt)}
           {metrics.data ? ` · ${metrics.data.stepSeconds} s per point (${metrics.data.source})` : ""}
         </p>

@@ -6,16 +6,21 @@ import { clockUtc } from "./time";
 export function StatusBanner({ overview }: { overview: Overview }) {
   if (overview.checkedAt === null) {
     return (
-      <p role="status" className="rounded-md border border-info/40 bg-info-soft px-3 py-2 text-info">
+      <p role="status" className="border-info/40 bg-info-soft text-info rounded-md border px-3 py-2">
         Waiting for the first sample (every {overview.sampleIntervalSeconds} s).
       </p>
     );
   }
   if (!overview.reachable) {
     return (
-      <div role="alert" data-testid="unreachable-banner" className="rounded-md border border-bad/60 bg-bad-soft px-3 py-2 text-bad">
+      <div
+        role="alert"
+        data-testid="unreachable-banner"
+        className="border-bad/60 bg-bad-soft text-bad rounded-md border px-3 py-2"
+      >
         <p className="font-semibold">
-          ✕ Redis unreachable since {clockUtc(overview.unreachableSince)}, last data {clockUtc(overview.sampledAt)}
+          ✕ Redis unreachable since {clockUtc(overview.unreachableSince)}, last data{" "}
+          {clockUtc(overview.sampledAt)}
         </p>
         {overview.error ? <p className="text-sm">{overview.error}</p> : null}
         <p className="text-sm">The figures below are the last known ones.</p>
@@ -24,7 +29,7 @@ export function StatusBanner({ overview }: { overview: Overview }) {
   }
   if (overview.stale) {
     return (
-      <p role="status" className="rounded-md border border-warn/40 bg-warn-soft px-3 py-2 text-warn">
+      <p role="status" className="border-warn/40 bg-warn-soft text-warn rounded-md border px-3 py-2">
         ⚠ No sampler is running for this instance: figures are from {clockUtc(overview.checkedAt)}.
       </p>
     );

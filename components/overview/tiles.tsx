@@ -18,10 +18,21 @@ const num = (v: number | null, digits = 1) => (v === null ? "—" : v.toFixed(di
 function memoryTile(o: Overview): TileSpec {
   const { usedBytes, maxBytes, ratio } = o.memory;
   const th = o.thresholds.memoryRatio;
-  const base = { label: "Memory", hint: maxBytes ? `${formatBytes(usedBytes)} of ${formatBytes(maxBytes)}` : `${formatBytes(usedBytes)} used` };
-  if (ratio === null) return { ...base, value: formatBytes(usedBytes), tone: "neutral", status: "no maxmemory" };
+  const base = {
+    label: "Memory",
+    hint: maxBytes
+      ? `${formatBytes(usedBytes)} of ${formatBytes(maxBytes)}`
+      : `${formatBytes(usedBytes)} used`,
+  };
+  if (ratio === null)
+    return { ...base, value: formatBytes(usedBytes), tone: "neutral", status: "no maxmemory" };
   const tone: Tone = ratio > th ? "bad" : ratio > th * 0.9 ? "warn" : "ok";
-  return { ...base, value: formatPercent(ratio), tone, status: ratio > th ? "over threshold" : tone === "warn" ? "near threshold" : "normal" };
+  return {
+    ...base,
+    value: formatPercent(ratio),
+    tone,
+    status: ratio > th ? "over threshold" : tone === "warn" ? "near threshold" : "normal",
+  };
 }
 
 function evictionsTile(o: Overview): TileSpec {
@@ -29,7 +40,13 @@ function evictionsTile(o: Overview): TileSpec {
   const th = o.thresholds.evictionsPerMinute;
   const tone: Tone = v === null ? "neutral" : v > th ? "bad" : v > 0 ? "warn" : "ok";
   const status = v === null ? "no data" : v > th ? "high" : v > 0 ? "evicting" : "none";
-  return { label: "Evictions", value: `${num(v)} /min`, hint: `${o.windows.evictionsSeconds / 60} min rate · alert > ${th}`, tone, status };
+  return {
+    label: "Evictions",
+    value: `${num(v)} /min`,
+    hint: `${o.windows.evictionsSeconds / 60} min rate · alert > ${th}`,
+    tone,
+    status,
+  };
 }
 
 function hitRateTile(o: Overview): TileSpec {
@@ -37,15 +54,28 @@ function hitRateTile(o: Overview): TileSpec {
   const target = o.thresholds.hitRate;
   const tone: Tone = v === null ? "neutral" : v < target ? "warn" : "ok";
   const status = v === null ? "no lookups" : v < target ? "under target" : "on target";
-  return { label: "Hit rate", value: formatPercent(v), hint: `last ${o.windows.hitRateSeconds / 60} min · target ${formatPercent(target, 0)}`, tone, status };
+  return {
+    label: "Hit rate",
+    value: formatPercent(v),
+    hint: `last ${o.windows.hitRateSeconds / 60} min · target ${formatPercent(target, 0)}`,
+    tone,
+    status,
+  };
 }
 
 function clientsTile(o: Overview): TileSpec {
   const { connected, max, ratio } = o.clients;
   const th = o.thresholds.clientsRatio;
   const tone: Tone = ratio === null ? "neutral" : ratio > th ? "bad" : ratio > th * 0.8 ? "warn" : "ok";
-  const status = ratio === null ? "max unknown" : ratio > th ? "near max" : tone === "warn" ? "elevated" : "normal";
-  return { label: "Clients", value: `${formatCount(connected)} connected`, hint: `${formatPercent(ratio)} of max ${formatCount(max)}`, tone, status };
+  const status =
+    ratio === null ? "max unknown" : ratio > th ? "near max" : tone === "warn" ? "elevated" : "normal";
+  return {
+    label: "Clients",
+    value: `${formatCount(connected)} connected`,
+    hint: `${formatPercent(ratio)} of max ${formatCount(max)}`,
+    tone,
+    status,
+  };
 }
 
 function latencyTile(o: Overview): TileSpec {
@@ -53,7 +83,13 @@ function latencyTile(o: Overview): TileSpec {
   const th = o.thresholds.latencyMs;
   const tone: Tone = p95 === null ? "neutral" : p95 > th ? "bad" : p95 > th / 2 ? "warn" : "ok";
   const status = p95 === null ? "no data" : p95 > th ? "slow" : tone === "warn" ? "elevated" : "fast";
-  return { label: "Latency (PING)", value: `${num(p95, 2)} ms p95`, hint: `p50 ${num(p50, 2)} ms · alert > ${th} ms`, tone, status };
+  return {
+    label: "Latency (PING)",
+    value: `${num(p95, 2)} ms p95`,
+    hint: `p50 ${num(p50, 2)} ms · alert > ${th} ms`,
+    tone,
+    status,
+  };
 }
 
 export function tilesFor(o: Overview): TileSpec[] {
@@ -61,10 +97,22 @@ export function tilesFor(o: Overview): TileSpec[] {
     memoryTile(o),
     evictionsTile(o),
     hitRateTile(o),
-    { label: "Ops", value: `${num(o.opsPerSecond)} /s`, hint: `commands, last ${o.windows.opsSeconds} s`, tone: "neutral", status: "throughput" },
+    {
+      label: "Ops",
+      value: `${num(o.opsPerSecond)} /s`,
+      hint: `commands, last ${o.windows.opsSeconds} s`,
+      tone: "neutral",
+      status: "throughput",
+    },
     clientsTile(o),
     latencyTile(o),
-    { label: "Keys", value: `${formatCount(o.keys)} keys`, hint: "in this database", tone: "neutral", status: "count" },
+    {
+      label: "Keys",
+      value: `${formatCount(o.keys)} keys`,
+      hint: "in this database",
+      tone: "neutral",
+      status: "count",
+    },
   ];
 }
 
@@ -79,7 +127,10 @@ const edge: Record<Tone, string> = {
 export function OverviewTiles({ overview, lastKnown }: { overview: Overview; lastKnown: boolean }) {
   return (
     <dl
-      className={cn("grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7", lastKnown && "opacity-55 grayscale")}
+      className={cn(
+        "grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7",
+        lastKnown && "opacity-55 grayscale",
+      )}
       aria-label={lastKnown ? "Last known figures" : "Current figures"}
     >
       {tilesFor(overview).map((t) => (
@@ -87,14 +138,14 @@ export function OverviewTiles({ overview, lastKnown }: { overview: Overview; las
           key={t.label}
           data-testid="tile"
           data-tone={t.tone}
-          className={cn("min-w-0 rounded-md border border-l-4 border-line bg-panel px-3 py-2", edge[t.tone])}
+          className={cn("border-line bg-panel min-w-0 rounded-md border border-l-4 px-3 py-2", edge[t.tone])}
         >
-          <dt className="flex items-center justify-between gap-1 text-xs text-muted">
+          <dt className="text-muted flex items-center justify-between gap-1 text-xs">
             <span>{t.label}</span>
             <Badge tone={lastKnown ? "neutral" : t.tone}>{lastKnown ? "last known" : t.status}</Badge>
           </dt>
           <dd className="tabular mt-1 truncate text-lg font-semibold">{t.value}</dd>
-          <dd className="tabular truncate text-xs text-muted" title={t.hint}>
+          <dd className="tabular text-muted truncate text-xs" title={t.hint}>
             {t.hint}
           </dd>
         </div>

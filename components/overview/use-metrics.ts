@@ -10,7 +10,10 @@ export function useMetrics(id: string, query: MetricsQuery, pollMs: number) {
   return useQuery({
     queryKey: metricsQueryKey(id, query),
     queryFn: () =>
-      fetchJson(`/api/instances/${encodeURIComponent(id)}/metrics?range=${query.range}`, metricsResponseSchema),
+      fetchJson(
+        `/api/instances/${encodeURIComponent(id)}/metrics?range=${query.range}`,
+        metricsResponseSchema,
+      ),
     refetchInterval: Math.max(1000, pollMs),
     placeholderData: keepPreviousData,
   });

@@ -136,7 +136,8 @@ export function buildPoints(input: HistoryInput): MetricsPoint[] {
     if (!b) buckets.set(key, (b = new Bucket(key)));
     return b;
   };
-  for (const r of input.rollups ?? []) if (r.minute >= input.from && r.minute <= input.to) bucketAt(r.minute).addRollup(r);
+  for (const r of input.rollups ?? [])
+    if (r.minute >= input.from && r.minute <= input.to) bucketAt(r.minute).addRollup(r);
   input.samples.forEach((s, i) => {
     if (s.t >= input.from && s.t <= input.to) bucketAt(s.t).addSample(s, i === 0);
   });

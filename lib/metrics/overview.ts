@@ -55,7 +55,15 @@ export function alertPoints(samples: StoredSample[], th: AlertThresholds): Alert
   const hits = windowedSums(samples, th.hitRateWindowMs);
   return samples.map((s, i) => {
     if (!s.reachable) {
-      return { t: s.t, memoryRatio: null, evictionsPerMinute: null, clientsRatio: null, latencyMs: null, hitRate: null, lookups: 0 };
+      return {
+        t: s.t,
+        memoryRatio: null,
+        evictionsPerMinute: null,
+        clientsRatio: null,
+        latencyMs: null,
+        hitRate: null,
+        lookups: 0,
+      };
     }
     const hr = ratesOf(hits[i] ?? emptySum());
     return {
@@ -102,7 +110,11 @@ function unreachableStretch(samples: StoredSample[]): { since: number; error: st
   return { since, error: last.error };
 }
 
-function keepEarlierSince(overview: Overview, previous: Overview | null | undefined, firstT: number | undefined): void {
+function keepEarlierSince(
+  overview: Overview,
+  previous: Overview | null | undefined,
+  firstT: number | undefined,
+): void {
   if (!previous || firstT === undefined) return;
   const first = new Date(firstT).toISOString();
   for (const alert of overview.alerts) {
@@ -180,6 +192,19 @@ export function buildOverview(input: OverviewInput): Overview {
 }
 
 /** An overview with no data yet (before the first sample). */
-export function emptyOverview(instanceId: string, environment: Environment, intervalMs: number, th: AlertThresholds): Overview {
-  return buildOverview({ instanceId, environment, samples: [], now: 0, intervalMs, thresholds: th, latestScan: null });
+export function emptyOverview(
+  instanceId: string,
+  environment: Environment,
+  intervalMs: number,
+  th: AlertThresholds,
+): Overview {
+  return buildOverview({
+    instanceId,
+    environment,
+    samples: [],
+    now: 0,
+    intervalMs,
+    thresholds: th,
+    latestScan: null,
+  });
 }

@@ -30,7 +30,11 @@ export interface Deltas {
  * The deltas from `prev` to `cur`, or null when they would not be a rate: no previous reachable
  * sample, a restart (run_id changed), any counter going down, or more than `maxGapMs` between them.
  */
-export function counterDeltas(prev: CounterReading | null, cur: CounterReading, maxGapMs: number): Deltas | null {
+export function counterDeltas(
+  prev: CounterReading | null,
+  cur: CounterReading,
+  maxGapMs: number,
+): Deltas | null {
   if (!prev) return null;
   const ms = cur.t - prev.t;
   if (ms <= 0 || ms > maxGapMs) return null;
@@ -80,7 +84,8 @@ export interface Rates {
 
 export function ratesOf(sum: DeltaSum): Rates {
   const lookups = sum.hits + sum.misses;
-  if (sum.ms <= 0) return { evictionsPerMinute: null, expiredPerMinute: null, opsPerSecond: null, hitRate: null, lookups };
+  if (sum.ms <= 0)
+    return { evictionsPerMinute: null, expiredPerMinute: null, opsPerSecond: null, hitRate: null, lookups };
   return {
     evictionsPerMinute: (sum.evicted * 60_000) / sum.ms,
     expiredPerMinute: (sum.expired * 60_000) / sum.ms,
@@ -91,7 +96,11 @@ export function ratesOf(sum: DeltaSum): Rates {
 }
 
 /** Deltas within (end - windowMs, end], summed. Expects `items` oldest first. */
-export function windowSum<T extends { t: number; deltas: Deltas | null }>(items: T[], end: number, windowMs: number): DeltaSum {
+export function windowSum<T extends { t: number; deltas: Deltas | null }>(
+  items: T[],
+  end: number,
+  windowMs: number,
+): DeltaSum {
   const sum = emptySum();
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];

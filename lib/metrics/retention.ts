@@ -17,10 +17,16 @@ export interface RetentionSettings {
   rollupRetentionMs: number;
 }
 
-export async function maintainInstance(db: Db, instanceId: string, now: number, settings: RetentionSettings): Promise<void> {
+export async function maintainInstance(
+  db: Db,
+  instanceId: string,
+  now: number,
+  settings: RetentionSettings,
+): Promise<void> {
   const upTo = Math.floor((now - SETTLE_MS) / MINUTE) * MINUTE;
   // The first time, roll up everything raw there is (even past retention) before pruning it.
-  const from = rollupWatermark(db, instanceId) ?? Math.floor((oldestSampleT(db, instanceId) ?? now) / MINUTE) * MINUTE;
+  const from =
+    rollupWatermark(db, instanceId) ?? Math.floor((oldestSampleT(db, instanceId) ?? now) / MINUTE) * MINUTE;
   // Roll up a day at a time: each statement stays short even after a long pause.
   for (let start = from; start < upTo; start += 1440 * MINUTE) {
     rollUp(db, instanceId, start, Math.min(upTo, start + 1440 * MINUTE));

@@ -62,9 +62,18 @@ function settings(): ReadSettings {
 }
 
 /** The overview the sampler last wrote; `stale` when no process has sampled for a few intervals. */
-export function getOverview(instance: InstanceConfig, db: Db = getStore(), opts: ReadSettings = settings(), now = Date.now()): Overview {
+export function getOverview(
+  instance: InstanceConfig,
+  db: Db = getStore(),
+  opts: ReadSettings = settings(),
+  now = Date.now(),
+): Overview {
   const row = readOverview(db, instance.id);
-  if (!row) return { ...emptyOverview(instance.id, instance.environment, opts.intervalMs, opts.thresholds), stale: true };
+  if (!row)
+    return {
+      ...emptyOverview(instance.id, instance.environment, opts.intervalMs, opts.thresholds),
+      stale: true,
+    };
   const overviewCache = cacheOf(overviewCaches, db);
   let cached = overviewCache.get(instance.id);
   if (!cached || cached.t !== row.t) {
@@ -74,7 +83,6 @@ export function getOverview(instance: InstanceConfig, db: Db = getStore(), opts:
   const stale = now - row.t > maxGapFor(opts.intervalMs) + 2000;
   return stale === cached.overview.stale ? cached.overview : { ...cached.overview, stale };
 }
-
 
 function newestSampleT(db: Db, instanceId: string): number {
   const row = db.prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
@@ -97,7 +105,8 @@ export function getMetrics(
   const metricsCache = cacheOf(metricsCaches, db);
   const hit = metricsCache.get(key);
   // Same newest sample and the same bucket of time: the answer has not changed.
-  if (hit && hit.newest === newest && Math.floor(hit.at / stepMs) === Math.floor(now / stepMs)) return hit.body;
+  if (hit && hit.newest === newest && Math.floor(hit.at / stepMs) === Math.floor(now / stepMs))
+    return hit.body;
   const from = now - rangeMs[range];
   let points;
   if (usesRollups(range)) {
@@ -106,7 +115,13 @@ export function getMetrics(
     const tail = samplesBetween(db, instance.id, Math.max(from, watermark), now);
     points = buildPoints({ from, to: now, stepMs, intervalMs, samples: tail, rollups });
   } else {
-    points = buildPoints({ from, to: now, stepMs, intervalMs, samples: samplesBetween(db, instance.id, from, now) });
+    points = buildPoints({
+      from,
+      to: now,
+      stepMs,
+      intervalMs,
+      samples: samplesBetween(db, instance.id, from, now),
+    });
   }
   const body: MetricsResponse = {
     id: instance.id,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { alertLookbackMs, defaultAlertThresholds as th, evaluateAlerts, type AlertPoint, type AlertRule } from "./alerts";
+import {
+  alertLookbackMs,
+  defaultAlertThresholds as th,
+  evaluateAlerts,
+  type AlertPoint,
+  type AlertRule,
+} from "./alerts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
@@ -22,11 +28,18 @@ function series(minutes: number, patch: (i: number, t: number) => Partial<AlertP
   });
 }
 
-function find(points: AlertPoint[], rule: AlertRule, extra: { environment?: "development" | "staging" | "production" } = {}) {
+function find(
+  points: AlertPoint[],
+  rule: AlertRule,
+  extra: { environment?: "development" | "staging" | "production" } = {},
+) {
   const now = points.at(-1)?.t ?? T0;
-  return evaluateAlerts({ instanceId: "prod", environment: extra.environment ?? "development", points, now }).find(
-    (a) => a.rule === rule,
-  );
+  return evaluateAlerts({
+    instanceId: "prod",
+    environment: extra.environment ?? "development",
+    points,
+    now,
+  }).find((a) => a.rule === rule);
 }
 
 interface Case {
@@ -40,8 +53,20 @@ interface Case {
 
 const cases: Case[] = [
   { rule: "memory", field: "memoryRatio", threshold: th.memoryRatio, forMs: th.memoryForMs, direction: 1 },
-  { rule: "evictions", field: "evictionsPerMinute", threshold: th.evictionsPerMinute, forMs: th.evictionsForMs, direction: 1 },
-  { rule: "clients", field: "clientsRatio", threshold: th.clientsRatio, forMs: th.clientsForMs, direction: 1 },
+  {
+    rule: "evictions",
+    field: "evictionsPerMinute",
+    threshold: th.evictionsPerMinute,
+    forMs: th.evictionsForMs,
+    direction: 1,
+  },
+  {
+    rule: "clients",
+    field: "clientsRatio",
+    threshold: th.clientsRatio,
+    forMs: th.clientsForMs,
+    direction: 1,
+  },
   { rule: "latency", field: "latencyMs", threshold: th.latencyMs, forMs: th.latencyForMs, direction: 1 },
 ];
 
@@ -50,15 +75,28 @@ describe.each(cases)("the $rule rule", ({ rule, field, threshold, forMs, directi
   const minutes = forMs / MIN + 2;
 
   it("is inactive just under the threshold, however long", () => {
-    expect(find(series(minutes, () => ({ [field]: threshold - direction * eps })), rule)).toBeUndefined();
+    expect(
+      find(
+        series(minutes, () => ({ [field]: threshold - direction * eps })),
+        rule,
+      ),
+    ).toBeUndefined();
   });
 
   it("is inactive exactly at the threshold (the comparison is strict)", () => {
-    expect(find(series(minutes, () => ({ [field]: threshold })), rule)).toBeUndefined();
+    expect(
+      find(
+        series(minutes, () => ({ [field]: threshold })),
+        rule,
+      ),
+    ).toBeUndefined();
   });
 
   it("fires just over the threshold once it has held for its duration", () => {
-    const alert = find(series(minutes, () => ({ [field]: threshold + direction * eps })), rule);
+    const alert = find(
+      series(minutes, () => ({ [field]: threshold + direction * eps })),
+      rule,
+    );
     expect(alert).toMatchObject({ state: "firing", threshold, since: new Date(T0).toISOString() });
     expect(alert?.value).toBeCloseTo(threshold + direction * eps);
     expect(alert?.runbook.check.length).toBeGreaterThan(0);
@@ -70,7 +108,9 @@ describe.each(cases)("the $rule rule", ({ rule, field, threshold, forMs, directi
     const points = series(forMs / MIN, () => over);
     const last = points.at(-1)?.t ?? 0;
     const at = (now: number) =>
-      evaluateAlerts({ instanceId: "x", environment: "development", points, now }).find((a) => a.rule === rule);
+      evaluateAlerts({ instanceId: "x", environment: "development", points, now }).find(
+        (a) => a.rule === rule,
+      );
     expect(at(last - 1)?.state).toBe("pending");
     expect(at(last)?.state).toBe("firing");
   });
@@ -102,25 +142,66 @@ describe.each(cases)("the $rule rule", ({ rule, field, threshold, forMs, directi
 
 describe("the hit-rate rule", () => {
   const below = (env: "development" | "staging" | "production", target: number) =>
-    find(series(2, () => ({ hitRate: target - 0.001 })), "hit-rate", { environment: env });
+    find(
+      series(2, () => ({ hitRate: target - 0.001 })),
+      "hit-rate",
+      { environment: env },
+    );
 
   it("uses 30 % in development and staging, 50 % in production", () => {
     expect(below("development", 0.3)).toMatchObject({ threshold: 0.3, state: "firing" });
     expect(below("staging", 0.3)).toMatchObject({ threshold: 0.3 });
     expect(below("production", 0.5)).toMatchObject({ threshold: 0.5 });
-    expect(find(series(2, () => ({ hitRate: 0.4 })), "hit-rate", { environment: "production" })).toBeDefined();
-    expect(find(series(2, () => ({ hitRate: 0.4 })), "hit-rate", { environment: "staging" })).toBeUndefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0.4 })),
+        "hit-rate",
+        { environment: "production" },
+      ),
+    ).toBeDefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0.4 })),
+        "hit-rate",
+        { environment: "staging" },
+      ),
+    ).toBeUndefined();
   });
 
   it("is inactive exactly at the target and just over it", () => {
-    expect(find(series(2, () => ({ hitRate: 0.3 })), "hit-rate")).toBeUndefined();
-    expect(find(series(2, () => ({ hitRate: 0.301 })), "hit-rate")).toBeUndefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0.3 })),
+        "hit-rate",
+      ),
+    ).toBeUndefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0.301 })),
+        "hit-rate",
+      ),
+    ).toBeUndefined();
   });
 
   it("says nothing without lookups or with too few of them", () => {
-    expect(find(series(2, () => ({ hitRate: null, lookups: 0 })), "hit-rate")).toBeUndefined();
-    expect(find(series(2, () => ({ hitRate: 0, lookups: th.hitRateMinLookups - 1 })), "hit-rate")).toBeUndefined();
-    expect(find(series(2, () => ({ hitRate: 0, lookups: th.hitRateMinLookups })), "hit-rate")).toBeDefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: null, lookups: 0 })),
+        "hit-rate",
+      ),
+    ).toBeUndefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0, lookups: th.hitRateMinLookups - 1 })),
+        "hit-rate",
+      ),
+    ).toBeUndefined();
+    expect(
+      find(
+        series(2, () => ({ hitRate: 0, lookups: th.hitRateMinLookups })),
+        "hit-rate",
+      ),
+    ).toBeDefined();
   });
 
   it("restarts when the hit rate recovers for one point", () => {
@@ -160,12 +241,22 @@ describe("evaluateAlerts", () => {
   });
 
   it("does not judge memory when there is no maxmemory (ratio unknown)", () => {
-    expect(find(series(12, () => ({ memoryRatio: null })), "memory")).toBeUndefined();
+    expect(
+      find(
+        series(12, () => ({ memoryRatio: null })),
+        "memory",
+      ),
+    ).toBeUndefined();
   });
 
   it("orders firing before pending, then critical before warning", () => {
     const points = series(11, (i) => ({ memoryRatio: 0.9, clientsRatio: i > 60 ? 0.95 : 0.1 }));
-    const alerts = evaluateAlerts({ instanceId: "x", environment: "development", points, now: points.at(-1)?.t ?? 0 });
+    const alerts = evaluateAlerts({
+      instanceId: "x",
+      environment: "development",
+      points,
+      now: points.at(-1)?.t ?? 0,
+    });
     expect(alerts.map((a) => [a.rule, a.state])).toEqual([
       ["memory", "firing"],
       ["clients", "pending"],
@@ -208,7 +299,8 @@ describe("evaluateAlerts", () => {
     );
     for (const a of alerts) {
       expect(a.state).toBe("firing");
-      for (const step of a.runbook.check) expect(step.href).toMatch(/^\/i\/prod(\/(keys|ttl|review|ops))?(\?range=\w+)?$/);
+      for (const step of a.runbook.check)
+        expect(step.href).toMatch(/^\/i\/prod(\/(keys|ttl|review|ops))?(\?range=\w+)?$/);
     }
   });
 });

@@ -222,7 +222,8 @@ export function evaluateAlerts(input: AlertInput): Alert[] {
   if (scan) alerts.push(scan);
   return alerts.sort(
     (a, b) =>
-      Number(b.state === "firing") - Number(a.state === "firing") || severityOrder[a.severity] - severityOrder[b.severity],
+      Number(b.state === "firing") - Number(a.state === "firing") ||
+      severityOrder[a.severity] - severityOrder[b.severity],
   );
 }
 

@@ -20,13 +20,20 @@ const templates: Record<AlertRule, RunbookTemplate> = {
     check: [
       { text: "Memory trend over the last 24 h: steady growth or a sudden jump?", href: `${base}?range=24h` },
       { text: "Key count and memory per pattern against the expected figures", href: `${base}/review` },
-      { text: "Keys above their pattern's standard TTL or without TTL (they never make room)", href: `${base}/ttl` },
+      {
+        text: "Keys above their pattern's standard TTL or without TTL (they never make room)",
+        href: `${base}/ttl`,
+      },
       { text: "maxmemory and maxmemory-policy (volatile-lru expected)", href: `${base}/ops` },
     ],
     do: [
-      { text: "Under 90 %: with volatile-lru Redis evicts keys with a TTL; ISL recomputes on a miss. Watch the trend." },
+      {
+        text: "Under 90 %: with volatile-lru Redis evicts keys with a TTL; ISL recomputes on a miss. Watch the trend.",
+      },
       { text: "One pattern dominating: shorten its TTL (a code change in ISL) and fix keys above standard." },
-      { text: "Sustained above 90 %: ask DevOps to raise maxmemory (targets: 2 GB staging, 4 GB production)." },
+      {
+        text: "Sustained above 90 %: ask DevOps to raise maxmemory (targets: 2 GB staging, 4 GB production).",
+      },
     ],
   }),
   evictions: (base) => ({
@@ -49,7 +56,9 @@ const templates: Record<AlertRule, RunbookTemplate> = {
       { text: "Latency: REDIS_TIMEOUT errors in ISL logs often come with it", href: `${base}/ops` },
     ],
     do: [
-      { text: "Connections near the maximum: increase the ISL connection pool size or maxclients (config change)." },
+      {
+        text: "Connections near the maximum: increase the ISL connection pool size or maxclients (config change).",
+      },
       { text: "Many long-idle clients: a client leaks connections; restart it and escalate to its owners." },
     ],
   }),
@@ -84,7 +93,10 @@ const templates: Record<AlertRule, RunbookTemplate> = {
     ],
     do: [
       { text: "This is a bug and should never happen: escalate to the ISL developers now." },
-      { text: "Set the pattern's standard TTL on the keys (Fix on the TTL page; never PERSIST).", href: `${base}/ttl` },
+      {
+        text: "Set the pattern's standard TTL on the keys (Fix on the TTL page; never PERSIST).",
+        href: `${base}/ttl`,
+      },
       { text: "Delete keys of unknown patterns.", href: `${base}/ttl` },
     ],
   }),

@@ -50,7 +50,12 @@ export const overviewSchema = z.object({
   latencyMs: z.object({ p50: nullableNumber, p95: nullableNumber }),
   keys: nullableNumber,
   /** The windows the rates are computed over. */
-  windows: z.object({ evictionsSeconds: z.number(), hitRateSeconds: z.number(), opsSeconds: z.number(), latencySeconds: z.number() }),
+  windows: z.object({
+    evictionsSeconds: z.number(),
+    hitRateSeconds: z.number(),
+    opsSeconds: z.number(),
+    latencySeconds: z.number(),
+  }),
   thresholds: thresholdsSchema,
   alerts: z.array(alertSchema),
 });

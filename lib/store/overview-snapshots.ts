@@ -12,7 +12,6 @@ export function writeOverview(db: Db, instanceId: string, t: number, body: unkno
 
 export function readOverview(db: Db, instanceId: string): { t: number; body: unknown } | null {
   const row = db.prepare("SELECT t, body FROM metric_overview WHERE instance_id = ?").get(instanceId) as
-    | { t: number; body: string }
-    | undefined;
+    { t: number; body: string } | undefined;
   return row ? { t: row.t, body: JSON.parse(row.body) as unknown } : null;
 }

@@ -51,7 +51,9 @@ export function rollUp(db: Db, instanceId: string, fromMinute: number, toMinute:
 
 /** The first minute not yet rolled up (the minute after the newest rollup), or null if none exists. */
 export function rollupWatermark(db: Db, instanceId: string): number | null {
-  const row = db.prepare("SELECT MAX(minute) AS m FROM metric_rollups WHERE instance_id = ?").get(instanceId) as {
+  const row = db
+    .prepare("SELECT MAX(minute) AS m FROM metric_rollups WHERE instance_id = ?")
+    .get(instanceId) as {
     m: number | null;
   };
   return row.m === null ? null : row.m + MINUTE;
@@ -84,7 +86,9 @@ interface Row {
 /** Rollups with from <= minute < to, oldest first. */
 export function rollupsBetween(db: Db, instanceId: string, from: number, to: number): Rollup[] {
   const rows = db
-    .prepare("SELECT * FROM metric_rollups WHERE instance_id = ? AND minute >= ? AND minute < ? ORDER BY minute")
+    .prepare(
+      "SELECT * FROM metric_rollups WHERE instance_id = ? AND minute >= ? AND minute < ? ORDER BY minute",
+    )
     .all(instanceId, from, to) as Row[];
   return rows.map((r) => ({
     instanceId: r.instance_id,
@@ -114,5 +118,6 @@ export function rollupsBetween(db: Db, instanceId: string, from: number, to: num
 }
 
 export function pruneRollups(db: Db, instanceId: string, before: number): number {
-  return db.prepare("DELETE FROM metric_rollups WHERE instance_id = ? AND minute < ?").run(instanceId, before).changes;
+  return db.prepare("DELETE FROM metric_rollups WHERE instance_id = ? AND minute < ?").run(instanceId, before)
+    .changes;
 }

@@ -144,10 +144,14 @@ export function pruneSamples(db: Db, instanceId: string, before: number, limit =
     .prepare("SELECT t FROM metric_samples WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?")
     .get(instanceId, before, limit - 1) as { t: number } | undefined;
   const upTo = edge ? edge.t + 1 : before;
-  return db.prepare("DELETE FROM metric_samples WHERE instance_id = ? AND t < ?").run(instanceId, Math.min(upTo, before)).changes;
+  return db
+    .prepare("DELETE FROM metric_samples WHERE instance_id = ? AND t < ?")
+    .run(instanceId, Math.min(upTo, before)).changes;
 }
 
 export function oldestSampleT(db: Db, instanceId: string): number | null {
-  const row = db.prepare("SELECT MIN(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as { t: number | null };
+  const row = db.prepare("SELECT MIN(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
+    t: number | null;
+  };
   return row.t;
 }

@@ -5,7 +5,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { maintainInstance } from "@/lib/metrics/retention";
-import { getMetrics } from "@/lib/metrics/service";
+import { MetricsSampler } from "@/lib/metrics/sampler";
+import { latestScanInput } from "@/lib/metrics/scan-input";
+import type { RedisSample } from "@/lib/redis/sample";
+import { insertScan } from "@/lib/store/scans";
+import { getMetrics, getOverview } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
 import { openStore, type Db } from "@/lib/store/db";
 import { rollupsBetween } from "@/lib/store/rollups";
@@ -13,7 +17,13 @@ import { insertSample, samplesBetween, type StoredSample } from "@/lib/store/sam
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-const inst: InstanceConfig = { id: "store", name: "store", environment: "production", url: "redis://127.0.0.1:1/0", readOnly: false };
+const inst: InstanceConfig = {
+  id: "store",
+  name: "store",
+  environment: "production",
+  url: "redis://127.0.0.1:1/0",
+  readOnly: false,
+};
 
 function sample(t: number, extra: Partial<StoredSample> = {}): StoredSample {
   return {
@@ -51,7 +61,12 @@ describe("metrics store: rollups, retention, series", () => {
     const insert = db.transaction(() => {
       for (let t = now - 50 * HOUR; t <= now; t += 10_000) {
         const down = t > now - 30 * HOUR && t <= now - 30 * HOUR + 5 * MIN;
-        insertSample(db, down ? { ...sample(t), reachable: false, usedBytes: null, deltas: null } : sample(t, { usedBytes: 1000 + (t % MIN) / 1000 }));
+        insertSample(
+          db,
+          down
+            ? { ...sample(t), reachable: false, usedBytes: null, deltas: null }
+            : sample(t, { usedBytes: 1000 + (t % MIN) / 1000 }),
+        );
       }
     });
     insert();
@@ -63,7 +78,10 @@ describe("metrics store: rollups, retention, series", () => {
   });
 
   it("rolls finished minutes up with min/avg/max and summed deltas, then prunes raw past its retention", async () => {
-    await maintainInstance(db, "store", now, { rawRetentionMs: 48 * HOUR, rollupRetentionMs: 14 * 24 * HOUR });
+    await maintainInstance(db, "store", now, {
+      rawRetentionMs: 48 * HOUR,
+      rollupRetentionMs: 14 * 24 * HOUR,
+    });
     const rollups = rollupsBetween(db, "store", now - 50 * HOUR, now);
     const one = rollups.find((r) => r.minute === now - 2 * HOUR);
     expect(one).toMatchObject({ samples: 6, reachable: 6, usedMin: 1000, usedMax: 1050, maxBytes: 10_000 });
@@ -105,5 +123,58 @@ describe("metrics store: rollups, retention, series", () => {
     expect(day.points.at(-1)?.usedBytes).toBeNull();
     const sixHours = getMetrics(inst, "6h", db, settings, now);
     expect(sixHours.points.every((p) => p.usedBytes !== null)).toBe(true);
+  });
+
+  it("feeds the keys-without-TTL alert from the latest finished scan, inactive before any scan", async () => {
+    const fake: RedisSample = {
+      runId: "r",
+      uptimeSeconds: 1,
+      usedBytes: 10,
+      maxBytes: 1000,
+      connectedClients: 1,
+      maxClients: 100,
+      latencyMs: 0.2,
+      keys: 3,
+      evictedKeys: 0,
+      expiredKeys: 0,
+      keyspaceHits: 0,
+      keyspaceMisses: 0,
+      totalCommands: 0,
+    };
+    const scanned: InstanceConfig = { ...inst, id: "scanned" };
+    const sampler = new MetricsSampler({
+      db,
+      instances: [scanned],
+      intervalMs: 10_000,
+      thresholds: defaultAlertThresholds,
+      rawRetentionMs: 48 * HOUR,
+      rollupRetentionMs: 14 * 24 * HOUR,
+      read: async () => fake,
+      latestScan: latestScanInput,
+    });
+    const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
+    await sampler.sampleOnce("scanned");
+    expect(getOverview(scanned, db, settings).alerts).toEqual([]);
+
+    insertScan(db, {
+      id: "s1",
+      instance: "scanned",
+      match: "isl:*",
+      mode: "gentle",
+      trigger: "manual",
+      startedAt: new Date().toISOString(),
+      total: 3,
+    });
+    const classes = { ok: 1, noTtl: 2, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0 };
+    const finishedAt = new Date().toISOString();
+    db.prepare(
+      "UPDATE scans SET status = 'done', finished_at = ?, keys = 3, bytes = 1, duration_ms = 1, classes = ? WHERE id = 's1'",
+    ).run(finishedAt, JSON.stringify(classes));
+    await new Promise((r) => setTimeout(r, 5));
+    await sampler.sampleOnce("scanned");
+    const alert = getOverview(scanned, db, settings).alerts.find((a) => a.rule === "keys-without-ttl");
+    expect(alert).toMatchObject({ state: "firing", value: 2, since: finishedAt, severity: "critical" });
+    expect(alert?.runbook.check[0]?.href).toBe("/i/scanned/ttl");
+    await sampler.stop();
   });
 });

@@ -72,7 +72,8 @@ describe("metrics sampler against a real redis-server", () => {
     await withRedis(inst, async (redis) => {
       for (let batch = 0; batch < 12; batch++) {
         const p = redis.pipeline();
-        for (let i = 0; i < 500; i++) p.set(`isl:result:${batch.toString(16)}${i.toString(16).padStart(15, "0")}`, value, "EX", 3600);
+        for (let i = 0; i < 500; i++)
+          p.set(`isl:result:${batch.toString(16)}${i.toString(16).padStart(15, "0")}`, value, "EX", 3600);
         await p.exec();
       }
     });
@@ -127,7 +128,12 @@ describe("metrics sampler against a real redis-server", () => {
     let clock = Date.now() - 10 * 60_000;
     const tenSeconds: ReadSettings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
     const inst = instanceFor("restart", plain);
-    const sampler = new MetricsSampler({ ...samplerOptions(db, inst), intervalMs: 10_000, owner: "restart", now: () => clock });
+    const sampler = new MetricsSampler({
+      ...samplerOptions(db, inst),
+      intervalMs: 10_000,
+      owner: "restart",
+      now: () => clock,
+    });
     const tick = async () => {
       clock += 10_000;
       return sampler.sampleOnce("restart");
@@ -170,7 +176,8 @@ describe("metrics sampler against a real redis-server", () => {
 
     const points = getMetrics(inst, "15m", db, tenSeconds, clock).points;
     for (const p of points) {
-      for (const v of [p.opsPerSecond, p.evictionsPerMinute, p.hitRate]) if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
+      for (const v of [p.opsPerSecond, p.evictionsPerMinute, p.hitRate])
+        if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
       // 20,000 GETs per 10 s before, 100 after: nothing near the ~-6,000/s a naive delta across the reset gives.
       if (p.opsPerSecond !== null) expect(p.opsPerSecond).toBeLessThan(2_100);
     }
@@ -234,7 +241,9 @@ describe("metrics sampler against a real redis-server", () => {
     sampler.start();
     await sleep(INTERVAL_MS * 5);
     await sampler.stop();
-    const count = db.prepare("SELECT COUNT(*) AS n FROM metric_samples WHERE instance_id = 'loop'").get() as { n: number };
+    const count = db.prepare("SELECT COUNT(*) AS n FROM metric_samples WHERE instance_id = 'loop'").get() as {
+      n: number;
+    };
     expect(count.n).toBeGreaterThanOrEqual(3);
     expect(count.n).toBeLessThanOrEqual(7);
   });
