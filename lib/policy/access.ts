@@ -1,16 +1,62 @@
-// Who may see values the policy marks sensitive. Pure. This is the ONE place the decision is made:
-// the key API reads a sensitive value only when this says yes, otherwise the value is never read.
+// Who may do what: roles, permissions and the caller's description. Pure, no I/O.
+// Every server-side check goes through `can`; the UI asks the same function to hide what a role
+// may not do, but hiding is never the guard.
 
-/** The caller as the access layer will describe it; roles arrive with authentication (issue 6). */
+export const roles = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof roles)[number];
+
+export type AuthMethod = "session" | "token" | "proxy";
+
+/** The authenticated caller, as lib/auth builds it for every request. */
 export interface Principal {
-  role: "viewer" | "operator" | "admin";
+  /** Username, token name or SSO user: the actor in the audit log. */
+  name: string;
+  role: Role;
+  method: AuthMethod;
+  /** The client address the request came from. */
+  source: string;
+}
+
+export type Permission =
+  | "read"
+  | "read-sensitive"
+  | "expire"
+  | "delete"
+  | "fix-ttl"
+  | "delete-pattern"
+  | "flushdb"
+  | "config-set"
+  | "slowlog-reveal"
+  | "slowlog-reset";
+
+const granted: Record<Role, ReadonlySet<Permission>> = {
+  viewer: new Set(["read"]),
+  operator: new Set(["read", "read-sensitive", "expire", "delete", "fix-ttl"]),
+  admin: new Set([
+    "read",
+    "read-sensitive",
+    "expire",
+    "delete",
+    "fix-ttl",
+    "delete-pattern",
+    "flushdb",
+    "config-set",
+    "slowlog-reveal",
+    "slowlog-reset",
+  ]),
+};
+
+export function can(principal: Pick<Principal, "role"> | undefined, permission: Permission): boolean {
+  if (principal === undefined) return false;
+  return granted[principal.role].has(permission);
 }
 
 /**
- * Viewers do not see values of sensitive patterns (DESIGN.md, Roles). Until authentication exists
- * every caller is treated as an operator, so `undefined` (no principal yet) may read them.
+ * Viewers do not see values of sensitive patterns (DESIGN.md, Roles). The key API reads a
+ * sensitive value only when this says yes; otherwise the value is never read from Redis.
+ * `undefined` means a caller from before authentication existed (internal callers only).
  */
-export function canReadSensitive(principal: Principal | undefined): boolean {
+export function canReadSensitive(principal: Pick<Principal, "role"> | undefined): boolean {
   if (principal === undefined) return true;
-  return principal.role !== "viewer";
+  return can(principal, "read-sensitive");
 }
