@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkConfig,
+  recommendedSettings,
+  versionAtLeast,
+  type ConfigCheckId,
+  type ConfigFacts,
+} from "./config-checks";
+
+const GB = 1024 ** 3;
+
+const compliant: ConfigFacts = {
+  maxmemory: 2 * GB,
+  maxmemoryPolicy: "volatile-lru",
+  save: "900 1 300 10 60 10000",
+  maxclients: 10000,
+  connectedClients: 12,
+  tls: true,
+  auth: "required",
+  authSource: "requirepass",
+  version: "7.0.15",
+  configDisabled: false,
+};
+
+function status(facts: Partial<ConfigFacts>, env: "development" | "staging" | "production" = "staging") {
+  const checks = checkConfig({ ...compliant, ...facts }, env);
+  return Object.fromEntries(checks.map((c) => [c.id, c.status])) as Record<ConfigCheckId, string>;
+}
+
+function check(
+  id: ConfigCheckId,
+  facts: Partial<ConfigFacts>,
+  env: "development" | "staging" | "production" = "staging",
+) {
+  const found = checkConfig({ ...compliant, ...facts }, env).find((c) => c.id === id);
+  if (!found) throw new Error(`no check ${id}`);
+  return found;
+}
+
+describe("checkConfig", () => {
+  it("passes every check of a staging instance provisioned by the guide", () => {
+    expect(status({})).toEqual({
+      maxmemory: "pass",
+      "maxmemory-policy": "pass",
+      save: "pass",
+      maxclients: "pass",
+      tls: "pass",
+      auth: "pass",
+      version: "pass",
+    });
+  });
+
+  it("returns the checks in the guide's order with their ids", () => {
+    expect(checkConfig(compliant, "staging").map((c) => c.id)).toEqual([
+      "maxmemory",
+      "maxmemory-policy",
+      "save",
+      "maxclients",
+      "tls",
+      "auth",
+      "version",
+    ]);
+  });
+
+  it("wants 2 GB in staging, 4 GB in production and any limit in development", () => {
+    expect(check("maxmemory", { maxmemory: 2 * GB }, "staging").status).toBe("pass");
+    expect(check("maxmemory", { maxmemory: 2 * GB }, "production").status).toBe("fail");
+    expect(check("maxmemory", { maxmemory: 4 * GB }, "production").status).toBe("pass");
+    expect(check("maxmemory", { maxmemory: 20 * 1024 ** 2 }, "development").status).toBe("pass");
+    expect(check("maxmemory", { maxmemory: 0 }, "development")).toMatchObject({
+      status: "fail",
+      actual: "0 (no limit)",
+    });
+  });
+
+  it("gives the guide's exact CONFIG SET lines as fixes", () => {
+    expect(check("maxmemory", {}, "staging").fix).toBe("redis-cli CONFIG SET maxmemory 2gb");
+    expect(check("maxmemory", {}, "production").fix).toBe("redis-cli CONFIG SET maxmemory 4gb");
+    expect(check("maxmemory-policy", {}).fix).toBe("redis-cli CONFIG SET maxmemory-policy volatile-lru");
+    expect(check("save", {}).fix).toBe('redis-cli CONFIG SET save "900 1 300 10 60 10000"');
+    expect(check("tls", {}).fix).toBeNull();
+  });
+
+  it("fails a policy other than volatile-lru, and the default noeviction", () => {
+    expect(check("maxmemory-policy", { maxmemoryPolicy: "noeviction" })).toMatchObject({
+      status: "fail",
+      actual: "noeviction",
+      expected: "volatile-lru",
+    });
+    expect(check("maxmemory-policy", { maxmemoryPolicy: "allkeys-lru" }).status).toBe("fail");
+  });
+
+  it("compares save ignoring spacing; snapshots off is a failure", () => {
+    expect(check("save", { save: "900 1  300 10 60 10000 " }).status).toBe("pass");
+    expect(check("save", { save: "3600 1 300 100 60 10000" }).status).toBe("fail");
+    expect(check("save", { save: "" })).toMatchObject({ status: "fail", actual: '"" (snapshots off)' });
+  });
+
+  it("marks unreadable settings unknown, saying CONFIG is disabled", () => {
+    const checks = checkConfig(
+      {
+        ...compliant,
+        save: null,
+        maxclients: null,
+        maxmemory: null,
+        maxmemoryPolicy: null,
+        configDisabled: true,
+      },
+      "staging",
+    );
+    const save = checks.find((c) => c.id === "save");
+    expect(save).toMatchObject({ status: "unknown", actual: "unknown" });
+    expect(save?.advice).toMatch(/CONFIG is disabled/);
+    expect(checks.filter((c) => c.status === "unknown").map((c) => c.id)).toEqual([
+      "maxmemory",
+      "maxmemory-policy",
+      "save",
+      "maxclients",
+    ]);
+  });
+
+  it("fails a client limit under 100 or over 90 % in use", () => {
+    expect(check("maxclients", { maxclients: 50 }).status).toBe("fail");
+    expect(check("maxclients", { maxclients: 100, connectedClients: 95 }).status).toBe("fail");
+    expect(check("maxclients", { maxclients: 100, connectedClients: 90 }).status).toBe("pass");
+    expect(check("maxclients", { maxclients: 100, connectedClients: null }).status).toBe("pass");
+  });
+
+  it("requires TLS and authentication in staging and production, not in development", () => {
+    expect(status({ tls: false, auth: "open" }, "production")).toMatchObject({ tls: "fail", auth: "fail" });
+    expect(status({ tls: false, auth: "open" }, "staging")).toMatchObject({ tls: "fail", auth: "fail" });
+    expect(status({ tls: false, auth: "open" }, "development")).toMatchObject({ tls: "pass", auth: "pass" });
+    expect(check("auth", { auth: null }, "production").status).toBe("unknown");
+    expect(check("auth", { auth: "required", authSource: "acl" }, "production").actual).toMatch(/ACL/);
+  });
+
+  it("wants Redis 6.0 or later", () => {
+    expect(check("version", { version: "5.0.14" }).status).toBe("fail");
+    expect(check("version", { version: "6.0.0" }).status).toBe("pass");
+    expect(check("version", { version: null }).status).toBe("unknown");
+    expect(versionAtLeast("7.2.4", "6.0.0")).toBe(true);
+    expect(versionAtLeast("6", "6.0.0")).toBe(true);
+    expect(versionAtLeast("10.0.0", "6.0.0")).toBe(true);
+  });
+});
+
+describe("recommendedSettings", () => {
+  it("lists the CONFIG SET arguments of the failing settable checks only", () => {
+    const checks = checkConfig(
+      { ...compliant, maxmemory: 0, maxmemoryPolicy: "noeviction", save: "", tls: false },
+      "production",
+    );
+    expect(recommendedSettings(checks, "production")).toEqual([
+      ["maxmemory", "4gb"],
+      ["maxmemory-policy", "volatile-lru"],
+      ["save", "900 1 300 10 60 10000"],
+    ]);
+    expect(recommendedSettings(checkConfig(compliant, "staging"), "staging")).toEqual([]);
+  });
+});

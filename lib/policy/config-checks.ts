@@ -1,0 +1,276 @@
+// The ops guide's provisioning checklist as pure checks: what lib/redis read from the server in,
+// one verdict per item out (pass / fail / unknown), each with the guide's exact fix line where
+// the guide has one. No I/O: an unreadable setting arrives as null and becomes "unknown".
+import type { Environment } from "./types";
+
+export type CheckStatus = "pass" | "fail" | "unknown";
+
+export const configCheckIds = [
+  "maxmemory",
+  "maxmemory-policy",
+  "save",
+  "maxclients",
+  "tls",
+  "auth",
+  "version",
+] as const;
+export type ConfigCheckId = (typeof configCheckIds)[number];
+
+export interface ConfigCheck {
+  id: ConfigCheckId;
+  title: string;
+  expected: string;
+  actual: string;
+  status: CheckStatus;
+  /** The exact `redis-cli CONFIG SET ...` line from the guide, or null where the guide has none. */
+  fix: string | null;
+  /** What to do where there is no CONFIG SET line (TLS, auth, version), or why a value is unknown. */
+  advice?: string;
+}
+
+/** What the server told us; null = could not be read (CONFIG disabled, command refused). */
+export interface ConfigFacts {
+  /** Bytes; 0 = no limit. */
+  maxmemory: number | null;
+  maxmemoryPolicy: string | null;
+  /** CONFIG GET save, e.g. "900 1 300 10 60 10000"; "" = snapshots off. */
+  save: string | null;
+  maxclients: number | null;
+  connectedClients: number | null;
+  /** The console reaches the instance over TLS (rediss:// or REDIS_TLS). */
+  tls: boolean;
+  /** "required": clients must authenticate; "open": the default user needs no password. */
+  auth: "required" | "open" | null;
+  /** How `auth` was learnt, for the actual column. */
+  authSource?: "requirepass" | "acl" | "credentials";
+  version: string | null;
+  /** CONFIG GET was refused (managed service, rename-command): say so next to unknown values. */
+  configDisabled: boolean;
+}
+
+const GB = 1024 ** 3;
+export const RECOMMENDED_SAVE = "900 1 300 10 60 10000";
+export const RECOMMENDED_POLICY = "volatile-lru";
+/** The guide's pool holds 50 connections per ISL process; room for two (a rolling deploy). */
+export const MIN_MAXCLIENTS = 100;
+export const MIN_VERSION = "6.0.0";
+
+/** The guide's maxmemory target per environment; development only needs a limit. */
+export const maxmemoryTarget: Record<Environment, number | null> = {
+  development: null,
+  staging: 2 * GB,
+  production: 4 * GB,
+};
+
+/** The guide's lines, verbatim (production uses the 4 GB figure from the same table). */
+export const fixLines = {
+  maxmemory: (environment: Environment) =>
+    `redis-cli CONFIG SET maxmemory ${environment === "production" ? "4gb" : "2gb"}`,
+  policy: `redis-cli CONFIG SET maxmemory-policy ${RECOMMENDED_POLICY}`,
+  save: `redis-cli CONFIG SET save "${RECOMMENDED_SAVE}"`,
+};
+
+function gb(bytes: number): string {
+  const value = bytes / GB;
+  if (Number.isInteger(value)) return `${value} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 1)} MB`;
+  return `${bytes} B`;
+}
+
+const UNKNOWN_CONFIG =
+  "CONFIG is disabled on this instance (managed service or rename-command): check it in the provider's console";
+
+function unknown(facts: ConfigFacts, what: string): string {
+  return facts.configDisabled ? UNKNOWN_CONFIG : `${what} could not be read`;
+}
+
+function maxmemoryCheck(facts: ConfigFacts, environment: Environment): ConfigCheck {
+  const target = maxmemoryTarget[environment];
+  const base = {
+    id: "maxmemory" as const,
+    title: "Memory limit (maxmemory)",
+    expected:
+      target === null ? "a limit (any non-zero value) in development" : `${gb(target)} in ${environment}`,
+    fix: fixLines.maxmemory(environment),
+  };
+  const mm = facts.maxmemory;
+  if (mm === null)
+    return { ...base, actual: "unknown", status: "unknown", advice: unknown(facts, "maxmemory") };
+  const actual = mm === 0 ? "0 (no limit)" : gb(mm);
+  const ok = target === null ? mm > 0 : mm === target;
+  return { ...base, actual, status: ok ? "pass" : "fail" };
+}
+
+function policyCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "maxmemory-policy" as const,
+    title: "Eviction policy (maxmemory-policy)",
+    expected: RECOMMENDED_POLICY,
+    fix: fixLines.policy,
+  };
+  const policy = facts.maxmemoryPolicy;
+  if (policy === null)
+    return { ...base, actual: "unknown", status: "unknown", advice: unknown(facts, "maxmemory-policy") };
+  return { ...base, actual: policy, status: policy === RECOMMENDED_POLICY ? "pass" : "fail" };
+}
+
+function normalizeSave(save: string): string {
+  return save.trim().replace(/\s+/g, " ");
+}
+
+function saveCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "save" as const,
+    title: "RDB snapshots (save)",
+    expected: `"${RECOMMENDED_SAVE}"`,
+    fix: fixLines.save,
+  };
+  if (facts.save === null)
+    return { ...base, actual: "unknown", status: "unknown", advice: unknown(facts, "save") };
+  const save = normalizeSave(facts.save);
+  return {
+    ...base,
+    actual: save === "" ? '"" (snapshots off)' : `"${save}"`,
+    status: save === RECOMMENDED_SAVE ? "pass" : "fail",
+  };
+}
+
+function maxclientsCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "maxclients" as const,
+    title: "Client limit (maxclients)",
+    expected: `at least ${MIN_MAXCLIENTS}, under 90 % in use`,
+    fix: null,
+  };
+  const max = facts.maxclients;
+  if (max === null)
+    return { ...base, actual: "unknown", status: "unknown", advice: unknown(facts, "maxclients") };
+  const used = facts.connectedClients;
+  const ratio = used !== null && max > 0 ? used / max : null;
+  const actual =
+    used === null ? `${max}` : `${max} (${used} connected, ${((ratio ?? 0) * 100).toFixed(1)} %)`;
+  if (max < MIN_MAXCLIENTS) {
+    return {
+      ...base,
+      actual,
+      status: "fail",
+      advice: `Raise maxclients to at least ${MIN_MAXCLIENTS}: ISL's pool alone holds 50 connections per process.`,
+    };
+  }
+  if (ratio !== null && ratio > 0.9) {
+    return {
+      ...base,
+      actual,
+      status: "fail",
+      advice:
+        "Connected clients near the limit: see the clients table below, then raise the limit or the pool.",
+    };
+  }
+  return { ...base, actual, status: "pass" };
+}
+
+function tlsCheck(facts: ConfigFacts, environment: Environment): ConfigCheck {
+  const required = environment !== "development";
+  const base = {
+    id: "tls" as const,
+    title: "TLS",
+    expected: required ? `required in ${environment}` : "optional in development",
+    actual: facts.tls ? "on (the console connects with TLS)" : "off (plain TCP)",
+    fix: null,
+  };
+  if (facts.tls || !required) return { ...base, status: "pass" };
+  return {
+    ...base,
+    status: "fail",
+    advice: "Enable TLS on the instance and connect with rediss:// (REDIS_TLS=true in the isl-redis secret).",
+  };
+}
+
+function authCheck(facts: ConfigFacts, environment: Environment): ConfigCheck {
+  const required = environment !== "development";
+  const base = {
+    id: "auth" as const,
+    title: "Authentication (password or ACL user)",
+    expected: required ? `required in ${environment}` : "optional in development",
+    fix: null,
+  };
+  if (facts.auth === null) {
+    return {
+      ...base,
+      actual: "unknown",
+      status: required ? "unknown" : "pass",
+      advice: "Neither CONFIG nor ACL could be read on this instance.",
+    };
+  }
+  const how =
+    facts.authSource === "acl"
+      ? "ACL: default user needs a password or is off"
+      : facts.authSource === "credentials"
+        ? "the console authenticates (server settings not readable)"
+        : "requirepass set";
+  const actual = facts.auth === "required" ? `required (${how})` : "open: the default user needs no password";
+  if (facts.auth === "required" || !required) return { ...base, actual, status: "pass" };
+  return {
+    ...base,
+    actual,
+    status: "fail",
+    advice:
+      "Set a password (requirepass) or an ACL user, store it in the isl-redis secret, and turn the default user off.",
+  };
+}
+
+/** "7.0.15" >= "6.0.0", numerically by part. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const a = version.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const b = minimum.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+function versionCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "version" as const,
+    title: "Redis version",
+    expected: `${MIN_VERSION} or later (TLS and ACL users)`,
+    fix: null,
+  };
+  if (facts.version === null || facts.version === "unknown") {
+    return { ...base, actual: "unknown", status: "unknown", advice: "INFO did not report redis_version." };
+  }
+  const ok = versionAtLeast(facts.version, MIN_VERSION);
+  return {
+    ...base,
+    actual: facts.version,
+    status: ok ? "pass" : "fail",
+    ...(ok ? {} : { advice: "Upgrade Redis (DevOps task): TLS and ACL users need 6.0 or later." }),
+  };
+}
+
+/** The checklist in the guide's order. */
+export function checkConfig(facts: ConfigFacts, environment: Environment): ConfigCheck[] {
+  return [
+    maxmemoryCheck(facts, environment),
+    policyCheck(facts),
+    saveCheck(facts),
+    maxclientsCheck(facts),
+    tlsCheck(facts, environment),
+    authCheck(facts, environment),
+    versionCheck(facts),
+  ];
+}
+
+/** The CONFIG SET arguments that bring the failing settable checks to target (the "apply recommended" action). */
+export function recommendedSettings(checks: ConfigCheck[], environment: Environment): [string, string][] {
+  const out: [string, string][] = [];
+  for (const check of checks) {
+    if (check.status !== "fail") continue;
+    if (check.id === "maxmemory") out.push(["maxmemory", environment === "production" ? "4gb" : "2gb"]);
+    if (check.id === "maxmemory-policy") out.push(["maxmemory-policy", RECOMMENDED_POLICY]);
+    if (check.id === "save") out.push(["save", RECOMMENDED_SAVE]);
+  }
+  return out;
+}
