@@ -116,4 +116,40 @@ export const migrations: Migration[] = [
       CREATE INDEX scans_instance_status ON scans (instance, status, finished_at);
     `,
   },
+  {
+    version: 4,
+    name: "audit",
+    sql: `
+      -- Append-only, hash-chained record of every action attempt (lib/store/audit.ts): an intent row
+      -- before anything runs and an outcome row after it (intent_id points back).
+      CREATE TABLE audit_log (
+        id           INTEGER PRIMARY KEY,
+        at           TEXT    NOT NULL,
+        kind         TEXT    NOT NULL CHECK (kind IN ('intent', 'outcome')),
+        intent_id    INTEGER,
+        actor        TEXT    NOT NULL,
+        role         TEXT    NOT NULL,
+        auth_method  TEXT    NOT NULL,
+        source       TEXT    NOT NULL,
+        instance     TEXT    NOT NULL,
+        action       TEXT    NOT NULL,
+        params       TEXT    NOT NULL,
+        target_count INTEGER,
+        sample       TEXT    NOT NULL,
+        reason       TEXT,
+        outcome      TEXT,
+        affected     INTEGER,
+        duration_ms  INTEGER,
+        detail       TEXT,
+        hash         TEXT    NOT NULL,
+        prev_hash    TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_instance ON audit_log (instance, id);
+      CREATE INDEX audit_log_intent ON audit_log (intent_id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];
