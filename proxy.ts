@@ -1,28 +1,43 @@
 // Runs before every page request (Node.js runtime). Pages stream with status 200 once rendering
-// starts, so checks whose answer is a status code happen here: an unknown instance id is a real 404.
+// starts, so checks whose answer is a status code or a redirect happen here: no valid credential
+// -> /login?next=..., an unknown instance id -> a real 404. API routes authenticate in lib/http/route.ts.
 import { NextResponse, type NextRequest } from "next/server";
+import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
 import { findInstance } from "@/lib/config";
 
-export function proxy(req: NextRequest): NextResponse {
+function unknownInstance(req: NextRequest): NextResponse | undefined {
   const match = /^\/i\/([^/]+)/.exec(req.nextUrl.pathname);
-  if (match?.[1] !== undefined) {
-    let id: string;
-    try {
-      id = decodeURIComponent(match[1]);
-    } catch {
-      id = "";
-    }
-    if (!findInstance(id)) {
-      // A path no route serves, so Next renders app/not-found.tsx with a real 404. (Rewriting to a
-      // prerendered page instead loses the status when that page is served from the cache.)
-      const target = req.nextUrl.clone();
-      target.pathname = "/_unknown-instance";
-      return NextResponse.rewrite(target);
-    }
+  if (match?.[1] === undefined) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    id = "";
   }
-  return NextResponse.next();
+  if (findInstance(id)) return undefined;
+  // A path no route serves, so Next renders app/not-found.tsx with a real 404. (Rewriting to a
+  // prerendered page instead loses the status when that page is served from the cache.)
+  const target = req.nextUrl.clone();
+  target.pathname = "/_unknown-instance";
+  return NextResponse.rewrite(target);
+}
+
+export async function proxy(req: NextRequest): Promise<NextResponse> {
+  const auth = await authenticateInput(inputFromRequest(req));
+  if (!auth) {
+    const login = req.nextUrl.clone();
+    login.pathname = "/login";
+    login.search = "";
+    const next = `${req.nextUrl.pathname}${req.nextUrl.search}`;
+    if (next !== "/") login.searchParams.set("next", next);
+    return NextResponse.redirect(login);
+  }
+  const res = unknownInstance(req) ?? NextResponse.next();
+  if (auth.setCookie) res.headers.append("set-cookie", auth.setCookie);
+  return res;
 }
 
 export const config = {
-  matcher: ["/i/:path*"],
+  // Every page but the sign-in page; not the API (401 JSON there), nor static assets.
+  matcher: ["/((?!api/|login|_next/static|_next/image|favicon\\.ico|robots\\.txt).*)"],
 };

@@ -1,6 +1,7 @@
 // What the server process does once before its first request: validate configuration and
 // migrate the store. A failure ends the process with one line naming the cause.
 import "server-only";
+import { installPeerAddressStamp } from "@/lib/auth/peer";
 import { assertConfigOrExit } from "@/lib/config";
 import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
@@ -8,6 +9,8 @@ import { getStore } from "@/lib/store";
 
 export function startServer(): void {
   assertConfigOrExit();
+  // Stamp each request with its socket peer address for the trusted-proxy check (lib/auth/peer.ts).
+  installPeerAddressStamp();
   try {
     getStore();
   } catch (err) {

@@ -1,10 +1,13 @@
 // The process-wide configuration: validated once, typed, the only reader of process.env.
 import "server-only";
+import { assertProductionAuth } from "./auth";
 import { ConfigError } from "./errors";
 import { loadConfig, type AppConfig, type InstanceConfig } from "./load";
 
 export { ConfigError } from "./errors";
 export type { AppConfig, InstanceConfig, MetricsConfig, TlsConfig } from "./load";
+export type { ApiTokenEntry, AuthConfig, LocalUser, ProxyAuthConfig } from "./auth";
+export { DEVELOPMENT_USERNAME, sessionSecretOf } from "./auth";
 
 let cached: AppConfig | undefined;
 
@@ -34,7 +37,9 @@ export function findInstance(id: string): InstanceConfig | undefined {
 /** Start-up check: a bad setting ends the process with one line naming it. */
 export function assertConfigOrExit(): AppConfig {
   try {
-    return getConfig();
+    const config = getConfig();
+    assertProductionAuth(config.nodeEnv, config.auth);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`isl-console: configuration error: ${err.message}`);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema, type Environment, type Policy } from "@/lib/policy/types";
+import { loadAuthConfig, type AuthConfig } from "./auth";
 import { ConfigError } from "./errors";
 import { envSchema, instancesFileSchema } from "./schema";
 
@@ -37,6 +38,7 @@ export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   metrics: MetricsConfig;
   scan: ScanConfig;
+  auth: AuthConfig;
 }
 
 export interface ScanConfig {
@@ -188,6 +190,7 @@ export function loadConfig(env: Env): AppConfig {
     nodeEnv: e.NODE_ENV,
     metrics: metricsConfig(e),
     scan: { intervalMinutes: e.SCAN_INTERVAL_MINUTES, retentionDays: e.SCAN_RETENTION_DAYS, keepFullResults: 48 },
+    auth: loadAuthConfig(e, describeZodError),
   };
 }
 

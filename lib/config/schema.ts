@@ -52,6 +52,16 @@ export const envSchema = z.object({
   // Keyspace scans (issue 4): scheduled gentle scan interval (0 disables) and history kept.
   SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   SCAN_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(35),
+  // Access (issue 6): local users, sessions, API tokens, SSO through a trusted reverse proxy.
+  CONSOLE_USERS_FILE: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_COOKIE_SECURE: booleanString.optional(),
+  CONSOLE_API_TOKENS: z.string().optional(),
+  AUTH_PROXY_HEADER_USER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").optional(),
+  AUTH_PROXY_HEADER_GROUPS: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").optional(),
+  AUTH_PROXY_GROUP_ROLES: z.string().optional(),
+  AUTH_PROXY_TRUSTED_CIDRS: z.string().optional(),
 });
 export type EnvInput = z.input<typeof envSchema>;
 

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "too_many_requests"
   | "redis_unavailable"
   | "store_unavailable"
   | "internal";
@@ -32,6 +33,18 @@ export class BadRequestError extends ApiError {
 export class NotFoundError extends ApiError {
   constructor(message: string) {
     super(404, "not_found", message);
+  }
+}
+
+export class UnauthenticatedError extends ApiError {
+  constructor(message = "sign in or send an API token (Authorization: Bearer ...)") {
+    super(401, "unauthenticated", message);
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, "forbidden", message);
   }
 }
 

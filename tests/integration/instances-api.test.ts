@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { closeAllConnections } from "@/lib/redis/client";
 import { healthResponseSchema, instancesResponseSchema } from "@/lib/schemas/instances";
+import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 const PASSWORD = "Pw-for-api-test-7c1e";
@@ -17,7 +18,7 @@ let instancesGet: Handler;
 let healthGet: Handler;
 
 async function call(handler: Handler, url: string): Promise<{ status: number; text: string; json: unknown }> {
-  const res = await handler(new NextRequest(url), ctx);
+  const res = await handler(authedRequest(url), ctx);
   const text = await res.text();
   return { status: res.status, text, json: JSON.parse(text) };
 }

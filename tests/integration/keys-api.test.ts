@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyDetailResponse, KeysResponse } from "@/lib/schemas/keys";
+import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 type ListGet = typeof import("@/app/api/instances/[id]/keys/route").GET;
@@ -24,13 +24,13 @@ async function list(
   id = ID,
 ): Promise<{ status: number; body: KeysResponse & { error?: { code: string } } }> {
   const url = `http://localhost/api/instances/${id}/keys?${new URLSearchParams(query)}`;
-  const res = await listGet(new NextRequest(url), { params: Promise.resolve({ id }) });
+  const res = await listGet(authedRequest(url), { params: Promise.resolve({ id }) });
   return { status: res.status, body: await res.json() };
 }
 
 async function detail(keyBase64url: string, query: Record<string, string> = {}) {
   const url = `http://localhost/api/instances/${ID}/keys/${keyBase64url}?${new URLSearchParams(query)}`;
-  const res = await detailGet(new NextRequest(url), { params: Promise.resolve({ id: ID, keyBase64url }) });
+  const res = await detailGet(authedRequest(url), { params: Promise.resolve({ id: ID, keyBase64url }) });
   const text = await res.text();
   return {
     status: res.status,

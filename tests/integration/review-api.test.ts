@@ -3,12 +3,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, resetConfigForTests } from "@/lib/config";
 import { closeAllConnections } from "@/lib/redis/client";
 import { runReview } from "@/lib/review/run";
 import { reviewSchema } from "@/lib/schemas/review";
+import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -19,7 +20,7 @@ let server: RedisServer;
 let get: Handler;
 
 function call(id: string, query = ""): Promise<Response> {
-  const req = new NextRequest(`http://localhost/api/instances/${id}/review${query}`);
+  const req = authedRequest(`http://localhost/api/instances/${id}/review${query}`);
   return get(req, { params: Promise.resolve({ id }) });
 }
 

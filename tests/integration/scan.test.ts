@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { classifyKey, compilePolicy } from "@/lib/policy/classify";
@@ -14,6 +14,7 @@ import { policySchema } from "@/lib/policy/types";
 import { closeAllConnections, getClient } from "@/lib/redis/client";
 import { runScan } from "@/lib/scan/run";
 import { scanJobSchema, type ScanJob, type ScanResult } from "@/lib/schemas/scans";
+import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 type Redis = Awaited<ReturnType<typeof getClient>>;
@@ -281,7 +282,7 @@ describe("scan jobs through the API", () => {
     params: Record<string, string>,
     body?: unknown,
   ) {
-    const req = new NextRequest(url, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const req = authedRequest(url, { method, body });
     const res = await handler(req, { params: Promise.resolve(params) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }

@@ -4,11 +4,14 @@ import { probeAll } from "@/lib/redis/instances";
 import type { HealthResponse } from "@/lib/schemas/instances";
 
 /** No authentication: load balancers and uptime checks call it. Always 200 while the process serves. */
-export const GET = route(async (): Promise<HealthResponse> => {
-  const statuses = await probeAll(getConfig().instances);
-  return {
-    status: statuses.every((s) => s.reachable) ? "ok" : "degraded",
-    uptimeSeconds: Math.round(process.uptime()),
-    instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
-  };
-});
+export const GET = route(
+  async (): Promise<HealthResponse> => {
+    const statuses = await probeAll(getConfig().instances);
+    return {
+      status: statuses.every((s) => s.reachable) ? "ok" : "degraded",
+      uptimeSeconds: Math.round(process.uptime()),
+      instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
+    };
+  },
+  { auth: "public" },
+);

@@ -9,15 +9,15 @@ import { keyDetailQuerySchema, type KeyDetailResponse } from "@/lib/schemas/keys
 
 /** One key's metadata and value (truncated past 1 MB or 1,000 elements); sensitive values only for those allowed. */
 export const GET = route<{ id: string; keyBase64url: string }>(
-  async (req, { id, keyBase64url }): Promise<KeyDetailResponse> => {
+  async (req, { id, keyBase64url }, principal): Promise<KeyDetailResponse> => {
     const instance = requireInstance(id);
     const key = fromBase64Url(keyBase64url);
     if (!key || key.length === 0)
       throw new BadRequestError("the key id is not base64url (RFC 4648 §5, no padding)");
     const query = parseQuery(req, keyDetailQuerySchema);
     const compiled = compiledPolicy(getConfig().policy);
-    // Roles arrive with authentication (issue 6): pass the request's principal here.
-    const revealSensitive = canReadSensitive(undefined);
+    // Viewers never get a sensitive value: it is not even read from Redis.
+    const revealSensitive = canReadSensitive(principal);
     const detail = await withRedis(instance, (redis) =>
       readKey(redis, compiled, key, query, { revealSensitive }),
     ).catch((err: unknown) => {
