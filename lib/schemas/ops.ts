@@ -1,0 +1,166 @@
+// Schemas of the ops APIs (/api/instances/{id}/config, /slowlog, /clients, /latency), shared by
+// the route handlers and the ops page's hooks so their shapes cannot drift.
+import { z } from "zod";
+
+// --- config compliance -------------------------------------------------------------------------
+
+export const configCheckSchema = z.object({
+  id: z.enum(["maxmemory", "maxmemory-policy", "save", "maxclients", "tls", "auth", "version"]),
+  title: z.string(),
+  expected: z.string(),
+  actual: z.string(),
+  status: z.enum(["pass", "fail", "unknown"]),
+  /** The guide's exact `redis-cli CONFIG SET ...` line; null where the guide has none. */
+  fix: z.string().nullable(),
+  advice: z.string().optional(),
+});
+export type ConfigCheckView = z.infer<typeof configCheckSchema>;
+
+export const configResponseSchema = z.object({
+  id: z.string(),
+  environment: z.enum(["development", "staging", "production"]),
+  /** Where maxmemory and the policy came from: CONFIG GET, or INFO when CONFIG is disabled. */
+  source: z.enum(["config", "info"]),
+  configDisabled: z.boolean(),
+  checkedAt: z.string(),
+  checks: z.array(configCheckSchema),
+  /** CONFIG SET arguments that would fix the failing settable checks ("apply recommended"). */
+  recommended: z.array(z.object({ name: z.string(), value: z.string() })),
+});
+export type ConfigResponse = z.infer<typeof configResponseSchema>;
+
+// --- slow log ---------------------------------------------------------------------------------
+
+export const slowlogQuerySchema = z.object({
+  /** `?reveal=1`: an admin asks for the arguments (audited). */
+  reveal: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  count: z.coerce.number().int().min(1).max(1024).default(128),
+});
+
+export const slowlogEntrySchema = z.object({
+  id: z.number(),
+  time: z.string(),
+  durationMicros: z.number(),
+  /** The command name (first argument), upper case. */
+  command: z.string(),
+  /** Escaped like redis-cli; null unless revealed (they may carry PII). */
+  args: z.array(z.string()).nullable(),
+  /** Arguments after the command name, as Redis logged them (Redis caps the log at 32). */
+  argCount: z.number(),
+  client: z.object({ addr: z.string(), name: z.string() }),
+});
+export type SlowlogEntry = z.infer<typeof slowlogEntrySchema>;
+
+export const slowlogResponseSchema = z.object({
+  id: z.string(),
+  revealed: z.boolean(),
+  /** SLOWLOG LEN: entries Redis holds (the list shows the newest `count`). */
+  length: z.number(),
+  /** slowlog-log-slower-than in microseconds; null when CONFIG is disabled. */
+  slowerThanMicros: z.number().nullable(),
+  maxLen: z.number().nullable(),
+  entries: z.array(slowlogEntrySchema),
+  /** The audit entry of a reveal. */
+  auditId: z.string().optional(),
+});
+export type SlowlogResponse = z.infer<typeof slowlogResponseSchema>;
+
+// --- clients ----------------------------------------------------------------------------------
+
+export const clientSchema = z.object({
+  id: z.string(),
+  addr: z.string(),
+  name: z.string(),
+  ageSeconds: z.number(),
+  idleSeconds: z.number(),
+  db: z.number(),
+  /** Last command (e.g. "client|list"). */
+  cmd: z.string(),
+  user: z.string(),
+  flags: z.string(),
+  /** Memory of the client's buffers (tot-mem), bytes. */
+  memoryBytes: z.number(),
+  /** Commands run on this connection (tot-cmds, Redis 7.2+); null before. */
+  commands: z.number().nullable(),
+});
+export type ClientView = z.infer<typeof clientSchema>;
+
+export const clientGroupSchema = z.object({
+  key: z.string(),
+  count: z.number(),
+  minIdleSeconds: z.number(),
+  maxIdleSeconds: z.number(),
+  oldestAgeSeconds: z.number(),
+  memoryBytes: z.number(),
+});
+export type ClientGroup = z.infer<typeof clientGroupSchema>;
+
+export const clientsResponseSchema = z.object({
+  id: z.string(),
+  connected: z.number(),
+  maxClients: z.number().nullable(),
+  ratio: z.number().nullable(),
+  /** The alert threshold (connected / maxclients). */
+  threshold: z.number(),
+  byName: z.array(clientGroupSchema),
+  byAddress: z.array(clientGroupSchema),
+  oldest: clientSchema.nullable(),
+  busiest: clientSchema.nullable(),
+  /** What "busiest" was measured by. */
+  busiestBy: z.enum(["commands", "memory"]),
+  /** The longest idle first, at most 200. */
+  clients: z.array(clientSchema),
+  truncated: z.boolean(),
+});
+export type ClientsResponse = z.infer<typeof clientsResponseSchema>;
+
+// --- latency ----------------------------------------------------------------------------------
+
+export const latencyQuerySchema = z.object({
+  minutes: z.coerce.number().int().min(5).max(1440).default(60),
+});
+
+export const latencyMinuteSchema = z.object({
+  /** Start of the minute, ms since the epoch. */
+  t: z.number(),
+  samples: z.number(),
+  minMs: z.number().nullable(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  maxMs: z.number().nullable(),
+});
+export type LatencyMinute = z.infer<typeof latencyMinuteSchema>;
+
+export const latencyEventSchema = z.object({
+  event: z.string(),
+  time: z.string(),
+  latestMs: z.number(),
+  maxMs: z.number(),
+});
+
+export const latencyResponseSchema = z.object({
+  id: z.string(),
+  minutes: z.array(latencyMinuteSchema),
+  thresholdMs: z.number(),
+  /** latency-monitor-threshold in ms: 0 = monitoring off, null = CONFIG disabled. */
+  monitorThresholdMs: z.number().nullable(),
+  events: z.array(latencyEventSchema),
+  /** Redis could not be asked for LATENCY LATEST (unreachable): the minutes still come from the store. */
+  eventsError: z.string().optional(),
+});
+export type LatencyResponse = z.infer<typeof latencyResponseSchema>;
+
+// --- admin actions ------------------------------------------------------------------------------
+
+/** Body of POST /api/instances/{id}/config/apply and /slowlog/reset. */
+export const opsActionBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+
+export const applyConfigResponseSchema = z.object({
+  applied: z.array(z.object({ name: z.string(), value: z.string() })),
+  auditId: z.string(),
+});
+
+export const resetSlowlogResponseSchema = z.object({ ok: z.literal(true), auditId: z.string() });
