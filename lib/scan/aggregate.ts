@@ -1,7 +1,7 @@
 // Streaming aggregation of a keyspace scan: every key is added once and forgotten; what stays
 // is bounded (per-pattern counters, lists capped at SCAN_LIST_CAP, top-N heaps, a capped
 // prefix map), so memory is flat whatever the key count. Pure: no I/O, no clock.
-import { classifyKey, type CompiledPolicy, type KeyClass } from "@/lib/policy/classify";
+import { classifyKey, type Classification, type CompiledPolicy } from "@/lib/policy/classify";
 import { keyRef } from "@/lib/redis/keys";
 import {
   SCAN_LIST_CAP,
@@ -138,37 +138,44 @@ export class ScanAggregator {
     this.keys++;
     this.bytes += bytes;
     this.classes[verdict.class]++;
-    if (verdict.pattern !== null) {
-      const stats = this.patterns.get(verdict.pattern);
-      if (stats) {
-        stats.keys++;
-        stats.bytes += bytes;
-        if (verdict.class === "noTtl") stats.noTtl++;
-        else {
-          const b = ttlBucketIndex(ttl);
-          stats.histogram[b] = (stats.histogram[b] ?? 0) + 1;
-        }
-        if (verdict.class === "aboveStandard") stats.aboveStandard++;
-        if (verdict.possiblePii) stats.possiblePii++;
-      }
-    } else {
-      this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes);
-    }
-    let candidate: Candidate | undefined;
-    const make = (): Candidate =>
-      (candidate ??= { key: Uint8Array.from(key), type, ttl, bytes, length, pattern: verdict.pattern });
-    if (verdict.class !== "ok") this.list(verdict.class, make);
+    if (verdict.pattern !== null) this.countPattern(verdict, ttl, bytes);
+    else this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes);
+    const listed = verdict.class !== "ok";
+    const needed =
+      (listed && this.lists[verdict.class as ScanListName].length < SCAN_LIST_CAP) ||
+      (verdict.possiblePii && this.lists.possiblePii.length < SCAN_LIST_CAP) ||
+      this.byMemory.accepts(bytes) ||
+      (length > 0 && this.byLength.accepts(length));
+    // Most keys are ok and small: they allocate nothing here.
+    const c: Candidate | undefined = needed
+      ? { key: Uint8Array.from(key), type, ttl, bytes, length, pattern: verdict.pattern }
+      : undefined;
+    if (listed) this.list(verdict.class as ScanListName, c);
     if (verdict.possiblePii) {
       this.classes.possiblePii++;
-      this.list("possiblePii", make);
+      this.list("possiblePii", c);
     }
-    if (this.byMemory.accepts(bytes)) this.byMemory.push(bytes, make());
-    if (length > 0 && this.byLength.accepts(length)) this.byLength.push(length, make());
+    if (c && this.byMemory.accepts(bytes)) this.byMemory.push(bytes, c);
+    if (c && length > 0 && this.byLength.accepts(length)) this.byLength.push(length, c);
   }
 
-  private list(name: Exclude<KeyClass, "ok"> | "possiblePii", make: () => Candidate): void {
+  private countPattern(verdict: Classification, ttl: number, bytes: number): void {
+    const stats = verdict.pattern === null ? undefined : this.patterns.get(verdict.pattern);
+    if (!stats) return;
+    stats.keys++;
+    stats.bytes += bytes;
+    if (verdict.class === "noTtl") stats.noTtl++;
+    else {
+      const b = ttlBucketIndex(ttl);
+      stats.histogram[b] = (stats.histogram[b] ?? 0) + 1;
+    }
+    if (verdict.class === "aboveStandard") stats.aboveStandard++;
+    if (verdict.possiblePii) stats.possiblePii++;
+  }
+
+  private list(name: ScanListName, c: Candidate | undefined): void {
     this.totals[name]++;
-    if (this.lists[name].length < SCAN_LIST_CAP) this.lists[name].push(toEntry(make()));
+    if (c && this.lists[name].length < SCAN_LIST_CAP) this.lists[name].push(toEntry(c));
   }
 
   private countPrefix(group: "unknownPattern" | "foreign", key: Uint8Array, bytes: number): void {

@@ -365,6 +365,26 @@ describe("scan jobs through the API", () => {
     expect((await job(id)).progress.scanned).toBeLessThan(1_000_001);
   }, 60_000);
 
+  it("the scheduler starts a gentle scan when the last one is older than SCAN_INTERVAL_MINUTES", async () => {
+    const { runDueScans, cancelScan } = await import("@/lib/scan/jobs");
+    process.env.SCAN_INTERVAL_MINUTES = "60";
+    resetConfigForTests();
+    try {
+      // The last scan (the cancelled one above) started moments ago: not due yet.
+      expect(await runDueScans()).toEqual([]);
+      const [id] = await runDueScans(Date.now() + 61 * 60_000);
+      expect(id).toBeDefined();
+      const scheduled = await job(must(id));
+      expect(scheduled).toMatchObject({ trigger: "scheduled", mode: "gentle", match: "*" });
+      // One at a time: a running scan is never doubled.
+      expect(await runDueScans(Date.now() + 61 * 60_000)).toEqual([]);
+      expect((await cancelScan(must(id)))?.status).toBe("cancelled");
+    } finally {
+      process.env.SCAN_INTERVAL_MINUTES = "0";
+      resetConfigForTests();
+    }
+  });
+
   it("marks a scan failed with a clear error when Redis restarts, and keeps serving", async () => {
     const started = await start();
     const id = started.json.id as string;
