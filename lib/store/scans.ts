@@ -173,6 +173,22 @@ export function latestDoneScan(db: Db, instanceId: string): ScanJob | undefined 
   return row ? toJob(row) : undefined;
 }
 
+/** The newest finished scan's counts per pattern, without its key lists (the Prometheus endpoint reads this per scrape). */
+export function latestDoneScanCounts(
+  db: Db,
+  instanceId: string,
+): { summary: ScanSummary; patterns: ScanResult["patterns"] } | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS}, json_extract(result, '$.patterns') AS patterns FROM scans
+       WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1`,
+    )
+    .get(instanceId) as (ScanRow & { patterns: string | null }) | undefined;
+  if (!row) return undefined;
+  const patterns = row.patterns ? scanResultSchema.shape.patterns.parse(JSON.parse(row.patterns)) : [];
+  return { summary: toSummary(row), patterns };
+}
+
 /** The finished scan whose start is nearest `isoTime` (the review's week-over-week change). */
 export function scanClosestTo(db: Db, instanceId: string, isoTime: string): ScanJob | undefined {
   const row = db
