@@ -1,0 +1,17 @@
+import { NextResponse } from "next/server";
+import { performAction } from "@/lib/actions/perform";
+import { requireInstance, route } from "@/lib/http/route";
+
+/**
+ * A guarded action (expire, delete, fix-ttl, delete-pattern, flushdb): 200 with the audit id and
+ * outcome, 202 with the job of a bulk run; 400/403/409 refusals and 503 are audited too.
+ */
+export const POST = route<{ id: string }>(async (req, params, principal) => {
+  const instance = requireInstance(params.id);
+  const result = await performAction(instance, principal, await req.text());
+  if (result.status === 200) return result.body;
+  return NextResponse.json(result.body, {
+    status: 202,
+    headers: { "cache-control": "no-store", location: `/api/actions/${result.body.id}` },
+  });
+});

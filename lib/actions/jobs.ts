@@ -1,0 +1,208 @@
+// Bulk action jobs (fix-ttl and delete-pattern over a SCAN MATCH): at most one per instance in
+// this process, live progress, cancel. A job's id is its audit intent's id, so a finished job is
+// read back from its outcome entry, even after a restart.
+import "server-only";
+import { getConfig, type InstanceConfig } from "@/lib/config";
+import { ConflictError } from "@/lib/http/errors";
+import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
+import { withRedis } from "@/lib/redis/client";
+import { RedisUnavailableError } from "@/lib/redis/errors";
+import { WalkCancelledError, type FixMode } from "@/lib/redis/mutate";
+import type { ActionJob } from "@/lib/schemas/actions";
+import type { AuditEntry } from "@/lib/schemas/audit";
+import { getStore } from "@/lib/store";
+import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
+import { recordOutcome } from "@/lib/audit/log";
+import { fixMatching, unlinkMatching, type Tally } from "./bulk";
+
+export type BulkSpec =
+  | { action: "fix-ttl"; match: string; mode: FixMode }
+  | { action: "delete-pattern"; match: string };
+
+interface RunningJob {
+  job: ActionJob;
+  instanceId: string;
+  controller: AbortController;
+  cancelledBy?: string;
+  done: Promise<void>;
+}
+
+interface JobState {
+  jobs: Map<string, RunningJob>;
+  /** The last finished jobs of this process, with their full progress. */
+  recent: Map<string, ActionJob>;
+  compiled?: CompiledPolicy;
+}
+
+const registry = globalThis as typeof globalThis & { __islActionJobs?: JobState };
+const state: JobState = (registry.__islActionJobs ??= { jobs: new Map(), recent: new Map() });
+const RECENT = 50;
+
+function remember(job: ActionJob): void {
+  state.recent.set(job.id, job);
+  for (const old of state.recent.keys()) {
+    if (state.recent.size <= RECENT) break;
+    state.recent.delete(old);
+  }
+}
+
+function compiledPolicy(): CompiledPolicy {
+  const policy = getConfig().policy;
+  if (state.compiled?.policy !== policy) state.compiled = compilePolicy(policy);
+  return state.compiled;
+}
+
+function liveFor(instanceId: string): RunningJob | undefined {
+  return [...state.jobs.values()].find((j) => j.instanceId === instanceId);
+}
+
+/** 409 when a bulk action of this instance is running (checked before the intent is written). */
+export function assertNoRunningJob(instanceId: string): void {
+  const live = liveFor(instanceId);
+  if (live) throw new ConflictError(`a bulk action on ${instanceId} is already running (job ${live.job.id})`);
+}
+
+function progress(tally: Tally, total: number, done = false) {
+  return {
+    scanned: tally.scanned,
+    total,
+    fraction: done ? 1 : total > 0 ? Math.min(1, tally.scanned / total) : 0,
+    affected: tally.count,
+    skipped: tally.skipped,
+  };
+}
+
+/**
+ * Starts the bulk run of an intent already written. `total` is DBSIZE (progress estimate).
+ * The outcome entry is written when the job ends: ok, cancelled or error, with the keys changed.
+ */
+export function startBulkJob(instance: InstanceConfig, intent: AuditEntry, spec: BulkSpec, total: number): ActionJob {
+  assertNoRunningJob(instance.id);
+  const id = String(intent.id);
+  const job: ActionJob = {
+    id,
+    auditId: intent.id,
+    instance: instance.id,
+    action: spec.action,
+    match: spec.match,
+    status: "running",
+    startedAt: intent.at,
+    progress: { scanned: 0, total, fraction: 0, affected: 0, skipped: 0 },
+  };
+  const running: RunningJob = { job, instanceId: instance.id, controller: new AbortController(), done: Promise.resolve() };
+  state.jobs.set(id, running);
+  running.done = execute(instance, running, intent, spec).finally(() => {
+    state.jobs.delete(id);
+    remember(job);
+  });
+  return job;
+}
+
+async function execute(instance: InstanceConfig, running: RunningJob, intent: AuditEntry, spec: BulkSpec): Promise<void> {
+  const { job } = running;
+  let last: Tally | undefined;
+  const options = {
+    match: spec.match,
+    signal: running.controller.signal,
+    onProgress: (t: Tally) => {
+      last = t;
+      job.progress = progress(t, job.progress.total);
+    },
+  };
+  try {
+    const tally = await withRedis(instance, (redis) =>
+      spec.action === "fix-ttl" ? fixMatching(redis, compiledPolicy(), spec.mode, options) : unlinkMatching(redis, options),
+    );
+    job.progress = progress(tally, job.progress.total, true);
+    job.status = "done";
+    recordOutcome(intent, {
+      outcome: "ok",
+      affected: tally.count,
+      detail: tally.skipped > 0 ? `${tally.skipped} keys outside every pattern skipped` : undefined,
+    });
+  } catch (err) {
+    const affected = last?.count ?? 0;
+    if (err instanceof WalkCancelledError) {
+      job.status = "cancelled";
+      recordOutcome(intent, { outcome: "cancelled", affected, detail: `cancelled by ${running.cancelledBy ?? "unknown"}` });
+    } else {
+      job.status = "failed";
+      const message = err instanceof Error ? err.message : String(err);
+      job.error = err instanceof RedisUnavailableError ? `lost the connection to Redis (${message})` : `Redis answered an error: ${message}`;
+      recordOutcome(intent, { outcome: "error", affected, detail: job.error });
+      if (!(err instanceof RedisUnavailableError)) console.error(`isl-console: action job ${job.id} failed`, err);
+    }
+  } finally {
+    job.finishedAt = new Date().toISOString();
+  }
+}
+
+function statusOf(outcome: AuditEntry | undefined): ActionJob["status"] {
+  if (!outcome) return "failed";
+  if (outcome.outcome === "ok") return "done";
+  if (outcome.outcome === "cancelled") return "cancelled";
+  return "failed";
+}
+
+function isBulkIntent(intent: AuditEntry | undefined): intent is AuditEntry & { action: BulkSpec["action"] } {
+  return (
+    intent !== undefined &&
+    intent.kind === "intent" &&
+    (intent.action === "fix-ttl" || intent.action === "delete-pattern") &&
+    intent.params.dryRun !== true &&
+    typeof intent.params.match === "string"
+  );
+}
+
+/** A job of an earlier process (or evicted from `recent`), rebuilt from its audit entries. */
+function fromAudit(auditId: number): ActionJob | undefined {
+  const db = getStore();
+  const intent = getAuditEntry(db, auditId);
+  if (!isBulkIntent(intent)) return undefined;
+  const outcome = outcomeOf(db, auditId);
+  const status = statusOf(outcome);
+  const error =
+    status === "failed" ? (outcome?.detail ?? "the console stopped before the job finished") : undefined;
+  return {
+    id: String(auditId),
+    auditId,
+    instance: intent.instance,
+    action: intent.action,
+    match: String(intent.params.match),
+    status,
+    startedAt: intent.at,
+    ...(outcome ? { finishedAt: outcome.at } : {}),
+    progress: { scanned: 0, total: 0, fraction: status === "done" ? 1 : 0, affected: outcome?.affected ?? 0, skipped: 0 },
+    ...(error ? { error } : {}),
+  };
+}
+
+/** A job by id: live while it runs here, else from this process's recent jobs or the audit log. */
+export function getActionJob(id: string): ActionJob | undefined {
+  const live = state.jobs.get(id);
+  if (live) return { ...live.job, progress: { ...live.job.progress } };
+  const recent = state.recent.get(id);
+  if (recent) return recent;
+  const auditId = Number(id);
+  if (!/^\d+$/.test(id) || !Number.isSafeInteger(auditId) || auditId < 1) return undefined;
+  return fromAudit(auditId);
+}
+
+/** Cancels a running job and waits (at most `waitMs`) for it to stop; answers its state. */
+export async function cancelActionJob(id: string, by: string, waitMs = 2000): Promise<ActionJob | undefined> {
+  const live = state.jobs.get(id);
+  if (live) {
+    live.cancelledBy = by;
+    live.controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    return { ...live.job, progress: { ...live.job.progress } };
+  }
+  return getActionJob(id);
+}
+
+/** Waits for a running job (tests, shutdown). */
+export async function waitForActionJob(id: string): Promise<void> {
+  await state.jobs.get(id)?.done;
+}
