@@ -3,7 +3,20 @@
 //   NEXT_DIST_DIR=.next-me npx playwright test e2e/home.spec.ts
 // (E2E_SKIP_BUILD=1 reuses an existing build in NEXT_DIST_DIR; E2E_KEEP=1 keeps the work dir and log.)
 import { defineConfig, devices } from "@playwright/test";
-import { e2eEnv } from "./e2e/support/env";
+import { e2eEnv, storageStateFile } from "./e2e/support/env";
+
+const launchOptions = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+};
 
 export default defineConfig({
   testDir: "./e2e",
@@ -23,22 +36,16 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    // Signs in through /login as admin, operator and viewer and saves each browser state.
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { ...devices["Desktop Chrome"], launchOptions } },
     {
       name: "chromium",
+      dependencies: ["setup"],
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-          ],
-        },
+        // Specs start signed in as admin; others: test.use({ storageState: storageStateFile("viewer") }).
+        storageState: storageStateFile("admin"),
+        launchOptions,
       },
     },
   ],

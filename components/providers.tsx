@@ -1,12 +1,22 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { ApiClientError } from "@/lib/http/fetch-json";
+
+/** A session that timed out while the page was open: back to sign-in, then here again. */
+function onQueryError(err: unknown): void {
+  if (!(err instanceof ApiClientError) || err.status !== 401) return;
+  if (window.location.pathname === "/login") return;
+  const next = `${window.location.pathname}${window.location.search}`;
+  window.location.replace(`${window.location.origin}/login?next=${encodeURIComponent(next)}`);
+}
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
     () =>
       new QueryClient({
+        queryCache: new QueryCache({ onError: onQueryError }),
         defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
       }),
   );

@@ -1,11 +1,12 @@
-// Fixtures every spec uses: `api` (the console's JSON API over HTTP), `demo` and `chaos` (the two
-// real redis-servers behind the console's instances "demo" and "chaos").
+// Fixtures every spec uses: `api` (the console's JSON API over HTTP with an admin API token;
+// `api.as("viewer")` for another role), `demo` and `chaos` (the two real redis-servers behind the
+// console's instances "demo" and "chaos"). Pages start signed in as admin (playwright.config.ts).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 import type { E2eState } from "./global-setup";
-import { chaosRedisArgs, e2eEnv, stateFile } from "./support/env";
+import { chaosRedisArgs, e2eEnv, e2eTokens, stateFile, type E2eRole } from "./support/env";
 import { killQuietly, spawnRedis } from "./support/processes";
 
 export interface RedisHandle {
@@ -38,18 +39,57 @@ function isUp(port: number): boolean {
   }
 }
 
-export class Api {
-  constructor(private readonly request: APIRequestContext) {}
+type Body = Record<string, unknown> | unknown[] | string;
 
-  async get<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-    const res = await this.request.get(url);
-    return { status: res.status(), body: (await res.json()) as T };
+/**
+ * The console's JSON API as a script calls it: `Authorization: Bearer <token>` (admin unless
+ * `api.as("viewer")`), no cookie, no Origin. Answers `{ status, body }` (body parsed as JSON when it is JSON).
+ */
+export class Api {
+  constructor(
+    private readonly request: APIRequestContext,
+    private readonly role: E2eRole = "admin",
+  ) {}
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${e2eTokens[this.role]}` };
+  }
+
+  /** The same API with another role's token. */
+  as(role: E2eRole): Api {
+    return new Api(this.request, role);
+  }
+
+  private async parse<T>(res: APIResponse): Promise<{ status: number; body: T; headers: Record<string, string> }> {
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (CSV, Markdown, Prometheus text): the text itself.
+    }
+    return { status: res.status(), body: body as T, headers: res.headers() };
+  }
+
+  async get<T = unknown>(url: string) {
+    return this.parse<T>(await this.request.get(url, { headers: this.headers() }));
+  }
+
+  async post<T = unknown>(url: string, data?: Body) {
+    return this.parse<T>(await this.request.post(url, { headers: this.headers(), data }));
+  }
+
+  async delete<T = unknown>(url: string) {
+    return this.parse<T>(await this.request.delete(url, { headers: this.headers() }));
   }
 }
 
 export const test = base.extend<{ api: Api; demo: RedisHandle; chaos: ChaosRedis }>({
-  api: async ({ request }, use) => {
+  // Its own request context: no signed-in cookie from the project's storageState, only the token.
+  api: async ({ playwright, baseURL }, use) => {
+    const request = await playwright.request.newContext({ baseURL });
     await use(new Api(request));
+    await request.dispose();
   },
   demo: async ({}, use) => {
     await use(handle(e2eEnv.demoRedisPort));

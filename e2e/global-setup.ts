@@ -3,7 +3,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { chaosRedisArgs, e2eEnv, stateFile } from "./support/env";
+import { createHash } from "node:crypto";
+import { hashPassword } from "../lib/auth/passwords";
+import { chaosRedisArgs, e2eEnv, e2eSessionSecret, e2eTokens, e2eUsers, stateFile, type E2eRole } from "./support/env";
 import { spawnConsole, spawnRedis } from "./support/processes";
 
 export interface E2eState {
@@ -49,6 +51,15 @@ export default async function globalSetup(): Promise<void> {
       { id: "chaos", name: "Chaos (20 MB)", environment: "staging", url: `redis://127.0.0.1:${e2eEnv.chaosRedisPort}/0` },
     ]),
   );
+  const usersFile = path.join(e2eEnv.workDir, "users.json");
+  const roles = Object.keys(e2eUsers) as E2eRole[];
+  const users = await Promise.all(
+    roles.map(async (role) => ({ username: e2eUsers[role].username, role, passwordHash: await hashPassword(e2eUsers[role].password) })),
+  );
+  writeFileSync(usersFile, JSON.stringify(users, null, 2));
+  const tokens = roles
+    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
+    .join(",");
   const dataDir = path.join(e2eEnv.workDir, "data");
   const logFile = path.join(e2eEnv.workDir, "console.log");
   const consoleProcess = await spawnConsole({
@@ -60,6 +71,11 @@ export default async function globalSetup(): Promise<void> {
       NEXT_DIST_DIR: e2eEnv.distDir,
       SAMPLE_INTERVAL_SECONDS: "1",
       NEXT_TELEMETRY_DISABLED: "1",
+      CONSOLE_USERS_FILE: usersFile,
+      CONSOLE_API_TOKENS: tokens,
+      SESSION_SECRET: e2eSessionSecret,
+      // next start serves plain HTTP on 127.0.0.1 here; production behind TLS keeps Secure cookies.
+      SESSION_COOKIE_SECURE: "false",
     },
   });
   const state: E2eState = {

@@ -1,24 +1,23 @@
 // The weekly review in a real browser against the seeded demo Redis: after a scan, the page shows
 // the per-pattern table and the TTL histograms, and the Markdown export downloads.
 import { readFileSync } from "node:fs";
-import type { APIRequestContext } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, test, type Api } from "./fixtures";
 
 interface ReviewBody {
   patterns: { name: string; keys: number }[];
 }
 
 /** Starts a fast scan of the instance and waits until it is done. */
-async function scanNow(request: APIRequestContext, instance: string): Promise<void> {
-  const started = await request.post(`/api/instances/${instance}/scans`, { data: { mode: "fast" } });
+async function scanNow(api: Api, instance: string): Promise<void> {
+  const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
   // 409: a (scheduled) scan is already running; the latest done one will do once it finishes.
-  expect([202, 409]).toContain(started.status());
-  const id = started.status() === 202 ? ((await started.json()) as { id: string }).id : undefined;
+  expect([202, 409]).toContain(started.status);
+  const id = started.status === 202 ? started.body.id : undefined;
   await expect
     .poll(
       async () => {
-        if (id) return ((await (await request.get(`/api/scans/${id}`)).json()) as { status: string }).status;
-        return (await request.get(`/api/instances/${instance}/review`)).status() === 200 ? "done" : "running";
+        if (id) return (await api.get<{ status: string }>(`/api/scans/${id}`)).body.status;
+        return (await api.get(`/api/instances/${instance}/review`)).status === 200 ? "done" : "running";
       },
       { timeout: 30_000 },
     )
@@ -28,10 +27,9 @@ async function scanNow(request: APIRequestContext, instance: string): Promise<vo
 test.describe("weekly review", () => {
   test("shows the per-pattern table and a TTL histogram after a scan; the Markdown export downloads", async ({
     page,
-    request,
     api,
   }) => {
-    await scanNow(request, "demo");
+    await scanNow(api, "demo");
     const { status, body } = await api.get<ReviewBody>("/api/instances/demo/review");
     expect(status).toBe(200);
 
@@ -59,8 +57,8 @@ test.describe("weekly review", () => {
     }
   });
 
-  test("the CSV and JSON exports are downloads too", async ({ page, request }) => {
-    await scanNow(request, "demo");
+  test("the CSV and JSON exports are downloads too", async ({ page, api }) => {
+    await scanNow(api, "demo");
     await page.goto("/i/demo/review");
     for (const format of ["csv", "json"] as const) {
       const downloadPromise = page.waitForEvent("download");

@@ -164,6 +164,27 @@ if [ -n "${ISL_INSTANCES_FILE:-}" ]; then
   say "note: ISL_INSTANCES_FILE is set, so the console serves the instances it lists, not only REDIS_URL."
 fi
 
+# --- Access -----------------------------------------------------------------------------------
+# A development admin (its password kept beside the users file so each run can print it) and a
+# random SESSION_SECRET, both under the data directory, unless you brought your own.
+if [ -z "${CONSOLE_USERS_FILE:-}" ]; then
+  CONSOLE_USERS_FILE="$DATA_DIR/users.json"
+  if [ ! -f "$CONSOLE_USERS_FILE" ] || [ ! -f "$DATA_DIR/dev-admin.password" ]; then
+    (umask 077 && node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))' >"$DATA_DIR/dev-admin.password")
+    entry="$(npm run -s user:add -- dev-admin admin --password-stdin --development <"$DATA_DIR/dev-admin.password" 2>/dev/null)"
+    (umask 077 && printf '[%s]\n' "$entry" >"$CONSOLE_USERS_FILE")
+  fi
+  # The development user is refused by a production server; the quick start allows it explicitly.
+  export CONSOLE_USERS_FILE ALLOW_DEVELOPMENT_USER=true
+  say "sign in as dev-admin with password $(cat "$DATA_DIR/dev-admin.password") (users: $CONSOLE_USERS_FILE; npm run user:add adds more)."
+fi
+if [ -z "${SESSION_SECRET:-}" ]; then
+  [ -f "$DATA_DIR/session-secret" ] ||
+    (umask 077 && node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))' >"$DATA_DIR/session-secret")
+  SESSION_SECRET="$(cat "$DATA_DIR/session-secret")"
+  export SESSION_SECRET
+fi
+
 # --- Build and serve --------------------------------------------------------------------------
 say "building the console (next build) ..."
 node_modules/.bin/next build

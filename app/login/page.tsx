@@ -1,5 +1,13 @@
-import { Coming } from "@/components/ui/coming";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { LoginClient } from "./login-client";
+
+export const metadata: Metadata = { title: "Sign in" };
 
 export default function LoginPage() {
-  return <Coming title="Sign in" what="local users, API tokens and SSO through a trusted proxy (issue 6)." />;
+  return (
+    <Suspense>
+      <LoginClient />
+    </Suspense>
+  );
 }

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import { UserMenu } from "@/components/auth/user-menu";
 import { ThemeToggle } from "./theme-toggle";
 
 const links = [
@@ -34,7 +35,8 @@ export function TopNav() {
             );
           })}
         </ul>
-        <div className="ml-auto flex items-center gap-2">
+        <div className="ml-auto flex items-center gap-3">
+          <UserMenu />
           <ThemeToggle />
         </div>
       </nav>

@@ -28,3 +28,25 @@ export const e2eEnv = {
 export const stateFile = () => path.join(e2eEnv.workDir, "state.json");
 
 export const chaosRedisArgs = ["--maxmemory", "20mb", "--maxmemory-policy", "volatile-lru"];
+
+export type E2eRole = "admin" | "operator" | "viewer";
+
+/** Local users global setup writes to the console's users file (known passwords, test only). */
+export const e2eUsers: Record<E2eRole, { username: string; password: string }> = {
+  admin: { username: "e2e-admin", password: "e2e-admin-password-5b1f" },
+  operator: { username: "e2e-operator", password: "e2e-operator-password-9c3d" },
+  viewer: { username: "e2e-viewer", password: "e2e-viewer-password-2e7a" },
+};
+
+/** API tokens per role (the console is given their SHA-256 only); the actor is "e2e-token-<role>". */
+export const e2eTokens: Record<E2eRole, string> = {
+  admin: "e2e-token-admin-4f0b8a1c",
+  operator: "e2e-token-operator-93d2e7f0",
+  viewer: "e2e-token-viewer-1a6c5b2d",
+};
+
+/** The console's SESSION_SECRET in e2e; a spec asserts it never reaches a response or the bundle. */
+export const e2eSessionSecret = "e2e-session-secret-7f3a9c0d2b4e6f8a1c3e5d7b9f0a2c4e";
+
+/** Where the setup project saves each role's signed-in browser state. */
+export const storageStateFile = (role: E2eRole) => path.join(e2eEnv.workDir, `storage-${role}.json`);

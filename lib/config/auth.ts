@@ -44,6 +44,8 @@ export interface AuthConfig {
   cookieSecure: boolean;
   tokens: ApiTokenEntry[];
   proxy?: ProxyAuthConfig;
+  /** ALLOW_DEVELOPMENT_USER: the quick start's escape hatch, never for a deployment. */
+  allowDevelopmentUser: boolean;
 }
 
 const roleSchema = z.enum(roles);
@@ -161,12 +163,14 @@ export function loadAuthConfig(e: Env, describe: DescribeZodError): AuthConfig {
     cookieSecure: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === "production",
     tokens: parseTokens(e.CONSOLE_API_TOKENS),
     proxy: parseProxy(e),
+    allowDevelopmentUser: e.ALLOW_DEVELOPMENT_USER,
   };
 }
 
 /**
  * Checked when the server starts (not by scripts or the build): production needs SESSION_SECRET
- * and must not carry the quick start's development user.
+ * and must not carry the quick start's development user (unless ALLOW_DEVELOPMENT_USER, which only
+ * the quick start sets: it runs a production build on the developer's own machine).
  */
 export function assertProductionAuth(nodeEnv: string, auth: AuthConfig): void {
   if (nodeEnv !== "production") return;
@@ -174,7 +178,7 @@ export function assertProductionAuth(nodeEnv: string, auth: AuthConfig): void {
     throw new ConfigError("SESSION_SECRET: is missing (required in production; generate one with: openssl rand -hex 32)");
   }
   const dev = auth.users.find((u) => u.development || u.username === DEVELOPMENT_USERNAME);
-  if (dev) {
+  if (dev && !auth.allowDevelopmentUser) {
     throw new ConfigError(`CONSOLE_USERS_FILE: the development user "${dev.username}" must be removed in production (npm run user:add creates real users)`);
   }
 }

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   AUTH_PROXY_HEADER_GROUPS: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").optional(),
   AUTH_PROXY_GROUP_ROLES: z.string().optional(),
   AUTH_PROXY_TRUSTED_CIDRS: z.string().optional(),
+  /** Set by the quick start only: lets a production build run with its development admin. */
+  ALLOW_DEVELOPMENT_USER: booleanString.default(false),
 });
 export type EnvInput = z.input<typeof envSchema>;
 

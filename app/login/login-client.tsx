@@ -1,0 +1,84 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Card } from "@/components/ui/card";
+import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
+import { loginResponseSchema } from "@/lib/schemas/auth";
+
+/** Only a path on this site: never an absolute or protocol-relative URL (open redirect). */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
+
+export function LoginClient() {
+  const params = useSearchParams();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await fetchJson("/api/auth/login", loginResponseSchema, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+      });
+      queryClient.clear();
+      // A full navigation, so the page is rendered for the new session from the start.
+      window.location.assign(safeNext(params.get("next")));
+    } catch (err) {
+      setError(err instanceof ApiClientError ? err.message : "the console did not answer; try again");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="mx-auto mt-16 max-w-sm">
+      <Card>
+        <h1 className="text-lg font-semibold">Sign in</h1>
+        <p className="mt-1 text-xs text-muted">ISL Redis Console. Ask an admin for an account.</p>
+        <form className="mt-4 flex flex-col gap-3" onSubmit={onSubmit} noValidate>
+          <label className="flex flex-col gap-1 text-sm">
+            User name
+            <input
+              name="username"
+              autoComplete="username"
+              required
+              autoFocus
+              className="rounded border border-line bg-sunken px-2 py-1.5 text-fg"
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm">
+            Password
+            <input
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              className="rounded border border-line bg-sunken px-2 py-1.5 text-fg"
+            />
+          </label>
+          {error ? (
+            <p role="alert" className="rounded border border-bad/40 bg-bad-soft px-2 py-1.5 text-sm text-bad">
+              {error}
+            </p>
+          ) : null}
+          <button
+            type="submit"
+            disabled={busy}
+            className="rounded bg-accent px-3 py-1.5 text-sm font-medium text-panel disabled:opacity-60"
+          >
+            {busy ? "Signing in..." : "Sign in"}
+          </button>
+        </form>
+      </Card>
+    </div>
+  );
+}

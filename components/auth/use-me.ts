@@ -1,0 +1,30 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
+import type { Permission } from "@/lib/policy/access";
+import { meResponseSchema } from "@/lib/schemas/auth";
+
+export const meQueryKey = ["auth", "me"] as const;
+
+/** The signed-in caller (null when signed out). The UI hides what the role may not do; the server still checks. */
+export function useMe() {
+  return useQuery({
+    queryKey: meQueryKey,
+    queryFn: async () => {
+      try {
+        return await fetchJson("/api/auth/me", meResponseSchema);
+      } catch (err) {
+        if (err instanceof ApiClientError && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+/** True when the signed-in caller's role grants the permission; false while loading or signed out. */
+export function useCan(permission: Permission): boolean {
+  const { data } = useMe();
+  return data?.permissions.includes(permission) ?? false;
+}
