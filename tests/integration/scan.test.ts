@@ -282,7 +282,8 @@ describe("scan jobs through the API", () => {
     params: Record<string, string>,
     body?: unknown,
   ) {
-    const req = authedRequest(url, { method, body });
+    // As a viewer: a scan only reads, so every role may run one.
+    const req = authedRequest(url, { role: "viewer", method, body });
     const res = await handler(req, { params: Promise.resolve(params) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
