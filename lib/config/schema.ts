@@ -54,7 +54,10 @@ export const envSchema = z.object({
   SCAN_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(35),
   // Access (issue 6): local users, sessions, API tokens, SSO through a trusted reverse proxy.
   CONSOLE_USERS_FILE: z.string().min(1).optional(),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+  SESSION_SECRET: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+  ),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_COOKIE_SECURE: booleanString.optional(),
   CONSOLE_API_TOKENS: z.string().optional(),
