@@ -1,5 +1,19 @@
-import { Coming } from "@/components/ui/coming";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { AuditClient } from "@/components/audit/audit-client";
+import { AuditSkeleton } from "@/components/audit/audit-table";
+import { getConfig } from "@/lib/config";
+import { AUDIT_PAGE } from "@/lib/schemas/audit";
+import { getStore } from "@/lib/store";
+import { auditActionNames, listAuditEntries } from "@/lib/store/audit";
 
-export default function AuditPage() {
-  return <Coming title="Audit log" what="every action, allowed or denied, chained by hash (issue 6)." />;
+export default async function AuditPage() {
+  await connection();
+  const db = getStore();
+  const initial = { entries: listAuditEntries(db, { limit: AUDIT_PAGE }) };
+  return (
+    <Suspense fallback={<AuditSkeleton />}>
+      <AuditClient instances={getConfig().instances.map((i) => i.id)} actions={auditActionNames(db)} initial={initial} />
+    </Suspense>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { KeyActions } from "@/components/actions/key-actions";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
@@ -104,6 +105,14 @@ export function KeyDetail({
           </dd>
         </div>
       </dl>
+      <KeyActions
+        instanceId={instanceId}
+        keyDisplay={key.key}
+        keyBase64={key.keyBase64}
+        standardTtl={key.standardTtl}
+        ttl={key.ttl}
+        onDeleted={onClose}
+      />
       <div className="mt-4">
         <ValueViewer value={key.value} onPage={setFrom} />
       </div>

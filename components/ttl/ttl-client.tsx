@@ -4,6 +4,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { FixToolbar, RowAction, useKeySelection, useListAction } from "@/components/actions/ttl-fix";
 import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/http/fetch-json";
 import { scanJobSchema, type ScanJob, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
@@ -39,7 +40,13 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const followed = useScanJob(followId);
   const start = useStartScan(instanceId);
   const [cancelling, setCancelling] = useState(false);
-  const [list, setList] = useState<ScanListName>("noTtl");
+  const [list, setListState] = useState<ScanListName>("noTtl");
+  const selection = useKeySelection();
+  const listAction = useListAction(list);
+  const setList = (next: ScanListName) => {
+    selection.clear();
+    setListState(next);
+  };
 
   const job = followed.data;
   const running = job?.status === "running" ? job : undefined;
@@ -94,6 +101,22 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
             list={list}
             onList={setList}
             initialPage={initial.firstPage}
+            toolbar={
+              listAction ? (
+                <FixToolbar
+                  instanceId={instanceId}
+                  list={list}
+                  total={result.listTotals[list]}
+                  kind={listAction}
+                  selection={selection}
+                />
+              ) : undefined
+            }
+            rowActions={
+              listAction
+                ? (entry) => <RowAction instanceId={instanceId} entry={entry} kind={listAction} selection={selection} />
+                : undefined
+            }
           />
         </>
       ) : (

@@ -40,6 +40,9 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+/** Entries per page on the /audit page. */
+export const AUDIT_PAGE = 100;
+
 export const auditQuerySchema = z.object({
   instance: z.string().max(128).optional(),
   actor: z.string().max(256).optional(),

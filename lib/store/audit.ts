@@ -188,3 +188,8 @@ function* chainRows(db: Db): Generator<ChainRow> {
 export function verifyAuditLog(db: Db): ChainVerdict {
   return verifyChain(chainRows(db));
 }
+
+/** Every action name in the log (for the audit page's filter). */
+export function auditActionNames(db: Db): string[] {
+  return (db.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action").all() as { action: string }[]).map((r) => r.action);
+}

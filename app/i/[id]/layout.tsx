@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { ActionScope } from "@/components/actions/action-scope";
 import { InstanceTabs } from "@/components/layout/instance-tabs";
 import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge } from "@/components/ui/environment-badge";
@@ -19,7 +20,11 @@ export default async function InstanceLayout({ children, params }: { children: R
         <span className="font-mono text-xs text-muted">{instanceAddress(instance)}</span>
       </div>
       <InstanceTabs id={instance.id} />
-      <div className="pt-4">{children}</div>
+      <div className="pt-4">
+        <ActionScope instanceId={instance.id} readOnly={instance.readOnly}>
+          {children}
+        </ActionScope>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,5 @@
+import { AuditSkeleton } from "@/components/audit/audit-table";
+
+export default function Loading() {
+  return <AuditSkeleton />;
+}
