@@ -84,11 +84,20 @@ export class Api {
   }
 }
 
+/** A browser state with no cookie: `test.use({ storageState: signedOut })` for a signed-out page. */
+export const signedOut = { cookies: [], origins: [] };
+
 export const test = base.extend<{ api: Api; demo: RedisHandle; chaos: ChaosRedis }>({
   // Its own request context: no signed-in cookie from the project's storageState, only the token.
   api: async ({ playwright, baseURL }, use) => {
-    const request = await playwright.request.newContext({ baseURL });
+    const request = await playwright.request.newContext({ baseURL, storageState: signedOut });
     await use(new Api(request));
+    await request.dispose();
+  },
+  // `request` is anonymous (no cookie, no token): the signed-in browser's requests are `page.request`.
+  request: async ({ playwright, baseURL }, use) => {
+    const request = await playwright.request.newContext({ baseURL, storageState: signedOut });
+    await use(request);
     await request.dispose();
   },
   demo: async ({}, use) => {

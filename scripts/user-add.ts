@@ -11,7 +11,9 @@ import { usersFileSchema } from "@/lib/config/auth";
 import { roles, type Role } from "@/lib/policy/access";
 
 function usage(message: string): never {
-  console.error(`user:add: ${message}\nusage: npm run user:add -- <name> <${roles.join("|")}> [--password-stdin]`);
+  console.error(
+    `user:add: ${message}\nusage: npm run user:add -- <name> <${roles.join("|")}> [--password-stdin]`,
+  );
   process.exit(2);
 }
 
@@ -38,7 +40,9 @@ async function ask(question: string): Promise<string> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 const generatePassword = () => randomBytes(18).toString("base64url");
@@ -79,7 +83,11 @@ async function main(): Promise<void> {
 
   console.error(`Add this entry to the JSON array in CONSOLE_USERS_FILE, then restart the console:`);
   console.log(JSON.stringify(entry));
-  console.error(generated ? `Generated password for ${username} (shown once): ${password}` : `Password set for ${username}.`);
+  console.error(
+    generated
+      ? `Generated password for ${username} (shown once): ${password}`
+      : `Password set for ${username}.`,
+  );
 }
 
 void main();

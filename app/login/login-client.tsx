@@ -43,7 +43,7 @@ export function LoginClient() {
     <div className="mx-auto mt-16 max-w-sm">
       <Card>
         <h1 className="text-lg font-semibold">Sign in</h1>
-        <p className="mt-1 text-xs text-muted">ISL Redis Console. Ask an admin for an account.</p>
+        <p className="text-muted mt-1 text-xs">ISL Redis Console. Ask an admin for an account.</p>
         <form className="mt-4 flex flex-col gap-3" onSubmit={onSubmit} noValidate>
           <label className="flex flex-col gap-1 text-sm">
             User name
@@ -52,7 +52,7 @@ export function LoginClient() {
               autoComplete="username"
               required
               autoFocus
-              className="rounded border border-line bg-sunken px-2 py-1.5 text-fg"
+              className="border-line bg-sunken text-fg rounded border px-2 py-1.5"
             />
           </label>
           <label className="flex flex-col gap-1 text-sm">
@@ -62,18 +62,18 @@ export function LoginClient() {
               type="password"
               autoComplete="current-password"
               required
-              className="rounded border border-line bg-sunken px-2 py-1.5 text-fg"
+              className="border-line bg-sunken text-fg rounded border px-2 py-1.5"
             />
           </label>
           {error ? (
-            <p role="alert" className="rounded border border-bad/40 bg-bad-soft px-2 py-1.5 text-sm text-bad">
+            <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5 text-sm">
               {error}
             </p>
           ) : null}
           <button
             type="submit"
             disabled={busy}
-            className="rounded bg-accent px-3 py-1.5 text-sm font-medium text-panel disabled:opacity-60"
+            className="bg-accent text-panel rounded px-3 py-1.5 text-sm font-medium disabled:opacity-60"
           >
             {busy ? "Signing in..." : "Sign in"}
           </button>

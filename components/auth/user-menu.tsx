@@ -29,7 +29,10 @@ export function UserMenu() {
       <span className="text-fg" title={methodLabel[me.method]} data-testid="user-name">
         {me.name}
       </span>
-      <Badge tone={me.role === "admin" ? "bad" : me.role === "operator" ? "warn" : "neutral"} data-testid="user-role">
+      <Badge
+        tone={me.role === "admin" ? "bad" : me.role === "operator" ? "warn" : "neutral"}
+        data-testid="user-role"
+      >
         {me.role}
       </Badge>
       {me.method === "session" ? (
@@ -37,7 +40,7 @@ export function UserMenu() {
           type="button"
           onClick={signOut}
           disabled={busy}
-          className="rounded border border-line px-2 py-1 text-muted hover:text-fg disabled:opacity-50"
+          className="border-line text-muted hover:text-fg rounded border px-2 py-1 disabled:opacity-50"
         >
           Sign out
         </button>

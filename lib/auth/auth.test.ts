@@ -88,7 +88,9 @@ describe("session cookies", () => {
   });
 
   it("sets HttpOnly, SameSite=Strict, and Secure when asked", () => {
-    expect(sessionCookie("v", idle, { secure: true })).toBe("isl_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800; Secure");
+    expect(sessionCookie("v", idle, { secure: true })).toBe(
+      "isl_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800; Secure",
+    );
     expect(sessionCookie("v", idle, { secure: false })).not.toContain("Secure");
   });
 });

@@ -38,7 +38,10 @@ export function clientAddress(input: AuthInput, proxy: ProxyAuthConfig | undefin
   const peer = peerAddress(input);
   if (peer === undefined) return "unknown";
   if (!proxy || !inCidrs(peer, proxy.trustedCidrs)) return peer;
-  const hops = (input.header("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (input.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i] as string;
     if (!inCidrs(hop, proxy.trustedCidrs)) return hop;
@@ -49,10 +52,14 @@ export function clientAddress(input: AuthInput, proxy: ProxyAuthConfig | undefin
 const rank = (role: Role) => roles.indexOf(role);
 
 /** The highest role any of the user's groups maps to ("*" maps every user); undefined if none. */
-export function roleForGroups(groups: readonly string[], map: ProxyAuthConfig["groupRoles"]): Role | undefined {
+export function roleForGroups(
+  groups: readonly string[],
+  map: ProxyAuthConfig["groupRoles"],
+): Role | undefined {
   let best: Role | undefined;
   for (const { group, role } of map) {
-    if ((group === "*" || groups.includes(group)) && (best === undefined || rank(role) > rank(best))) best = role;
+    if ((group === "*" || groups.includes(group)) && (best === undefined || rank(role) > rank(best)))
+      best = role;
   }
   return best;
 }
@@ -63,12 +70,20 @@ function fromProxy(input: AuthInput, proxy: ProxyAuthConfig, source: string): Pr
   const user = input.header(proxy.userHeader)?.trim();
   if (!user || user.length > 256) return undefined;
   const groupsHeader = proxy.groupsHeader ? (input.header(proxy.groupsHeader) ?? "") : "";
-  const groups = groupsHeader.split(/[,\s]+/).map((g) => g.trim()).filter(Boolean);
+  const groups = groupsHeader
+    .split(/[,\s]+/)
+    .map((g) => g.trim())
+    .filter(Boolean);
   const role = roleForGroups(groups, proxy.groupRoles);
   return role ? { name: user, role, method: "proxy", source } : undefined;
 }
 
-function fromSession(input: AuthInput, auth: AuthConfig, source: string, now: number): AuthResult | undefined {
+function fromSession(
+  input: AuthInput,
+  auth: AuthConfig,
+  source: string,
+  now: number,
+): AuthResult | undefined {
   const secret = sessionSecretOf(auth);
   const session = openSession(input.cookie(SESSION_COOKIE), secret, now, auth.sessionIdleMs);
   if (!session) return undefined;

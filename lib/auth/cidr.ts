@@ -26,7 +26,8 @@ function ipv6ToBigInt(address: string): bigint {
   const headGroups = head === "" ? [] : head.split(":");
   const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
   const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(missing).fill("0"), ...tailGroups];
+  const groups =
+    tail === undefined ? headGroups : [...headGroups, ...Array<string>(missing).fill("0"), ...tailGroups];
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 
@@ -47,7 +48,12 @@ export function parseCidr(text: string): Cidr {
   if (!address) throw new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR range`);
   const bits = address.version === 4 ? 32 : 128;
   const prefix = prefixPart === undefined ? bits : Number(prefixPart);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || (prefixPart !== undefined && !/^\d+$/.test(prefixPart))) {
+  if (
+    !Number.isInteger(prefix) ||
+    prefix < 0 ||
+    prefix > bits ||
+    (prefixPart !== undefined && !/^\d+$/.test(prefixPart))
+  ) {
     throw new Error(`"${text}": prefix length must be 0-${bits}`);
   }
   const shift = BigInt(bits - prefix);

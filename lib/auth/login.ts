@@ -12,13 +12,20 @@ export type LoginOutcome =
   | { ok: false; reason: "bad_credentials" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
-export async function login(input: AuthInput, username: string, password: string, now = Date.now()): Promise<LoginOutcome> {
+export async function login(
+  input: AuthInput,
+  username: string,
+  password: string,
+  now = Date.now(),
+): Promise<LoginOutcome> {
   const auth = getConfig().auth;
   const source = clientAddress(input, auth.proxy);
   const retryAfterSeconds = loginRetryAfterSeconds(username, source, now);
   if (retryAfterSeconds > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds };
   const user = auth.users.find((u) => u.username === username);
-  const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
+  const valid = user
+    ? await verifyPassword(password, user.passwordHash)
+    : (await burnPasswordCheck(password), false);
   if (!user || !valid) {
     recordLoginFailure(username, source, now);
     return { ok: false, reason: "bad_credentials" };

@@ -13,16 +13,33 @@ export const defaultScryptParams: ScryptParams = { N: 32768, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
+  const options: ScryptOptions = {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    maxmem: 256 * params.N * params.r + 1024 * 1024,
+  };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize("NFC"), salt, KEY_LENGTH, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 
-export async function hashPassword(password: string, params: ScryptParams = defaultScryptParams): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: ScryptParams = defaultScryptParams,
+): Promise<string> {
   const salt = randomBytes(16);
   const hash = await derive(password, salt, params);
-  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), hash.toString("base64url")].join("$");
+  return [
+    "scrypt",
+    params.N,
+    params.r,
+    params.p,
+    salt.toString("base64url"),
+    hash.toString("base64url"),
+  ].join("$");
 }
 
 function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: Buffer } | undefined {
@@ -30,9 +47,16 @@ function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: 
   if (scheme !== "scrypt" || salt === undefined || hash === undefined) return undefined;
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   const valid =
-    Number.isInteger(params.N) && params.N > 1 && (params.N & (params.N - 1)) === 0 && params.N <= 2 ** 20 &&
-    Number.isInteger(params.r) && params.r >= 1 && params.r <= 32 &&
-    Number.isInteger(params.p) && params.p >= 1 && params.p <= 16;
+    Number.isInteger(params.N) &&
+    params.N > 1 &&
+    (params.N & (params.N - 1)) === 0 &&
+    params.N <= 2 ** 20 &&
+    Number.isInteger(params.r) &&
+    params.r >= 1 &&
+    params.r <= 32 &&
+    Number.isInteger(params.p) &&
+    params.p >= 1 &&
+    params.p <= 16;
   if (!valid) return undefined;
   return { params, salt: Buffer.from(salt, "base64url"), hash: Buffer.from(hash, "base64url") };
 }

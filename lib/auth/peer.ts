@@ -47,7 +47,10 @@ export function installPeerAddressStamp(): void {
   if (s.installed) return;
   s.installed = true;
   wrap(http.Server.prototype as unknown as { emit: Emit });
-  if (Object.prototype.hasOwnProperty.call(https.Server.prototype, "emit") || https.Server.prototype.emit !== http.Server.prototype.emit) {
+  if (
+    Object.prototype.hasOwnProperty.call(https.Server.prototype, "emit") ||
+    https.Server.prototype.emit !== http.Server.prototype.emit
+  ) {
     wrap(https.Server.prototype as unknown as { emit: Emit });
   }
 }

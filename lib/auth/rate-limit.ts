@@ -31,7 +31,8 @@ export function loginRetryAfterSeconds(username: string, address: string, now = 
   let wait = 0;
   for (const { key, max } of keysOf(username, address)) {
     const list = recent(key, now);
-    if (list.length >= max) wait = Math.max(wait, Math.ceil(((list[list.length - max] ?? now) + WINDOW_MS - now) / 1000));
+    if (list.length >= max)
+      wait = Math.max(wait, Math.ceil(((list[list.length - max] ?? now) + WINDOW_MS - now) / 1000));
   }
   return wait;
 }

@@ -38,19 +38,30 @@ function keyFor(secret: string): Buffer {
 export function sealSession(payload: Omit<SessionPayload, "v">, secret: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFor(secret), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify({ v: VERSION, ...payload }), "utf8"), cipher.final()]);
+  const body = Buffer.concat([
+    cipher.update(JSON.stringify({ v: VERSION, ...payload }), "utf8"),
+    cipher.final(),
+  ]);
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
 }
 
 /** The payload of a cookie sealed with this secret and still within its idle and absolute limits. */
-export function openSession(value: string | undefined, secret: string, now: number, idleMs: number): SessionPayload | undefined {
+export function openSession(
+  value: string | undefined,
+  secret: string,
+  now: number,
+  idleMs: number,
+): SessionPayload | undefined {
   if (!value || value.length > 4096) return undefined;
   const raw = Buffer.from(value, "base64url");
   if (raw.length < 12 + 16 + 1) return undefined;
   try {
     const decipher = createDecipheriv("aes-256-gcm", keyFor(secret), raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(raw.length - 16));
-    const text = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString("utf8");
+    const text = Buffer.concat([
+      decipher.update(raw.subarray(12, raw.length - 16)),
+      decipher.final(),
+    ]).toString("utf8");
     const parsed = payloadSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return undefined;
     const p = parsed.data;
@@ -67,7 +78,13 @@ export interface CookieOptions {
 
 /** Set-Cookie value for a sealed session; Max-Age follows the idle timeout. */
 export function sessionCookie(value: string, idleMs: number, { secure }: CookieOptions): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Strict", `Max-Age=${Math.floor(idleMs / 1000)}`];
+  const parts = [
+    `${SESSION_COOKIE}=${value}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Strict",
+    `Max-Age=${Math.floor(idleMs / 1000)}`,
+  ];
   if (secure) parts.push("Secure");
   return parts.join("; ");
 }

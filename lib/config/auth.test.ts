@@ -29,15 +29,31 @@ describe("access configuration", () => {
   });
 
   it("names the token entry that is wrong, and refuses a raw token instead of its hash", () => {
-    expect(errorOf({ CONSOLE_API_TOKENS: `a:root:${HEX}` })).toMatch(/^CONSOLE_API_TOKENS\[0\] \(a\): role must be one of/);
-    expect(errorOf({ CONSOLE_API_TOKENS: `a:viewer:${HEX},b:viewer:my-token` })).toMatch(/^CONSOLE_API_TOKENS\[1\] \(b\): the third field must be the token's SHA-256/);
-    expect(errorOf({ CONSOLE_API_TOKENS: `a:viewer:${HEX},a:admin:${HEX}` })).toMatch(/duplicate token name a/);
+    expect(errorOf({ CONSOLE_API_TOKENS: `a:root:${HEX}` })).toMatch(
+      /^CONSOLE_API_TOKENS\[0\] \(a\): role must be one of/,
+    );
+    expect(errorOf({ CONSOLE_API_TOKENS: `a:viewer:${HEX},b:viewer:my-token` })).toMatch(
+      /^CONSOLE_API_TOKENS\[1\] \(b\): the third field must be the token's SHA-256/,
+    );
+    expect(errorOf({ CONSOLE_API_TOKENS: `a:viewer:${HEX},a:admin:${HEX}` })).toMatch(
+      /duplicate token name a/,
+    );
   });
 
   it("needs trusted CIDRs and a group map when SSO headers are configured", () => {
-    expect(errorOf({ AUTH_PROXY_HEADER_USER: "X-Forwarded-User", AUTH_PROXY_GROUP_ROLES: "*:viewer" })).toMatch(/^AUTH_PROXY_TRUSTED_CIDRS: is missing/);
-    expect(errorOf({ AUTH_PROXY_HEADER_USER: "X-Forwarded-User", AUTH_PROXY_TRUSTED_CIDRS: "10.0.0.0/8" })).toMatch(/^AUTH_PROXY_GROUP_ROLES: is missing/);
-    expect(errorOf({ AUTH_PROXY_HEADER_USER: "X-U", AUTH_PROXY_TRUSTED_CIDRS: "10.0.0.0/99", AUTH_PROXY_GROUP_ROLES: "*:viewer" })).toMatch(/^AUTH_PROXY_TRUSTED_CIDRS\[0\]: .*prefix length/);
+    expect(
+      errorOf({ AUTH_PROXY_HEADER_USER: "X-Forwarded-User", AUTH_PROXY_GROUP_ROLES: "*:viewer" }),
+    ).toMatch(/^AUTH_PROXY_TRUSTED_CIDRS: is missing/);
+    expect(
+      errorOf({ AUTH_PROXY_HEADER_USER: "X-Forwarded-User", AUTH_PROXY_TRUSTED_CIDRS: "10.0.0.0/8" }),
+    ).toMatch(/^AUTH_PROXY_GROUP_ROLES: is missing/);
+    expect(
+      errorOf({
+        AUTH_PROXY_HEADER_USER: "X-U",
+        AUTH_PROXY_TRUSTED_CIDRS: "10.0.0.0/99",
+        AUTH_PROXY_GROUP_ROLES: "*:viewer",
+      }),
+    ).toMatch(/^AUTH_PROXY_TRUSTED_CIDRS\[0\]: .*prefix length/);
     const auth = authOf({
       AUTH_PROXY_HEADER_USER: "X-Forwarded-User",
       AUTH_PROXY_TRUSTED_CIDRS: "10.0.0.0/8, ::1",
@@ -65,10 +81,23 @@ describe("access configuration", () => {
 
   it("production refuses a missing SESSION_SECRET and the development user", () => {
     const base = authOf({ SESSION_SECRET: "x".repeat(32) });
-    expect(() => assertProductionAuth("production", { ...base, sessionSecret: undefined })).toThrow(/^SESSION_SECRET: is missing/);
-    const dev = { username: "dev-admin", role: "admin" as const, passwordHash: "scrypt$1$1$1$a$b", development: true };
-    expect(() => assertProductionAuth("production", { ...base, users: [dev] })).toThrow(/development user "dev-admin"/);
-    expect(() => assertProductionAuth("production", { ...base, users: [dev], allowDevelopmentUser: true })).not.toThrow();
-    expect(() => assertProductionAuth("development", { ...base, sessionSecret: undefined, users: [dev] })).not.toThrow();
+    expect(() => assertProductionAuth("production", { ...base, sessionSecret: undefined })).toThrow(
+      /^SESSION_SECRET: is missing/,
+    );
+    const dev = {
+      username: "dev-admin",
+      role: "admin" as const,
+      passwordHash: "scrypt$1$1$1$a$b",
+      development: true,
+    };
+    expect(() => assertProductionAuth("production", { ...base, users: [dev] })).toThrow(
+      /development user "dev-admin"/,
+    );
+    expect(() =>
+      assertProductionAuth("production", { ...base, users: [dev], allowDevelopmentUser: true }),
+    ).not.toThrow();
+    expect(() =>
+      assertProductionAuth("development", { ...base, sessionSecret: undefined, users: [dev] }),
+    ).not.toThrow();
   });
 });

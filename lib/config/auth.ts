@@ -56,7 +56,12 @@ export const usersFileSchema = z
       .object({
         username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, "must be 1-64 letters, digits, . _ @ or -"),
         role: roleSchema,
-        passwordHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, "is not a scrypt$N$r$p$salt$hash string (npm run user:add)"),
+        passwordHash: z
+          .string()
+          .regex(
+            /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/,
+            "is not a scrypt$N$r$p$salt$hash string (npm run user:add)",
+          ),
         development: z.boolean().default(false),
       })
       .strict(),
@@ -64,7 +69,8 @@ export const usersFileSchema = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((u, i) => {
-      if (seen.has(u.username)) ctx.addIssue({ code: "custom", path: [i, "username"], message: `duplicate user ${u.username}` });
+      if (seen.has(u.username))
+        ctx.addIssue({ code: "custom", path: [i, "username"], message: `duplicate user ${u.username}` });
       seen.add(u.username);
     });
   });
@@ -79,7 +85,9 @@ function loadUsers(file: string | undefined, describe: DescribeZodError): LocalU
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`CONSOLE_USERS_FILE: ${code ? `cannot read ${file} (${code})` : `${file} is not valid JSON`}`);
+    throw new ConfigError(
+      `CONSOLE_USERS_FILE: ${code ? `cannot read ${file} (${code})` : `${file} is not valid JSON`}`,
+    );
   }
   const parsed = usersFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describe("CONSOLE_USERS_FILE", parsed.error));
@@ -98,11 +106,16 @@ function parseTokens(value: string | undefined): ApiTokenEntry[] {
       const [name = "", role = "", hex = "", ...rest] = entry.split(":");
       const where = `CONSOLE_API_TOKENS[${i}]`;
       if (rest.length > 0 || !/^[A-Za-z0-9._@-]{1,64}$/.test(name)) {
-        throw new ConfigError(`${where}: expected name:role:sha256hex with a name of letters, digits, . _ @ or -`);
+        throw new ConfigError(
+          `${where}: expected name:role:sha256hex with a name of letters, digits, . _ @ or -`,
+        );
       }
-      if (!roleSchema.safeParse(role).success) throw new ConfigError(`${where} (${name}): role must be one of ${roles.join(", ")}`);
+      if (!roleSchema.safeParse(role).success)
+        throw new ConfigError(`${where} (${name}): role must be one of ${roles.join(", ")}`);
       if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-        throw new ConfigError(`${where} (${name}): the third field must be the token's SHA-256 in hex (64 characters), never the token`);
+        throw new ConfigError(
+          `${where} (${name}): the third field must be the token's SHA-256 in hex (64 characters), never the token`,
+        );
       }
       if (names.has(name)) throw new ConfigError(`${where}: duplicate token name ${name}`);
       names.add(name);
@@ -121,7 +134,9 @@ function parseGroupRoles(value: string | undefined): { group: string; role: Role
       const group = entry.slice(0, at).trim();
       const role = entry.slice(at + 1).trim();
       if (at <= 0 || !roleSchema.safeParse(role).success) {
-        throw new ConfigError(`AUTH_PROXY_GROUP_ROLES[${i}]: expected group:role with role one of ${roles.join(", ")}`);
+        throw new ConfigError(
+          `AUTH_PROXY_GROUP_ROLES[${i}]: expected group:role with role one of ${roles.join(", ")}`,
+        );
       }
       return { group, role: role as Role };
     });
@@ -141,11 +156,15 @@ function parseProxy(e: Env): ProxyAuthConfig | undefined {
       }
     });
   if (cidrs.length === 0) {
-    throw new ConfigError("AUTH_PROXY_TRUSTED_CIDRS: is missing (required with AUTH_PROXY_HEADER_USER: the proxy's addresses)");
+    throw new ConfigError(
+      "AUTH_PROXY_TRUSTED_CIDRS: is missing (required with AUTH_PROXY_HEADER_USER: the proxy's addresses)",
+    );
   }
   const groupRoles = parseGroupRoles(e.AUTH_PROXY_GROUP_ROLES);
   if (groupRoles.length === 0) {
-    throw new ConfigError('AUTH_PROXY_GROUP_ROLES: is missing (required with AUTH_PROXY_HEADER_USER, e.g. "ops-admins:admin,*:viewer")');
+    throw new ConfigError(
+      'AUTH_PROXY_GROUP_ROLES: is missing (required with AUTH_PROXY_HEADER_USER, e.g. "ops-admins:admin,*:viewer")',
+    );
   }
   return {
     userHeader: e.AUTH_PROXY_HEADER_USER.toLowerCase(),
@@ -175,11 +194,15 @@ export function loadAuthConfig(e: Env, describe: DescribeZodError): AuthConfig {
 export function assertProductionAuth(nodeEnv: string, auth: AuthConfig): void {
   if (nodeEnv !== "production") return;
   if (!auth.sessionSecret) {
-    throw new ConfigError("SESSION_SECRET: is missing (required in production; generate one with: openssl rand -hex 32)");
+    throw new ConfigError(
+      "SESSION_SECRET: is missing (required in production; generate one with: openssl rand -hex 32)",
+    );
   }
   const dev = auth.users.find((u) => u.development || u.username === DEVELOPMENT_USERNAME);
   if (dev && !auth.allowDevelopmentUser) {
-    throw new ConfigError(`CONSOLE_USERS_FILE: the development user "${dev.username}" must be removed in production (npm run user:add creates real users)`);
+    throw new ConfigError(
+      `CONSOLE_USERS_FILE: the development user "${dev.username}" must be removed in production (npm run user:add creates real users)`,
+    );
   }
 }
 

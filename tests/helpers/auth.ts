@@ -12,7 +12,11 @@ export const TEST_TOKENS: Record<Role, string> = {
 };
 
 /** The actor name each test token carries (the audit log's actor). */
-export const TEST_TOKEN_NAMES: Record<Role, string> = { admin: "test-admin", operator: "test-operator", viewer: "test-viewer" };
+export const TEST_TOKEN_NAMES: Record<Role, string> = {
+  admin: "test-admin",
+  operator: "test-operator",
+  viewer: "test-viewer",
+};
 
 const sha256hex = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -44,7 +48,11 @@ export function authedRequest(url: string, options: AuthedRequestOptions = {}): 
   const { role = "admin", method = "GET", body, headers = {} } = options;
   const init: ConstructorParameters<typeof NextRequest>[1] = {
     method,
-    headers: { authorization: `Bearer ${TEST_TOKENS[role]}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      authorization: `Bearer ${TEST_TOKENS[role]}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
   };
   if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
   return new NextRequest(url, init);

@@ -25,7 +25,10 @@ const SESSION_SECRET = "session-secret-security-test-0123456789abcdef";
 const USER = { username: "sec-operator", password: "sec-operator-password-1", role: "operator" };
 const ORIGIN = "http://localhost";
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Handler = (
+  req: NextRequest,
+  ctx: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>;
 interface RouteFile {
   url: string;
   params: Record<string, string | string[]>;
@@ -60,7 +63,12 @@ let server: RedisServer;
 let dataDir: string;
 const savedEnv = { ...process.env };
 
-async function call(route: RouteFile, method: string, init: { headers?: Record<string, string>; body?: string } = {}, req?: NextRequest) {
+async function call(
+  route: RouteFile,
+  method: string,
+  init: { headers?: Record<string, string>; body?: string } = {},
+  req?: NextRequest,
+) {
   const handler = route.handlers[method as (typeof METHODS)[number]];
   if (!handler) throw new Error(`${route.url} has no ${method}`);
   const request = req ?? new NextRequest(route.url, { method, headers: init.headers, body: init.body });
@@ -91,7 +99,8 @@ beforeAll(async () => {
   const usersFile = path.join(dataDir, "users.json");
   const passwordHash = await hashPassword(USER.password, { N: 1024, r: 8, p: 1 });
   writeFileSync(usersFile, JSON.stringify([{ username: USER.username, role: USER.role, passwordHash }]));
-  for (const name of Object.keys(process.env)) if (/^(REDIS_|ISL_|CONSOLE_|AUTH_PROXY_|SESSION_)/.test(name)) delete process.env[name];
+  for (const name of Object.keys(process.env))
+    if (/^(REDIS_|ISL_|CONSOLE_|AUTH_PROXY_|SESSION_)/.test(name)) delete process.env[name];
   Object.assign(process.env, {
     REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${server.port}/0`,
     REDIS_INSTANCE_ID: "sec",
@@ -109,7 +118,9 @@ beforeAll(async () => {
   resetLoginFailuresForTests();
   for (const file of routeFiles(API_DIR)) {
     const mod = (await import(file)) as Record<string, unknown>;
-    const handlers = Object.fromEntries(METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as Handler]));
+    const handlers = Object.fromEntries(
+      METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as Handler]),
+    );
     routes.push({ ...urlAndParams(file), handlers });
   }
   routes = routes.sort((a, b) => a.url.localeCompare(b.url));
@@ -126,8 +137,11 @@ afterAll(async () => {
 describe("every API route on disk requires a credential", () => {
   it("finds the route files (the enumeration itself works)", () => {
     const urls = routes.map((r) => r.url.replace(ORIGIN, ""));
-    expect(urls).toEqual(expect.arrayContaining(["/api/health", "/api/instances", "/api/instances/sec/keys", "/api/auth/login"]));
-    for (const r of routes) expect(Object.keys(r.handlers).length, `${r.url} exports no handler`).toBeGreaterThan(0);
+    expect(urls).toEqual(
+      expect.arrayContaining(["/api/health", "/api/instances", "/api/instances/sec/keys", "/api/auth/login"]),
+    );
+    for (const r of routes)
+      expect(Object.keys(r.handlers).length, `${r.url} exports no handler`).toBeGreaterThan(0);
   });
 
   it("answers 401 JSON without a credential, with a bad token, and with a forged cookie", async () => {
@@ -159,7 +173,10 @@ describe("every API route on disk requires a credential", () => {
     for (const name of PUBLIC) {
       const [method = "", url = ""] = name.split(" ");
       const route = find(url);
-      const res = await call(route, method, { headers: { origin: ORIGIN, "content-type": "application/json" }, body: method === "GET" ? undefined : "{}" });
+      const res = await call(route, method, {
+        headers: { origin: ORIGIN, "content-type": "application/json" },
+        body: method === "GET" ? undefined : "{}",
+      });
       expect(res.status, name).not.toBe(401); // login answers 400 for "{}", logout 200
     }
   });
@@ -177,20 +194,28 @@ describe("sessions and cross-site requests", () => {
     const cookie = await signIn();
     const scans = find("/api/instances/sec/scans");
     for (const origin of ["https://evil.example", "null", "http://localhost.evil.example"]) {
-      const res = await call(scans, "POST", { headers: { cookie, origin, "content-type": "application/json" }, body: "{}" });
+      const res = await call(scans, "POST", {
+        headers: { cookie, origin, "content-type": "application/json" },
+        body: "{}",
+      });
       expect(res.status, origin).toBe(403);
       expect(JSON.parse(res.text)).toMatchObject({ error: { code: "forbidden" } });
     }
     const noOrigin = await call(scans, "POST", { headers: { cookie }, body: "{}" });
     expect(noOrigin.status).toBe(403);
-    const logout = await call(find("/api/auth/logout"), "POST", { headers: { cookie, origin: "https://evil.example" } });
+    const logout = await call(find("/api/auth/logout"), "POST", {
+      headers: { cookie, origin: "https://evil.example" },
+    });
     expect(logout.status).toBe(403);
   });
 
   it("lets a same-origin POST with the session through, and a bearer token without Origin", async () => {
     const cookie = await signIn();
     const scans = find("/api/instances/sec/scans");
-    const same = await call(scans, "POST", { headers: { cookie, origin: ORIGIN }, body: JSON.stringify({ mode: "fast" }) });
+    const same = await call(scans, "POST", {
+      headers: { cookie, origin: ORIGIN },
+      body: JSON.stringify({ mode: "fast" }),
+    });
     expect([202, 409]).toContain(same.status);
     const token = await call(scans, "GET", {}, authedRequest(scans.url, { role: "viewer" }));
     expect(token.status).toBe(200);
@@ -221,7 +246,12 @@ describe("SSO headers from a reverse proxy", () => {
   const me = () => find("/api/auth/me");
   const proxied = (peer: string, extra: Record<string, string> = {}) =>
     new NextRequest(`${ORIGIN}/api/auth/me`, {
-      headers: { "x-isl-console-peer": peerStamp(peer), "x-forwarded-user": "mallory", "x-forwarded-groups": "ops-admins", ...extra },
+      headers: {
+        "x-isl-console-peer": peerStamp(peer),
+        "x-forwarded-user": "mallory",
+        "x-forwarded-groups": "ops-admins",
+        ...extra,
+      },
     });
 
   it("ignores a spoofed user header from an untrusted address, whatever X-Forwarded-For says", async () => {
@@ -233,7 +263,11 @@ describe("SSO headers from a reverse proxy", () => {
 
   it("ignores a forged peer stamp (wrong nonce)", async () => {
     const req = new NextRequest(`${ORIGIN}/api/auth/me`, {
-      headers: { "x-isl-console-peer": "0000 10.0.0.5", "x-forwarded-user": "mallory", "x-forwarded-groups": "ops-admins" },
+      headers: {
+        "x-isl-console-peer": "0000 10.0.0.5",
+        "x-forwarded-user": "mallory",
+        "x-forwarded-groups": "ops-admins",
+      },
     });
     expect((await call(me(), "GET", {}, req)).status).toBe(401);
   });
@@ -242,7 +276,12 @@ describe("SSO headers from a reverse proxy", () => {
     const admin = await call(me(), "GET", {}, proxied("10.0.0.5"));
     expect(admin.status).toBe(200);
     expect(JSON.parse(admin.text)).toMatchObject({ name: "mallory", role: "admin", method: "proxy" });
-    const viaMapped = await call(me(), "GET", {}, proxied("::ffff:10.0.0.5", { "x-forwarded-groups": "ops, readers" }));
+    const viaMapped = await call(
+      me(),
+      "GET",
+      {},
+      proxied("::ffff:10.0.0.5", { "x-forwarded-groups": "ops, readers" }),
+    );
     expect(JSON.parse(viaMapped.text)).toMatchObject({ role: "operator" });
     const anyone = await call(me(), "GET", {}, proxied("fd00::7", { "x-forwarded-groups": "" }));
     expect(JSON.parse(anyone.text)).toMatchObject({ role: "viewer" });

@@ -21,7 +21,9 @@ export const POST = route(
       return res;
     }
     if (!outcome.ok) {
-      return errorResponse(401, { error: { code: "unauthenticated", message: "wrong user name or password" } });
+      return errorResponse(401, {
+        error: { code: "unauthenticated", message: "wrong user name or password" },
+      });
     }
     const body: LoginResponse = { user: meOf(outcome.principal) };
     const res = NextResponse.json(body, { headers: { "cache-control": "no-store" } });
