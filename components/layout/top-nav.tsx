@@ -19,7 +19,8 @@ export function TopNav() {
         <Link href="/" className="font-semibold tracking-tight">
           ISL Redis Console
         </Link>
-        <ul className="flex items-center gap-1">
+        {/* Signed out, the sign-in page offers nothing else to go to. */}
+        <ul className={cn("flex items-center gap-1", pathname === "/login" && "hidden")}>
           {links.map((l) => {
             const active = l.href === "/" ? pathname === "/" : pathname.startsWith(l.href);
             return (
