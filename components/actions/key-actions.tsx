@@ -48,7 +48,7 @@ function SetTtl({ instanceId, keyBase64, standardTtl, ttl }: Props) {
       }}
     >
       <label className="text-muted text-xs">
-        Set TTL (seconds, 1 – {formatCount(max)}, at most {formatDuration(max)})
+        Set TTL (1 – {formatCount(max)} s, at most {formatDuration(max)})
         <input
           type="number"
           min={1}
