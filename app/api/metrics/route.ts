@@ -1,12 +1,16 @@
 import { getConfig } from "@/lib/config";
+import { UnauthenticatedError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { renderMetrics } from "@/lib/metrics/prometheus";
 
 /**
- * Prometheus text format, from the store only (never a Redis call per scrape). Authenticated like
- * every API: Prometheus sends an API token (`authorization: { credentials: ... }` in the scrape config).
+ * Prometheus text format, from the store only (never a Redis call per scrape). A bearer API token
+ * is required (any role): the endpoint is for Prometheus, so a browser session is not enough.
  */
-export const GET = route(async () => {
+export const GET = route(async (_req, _params, principal) => {
+  if (principal.method !== "token") {
+    throw new UnauthenticatedError("/api/metrics needs an API token: Authorization: Bearer <token>");
+  }
   const { text, contentType } = await renderMetrics(getConfig().instances);
   return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
 });

@@ -1,5 +1,23 @@
-import { Coming } from "@/components/ui/coming";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { DangerZone } from "@/components/actions/danger-zone";
+import { OpsClient } from "@/components/ops/ops-client";
+import { OpsSkeleton } from "@/components/ops/ops-skeleton";
+import { findInstance } from "@/lib/config";
 
-export default function OpsPage() {
-  return <Coming title="Ops" what="config compliance, slow log, clients and latency (issue 7)." />;
+export default async function OpsPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const instance = findInstance(decodeURIComponent(id));
+  if (!instance) notFound();
+  return (
+    <div className="space-y-3">
+      <Suspense fallback={<OpsSkeleton />}>
+        <OpsClient instanceId={instance.id} />
+      </Suspense>
+      {/* FLUSHDB for admins (issue 6); renders nothing for other roles and read-only instances. */}
+      <DangerZone instanceId={instance.id} />
+    </div>
+  );
 }

@@ -1,0 +1,5 @@
+import { OpsSkeleton } from "@/components/ops/ops-skeleton";
+
+export default function Loading() {
+  return <OpsSkeleton />;
+}

@@ -1,0 +1,106 @@
+"use client";
+
+// The `redis-cli --latency-history` view: per-minute min/p50/p95/max of the sampler's PING round
+// trips, the latency alert threshold as a dashed line; minutes without samples are gaps.
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { tickUtc } from "@/components/overview/time";
+import type { LatencyMinute } from "@/lib/schemas/ops";
+
+const series: { key: keyof LatencyMinute; name: string; color: string; width: number; dashed?: boolean }[] = [
+  { key: "maxMs", name: "max", color: "var(--bad)", width: 1, dashed: true },
+  { key: "p95Ms", name: "p95", color: "var(--warn)", width: 1.6 },
+  { key: "p50Ms", name: "p50", color: "var(--accent)", width: 1.6 },
+  { key: "minMs", name: "min", color: "var(--ok)", width: 1, dashed: true },
+];
+
+const ms = (v: number) =>
+  v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+
+function tooltipTime(t: unknown): string {
+  const d = new Date(Number(t));
+  return Number.isNaN(d.getTime()) ? "" : `minute from ${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function LatencyChart({ minutes, thresholdMs }: { minutes: LatencyMinute[]; thresholdMs: number }) {
+  const from = minutes[0]?.t ?? 0;
+  const to = (minutes.at(-1)?.t ?? 0) + 60_000;
+  const dataMax = Math.max(0, ...minutes.map((m) => m.maxMs ?? 0));
+  // A threshold far above the data would flatten the lines: name it instead of drawing it.
+  const drawThreshold = dataMax * 4 >= thresholdMs;
+  const hasData = minutes.some((m) => m.samples > 0);
+  return (
+    <figure className="min-w-0" data-testid="latency-chart">
+      <figcaption className="text-muted flex justify-between px-1 text-xs">
+        <span>PING round trip per minute (ms), UTC</span>
+        <span>
+          alert threshold {thresholdMs} ms{drawThreshold ? "" : " · far above the data"}
+        </span>
+      </figcaption>
+      {hasData ? null : <p className="text-muted px-1 text-xs">No samples in this range yet.</p>}
+      <LineChart
+        responsive
+        style={{ width: "100%", height: 220 }}
+        data={minutes}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        accessibilityLayer
+      >
+        <CartesianGrid stroke="var(--line)" strokeDasharray="2 4" vertical={false} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={[from, to]}
+          tickFormatter={(t: number) => tickUtc(t, to - from > 24 * 3_600_000)}
+          tick={{ fill: "var(--muted)", fontSize: 11 }}
+          stroke="var(--line)"
+          minTickGap={40}
+        />
+        <YAxis
+          width={64}
+          tickFormatter={ms}
+          tick={{ fill: "var(--muted)", fontSize: 11 }}
+          stroke="var(--line)"
+          domain={[0, (max: number) => Math.max(max, drawThreshold ? thresholdMs * 1.1 : 0) || 1]}
+        />
+        <Tooltip
+          labelFormatter={tooltipTime}
+          formatter={(v) => (typeof v === "number" ? ms(v) : "—")}
+          contentStyle={{
+            background: "var(--panel)",
+            border: "1px solid var(--line)",
+            fontSize: 12,
+            color: "var(--fg)",
+          }}
+        />
+        <Legend wrapperStyle={{ fontSize: 11 }} />
+        {drawThreshold ? (
+          <ReferenceLine
+            y={thresholdMs}
+            stroke="var(--bad)"
+            strokeDasharray="5 4"
+            label={{
+              value: `${thresholdMs} ms`,
+              position: "insideTopRight",
+              fill: "var(--bad)",
+              fontSize: 11,
+            }}
+          />
+        ) : null}
+        {series.map((s) => (
+          <Line
+            key={s.key}
+            type="linear"
+            dataKey={s.key}
+            name={s.name}
+            stroke={s.color}
+            strokeWidth={s.width}
+            strokeDasharray={s.dashed ? "4 3" : undefined}
+            dot={false}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </figure>
+  );
+}

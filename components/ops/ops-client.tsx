@@ -1,0 +1,43 @@
+"use client";
+
+import { Card } from "@/components/ui/card";
+import { ClientsPanel } from "./clients-panel";
+import { ConfigChecklist } from "./config-checklist";
+import { LatencyPanel } from "./latency-panel";
+import { ChecklistSkeleton } from "./ops-skeleton";
+import { SlowlogTable } from "./slowlog-table";
+import { useConfigChecks } from "./use-config-checks";
+
+function Checklist({ instanceId }: { instanceId: string }) {
+  const { data, error, refetch, isFetching } = useConfigChecks(instanceId);
+  if (data) return <ConfigChecklist instanceId={instanceId} data={data} />;
+  if (error) {
+    return (
+      <Card className="border-bad/60" data-testid="config-checklist">
+        <h2 className="font-semibold">Config compliance</h2>
+        <p className="text-bad mt-1 text-sm">Could not read the configuration: {error.message}</p>
+        <button
+          type="button"
+          onClick={() => void refetch()}
+          disabled={isFetching}
+          className="border-line hover:bg-sunken mt-2 rounded border px-3 py-1 text-sm"
+        >
+          Retry
+        </button>
+      </Card>
+    );
+  }
+  return <ChecklistSkeleton />;
+}
+
+/** The ops page: config compliance, latency, clients, slow log; each section loads and fails on its own. */
+export function OpsClient({ instanceId }: { instanceId: string }) {
+  return (
+    <div className="space-y-4">
+      <Checklist instanceId={instanceId} />
+      <LatencyPanel instanceId={instanceId} />
+      <ClientsPanel instanceId={instanceId} />
+      <SlowlogTable instanceId={instanceId} />
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+"use client";
+
+import { useState } from "react";
+import { useMayAct } from "@/components/actions/action-scope";
+import { useCan } from "@/components/auth/use-me";
+import { Card } from "@/components/ui/card";
+import { formatCount, formatTime } from "@/lib/format";
+import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
+import { useResetSlowlog } from "./use-reset-slowlog";
+import { useRevealSlowlog } from "./use-reveal-slowlog";
+import { useSlowlog } from "./use-slowlog";
+
+const th = "px-2 py-1.5 font-medium";
+const td = "px-2 py-1.5 align-top whitespace-nowrap";
+
+export function formatMicros(us: number): string {
+  if (us < 1000) return `${us} µs`;
+  if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
+  return `${(us / 1_000_000).toFixed(2)} s`;
+}
+
+function Args({ entry }: { entry: SlowlogEntry }) {
+  if (entry.args === null) {
+    return (
+      <span className="text-muted italic">
+        hidden ({entry.argCount} {entry.argCount === 1 ? "argument" : "arguments"})
+      </span>
+    );
+  }
+  // Text only, never HTML: arguments are whatever a client sent.
+  return <span className="font-mono text-xs break-all whitespace-normal">{entry.args.join(" ")}</span>;
+}
+
+function Settings({ data }: { data: SlowlogResponse }) {
+  const threshold =
+    data.slowerThanMicros === null
+      ? "threshold unknown (CONFIG disabled)"
+      : data.slowerThanMicros < 0
+        ? "slow log off (slowlog-log-slower-than < 0)"
+        : `logs commands slower than ${formatMicros(data.slowerThanMicros)}`;
+  return (
+    <p className="text-muted text-xs">
+      {formatCount(data.length)} entries held
+      {data.maxLen !== null ? ` (max ${formatCount(data.maxLen)})` : ""} · {threshold}
+    </p>
+  );
+}
+
+function AdminBar({
+  instanceId,
+  onReveal,
+  revealing,
+}: {
+  instanceId: string;
+  onReveal: () => void;
+  revealing: boolean;
+}) {
+  const canReveal = useCan("slowlog-reveal");
+  const canReset = useMayAct("slowlog-reset");
+  const reset = useResetSlowlog(instanceId);
+  const [confirming, setConfirming] = useState(false);
+  if (!canReveal && !canReset) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      {canReveal ? (
+        <button
+          type="button"
+          onClick={onReveal}
+          disabled={revealing}
+          className="border-line hover:bg-sunken rounded border px-2 py-0.5"
+        >
+          {revealing ? "Revealing…" : "Reveal arguments (audited)"}
+        </button>
+      ) : null}
+      {canReset && !confirming ? (
+        <button
+          type="button"
+          onClick={() => setConfirming(true)}
+          className="border-line hover:bg-sunken rounded border px-2 py-0.5"
+        >
+          Reset slow log…
+        </button>
+      ) : null}
+      {canReset && confirming ? (
+        <span className="flex items-center gap-2">
+          <span>SLOWLOG RESET empties the log for everyone (audited).</span>
+          <button
+            type="button"
+            onClick={() => reset.mutate("", { onSuccess: () => setConfirming(false) })}
+            className="bg-bad text-panel rounded px-2 py-0.5 font-medium"
+          >
+            {reset.isPending ? "Resetting…" : "Reset"}
+          </button>
+          <button
+            type="button"
+            onClick={() => setConfirming(false)}
+            className="border-line rounded border px-2 py-0.5"
+          >
+            Cancel
+          </button>
+        </span>
+      ) : null}
+      {reset.error ? <span className="text-bad text-xs">Not reset: {reset.error.message}</span> : null}
+    </div>
+  );
+}
+
+/** The slow log, arguments hidden; an admin's reveal shows one audited snapshot until hidden again. */
+export function SlowlogTable({ instanceId }: { instanceId: string }) {
+  const { data, error } = useSlowlog(instanceId);
+  const reveal = useRevealSlowlog(instanceId);
+  const shown = reveal.data ?? data;
+  return (
+    <Card className="space-y-2" data-testid="slowlog">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="font-semibold">Slow log</h2>
+        {shown ? <Settings data={shown} /> : null}
+      </div>
+      <AdminBar instanceId={instanceId} onReveal={() => reveal.mutate()} revealing={reveal.isPending} />
+      {reveal.data ? (
+        <p className="text-warn text-xs">
+          Showing arguments as of {formatTime(new Date())} (audit entry {reveal.data.auditId}).{" "}
+          <button type="button" className="underline" onClick={() => reveal.reset()}>
+            Hide them
+          </button>
+        </p>
+      ) : null}
+      {reveal.error ? <p className="text-bad text-xs">Not revealed: {reveal.error.message}</p> : null}
+      {error && !shown ? <p className="text-bad text-sm">Slow log unavailable: {error.message}</p> : null}
+      {shown && shown.entries.length === 0 ? (
+        <p className="text-muted text-sm">The slow log is empty.</p>
+      ) : null}
+      {shown && shown.entries.length > 0 ? (
+        <div className="border-line max-h-96 overflow-auto rounded border">
+          <table className="w-full border-collapse text-sm">
+            <thead className="bg-sunken text-muted sticky top-0 text-left text-xs">
+              <tr>
+                <th className={th}>Time</th>
+                <th className={`${th} text-right`}>Duration</th>
+                <th className={th}>Command</th>
+                <th className={th}>Arguments</th>
+                <th className={th}>Client</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.entries.map((e) => (
+                <tr key={e.id} className="border-line border-t">
+                  <td className={`${td} tabular`}>{formatTime(e.time)}</td>
+                  <td className={`${td} tabular text-right`}>{formatMicros(e.durationMicros)}</td>
+                  <td className={`${td} font-mono text-xs`}>{e.command}</td>
+                  <td className="px-2 py-1.5 align-top">
+                    <Args entry={e} />
+                  </td>
+                  <td className={`${td} text-xs`}>
+                    <span className="font-mono">{e.client.addr || "—"}</span>
+                    {e.client.name ? <span className="text-muted"> · {e.client.name}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </Card>
+  );
+}
