@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/lib/policy/access";
 import type { ActionJob, ActionResult } from "@/lib/schemas/actions";
@@ -307,6 +308,26 @@ describe("input checks", () => {
     const ids = (await audit({ limit: "1000" })).map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
+});
+
+describe("audit store unavailable", () => {
+  it("the intent cannot be written (store locked by another writer) -> 503 and the action does not run", async () => {
+    const key = "isl:result:00000000000000bb";
+    await redis.set(key, "v");
+    const before = (await audit({ limit: "1" }))[0]?.id ?? 0;
+    const other = new Database(path.join(dataDir, "console.sqlite"));
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      const res = await act({ action: "expire", keys: [b64(key)], ttlSeconds: 60 }, "admin");
+      expect(res.status).toBe(503);
+      expect(res.body.error?.code).toBe("store_unavailable");
+      expect(await redis.ttl(key)).toBe(-1);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect((await audit({ limit: "1" }))[0]?.id ?? 0).toBe(before);
+  }, 20_000);
 });
 
 describe("bulk fix-ttl", () => {
