@@ -47,6 +47,12 @@ test.describe("signing in and out", () => {
   });
 });
 
+test("a signed-in user sent to the sign-in page by a link goes straight on to the page", async ({ page }) => {
+  await page.goto("/login?next=%2Fi%2Fdemo%2Fkeys");
+  await expect(page).toHaveURL(/\/i\/demo\/keys$/);
+  await expect(page.getByTestId("user-name")).toHaveText(e2eUsers.admin.username);
+});
+
 test.describe("roles", () => {
   test.use({ storageState: storageStateFile("viewer") });
   const SENSITIVE = "isl:beliefs:e2e0e2e0e2e0e2e0";

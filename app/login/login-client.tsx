@@ -2,22 +2,26 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
+import { safeNext } from "@/components/auth/safe-next";
+import { useMe } from "@/components/auth/use-me";
 import { Card } from "@/components/ui/card";
 import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
 import { loginResponseSchema } from "@/lib/schemas/auth";
-
-/** Only a path on this site: never an absolute or protocol-relative URL (open redirect). */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
-}
 
 export function LoginClient() {
   const params = useSearchParams();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { data: me } = useMe();
+  const next = params.get("next");
+
+  // The cookie is SameSite=Strict, so a link from chat or a runbook lands here even when signed in;
+  // this page's own request carries the cookie, so go on to where the link pointed.
+  useEffect(() => {
+    if (me) window.location.replace(safeNext(next, window.location.origin));
+  }, [me, next]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,7 +36,7 @@ export function LoginClient() {
       });
       queryClient.clear();
       // A full navigation, so the page is rendered for the new session from the start.
-      window.location.assign(safeNext(params.get("next")));
+      window.location.assign(safeNext(next, window.location.origin));
     } catch (err) {
       setError(err instanceof ApiClientError ? err.message : "the console did not answer; try again");
       setBusy(false);

@@ -3,6 +3,8 @@
 // At start-up (lib/startup.ts) we wrap the HTTP server's "request" event and stamp every incoming
 // request with the socket's remote address in a private header, overwriting any value a client sent.
 // The stamp carries a per-process random nonce, so a client cannot forge one where the hook is absent.
+// Requests that reach the server while it is still starting (before instrumentation ran) have no
+// stamp: they are simply not trusted as coming from the proxy.
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
