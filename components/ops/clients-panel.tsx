@@ -40,6 +40,8 @@ function Groups({ title, groups, testId }: { title: string; groups: ClientGroup[
   );
 }
 
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
 function describe(c: ClientView | null): string {
   if (!c) return "—";
   return `${c.name || "(no name)"} ${c.addr}`;
@@ -63,7 +65,10 @@ function Headline({ data }: { data: ClientsResponse }) {
         }
         hint={`${formatPercent(data.ratio)} in use · alert above ${formatPercent(data.threshold, 0)}`}
       />
-      <Stat label="Groups" value={`${data.byName.length} names · ${data.byAddress.length} addresses`} />
+      <Stat
+        label="Groups"
+        value={`${plural(data.byName.length, "name", "names")} · ${plural(data.byAddress.length, "address", "addresses")}`}
+      />
       <Stat
         label="Oldest connection"
         value={data.oldest ? formatDuration(data.oldest.ageSeconds) : "—"}
