@@ -85,6 +85,7 @@ beforeAll(async () => {
       },
       { id: "bad", name: "Default config", environment: "staging", url: plain.url },
       { id: "managed", name: "CONFIG renamed", environment: "production", url: renamed.url },
+      { id: "frozen", name: "Read-only", environment: "staging", url: plain.url, readOnly: true },
     ]),
   );
   for (const name of Object.keys(process.env))
@@ -172,6 +173,10 @@ describe("GET /api/instances/{id}/config", () => {
   it("applies the recommended settings for an admin only, refuses where CONFIG is disabled", async () => {
     expect((await call("config/apply", "bad", "", "viewer", {})).status).toBe(403);
     expect((await call("config/apply", "managed", "", "admin", {})).status).toBe(409);
+    expect((await call("config/apply", "frozen", "", "admin", {})).status).toBe(409);
+    expect((await call("slowlog/reset", "frozen", "", "admin", {})).status).toBe(409);
+    const [rejected] = listAuditEntries(getStore(), { instance: "frozen", action: "config-set", limit: 1 });
+    expect(rejected).toMatchObject({ outcome: "rejected", detail: "instance frozen is read-only" });
     const res = await call("config/apply", "bad", "", "admin", { reason: "provisioning checklist" });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { applied: { name: string }[] }).applied.map((a) => a.name)).toEqual([
