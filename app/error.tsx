@@ -1,16 +1,6 @@
 "use client";
+import { RouteError, type RouteErrorProps } from "@/components/ui/route-error";
 
-import { Card } from "@/components/ui/card";
-
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <Card className="border-bad/60">
-      <h1 className="text-lg font-semibold text-bad">Something failed</h1>
-      <p className="mt-1">{error.message || "The page could not be rendered."}</p>
-      {error.digest ? <p className="mt-1 font-mono text-xs text-muted">digest {error.digest}</p> : null}
-      <button type="button" onClick={reset} className="mt-3 rounded border border-line px-3 py-1 hover:bg-sunken">
-        Retry
-      </button>
-    </Card>
-  );
+export default function ErrorPage(props: RouteErrorProps) {
+  return <RouteError title="Something failed" level={1} {...props} />;
 }

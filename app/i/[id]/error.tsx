@@ -1,26 +1,6 @@
 "use client";
+import { RouteError, type RouteErrorProps } from "@/components/ui/route-error";
 
-import { Card } from "@/components/ui/card";
-
-export default function InstancePageError({
-  error,
-  reset,
-}: {
-  error: Error & { digest?: string };
-  reset: () => void;
-}) {
-  return (
-    <Card className="border-bad/60">
-      <h2 className="text-bad font-semibold">This page failed</h2>
-      <p className="mt-1">{error.message || "The page could not be rendered."}</p>
-      {error.digest ? <p className="text-muted mt-1 font-mono text-xs">digest {error.digest}</p> : null}
-      <button
-        type="button"
-        onClick={reset}
-        className="border-line hover:bg-sunken mt-3 rounded border px-3 py-1"
-      >
-        Retry
-      </button>
-    </Card>
-  );
+export default function InstancePageError(props: RouteErrorProps) {
+  return <RouteError title="This page failed" {...props} />;
 }
