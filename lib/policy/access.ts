@@ -5,7 +5,8 @@
 export const roles = ["viewer", "operator", "admin"] as const;
 export type Role = (typeof roles)[number];
 
-export type AuthMethod = "session" | "token" | "proxy";
+export const authMethods = ["session", "token", "proxy"] as const;
+export type AuthMethod = (typeof authMethods)[number];
 
 /** The authenticated caller, as lib/auth builds it for every request. */
 export interface Principal {
@@ -17,33 +18,24 @@ export interface Principal {
   source: string;
 }
 
-export type Permission =
-  | "read"
-  | "read-sensitive"
-  | "expire"
-  | "delete"
-  | "fix-ttl"
-  | "delete-pattern"
-  | "flushdb"
-  | "config-set"
-  | "slowlog-reveal"
-  | "slowlog-reset";
+export const permissions = [
+  "read",
+  "read-sensitive",
+  "expire",
+  "delete",
+  "fix-ttl",
+  "delete-pattern",
+  "flushdb",
+  "config-set",
+  "slowlog-reveal",
+  "slowlog-reset",
+] as const;
+export type Permission = (typeof permissions)[number];
 
 const granted: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(["read"]),
   operator: new Set(["read", "read-sensitive", "expire", "delete", "fix-ttl"]),
-  admin: new Set([
-    "read",
-    "read-sensitive",
-    "expire",
-    "delete",
-    "fix-ttl",
-    "delete-pattern",
-    "flushdb",
-    "config-set",
-    "slowlog-reveal",
-    "slowlog-reset",
-  ]),
+  admin: new Set(permissions), // every permission
 };
 
 export function can(principal: Pick<Principal, "role"> | undefined, permission: Permission): boolean {
