@@ -3,7 +3,7 @@
 // One metric over time: a line (connectNulls off, so a gap in the data is a gap in the line), the
 // alert threshold as a dashed reference line, UTC time on the axis and in the tooltip.
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { tickUtc } from "@/components/overview/time";
+import { chartMargin, gridProps, timeAxisProps, tooltipContentStyle, valueAxisProps } from "./time-axes";
 import type { MetricsPoint } from "@/lib/schemas/metrics";
 
 export interface SeriesSpec {
@@ -60,7 +60,6 @@ export function MetricChart({
   domainMax,
   height = 150,
 }: MetricChartProps) {
-  const withDay = to - from > 24 * 3_600_000;
   const hasData = points.some((p) => series.some((s) => p[s.key] !== null));
   // A threshold far above the data would flatten the line into the axis: name it instead of drawing it.
   const offScale = threshold
@@ -87,25 +86,14 @@ export function MetricChart({
         responsive
         style={{ width: "100%", height }}
         data={points}
-        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        margin={chartMargin}
         accessibilityLayer
       >
-        <CartesianGrid stroke="var(--line)" strokeDasharray="2 4" vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[from, to]}
-          tickFormatter={(t: number) => tickUtc(t, withDay)}
-          tick={{ fill: "var(--muted)", fontSize: 11 }}
-          stroke="var(--line)"
-          minTickGap={40}
-        />
+        <CartesianGrid {...gridProps} />
+        <XAxis {...timeAxisProps(from, to)} />
         <YAxis
-          width={64}
+          {...valueAxisProps}
           tickFormatter={(v: number) => format(v)}
-          tick={{ fill: "var(--muted)", fontSize: 11 }}
-          stroke="var(--line)"
           domain={[
             0,
             (dataMax: number) => Math.max(dataMax, domainMax ?? 0, drawn ? drawn.value * 1.1 : 0) || 1,
@@ -115,12 +103,7 @@ export function MetricChart({
         <Tooltip
           labelFormatter={tooltipTime}
           formatter={(v) => (typeof v === "number" ? format(v) : "—")}
-          contentStyle={{
-            background: "var(--panel)",
-            border: "1px solid var(--line)",
-            fontSize: 12,
-            color: "var(--fg)",
-          }}
+          contentStyle={tooltipContentStyle}
         />
         {drawn ? (
           <ReferenceLine

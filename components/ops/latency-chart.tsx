@@ -3,7 +3,13 @@
 // The `redis-cli --latency-history` view: per-minute min/p50/p95/max of the sampler's PING round
 // trips, the latency alert threshold as a dashed line; minutes without samples are gaps.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { tickUtc } from "@/components/overview/time";
+import {
+  chartMargin,
+  gridProps,
+  timeAxisProps,
+  tooltipContentStyle,
+  valueAxisProps,
+} from "@/components/charts/time-axes";
 import type { LatencyMinute } from "@/lib/schemas/ops";
 
 const series: { key: keyof LatencyMinute; name: string; color: string; width: number; dashed?: boolean }[] = [
@@ -41,36 +47,20 @@ export function LatencyChart({ minutes, thresholdMs }: { minutes: LatencyMinute[
         responsive
         style={{ width: "100%", height: 220 }}
         data={minutes}
-        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        margin={chartMargin}
         accessibilityLayer
       >
-        <CartesianGrid stroke="var(--line)" strokeDasharray="2 4" vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[from, to]}
-          tickFormatter={(t: number) => tickUtc(t, to - from > 24 * 3_600_000)}
-          tick={{ fill: "var(--muted)", fontSize: 11 }}
-          stroke="var(--line)"
-          minTickGap={40}
-        />
+        <CartesianGrid {...gridProps} />
+        <XAxis {...timeAxisProps(from, to)} />
         <YAxis
-          width={64}
+          {...valueAxisProps}
           tickFormatter={ms}
-          tick={{ fill: "var(--muted)", fontSize: 11 }}
-          stroke="var(--line)"
           domain={[0, (max: number) => Math.max(max, drawThreshold ? thresholdMs * 1.1 : 0) || 1]}
         />
         <Tooltip
           labelFormatter={tooltipTime}
           formatter={(v) => (typeof v === "number" ? ms(v) : "—")}
-          contentStyle={{
-            background: "var(--panel)",
-            border: "1px solid var(--line)",
-            fontSize: 12,
-            color: "var(--fg)",
-          }}
+          contentStyle={tooltipContentStyle}
         />
         <Legend wrapperStyle={{ fontSize: 11 }} />
         {drawThreshold ? (
