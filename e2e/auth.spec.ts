@@ -192,7 +192,7 @@ async function ready(
   playwright: PlaywrightWorkerArgs["playwright"],
   port: number,
 ): Promise<APIRequestContext> {
-  await waitForPort(port, 30_000);
+  await waitForPort(port, { timeoutMs: 30_000 });
   const req = await playwright.request.newContext({
     baseURL: `http://127.0.0.1:${port}`,
     storageState: signedOut,

@@ -1,27 +1,10 @@
 // Real processes for e2e: redis-server and the built console (`next start`).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { waitForPort } from "../../tests/helpers/wait-for-port";
 
-export function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port} after ${timeoutMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
+export { waitForPort };
 
 /** Only ever spawned on loopback, on a port chosen by the harness: e2e never touches a shared Redis. */
 export async function spawnRedis(port: number, dir: string, extraArgs: string[] = []): Promise<ChildProcess> {
@@ -46,7 +29,7 @@ export async function spawnConsole(options: {
     detached: true,
   });
   child.unref();
-  await waitForPort(options.port, 60_000);
+  await waitForPort(options.port, { timeoutMs: 60_000 });
   return child;
 }
 

@@ -2,10 +2,10 @@
 // Tests never touch a Redis they did not start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port";
+import { waitForPort } from "./wait-for-port";
 import type { TlsFiles } from "./tls";
 
 export interface RedisServerOptions {
@@ -49,29 +49,6 @@ function buildArgs(port: number, dir: string, options: RedisServerOptions): stri
   return args;
 }
 
-function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) {
-        reject(new Error(`redis-server exited with ${child.exitCode}: ${stderr()}`));
-        return;
-      }
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port}: ${stderr()}`));
-        else setTimeout(attempt, 25);
-      });
-    };
-    attempt();
-  });
-}
-
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "isl-redis-"));
@@ -83,7 +60,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = spawn("redis-server", buildArgs(port, dir, options), { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (d: Buffer) => (errText += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (errText += d.toString()));
-    await waitForPort(port, child, () => errText);
+    const started = child;
+    await waitForPort(port, {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+      failFast: () =>
+        started.exitCode !== null
+          ? new Error(`redis-server exited with ${started.exitCode}: ${errText}`)
+          : undefined,
+      timeoutError: () => new Error(`redis-server did not listen on ${port}: ${errText}`),
+    });
   };
   const halt = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
