@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/components/ui/cn";
+import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { base64ToBase64Url } from "@/lib/redis/keys";
 import type { RedisTypeName } from "@/lib/schemas/keys";
@@ -51,66 +52,58 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
       <p className="text-muted mb-1 text-xs" aria-live="polite">
         {formatCount(rows.length)} key{rows.length === 1 ? "" : "s"} loaded · {status}
       </p>
-      <div className="border-line overflow-x-auto rounded border">
-        <table className="w-full table-fixed border-collapse text-sm">
-          <thead className="bg-sunken text-muted text-left text-xs">
-            <tr>
-              <th className="px-2 py-1.5 font-medium">Key</th>
-              <th className="w-16 px-2 py-1.5 font-medium">Type</th>
-              <th className="w-44 px-2 py-1.5 font-medium">TTL</th>
-              <th className="w-20 px-2 py-1.5 text-right font-medium">Size</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const id = base64ToBase64Url(row.keyBase64);
-              return (
-                <tr
-                  key={row.keyBase64}
-                  className={cn(
-                    "border-line hover:bg-sunken cursor-pointer border-t",
-                    id === selectedKey && "bg-info-soft",
-                  )}
-                  onClick={() => onOpen(id)}
-                  aria-selected={id === selectedKey}
-                  data-testid="key-row"
-                >
-                  <td className="px-2 py-1 font-mono break-all">
-                    <button
-                      type="button"
-                      className="text-left hover:underline"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        onOpen(id);
-                      }}
-                    >
-                      {row.key}
-                    </button>
-                    {row.sensitive || row.possiblePii ? (
-                      <span className="ml-1 inline-flex gap-1 align-middle">
-                        <KeyFlags item={row} />
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-2 py-1 whitespace-nowrap">{row.type}</td>
-                  <td className="px-2 py-1">
-                    <span className="tabular mr-1 whitespace-nowrap">{formatDuration(row.ttl)}</span>
-                    <ClassBadge value={row.class} />
-                  </td>
-                  <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(row.bytes)}</td>
-                </tr>
-              );
-            })}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="text-muted px-2 py-3 text-center">
-                  {hasNextPage ? "No matching key found yet." : "No key matches."}
+      <Table className="table-fixed">
+        <TableHead>
+          <Th>Key</Th>
+          <Th className="w-16">Type</Th>
+          <Th className="w-44">TTL</Th>
+          <Th className="w-20 text-right">Size</Th>
+        </TableHead>
+        <tbody>
+          {rows.map((row) => {
+            const id = base64ToBase64Url(row.keyBase64);
+            return (
+              <tr
+                key={row.keyBase64}
+                className={cn(
+                  "border-line hover:bg-sunken cursor-pointer border-t",
+                  id === selectedKey && "bg-info-soft",
+                )}
+                onClick={() => onOpen(id)}
+                aria-selected={id === selectedKey}
+                data-testid="key-row"
+              >
+                <td className="px-2 py-1 font-mono break-all">
+                  <button
+                    type="button"
+                    className="text-left hover:underline"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onOpen(id);
+                    }}
+                  >
+                    {row.key}
+                  </button>
+                  {row.sensitive || row.possiblePii ? (
+                    <span className="ml-1 inline-flex gap-1 align-middle">
+                      <KeyFlags item={row} />
+                    </span>
+                  ) : null}
                 </td>
+                <td className="px-2 py-1 whitespace-nowrap">{row.type}</td>
+                <td className="px-2 py-1">
+                  <span className="tabular mr-1 whitespace-nowrap">{formatDuration(row.ttl)}</span>
+                  <ClassBadge value={row.class} />
+                </td>
+                <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(row.bytes)}</td>
               </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+            );
+          })}
+          {rows.length === 0 ? (
+            <EmptyRow colSpan={4}>{hasNextPage ? "No matching key found yet." : "No key matches."}</EmptyRow>
+          ) : null}
+        </tbody>
+      </Table>
       {hasNextPage ? (
         <button
           type="button"

@@ -1,9 +1,8 @@
 import { Card } from "@/components/ui/card";
+import { Table, TableHead, Th } from "@/components/ui/table";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import type { OutsideGroup } from "@/lib/schemas/review";
 import type { ScanBiggestEntry } from "@/lib/schemas/scans";
-
-const th = "px-2 py-1.5 font-medium";
 
 export function BiggestKeys({
   title,
@@ -26,51 +25,47 @@ export function BiggestKeys({
             : "No keys in this scan."}
         </p>
       ) : (
-        <div className="border-line overflow-x-auto rounded border">
-          <table className="w-full table-fixed border-collapse text-sm">
-            <colgroup>
-              <col className="w-8" />
-              <col />
-              <col className="w-16" />
-              <col className="w-20" />
-              <col className="w-20" />
-              <col className="w-24" />
-            </colgroup>
-            <thead className="bg-sunken text-muted text-left text-xs">
-              <tr>
-                <th className={`${th} text-right`}>#</th>
-                <th className={th}>Key</th>
-                <th className={th}>Type</th>
-                <th className={`${th} text-right`}>{by === "memory" ? "Memory" : "Elements"}</th>
-                <th className={`${th} text-right`}>{by === "memory" ? "Elements" : "Memory"}</th>
-                <th className={`${th} text-right`}>TTL</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e, i) => {
-                const elements = e.type === "string" ? "—" : formatCount(e.length);
-                return (
-                  <tr key={e.keyBase64} className="border-line border-t">
-                    <td className="tabular text-muted px-2 py-1 text-right">{i + 1}</td>
-                    <td className="px-2 py-1 font-mono break-all">{e.key}</td>
-                    <td className="px-2 py-1">{e.type}</td>
-                    <td className="tabular px-2 py-1 text-right font-semibold whitespace-nowrap">
-                      {by === "memory" ? formatBytes(e.bytes) : elements}
-                    </td>
-                    <td className="tabular px-2 py-1 text-right whitespace-nowrap">
-                      {by === "memory" ? elements : formatBytes(e.bytes)}
-                    </td>
-                    <td
-                      className={`tabular px-2 py-1 text-right whitespace-nowrap ${e.ttl === -1 ? "text-bad" : ""}`}
-                    >
-                      {formatDuration(e.ttl)}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table className="table-fixed">
+          <colgroup>
+            <col className="w-8" />
+            <col />
+            <col className="w-16" />
+            <col className="w-20" />
+            <col className="w-20" />
+            <col className="w-24" />
+          </colgroup>
+          <TableHead>
+            <Th className="text-right">#</Th>
+            <Th>Key</Th>
+            <Th>Type</Th>
+            <Th className="text-right">{by === "memory" ? "Memory" : "Elements"}</Th>
+            <Th className="text-right">{by === "memory" ? "Elements" : "Memory"}</Th>
+            <Th className="text-right">TTL</Th>
+          </TableHead>
+          <tbody>
+            {entries.map((e, i) => {
+              const elements = e.type === "string" ? "—" : formatCount(e.length);
+              return (
+                <tr key={e.keyBase64} className="border-line border-t">
+                  <td className="tabular text-muted px-2 py-1 text-right">{i + 1}</td>
+                  <td className="px-2 py-1 font-mono break-all">{e.key}</td>
+                  <td className="px-2 py-1">{e.type}</td>
+                  <td className="tabular px-2 py-1 text-right font-semibold whitespace-nowrap">
+                    {by === "memory" ? formatBytes(e.bytes) : elements}
+                  </td>
+                  <td className="tabular px-2 py-1 text-right whitespace-nowrap">
+                    {by === "memory" ? elements : formatBytes(e.bytes)}
+                  </td>
+                  <td
+                    className={`tabular px-2 py-1 text-right whitespace-nowrap ${e.ttl === -1 ? "text-bad" : ""}`}
+                  >
+                    {formatDuration(e.ttl)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
       )}
     </Card>
   );

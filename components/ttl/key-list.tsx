@@ -6,6 +6,7 @@ import { useState, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import {
   SCAN_LIST_NAMES,
@@ -144,43 +145,33 @@ function Rows({
   rowActions?: (entry: ScanKeyEntry) => ReactNode;
 }) {
   return (
-    <div className="border-line overflow-x-auto rounded border">
-      <table className="w-full border-collapse text-sm">
-        <thead className="bg-sunken text-muted text-left text-xs">
-          <tr>
-            <th className="w-1/2 px-2 py-1.5 font-medium">Key</th>
-            <th className="px-2 py-1.5 font-medium">Pattern</th>
-            <th className="px-2 py-1.5 font-medium">TTL</th>
-            <th className="px-2 py-1.5 text-right font-medium">Size</th>
-            <th className="px-2 py-1.5 font-medium">Type</th>
-            {rowActions ? <th className="px-2 py-1.5 font-medium">Actions</th> : null}
+    <Table>
+      <TableHead>
+        <Th className="w-1/2">Key</Th>
+        <Th>Pattern</Th>
+        <Th>TTL</Th>
+        <Th className="text-right">Size</Th>
+        <Th>Type</Th>
+        {rowActions ? <Th>Actions</Th> : null}
+      </TableHead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
+            <td className="px-2 py-1 font-mono break-all">{e.key}</td>
+            <td className="px-2 py-1 whitespace-nowrap">
+              {e.pattern ?? <span className="text-muted">none</span>}
+            </td>
+            <td className="tabular px-2 py-1 whitespace-nowrap">
+              {e.ttl < 0 ? <Badge tone="bad">no TTL</Badge> : formatDuration(e.ttl)}
+            </td>
+            <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(e.bytes)}</td>
+            <td className="px-2 py-1 whitespace-nowrap">{e.type}</td>
+            {rowActions ? <td className="px-2 py-1 whitespace-nowrap">{rowActions(e)}</td> : null}
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
-              <td className="px-2 py-1 font-mono break-all">{e.key}</td>
-              <td className="px-2 py-1 whitespace-nowrap">
-                {e.pattern ?? <span className="text-muted">none</span>}
-              </td>
-              <td className="tabular px-2 py-1 whitespace-nowrap">
-                {e.ttl < 0 ? <Badge tone="bad">no TTL</Badge> : formatDuration(e.ttl)}
-              </td>
-              <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(e.bytes)}</td>
-              <td className="px-2 py-1 whitespace-nowrap">{e.type}</td>
-              {rowActions ? <td className="px-2 py-1 whitespace-nowrap">{rowActions(e)}</td> : null}
-            </tr>
-          ))}
-          {entries.length === 0 ? (
-            <tr>
-              <td colSpan={rowActions ? 6 : 5} className="text-muted px-2 py-3 text-center">
-                No key in this list.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-    </div>
+        ))}
+        {entries.length === 0 ? <EmptyRow colSpan={rowActions ? 6 : 5}>No key in this list.</EmptyRow> : null}
+      </tbody>
+    </Table>
   );
 }
 
