@@ -1,13 +1,13 @@
 "use client";
 
 import { Card } from "@/components/ui/card";
+import { Table, TableHead, Th } from "@/components/ui/table";
 import { formatTime } from "@/lib/format";
 import type { ConfigResponse } from "@/lib/schemas/ops";
 import { ApplyRecommended } from "./apply-recommended";
 import { CopyButton } from "./copy-button";
 import { CheckStatusBadge } from "./status-badge";
 
-const th = "px-2 py-1.5 font-medium";
 const td = "px-2 py-1.5 align-top";
 
 function Summary({ data }: { data: ConfigResponse }) {
@@ -31,48 +31,44 @@ export function ConfigChecklist({ instanceId, data }: { instanceId: string; data
         <h2 className="font-semibold">Config compliance</h2>
         <Summary data={data} />
       </div>
-      <div className="border-line overflow-x-auto rounded border">
-        <table className="w-full border-collapse text-sm">
-          <thead className="bg-sunken text-muted text-left text-xs">
-            <tr>
-              <th className={th}>Check</th>
-              <th className={th}>Status</th>
-              <th className={th}>Expected</th>
-              <th className={th}>Actual</th>
-              <th className={th}>Fix</th>
+      <Table>
+        <TableHead>
+          <Th>Check</Th>
+          <Th>Status</Th>
+          <Th>Expected</Th>
+          <Th>Actual</Th>
+          <Th>Fix</Th>
+        </TableHead>
+        <tbody>
+          {data.checks.map((c) => (
+            <tr key={c.id} className="border-line border-t" data-check={c.id} data-status={c.status}>
+              <td className={td}>
+                <div className="font-medium">{c.title}</div>
+                <div className="text-muted font-mono text-xs">{c.id}</div>
+              </td>
+              <td className={td}>
+                <CheckStatusBadge status={c.status} />
+              </td>
+              <td className={`${td} text-muted`}>{c.expected}</td>
+              <td className={`${td} font-mono text-xs`}>{c.actual}</td>
+              <td className={`${td} min-w-64`}>
+                {c.fix && c.status !== "pass" ? (
+                  <div className="flex items-center gap-2">
+                    <code className="bg-sunken rounded px-1.5 py-0.5 text-xs" data-testid="fix-line">
+                      {c.fix}
+                    </code>
+                    <CopyButton text={c.fix} />
+                  </div>
+                ) : null}
+                {c.advice && c.status !== "pass" ? (
+                  <p className="text-muted mt-1 text-xs">{c.advice}</p>
+                ) : null}
+                {c.status === "pass" ? <span className="text-muted text-xs">—</span> : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data.checks.map((c) => (
-              <tr key={c.id} className="border-line border-t" data-check={c.id} data-status={c.status}>
-                <td className={td}>
-                  <div className="font-medium">{c.title}</div>
-                  <div className="text-muted font-mono text-xs">{c.id}</div>
-                </td>
-                <td className={td}>
-                  <CheckStatusBadge status={c.status} />
-                </td>
-                <td className={`${td} text-muted`}>{c.expected}</td>
-                <td className={`${td} font-mono text-xs`}>{c.actual}</td>
-                <td className={`${td} min-w-64`}>
-                  {c.fix && c.status !== "pass" ? (
-                    <div className="flex items-center gap-2">
-                      <code className="bg-sunken rounded px-1.5 py-0.5 text-xs" data-testid="fix-line">
-                        {c.fix}
-                      </code>
-                      <CopyButton text={c.fix} />
-                    </div>
-                  ) : null}
-                  {c.advice && c.status !== "pass" ? (
-                    <p className="text-muted mt-1 text-xs">{c.advice}</p>
-                  ) : null}
-                  {c.status === "pass" ? <span className="text-muted text-xs">—</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </Table>
       <ApplyRecommended instanceId={instanceId} data={data} />
     </Card>
   );
