@@ -46,20 +46,23 @@ function base(a: Attempt, at: string): Omit<NewAuditEntry, "kind" | "intentId" |
   };
 }
 
+/** The intent: who asked for what, before it runs; the outcome fields stay empty. */
+function intentEntry(a: Attempt, at: string): NewAuditEntry {
+  return {
+    ...base(a, at),
+    kind: "intent",
+    intentId: null,
+    outcome: null,
+    affected: null,
+    durationMs: null,
+    detail: null,
+  };
+}
+
 /** Writes the intent; throws AuditUnavailableError (503) when the store refuses. */
 export function recordIntent(attempt: Attempt): AuditEntry {
   try {
-    const [intent] = appendAuditEntries(getStore(), [
-      {
-        ...base(attempt, new Date().toISOString()),
-        kind: "intent",
-        intentId: null,
-        outcome: null,
-        affected: null,
-        durationMs: null,
-        detail: null,
-      },
-    ]);
+    const [intent] = appendAuditEntries(getStore(), [intentEntry(attempt, new Date().toISOString())]);
     if (!intent) throw new Error("no intent row written");
     return intent;
   } catch (err) {
@@ -110,15 +113,7 @@ export function recordOutcome(intent: AuditEntry, result: Outcome): AuditEntry |
  */
 export function recordRefusal(attempt: Attempt, result: Outcome): AuditEntry | undefined {
   const at = new Date().toISOString();
-  const intent: NewAuditEntry = {
-    ...base(attempt, at),
-    kind: "intent",
-    intentId: null,
-    outcome: null,
-    affected: null,
-    durationMs: null,
-    detail: null,
-  };
+  const intent = intentEntry(attempt, at);
   const outcome: NewAuditEntry = {
     ...base(attempt, at),
     kind: "outcome",
