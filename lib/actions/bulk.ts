@@ -86,65 +86,55 @@ export interface WalkOptions {
   onProgress?: (tally: Tally) => void;
 }
 
-/** Dry run of a fix over every key matching: a SCAN with a TTL pipeline per batch. */
-export async function dryRunFixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
+/**
+ * One SCAN MATCH walk with a fresh tally: counts what SCAN returned, hands each batch to `each`,
+ * then reports progress when asked to.
+ */
+async function tallyMatching(
+  redis: Client,
+  options: WalkOptions,
+  each: (keys: Buffer[], tally: Tally) => Promise<void>,
+): Promise<Tally> {
   const tally = emptyTally();
   await walkMatching(redis, {
     match: options.match,
-    throttle: options.throttle ?? DRY_RUN_WALK,
+    throttle: options.throttle,
     signal: options.signal,
     onBatch: async (keys) => {
       tally.scanned += keys.length;
-      await countFixable(redis, compiled, keys, mode, tally);
+      await each(keys, tally);
+      options.onProgress?.(tally);
     },
   });
   return tally;
+}
+
+/** Dry runs use the larger DRY_RUN_WALK unless told otherwise and report no progress. */
+function dryRunWalk(options: WalkOptions): WalkOptions {
+  return { match: options.match, throttle: options.throttle ?? DRY_RUN_WALK, signal: options.signal };
+}
+
+/** Dry run of a fix over every key matching: a SCAN with a TTL pipeline per batch. */
+export function dryRunFixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
+  return tallyMatching(redis, dryRunWalk(options), (keys, tally) => countFixable(redis, compiled, keys, mode, tally));
 }
 
 /** Dry run of delete-pattern: how many keys match. */
-export async function dryRunDeleteMatching(redis: Client, options: WalkOptions): Promise<Tally> {
-  const tally = emptyTally();
-  await walkMatching(redis, {
-    match: options.match,
-    throttle: options.throttle ?? DRY_RUN_WALK,
-    signal: options.signal,
-    onBatch: async (keys) => {
-      tally.scanned += keys.length;
-      tally.count += keys.length;
-      for (const key of keys) addSample(tally.sample, key);
-    },
+export function dryRunDeleteMatching(redis: Client, options: WalkOptions): Promise<Tally> {
+  return tallyMatching(redis, dryRunWalk(options), async (keys, tally) => {
+    tally.count += keys.length;
+    for (const key of keys) addSample(tally.sample, key);
   });
-  return tally;
 }
 
 /** Bulk fix: SCAN batches of at most 500, one conditional EXPIRE pipeline each, gently throttled. */
-export async function fixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
-  const tally = emptyTally();
-  await walkMatching(redis, {
-    match: options.match,
-    throttle: options.throttle,
-    signal: options.signal,
-    onBatch: async (keys) => {
-      tally.scanned += keys.length;
-      await fixKeys(redis, compiled, keys, mode, tally);
-      options.onProgress?.(tally);
-    },
-  });
-  return tally;
+export function fixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
+  return tallyMatching(redis, options, (keys, tally) => fixKeys(redis, compiled, keys, mode, tally));
 }
 
 /** Bulk delete: SCAN batches of at most 500, one UNLINK each, gently throttled. */
-export async function unlinkMatching(redis: Client, options: WalkOptions): Promise<Tally> {
-  const tally = emptyTally();
-  await walkMatching(redis, {
-    match: options.match,
-    throttle: options.throttle,
-    signal: options.signal,
-    onBatch: async (keys) => {
-      tally.scanned += keys.length;
-      tally.count += await unlinkKeys(redis, keys);
-      options.onProgress?.(tally);
-    },
+export function unlinkMatching(redis: Client, options: WalkOptions): Promise<Tally> {
+  return tallyMatching(redis, options, async (keys, tally) => {
+    tally.count += await unlinkKeys(redis, keys);
   });
-  return tally;
 }
