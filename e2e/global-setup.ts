@@ -70,6 +70,9 @@ export default async function globalSetup(): Promise<void> {
       CONSOLE_DATA_DIR: dataDir,
       NEXT_DIST_DIR: e2eEnv.distDir,
       SAMPLE_INTERVAL_SECONDS: "1",
+      // Specs start the scans they need; a scheduled scan starting mid-spec would race them (409).
+      // The scheduler itself is covered by tests/integration/scan.test.ts.
+      SCAN_INTERVAL_MINUTES: "0",
       NEXT_TELEMETRY_DISABLED: "1",
       CONSOLE_USERS_FILE: usersFile,
       CONSOLE_API_TOKENS: tokens,
