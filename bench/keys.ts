@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
+import { authedRequest, ensureTestAuth } from "../tests/helpers/auth";
 import { startRedisServer } from "../tests/helpers/redis-server";
 
 const TOTAL = 1_000_000;
@@ -38,13 +38,15 @@ async function main() {
     process.env.REDIS_INSTANCE_ID = "bench";
     process.env.CONSOLE_DATA_DIR = dataDir;
     delete process.env.ISL_INSTANCES_FILE;
+    // Every API route needs credentials: a viewer API token, as a script would send it.
+    ensureTestAuth();
     const { GET } = await import("../app/api/instances/[id]/keys/route");
     const { closeAllConnections } = await import("../lib/redis/client");
 
     const request = async (match: string, cursor = "0") => {
       const url = `http://localhost/api/instances/bench/keys?${new URLSearchParams({ match, cursor, count: String(COUNT) })}`;
       const t0 = performance.now();
-      const res = await GET(new NextRequest(url), { params: Promise.resolve({ id: "bench" }) });
+      const res = await GET(authedRequest(url, { role: "viewer" }), { params: Promise.resolve({ id: "bench" }) });
       const body = (await res.json()) as { cursor: string; keys: unknown[] };
       if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
       return { ms: performance.now() - t0, keys: body.keys.length, cursor: body.cursor };

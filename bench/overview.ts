@@ -11,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
+import { authedRequest, ensureTestAuth } from "../tests/helpers/auth";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -96,13 +96,15 @@ async function main() {
     process.env.CONSOLE_DATA_DIR = dataDir;
     process.env.SAMPLE_INTERVAL_SECONDS = "1";
     delete process.env.ISL_INSTANCES_FILE;
+    // Every API route needs credentials: a viewer API token, as a script would send it.
+    ensureTestAuth();
     const { GET } = await import("../app/api/instances/[id]/overview/route");
     const { startMetricsSampler, stopMetricsSampler } = await import("../lib/metrics/service");
     const { closeAllConnections } = await import("../lib/redis/client");
 
     httpServer = http.createServer((req, res) => {
       const id = /^\/api\/instances\/([^/]+)\/overview/.exec(req.url ?? "")?.[1] ?? "";
-      GET(new NextRequest(`http://localhost${req.url}`), { params: Promise.resolve({ id }) })
+      GET(authedRequest(`http://localhost${req.url}`, { role: "viewer" }), { params: Promise.resolve({ id }) })
         .then(async (response) => {
           res.writeHead(response.status, { "content-type": "application/json" });
           res.end(Buffer.from(await response.arrayBuffer()));
