@@ -17,11 +17,10 @@ import { latestScanInput } from "./scan-input";
 
 const registry = globalThis as typeof globalThis & { __islSampler?: MetricsSampler };
 
-/** Starts sampling every configured instance (once per process; the store lease picks one process). */
-export function startMetricsSampler(): MetricsSampler {
-  if (registry.__islSampler) return registry.__islSampler;
+/** A sampler over every configured instance, with the configured interval, thresholds and retention (not started). */
+export function samplerFromConfig(): MetricsSampler {
   const config = getConfig();
-  const sampler = new MetricsSampler({
+  return new MetricsSampler({
     db: getStore(),
     instances: config.instances,
     intervalMs: config.metrics.sampleIntervalMs,
@@ -30,6 +29,12 @@ export function startMetricsSampler(): MetricsSampler {
     rollupRetentionMs: config.metrics.rollupRetentionMs,
     latestScan: latestScanInput,
   });
+}
+
+/** Starts sampling every configured instance (once per process; the store lease picks one process). */
+export function startMetricsSampler(): MetricsSampler {
+  if (registry.__islSampler) return registry.__islSampler;
+  const sampler = samplerFromConfig();
   sampler.start();
   registry.__islSampler = sampler;
   return sampler;

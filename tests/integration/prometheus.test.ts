@@ -9,11 +9,9 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, resetConfigForTests } from "@/lib/config";
-import { MetricsSampler } from "@/lib/metrics/sampler";
-import { latestScanInput } from "@/lib/metrics/scan-input";
+import { samplerFromConfig } from "@/lib/metrics/service";
 import { closeAllConnections } from "@/lib/redis/client";
 import { runReview } from "@/lib/review/run";
-import { getStore } from "@/lib/store";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -70,15 +68,7 @@ beforeAll(async () => {
   const instance = config.instances[0];
   if (!instance) throw new Error("no instance");
   await runReview({ instance, policy: config.policy, match: "*", mode: "fast", dataDir, save: true });
-  const sampler = new MetricsSampler({
-    db: getStore(),
-    instances: config.instances,
-    intervalMs: config.metrics.sampleIntervalMs,
-    thresholds: config.metrics.alerts,
-    rawRetentionMs: config.metrics.rawRetentionMs,
-    rollupRetentionMs: config.metrics.rollupRetentionMs,
-    latestScan: latestScanInput,
-  });
+  const sampler = samplerFromConfig();
   await sampler.sampleOnce("prom1");
   await new Promise((r) => setTimeout(r, 1100));
   await sampler.sampleOnce("prom1");
