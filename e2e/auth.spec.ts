@@ -8,6 +8,7 @@ import path from "node:path";
 import type { APIRequestContext, PlaywrightWorkerArgs } from "@playwright/test";
 import { expect, signedOut, test } from "./fixtures";
 import { e2eEnv, e2eSessionSecret, e2eTokens, e2eUsers, storageStateFile } from "./support/env";
+import { freePort } from "../tests/helpers/free-port";
 import { killQuietly, waitForPort } from "./support/processes";
 
 test.describe("signing in and out", () => {
@@ -158,7 +159,9 @@ async function startConsole(
   env: Record<string, string>,
 ): Promise<{ port: number; child: ChildProcess; exited: Promise<{ code: number | null; stderr: string }> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "isl-auth-e2e-"));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // A port the OS just handed out, not a random guess: a taken port fails start-up before the
+  // configuration check these tests look for.
+  const port = await freePort();
   const child = spawn(
     process.execPath,
     ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
