@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { ApiClientError } from "@/lib/http/fetch-json";
 
 /** A session that timed out while the page was open: back to sign-in, then here again. */
@@ -20,5 +20,10 @@ export function Providers({ children }: { children: ReactNode }) {
         defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
       }),
   );
+  // Marks the document once React owns it: end-to-end tests wait for this before clicking, since a
+  // click on server-rendered HTML before hydration does nothing.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }

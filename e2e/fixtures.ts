@@ -100,6 +100,19 @@ export const test = base.extend<{ api: Api; demo: RedisHandle; chaos: ChaosRedis
     await use(request);
     await request.dispose();
   },
+  // page.goto to an HTML page returns once React has hydrated it (Providers marks <html>), so a
+  // spec's first click never lands on inert server-rendered markup.
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      const response = await goto(url, options);
+      if ((response?.headers()["content-type"] ?? "").includes("text/html")) {
+        await page.locator('html[data-hydrated="true"]').waitFor({ state: "attached", timeout: 20_000 });
+      }
+      return response;
+    };
+    await use(page);
+  },
   demo: async ({}, use) => {
     await use(handle(e2eEnv.demoRedisPort));
   },
