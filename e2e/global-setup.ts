@@ -1,12 +1,20 @@
 // Starts what e2e runs against: two real redis-servers on free loopback ports (a seeded "demo"
 // instance and a "chaos" instance specs may fill, stop and restart) and the built console.
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { hashPassword } from "../lib/auth/passwords";
-import { chaosRedisArgs, e2eEnv, e2eSessionSecret, e2eTokens, e2eUsers, stateFile, type E2eRole } from "./support/env";
-import { spawnConsole, spawnRedis } from "./support/processes";
+import {
+  chaosRedisArgs,
+  e2eEnv,
+  e2eSessionSecret,
+  e2eTokens,
+  e2eUsers,
+  stateFile,
+  type E2eRole,
+} from "./support/env";
+import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
 
 export interface E2eState {
   consolePid: number;
@@ -27,18 +35,41 @@ function build(): void {
 function seedDemo(url: string): void {
   execFileSync(
     process.execPath,
-    ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/seed-demo.ts", "--url", url, "--seed", "e2e"],
+    [
+      "node_modules/tsx/dist/cli.mjs",
+      "--conditions=react-server",
+      "scripts/seed-demo.ts",
+      "--url",
+      url,
+      "--seed",
+      "e2e",
+    ],
     { stdio: "inherit", env: { ...process.env, REDIS_ENVIRONMENT: "development" } },
   );
 }
 
+/** Playwright runs no teardown when setup fails: stop what was started, so no server outlives the run. */
 export default async function globalSetup(): Promise<void> {
+  const spawned: ChildProcess[] = [];
+  try {
+    await start(spawned);
+  } catch (err) {
+    for (const child of spawned) killQuietly(child.pid, "SIGKILL");
+    throw err;
+  }
+}
+
+async function start(spawned: ChildProcess[]): Promise<void> {
   rmSync(e2eEnv.workDir, { recursive: true, force: true });
   mkdirSync(e2eEnv.workDir, { recursive: true });
-  const [demo, chaos] = await Promise.all([
-    spawnRedis(e2eEnv.demoRedisPort, path.join(e2eEnv.workDir, "redis-demo")),
-    spawnRedis(e2eEnv.chaosRedisPort, path.join(e2eEnv.workDir, "redis-chaos"), chaosRedisArgs),
-  ]);
+  const demo = await spawnRedis(e2eEnv.demoRedisPort, path.join(e2eEnv.workDir, "redis-demo"));
+  spawned.push(demo);
+  const chaos = await spawnRedis(
+    e2eEnv.chaosRedisPort,
+    path.join(e2eEnv.workDir, "redis-chaos"),
+    chaosRedisArgs,
+  );
+  spawned.push(chaos);
   const demoUrl = `redis://127.0.0.1:${e2eEnv.demoRedisPort}/0`;
   seedDemo(demoUrl);
   build();
@@ -48,13 +79,22 @@ export default async function globalSetup(): Promise<void> {
     instancesFile,
     JSON.stringify([
       { id: "demo", name: "Demo (seeded)", environment: "development", url: demoUrl },
-      { id: "chaos", name: "Chaos (20 MB)", environment: "staging", url: `redis://127.0.0.1:${e2eEnv.chaosRedisPort}/0` },
+      {
+        id: "chaos",
+        name: "Chaos (20 MB)",
+        environment: "staging",
+        url: `redis://127.0.0.1:${e2eEnv.chaosRedisPort}/0`,
+      },
     ]),
   );
   const usersFile = path.join(e2eEnv.workDir, "users.json");
   const roles = Object.keys(e2eUsers) as E2eRole[];
   const users = await Promise.all(
-    roles.map(async (role) => ({ username: e2eUsers[role].username, role, passwordHash: await hashPassword(e2eUsers[role].password) })),
+    roles.map(async (role) => ({
+      username: e2eUsers[role].username,
+      role,
+      passwordHash: await hashPassword(e2eUsers[role].password),
+    })),
   );
   writeFileSync(usersFile, JSON.stringify(users, null, 2));
   const tokens = roles
@@ -81,6 +121,7 @@ export default async function globalSetup(): Promise<void> {
       SESSION_COOKIE_SECURE: "false",
     },
   });
+  spawned.push(consoleProcess);
   const state: E2eState = {
     consolePid: consoleProcess.pid ?? 0,
     demoRedisPid: demo.pid ?? 0,
