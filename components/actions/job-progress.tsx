@@ -1,5 +1,6 @@
 "use client";
 
+import { ProgressBar } from "@/components/ui/progress-bar";
 import { Badge } from "@/components/ui/badge";
 import { formatCount, formatPercent } from "@/lib/format";
 import type { ActionJob } from "@/lib/schemas/actions";
@@ -8,9 +9,24 @@ import { buttonClass } from "./dialog";
 const verbs: Record<ActionJob["action"], string> = { "fix-ttl": "fixed", "delete-pattern": "deleted" };
 
 /** A bulk action's progress bar with cancel, then its result. */
-export function JobProgress({ job, onCancel, cancelling }: { job: ActionJob; onCancel: () => void; cancelling: boolean }) {
+export function JobProgress({
+  job,
+  onCancel,
+  cancelling,
+}: {
+  job: ActionJob;
+  onCancel: () => void;
+  cancelling: boolean;
+}) {
   const p = job.progress;
-  const tone = job.status === "done" ? "ok" : job.status === "running" ? "info" : job.status === "failed" ? "bad" : "neutral";
+  const tone =
+    job.status === "done"
+      ? "ok"
+      : job.status === "running"
+        ? "info"
+        : job.status === "failed"
+          ? "bad"
+          : "neutral";
   return (
     <div className="space-y-1" data-testid="action-job">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
@@ -27,18 +43,7 @@ export function JobProgress({ job, onCancel, cancelling }: { job: ActionJob; onC
           </button>
         ) : null}
       </div>
-      {job.status === "running" ? (
-        <div
-          role="progressbar"
-          aria-label="Action progress"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(p.fraction * 100)}
-          className="bg-sunken h-2 overflow-hidden rounded"
-        >
-          <div className="bg-accent h-full transition-[width] duration-300" style={{ width: `${(p.fraction * 100).toFixed(1)}%` }} />
-        </div>
-      ) : null}
+      {job.status === "running" ? <ProgressBar label="Action progress" fraction={p.fraction} /> : null}
       {job.error ? <p className="text-bad text-sm">{job.error}</p> : null}
       <p className="text-muted text-xs">Audit entry #{job.auditId}</p>
     </div>

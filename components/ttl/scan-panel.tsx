@@ -1,6 +1,7 @@
 "use client";
 // The latest scan's age and the "Scan now" control with a live progress bar and cancel.
 
+import { ProgressBar } from "@/components/ui/progress-bar";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -42,9 +43,8 @@ export function ScanPanel({
           {latest ? (
             <p className="text-muted text-sm" data-testid="scan-age">
               From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
-              {formatCount(latest.result?.keys)} keys in{" "}
-              {tookText(latest.result?.durationMs ?? 0)}, {latest.mode} mode, match{" "}
-              <code className="font-mono">{latest.match}</code>
+              {formatCount(latest.result?.keys)} keys in {tookText(latest.result?.durationMs ?? 0)},{" "}
+              {latest.mode} mode, match <code className="font-mono">{latest.match}</code>
               {latest.result && latest.result.vanished > 0
                 ? `, ${formatCount(latest.result.vanished)} keys expired while scanned`
                 : ""}
@@ -135,19 +135,7 @@ function Progress({
           {cancelling ? "Cancelling…" : "Cancel"}
         </button>
       </div>
-      <div
-        role="progressbar"
-        aria-label="Scan progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(p.fraction * 100)}
-        className="bg-sunken h-2 overflow-hidden rounded"
-      >
-        <div
-          className="bg-accent h-full transition-[width] duration-300"
-          style={{ width: `${(p.fraction * 100).toFixed(1)}%` }}
-        />
-      </div>
+      <ProgressBar label="Scan progress" fraction={p.fraction} />
     </div>
   );
 }
