@@ -20,7 +20,8 @@ export function startServer(): void {
   }
   // Actions a previous process was running when it stopped get an "error" outcome in the audit log.
   const interrupted = closeInterruptedIntents();
-  if (interrupted > 0) console.warn(`isl-console: ${interrupted} action(s) were interrupted by the last stop; audited as error`);
+  if (interrupted > 0)
+    console.warn(`isl-console: ${interrupted} action(s) were interrupted by the last stop; audited as error`);
   // Metrics sampler: one per instance per data directory (a lease in the store), every SAMPLE_INTERVAL_SECONDS.
   startMetricsSampler();
   // Scheduled keyspace scans (SCAN_INTERVAL_MINUTES; 0 disables).

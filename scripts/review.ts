@@ -8,7 +8,7 @@ import { ConfigError, loadConfigWith, type InstanceConfig } from "@/lib/config";
 import { formatCount, formatDuration } from "@/lib/format";
 import { renderReview } from "@/lib/policy/review-export";
 import { closeAllConnections } from "@/lib/redis/client";
-import { RedisUnavailableError } from "@/lib/redis/errors";
+import { RedisError } from "@/lib/redis/errors";
 import { instanceAddress } from "@/lib/redis/instances";
 import { runReview } from "@/lib/review/run";
 import { reviewFormatSchema, type ReviewFormat } from "@/lib/schemas/review";
@@ -184,7 +184,7 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`review: configuration error: ${err.message}\n`);
     return 2;
   }
-  if (err instanceof RedisUnavailableError) {
+  if (err instanceof RedisError) {
     process.stderr.write(`review: ${err.message}\n`);
     return 1;
   }

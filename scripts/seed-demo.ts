@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, getConfig, loadConfigWith, type InstanceConfig } from "@/lib/config";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { closeAllConnections } from "@/lib/redis/client";
-import { RedisUnavailableError } from "@/lib/redis/errors";
+import { RedisError } from "@/lib/redis/errors";
 import { instanceAddress } from "@/lib/redis/instances";
 import {
   DEFAULT_SEED,
@@ -199,8 +199,12 @@ function exitCodeFor(err: unknown): number {
     console.error(`seed:demo: refused: ${err.message}`);
     return 3;
   }
-  if (err instanceof RedisUnavailableError) {
-    console.error(`seed:demo: Redis instance ${err.instanceId} is unreachable: ${err.message}`);
+  if (err instanceof RedisError) {
+    console.error(
+      err.kind === "unreachable"
+        ? `seed:demo: Redis instance ${err.instanceId ?? ""} is unreachable: ${err.message}`
+        : `seed:demo: ${err.message}`,
+    );
     return 1;
   }
   console.error(`seed:demo: failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -13,7 +13,11 @@ export default async function AuditPage() {
   const initial = { entries: listAuditEntries(db, { limit: AUDIT_PAGE }) };
   return (
     <Suspense fallback={<AuditSkeleton />}>
-      <AuditClient instances={getConfig().instances.map((i) => i.id)} actions={auditActionNames(db)} initial={initial} />
+      <AuditClient
+        instances={getConfig().instances.map((i) => i.id)}
+        actions={auditActionNames(db)}
+        initial={initial}
+      />
     </Suspense>
   );
 }

@@ -72,7 +72,7 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
   );
 }
 
-function AppliedNote({ applied, auditId }: { applied: { name: string; value: string }[]; auditId: string }) {
+function AppliedNote({ applied, auditId }: { applied: { name: string; value: string }[]; auditId: number }) {
   return (
     <p className="text-ok text-xs">
       Applied {applied.map((a) => a.name).join(", ") || "nothing"} (audit entry {auditId}).

@@ -40,7 +40,11 @@ function addSample(list: KeyRef[], key: Buffer): void {
 }
 
 /** Splits keys into those under a pattern (with its standard TTL) and those outside, counted in `tally`. */
-export function withStandards(compiled: CompiledPolicy, keys: Buffer[], tally: Tally): { key: Buffer; standard: number }[] {
+export function withStandards(
+  compiled: CompiledPolicy,
+  keys: Buffer[],
+  tally: Tally,
+): { key: Buffer; standard: number }[] {
   const items: { key: Buffer; standard: number }[] = [];
   for (const key of keys) {
     const standard = standardTtlFor(compiled, key);
@@ -74,7 +78,13 @@ export async function countFixable(
 }
 
 /** Real TTL fix over named keys. */
-export async function fixKeys(redis: Client, compiled: CompiledPolicy, keys: Buffer[], mode: FixMode, tally: Tally): Promise<void> {
+export async function fixKeys(
+  redis: Client,
+  compiled: CompiledPolicy,
+  keys: Buffer[],
+  mode: FixMode,
+  tally: Tally,
+): Promise<void> {
   const items = withStandards(compiled, keys, tally);
   tally.count += await fixTtls(redis, items, mode);
 }
@@ -115,8 +125,15 @@ function dryRunWalk(options: WalkOptions): WalkOptions {
 }
 
 /** Dry run of a fix over every key matching: a SCAN with a TTL pipeline per batch. */
-export function dryRunFixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
-  return tallyMatching(redis, dryRunWalk(options), (keys, tally) => countFixable(redis, compiled, keys, mode, tally));
+export function dryRunFixMatching(
+  redis: Client,
+  compiled: CompiledPolicy,
+  mode: FixMode,
+  options: WalkOptions,
+): Promise<Tally> {
+  return tallyMatching(redis, dryRunWalk(options), (keys, tally) =>
+    countFixable(redis, compiled, keys, mode, tally),
+  );
 }
 
 /** Dry run of delete-pattern: how many keys match. */
@@ -128,7 +145,12 @@ export function dryRunDeleteMatching(redis: Client, options: WalkOptions): Promi
 }
 
 /** Bulk fix: SCAN batches of at most 500, one conditional EXPIRE pipeline each, gently throttled. */
-export function fixMatching(redis: Client, compiled: CompiledPolicy, mode: FixMode, options: WalkOptions): Promise<Tally> {
+export function fixMatching(
+  redis: Client,
+  compiled: CompiledPolicy,
+  mode: FixMode,
+  options: WalkOptions,
+): Promise<Tally> {
   return tallyMatching(redis, options, (keys, tally) => fixKeys(redis, compiled, keys, mode, tally));
 }
 

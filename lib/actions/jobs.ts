@@ -2,22 +2,24 @@
 // this process, live progress, cancel. A job's id is its audit intent's id, so a finished job is
 // read back from its outcome entry, even after a restart.
 import "server-only";
-import { getConfig, type InstanceConfig } from "@/lib/config";
-import { ConflictError } from "@/lib/http/errors";
-import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
+import type { Outcome } from "@/lib/audit/log";
+import { findInstance, type InstanceConfig } from "@/lib/config";
+import { compiledPolicy } from "@/lib/config/compiled-policy";
+import { ConflictError, NotFoundError } from "@/lib/http/errors";
+import type { Principal } from "@/lib/policy/access";
 import { withRedis } from "@/lib/redis/client";
-import { RedisUnavailableError } from "@/lib/redis/errors";
+import { describeRedisError, isRedisError } from "@/lib/redis/errors";
 import { WalkCancelledError, type FixMode } from "@/lib/redis/mutate";
 import type { ActionJob } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
-import { recordOutcome } from "@/lib/audit/log";
 import { fixMatching, unlinkMatching, type Tally } from "./bulk";
+import { guard } from "./guard";
+import { permissionFor } from "./plan";
 
 export type BulkSpec =
-  | { action: "fix-ttl"; match: string; mode: FixMode }
-  | { action: "delete-pattern"; match: string };
+  { action: "fix-ttl"; match: string; mode: FixMode } | { action: "delete-pattern"; match: string };
 
 interface RunningJob {
   job: ActionJob;
@@ -31,7 +33,6 @@ interface JobState {
   jobs: Map<string, RunningJob>;
   /** The last finished jobs of this process, with their full progress. */
   recent: Map<string, ActionJob>;
-  compiled?: CompiledPolicy;
 }
 
 const registry = globalThis as typeof globalThis & { __islActionJobs?: JobState };
@@ -44,12 +45,6 @@ function remember(job: ActionJob): void {
     if (state.recent.size <= RECENT) break;
     state.recent.delete(old);
   }
-}
-
-function compiledPolicy(): CompiledPolicy {
-  const policy = getConfig().policy;
-  if (state.compiled?.policy !== policy) state.compiled = compilePolicy(policy);
-  return state.compiled;
 }
 
 function liveFor(instanceId: string): RunningJob | undefined {
@@ -74,9 +69,15 @@ function progress(tally: Tally, total: number, done = false) {
 
 /**
  * Starts the bulk run of an intent already written. `total` is DBSIZE (progress estimate).
- * The outcome entry is written when the job ends: ok, cancelled or error, with the keys changed.
+ * `outcome` settles when the job ends (ok, cancelled or error, with the keys changed); the
+ * guarded-action pipeline writes it to the audit log.
  */
-export function startBulkJob(instance: InstanceConfig, intent: AuditEntry, spec: BulkSpec, total: number): ActionJob {
+export function startBulkJob(
+  instance: InstanceConfig,
+  intent: AuditEntry,
+  spec: BulkSpec,
+  total: number,
+): { job: ActionJob; outcome: Promise<Outcome> } {
   assertNoRunningJob(instance.id);
   const id = String(intent.id);
   const job: ActionJob = {
@@ -85,20 +86,27 @@ export function startBulkJob(instance: InstanceConfig, intent: AuditEntry, spec:
     instance: instance.id,
     action: spec.action,
     match: spec.match,
+    startedBy: intent.actor,
     status: "running",
     startedAt: intent.at,
     progress: { scanned: 0, total, fraction: 0, affected: 0, skipped: 0 },
   };
-  const running: RunningJob = { job, instanceId: instance.id, controller: new AbortController(), done: Promise.resolve() };
+  const running: RunningJob = {
+    job,
+    instanceId: instance.id,
+    controller: new AbortController(),
+    done: Promise.resolve(),
+  };
   state.jobs.set(id, running);
-  running.done = execute(instance, running, intent, spec).finally(() => {
+  const outcome = execute(instance, running, spec).finally(() => {
     state.jobs.delete(id);
     remember(job);
   });
-  return job;
+  running.done = outcome.then(() => undefined);
+  return { job, outcome };
 }
 
-async function execute(instance: InstanceConfig, running: RunningJob, intent: AuditEntry, spec: BulkSpec): Promise<void> {
+async function execute(instance: InstanceConfig, running: RunningJob, spec: BulkSpec): Promise<Outcome> {
   const { job } = running;
   let last: Tally | undefined;
   const options = {
@@ -111,27 +119,27 @@ async function execute(instance: InstanceConfig, running: RunningJob, intent: Au
   };
   try {
     const tally = await withRedis(instance, (redis) =>
-      spec.action === "fix-ttl" ? fixMatching(redis, compiledPolicy(), spec.mode, options) : unlinkMatching(redis, options),
+      spec.action === "fix-ttl"
+        ? fixMatching(redis, compiledPolicy(), spec.mode, options)
+        : unlinkMatching(redis, options),
     );
     job.progress = progress(tally, job.progress.total, true);
     job.status = "done";
-    recordOutcome(intent, {
+    return {
       outcome: "ok",
       affected: tally.count,
       detail: tally.skipped > 0 ? `${tally.skipped} keys outside every pattern skipped` : undefined,
-    });
+    };
   } catch (err) {
     const affected = last?.count ?? 0;
     if (err instanceof WalkCancelledError) {
       job.status = "cancelled";
-      recordOutcome(intent, { outcome: "cancelled", affected, detail: `cancelled by ${running.cancelledBy ?? "unknown"}` });
-    } else {
-      job.status = "failed";
-      const message = err instanceof Error ? err.message : String(err);
-      job.error = err instanceof RedisUnavailableError ? `lost the connection to Redis (${message})` : `Redis answered an error: ${message}`;
-      recordOutcome(intent, { outcome: "error", affected, detail: job.error });
-      if (!(err instanceof RedisUnavailableError)) console.error(`isl-console: action job ${job.id} failed`, err);
+      return { outcome: "cancelled", affected, detail: `cancelled by ${running.cancelledBy ?? "unknown"}` };
     }
+    job.status = "failed";
+    job.error = `${describeRedisError(err)} after ${job.progress.scanned} keys (${affected} changed)`;
+    if (!isRedisError(err)) console.error(`isl-console: action job ${job.id} failed`, err);
+    return { outcome: "error", affected, detail: job.error };
   } finally {
     job.finishedAt = new Date().toISOString();
   }
@@ -169,10 +177,17 @@ function fromAudit(auditId: number): ActionJob | undefined {
     instance: intent.instance,
     action: intent.action,
     match: String(intent.params.match),
+    startedBy: intent.actor,
     status,
     startedAt: intent.at,
     ...(outcome ? { finishedAt: outcome.at } : {}),
-    progress: { scanned: 0, total: 0, fraction: status === "done" ? 1 : 0, affected: outcome?.affected ?? 0, skipped: 0 },
+    progress: {
+      scanned: 0,
+      total: 0,
+      fraction: status === "done" ? 1 : 0,
+      affected: outcome?.affected ?? 0,
+      skipped: 0,
+    },
     ...(error ? { error } : {}),
   };
 }
@@ -188,18 +203,35 @@ export function getActionJob(id: string): ActionJob | undefined {
   return fromAudit(auditId);
 }
 
-/** Cancels a running job and waits (at most `waitMs`) for it to stop; answers its state. */
-export async function cancelActionJob(id: string, by: string, waitMs = 2000): Promise<ActionJob | undefined> {
-  const live = state.jobs.get(id);
-  if (live) {
-    live.cancelledBy = by;
-    live.controller.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
-    return { ...live.job, progress: { ...live.job.progress } };
-  }
-  return getActionJob(id);
+/**
+ * Cancels a running job (guarded and audited: one's own job needs the job's permission, someone
+ * else's needs cancel-others) and waits (at most `waitMs`) for it to stop; answers its state.
+ */
+export async function cancelActionJob(principal: Principal, id: string, waitMs = 2000): Promise<ActionJob> {
+  const job = getActionJob(id);
+  if (!job) throw new NotFoundError(`unknown action job ${JSON.stringify(id)}`);
+  const own = job.startedBy === principal.name;
+  const instance = findInstance(job.instance);
+  return guard({
+    principal,
+    instance: { id: job.instance, readOnly: instance?.readOnly ?? false },
+    action: "job-cancel",
+    permission: own ? permissionFor[job.action] : "cancel-others",
+    writes: false,
+    params: { jobId: job.id, job: job.action, match: job.match, startedBy: job.startedBy },
+  })
+    .authorize()
+    .run(async () => {
+      const live = state.jobs.get(id);
+      if (!live) return { body: job, affected: 0, detail: `job already ${job.status}` };
+      live.cancelledBy = principal.name;
+      live.controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+      const now = { ...live.job, progress: { ...live.job.progress } };
+      return { body: now, affected: 1, detail: `job ${now.status}` };
+    });
 }
 
 /** Waits for a running job (tests, shutdown). */

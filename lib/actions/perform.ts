@@ -1,12 +1,12 @@
-// Guarded actions: authorize -> audit intent -> run -> complete audit. Every attempt leaves two
-// entries in the audit log, whether it ran, was denied (role, read-only instance) or rejected
-// (bad input, wrong confirmation); nothing runs unless its intent was written first.
+// The key actions of POST /api/instances/{id}/actions (expire, delete, fix-ttl, delete-pattern,
+// flushdb): parse and validate the request, then run it through the guarded-action pipeline
+// (guard.ts), so every attempt is audited whether it ran, was denied or was rejected.
 import "server-only";
-import { z } from "zod";
-import { getConfig, type InstanceConfig } from "@/lib/config";
-import { ApiError, BadRequestError, ConflictError } from "@/lib/http/errors";
-import { can, type Principal } from "@/lib/policy/access";
-import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
+import type { InstanceConfig } from "@/lib/config";
+import { BadRequestError, ConflictError } from "@/lib/http/errors";
+import { zodMessage } from "@/lib/http/route";
+import { compiledPolicy } from "@/lib/config/compiled-policy";
+import type { Principal } from "@/lib/policy/access";
 import { withRedis } from "@/lib/redis/client";
 import { fromBase64 } from "@/lib/redis/keys";
 import { expireKeys, flushDbAsync, unlinkKeys, type FixMode } from "@/lib/redis/mutate";
@@ -18,95 +18,90 @@ import {
   type ActionResult,
   type FixTtlBody,
 } from "@/lib/schemas/actions";
-import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { latestDoneScan } from "@/lib/store/scans";
-import { recordIntent, recordOutcome, recordRefusal, type Attempt } from "@/lib/audit/log";
-import { countFixable, dryRunDeleteMatching, dryRunFixMatching, emptyTally, fixKeys, type Tally } from "./bulk";
+import {
+  countFixable,
+  dryRunDeleteMatching,
+  dryRunFixMatching,
+  emptyTally,
+  fixKeys,
+  type Tally,
+} from "./bulk";
+import { guard, type Guard } from "./guard";
 import { assertNoRunningJob, startBulkJob, type BulkSpec } from "./jobs";
 import { auditView, expireViolations, isActionName, permissionFor } from "./plan";
 
 export type ActionResponse = { status: 200; body: ActionResult } | { status: 202; body: ActionJob };
 
-let compiledCache: CompiledPolicy | undefined;
-function compiledPolicy(): CompiledPolicy {
-  const policy = getConfig().policy;
-  if (compiledCache?.policy !== policy) compiledCache = compilePolicy(policy);
-  return compiledCache;
-}
+type Client = Parameters<Parameters<typeof withRedis>[1]>[0];
+type Done = Omit<ActionResult, "auditId" | "action" | "outcome" | "dryRun">;
 
-function zodMessage(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-    .join("; ");
-}
-
-/** A refusal: audited as denied/rejected (intent + outcome), then thrown as its HTTP error. */
-function refuse(attempt: Attempt, outcome: "denied" | "rejected", error: ApiError): never {
-  recordRefusal(attempt, { outcome, detail: `${error.status}: ${error.message}` });
-  throw error;
-}
-
-function decodeKeys(attempt: Attempt, keys: string[]): Buffer[] {
+function decodeKeys(g: Guard, keys: string[]): Buffer[] {
   return keys.map((k, i) => {
     const bytes = fromBase64(k);
-    if (!bytes) refuse(attempt, "rejected", new BadRequestError(`keys[${i}] is not canonical base64`));
+    if (!bytes) g.refuse("rejected", new BadRequestError(`keys[${i}] is not canonical base64`));
     return bytes;
   });
-}
-
-/** Checks who may do what on which instance, validates the body, and answers the parsed body. */
-function authorize(instance: InstanceConfig, principal: Principal, raw: unknown, attempt: Attempt): ActionBody & { action: ActionName } {
-  const name = attempt.action;
-  if (!isActionName(name)) {
-    refuse(
-      attempt,
-      "rejected",
-      new BadRequestError("action: expected one of expire, delete, fix-ttl, delete-pattern, flushdb"),
-    );
-  }
-  if (!can(principal, permissionFor[name])) {
-    refuse(attempt, "denied", new ApiError(403, "forbidden", `the ${principal.role} role may not ${name}`));
-  }
-  if (instance.readOnly) {
-    refuse(attempt, "denied", new ApiError(403, "forbidden", `instance ${instance.id} is read-only: no action runs on it`));
-  }
-  const parsed = actionBodySchemas[name].safeParse(raw);
-  if (!parsed.success) refuse(attempt, "rejected", new BadRequestError(zodMessage(parsed.error)));
-  return parsed.data;
 }
 
 /** Largest request body: 1,000 keys of a few hundred bytes each, with room. */
 export const MAX_ACTION_BODY_BYTES = 2_000_000;
 
+function parseText(text: string): { raw: unknown; malformed?: string } {
+  if (Buffer.byteLength(text) > MAX_ACTION_BODY_BYTES)
+    return { raw: undefined, malformed: `request body over ${MAX_ACTION_BODY_BYTES} bytes` };
+  try {
+    return { raw: JSON.parse(text) };
+  } catch {
+    return { raw: undefined, malformed: "request body is not valid JSON" };
+  }
+}
+
 /**
  * Runs one action request (the POST body as text) for the principal: 200 with the result, 202
- * with the job of a bulk run, or an ApiError (400/403/409/503) after the attempt was audited.
+ * with the job of a bulk run, or an error (400/403/409/503) after the attempt was audited.
  */
-export async function performAction(instance: InstanceConfig, principal: Principal, text: string): Promise<ActionResponse> {
-  let raw: unknown;
-  let malformed: string | undefined;
-  if (Buffer.byteLength(text) > MAX_ACTION_BODY_BYTES) malformed = `request body over ${MAX_ACTION_BODY_BYTES} bytes`;
-  else {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      malformed = "request body is not valid JSON";
-    }
-  }
+export async function performAction(
+  instance: InstanceConfig,
+  principal: Principal,
+  text: string,
+): Promise<ActionResponse> {
+  const { raw, malformed } = parseText(text);
   const view = auditView(raw);
-  const attempt: Attempt = { principal, instance: instance.id, ...view };
-  if (malformed) refuse(attempt, "rejected", new BadRequestError(malformed));
-  const body = authorize(instance, principal, raw, attempt);
+  const name = view.action;
+  const g: Guard = guard({
+    principal,
+    instance,
+    action: name,
+    permission: isActionName(name) ? permissionFor[name] : "expire",
+    writes: true,
+    params: view.params,
+    targetCount: view.targetCount,
+    sample: view.sample,
+    reason: view.reason,
+  });
+  if (malformed) g.refuse("rejected", new BadRequestError(malformed));
+  if (!isActionName(name)) {
+    g.refuse(
+      "rejected",
+      new BadRequestError("action: expected one of expire, delete, fix-ttl, delete-pattern, flushdb"),
+    );
+  }
+  g.authorize();
+  const parsed = actionBodySchemas[name].safeParse(raw);
+  if (!parsed.success) g.refuse("rejected", new BadRequestError(zodMessage(parsed.error)));
+  return dispatch(instance, g, parsed.data as ActionBody & { action: ActionName });
+}
+
+async function dispatch(instance: InstanceConfig, g: Guard, body: ActionBody): Promise<ActionResponse> {
   switch (body.action) {
     case "expire": {
-      const keys = decodeKeys(attempt, body.keys);
+      const keys = decodeKeys(g, body.keys);
       const over = expireViolations(compiledPolicy(), keys, body.ttlSeconds);
-      if (over.length > 0) {
-        const first = over[0] as { key: string; maxTtlSeconds: number };
-        refuse(
-          attempt,
+      const first = over[0];
+      if (first) {
+        g.refuse(
           "rejected",
           new BadRequestError(
             `ttlSeconds ${body.ttlSeconds} is above the standard TTL of ${over.length} key(s), e.g. ${first.key} (at most ${first.maxTtlSeconds} s)`,
@@ -114,7 +109,7 @@ export async function performAction(instance: InstanceConfig, principal: Princip
           ),
         );
       }
-      return run(instance, attempt, async (redis) => {
+      return sync(instance, g, body.action, async (redis) => {
         const affected = await expireKeys(
           redis,
           keys.map((key) => ({ key, ttlSeconds: body.ttlSeconds })),
@@ -123,44 +118,48 @@ export async function performAction(instance: InstanceConfig, principal: Princip
       });
     }
     case "delete": {
-      const keys = decodeKeys(attempt, body.keys);
-      return run(instance, attempt, async (redis) => {
+      const keys = decodeKeys(g, body.keys);
+      return sync(instance, g, body.action, async (redis) => {
         const affected = await unlinkKeys(redis, keys);
         return { affected, missing: keys.length - affected };
       });
     }
     case "flushdb": {
       if (body.confirm !== instance.id) {
-        refuse(attempt, "rejected", new ConflictError(`confirmation does not match: type the instance id "${instance.id}" exactly`));
+        g.refuse(
+          "rejected",
+          new ConflictError(`confirmation does not match: type the instance id "${instance.id}" exactly`),
+        );
       }
-      return run(instance, attempt, async (redis) => {
+      return sync(instance, g, body.action, async (redis) => {
         const keysBefore = await flushDbAsync(redis);
         return { affected: keysBefore, keysBefore };
       });
     }
     case "fix-ttl":
-      return fixTtl(instance, attempt, body);
-    case "delete-pattern": {
-      const spec: BulkSpec = { action: "delete-pattern", match: body.match };
-      if (body.dryRun) return dryRun(instance, attempt, (redis) => dryRunDeleteMatching(redis, { match: body.match }));
-      return bulk(instance, attempt, spec);
-    }
+      return fixTtl(instance, g, body);
+    case "delete-pattern":
+      if (body.dryRun)
+        return dryRun(instance, g, body.action, (redis) =>
+          dryRunDeleteMatching(redis, { match: body.match }),
+        );
+      return bulk(instance, g, { action: "delete-pattern", match: body.match });
   }
 }
 
-async function fixTtl(instance: InstanceConfig, attempt: Attempt, body: FixTtlBody): Promise<ActionResponse> {
+async function fixTtl(instance: InstanceConfig, g: Guard, body: FixTtlBody): Promise<ActionResponse> {
   const compiled = compiledPolicy();
   if (body.keys) {
-    const keys = decodeKeys(attempt, body.keys);
+    const keys = decodeKeys(g, body.keys);
     if (body.dryRun) {
-      return dryRun(instance, attempt, async (redis) => {
+      return dryRun(instance, g, "fix-ttl", async (redis) => {
         const tally = emptyTally();
         tally.scanned = keys.length;
         await countFixable(redis, compiled, keys, "any", tally);
         return tally;
       });
     }
-    return run(instance, attempt, async (redis) => {
+    return sync(instance, g, "fix-ttl", async (redis) => {
       const tally = emptyTally();
       await fixKeys(redis, compiled, keys, "any", tally);
       return { affected: tally.count, skipped: tally.skipped, skippedSample: tally.skippedSample };
@@ -170,82 +169,81 @@ async function fixTtl(instance: InstanceConfig, attempt: Attempt, body: FixTtlBo
   let mode: FixMode = "any";
   if (body.list) {
     const latest = latestDoneScan(getStore(), instance.id);
-    if (!latest) refuse(attempt, "rejected", new ConflictError(`no finished scan of ${instance.id}: scan first, or give match`));
+    if (!latest)
+      g.refuse(
+        "rejected",
+        new ConflictError(`no finished scan of ${instance.id}: scan first, or give match`),
+      );
     match = latest.match;
     mode = body.list;
-    attempt.params = { ...attempt.params, match, scanId: latest.id };
+    g.note({ match, scanId: latest.id });
   }
-  if (body.dryRun) return dryRun(instance, attempt, (redis) => dryRunFixMatching(redis, compiled, mode, { match }));
-  return bulk(instance, attempt, { action: "fix-ttl", match, mode });
+  if (body.dryRun)
+    return dryRun(instance, g, "fix-ttl", (redis) => dryRunFixMatching(redis, compiled, mode, { match }));
+  return bulk(instance, g, { action: "fix-ttl", match, mode });
 }
 
-type Client = Parameters<Parameters<typeof withRedis>[1]>[0];
+function doneDetail(result: Done): string | undefined {
+  if (result.skipped !== undefined && result.skipped > 0)
+    return `${result.skipped} keys outside every pattern skipped`;
+  if (result.missing) return `${result.missing} keys did not exist`;
+  return undefined;
+}
 
-/** Writes the intent, runs, writes the outcome (ok, or error and rethrow). */
-async function run(
+async function sync(
   instance: InstanceConfig,
-  attempt: Attempt,
-  fn: (redis: Client) => Promise<Omit<ActionResult, "auditId" | "action" | "outcome" | "dryRun">>,
+  g: Guard,
+  action: ActionName,
+  fn: (redis: Client) => Promise<Done>,
 ): Promise<ActionResponse> {
-  const intent = recordIntent(attempt);
-  try {
+  const body = await g.run(async () => {
     const result = await withRedis(instance, fn);
-    const detail =
-      result.skipped !== undefined && result.skipped > 0
-        ? `${result.skipped} keys outside every pattern skipped`
-        : result.missing
-          ? `${result.missing} keys did not exist`
-          : undefined;
-    recordOutcome(intent, { outcome: "ok", affected: result.affected, detail });
-    return { status: 200, body: { auditId: intent.id, action: attempt.action as ActionName, outcome: "ok", dryRun: false, ...result } };
-  } catch (err) {
-    failed(intent, err);
-    throw err;
-  }
-}
-
-function failed(intent: AuditEntry, err: unknown): void {
-  recordOutcome(intent, { outcome: "error", detail: err instanceof Error ? err.message.slice(0, 500) : String(err) });
-}
-
-async function dryRun(instance: InstanceConfig, attempt: Attempt, fn: (redis: Client) => Promise<Tally>): Promise<ActionResponse> {
-  const intent = recordIntent(attempt);
-  try {
-    const tally = await withRedis(instance, fn);
-    recordOutcome(intent, {
-      outcome: "ok",
-      affected: 0,
-      detail: `dry run: ${tally.count} keys would change${tally.skipped ? `, ${tally.skipped} outside every pattern skipped` : ""}`,
-    });
     return {
-      status: 200,
+      body: { action, outcome: "ok" as const, dryRun: false, ...result },
+      affected: result.affected,
+      detail: doneDetail(result),
+    };
+  });
+  return { status: 200, body };
+}
+
+async function dryRun(
+  instance: InstanceConfig,
+  g: Guard,
+  action: ActionName,
+  fn: (redis: Client) => Promise<Tally>,
+): Promise<ActionResponse> {
+  const body = await g.run(async () => {
+    const tally = await withRedis(instance, fn);
+    return {
       body: {
-        auditId: intent.id,
-        action: attempt.action as ActionName,
-        outcome: "ok",
+        action,
+        outcome: "ok" as const,
         dryRun: true,
         affected: 0,
         count: tally.count,
         sample: tally.sample,
-        ...(attempt.action === "fix-ttl" ? { skipped: tally.skipped, skippedSample: tally.skippedSample } : {}),
+        ...(action === "fix-ttl" ? { skipped: tally.skipped, skippedSample: tally.skippedSample } : {}),
       },
+      affected: 0,
+      detail: `dry run: ${tally.count} keys would change${tally.skipped ? `, ${tally.skipped} outside every pattern skipped` : ""}`,
     };
-  } catch (err) {
-    failed(intent, err);
-    throw err;
-  }
+  });
+  return { status: 200, body };
 }
 
-async function bulk(instance: InstanceConfig, attempt: Attempt, spec: BulkSpec): Promise<ActionResponse> {
+async function bulk(instance: InstanceConfig, g: Guard, spec: BulkSpec): Promise<ActionResponse> {
   try {
     assertNoRunningJob(instance.id);
   } catch (err) {
-    if (err instanceof ApiError) refuse(attempt, "rejected", err);
+    if (err instanceof ConflictError) g.refuse("rejected", err);
     throw err;
   }
-  // DBSIZE first: an unreachable Redis answers 503 before anything is promised.
-  const total = await withRedis(instance, (redis) => redis.dbsize());
-  const intent = recordIntent(attempt);
-  return { status: 202, body: startBulkJob(instance, intent, spec, total) };
+  const started = await g.run(async (intent) => {
+    // DBSIZE first: an unreachable Redis answers 503 before a job is promised.
+    const total = await withRedis(instance, (redis) => redis.dbsize());
+    const { job, outcome } = startBulkJob(instance, intent, spec, total);
+    return { body: job, later: outcome };
+  });
+  return { status: 202, body: started };
 }
-

@@ -19,14 +19,21 @@ describe("expire bounds", () => {
   it("names every key the TTL would exceed", () => {
     const keys = [Buffer.from("isl:result:0123456789abcdef"), Buffer.from("isl:beliefs:0123456789abcdef")];
     expect(expireViolations(compiled, keys, 7200)).toEqual([]);
-    expect(expireViolations(compiled, keys, 7201)).toEqual([{ key: "isl:result:0123456789abcdef", maxTtlSeconds: 7200 }]);
+    expect(expireViolations(compiled, keys, 7201)).toEqual([
+      { key: "isl:result:0123456789abcdef", maxTtlSeconds: 7200 },
+    ]);
   });
 });
 
 describe("permissions", () => {
   it("viewer none, operator expire/delete/fix-ttl, admin all", () => {
     const allowed = Object.fromEntries(
-      roles.map((role) => [role, Object.entries(permissionFor).filter(([, p]) => can({ role }, p)).map(([a]) => a)]),
+      roles.map((role) => [
+        role,
+        Object.entries(permissionFor)
+          .filter(([, p]) => can({ role }, p))
+          .map(([a]) => a),
+      ]),
     );
     expect(allowed).toEqual({
       viewer: [],
@@ -38,7 +45,12 @@ describe("permissions", () => {
 
 describe("auditView", () => {
   it("keeps parameters, counts keys, samples them as display text and drops the key list", () => {
-    const view = auditView({ action: "expire", keys: [b64("isl:a\xff"), "!!"], ttlSeconds: 60, reason: " cleanup " });
+    const view = auditView({
+      action: "expire",
+      keys: [b64("isl:a\xff"), "!!"],
+      ttlSeconds: 60,
+      reason: " cleanup ",
+    });
     expect(view).toEqual({
       action: "expire",
       params: { ttlSeconds: 60 },
@@ -48,7 +60,10 @@ describe("auditView", () => {
     });
   });
   it("records what an unknown action asked for", () => {
-    expect(auditView({ action: "persist", match: "*" })).toMatchObject({ action: "invalid", params: { requested: "persist", match: "*" } });
+    expect(auditView({ action: "persist", match: "*" })).toMatchObject({
+      action: "invalid",
+      params: { requested: "persist", match: "*" },
+    });
     expect(auditView("nope")).toMatchObject({ action: "invalid", params: {}, targetCount: null });
   });
 });

@@ -4,7 +4,12 @@ import type { CompiledPolicy } from "@/lib/policy/classify";
 import { standardTtlFor } from "@/lib/policy/classify";
 import type { Permission } from "@/lib/policy/access";
 import { displayKey } from "@/lib/redis/keys";
-import { actionNames, SAMPLE_SIZE, UNPATTERNED_MAX_TTL_SECONDS, type ActionName } from "@/lib/schemas/actions";
+import {
+  actionNames,
+  SAMPLE_SIZE,
+  UNPATTERNED_MAX_TTL_SECONDS,
+  type ActionName,
+} from "@/lib/schemas/actions";
 
 export const permissionFor: Record<ActionName, Permission> = {
   expire: "expire",
@@ -61,7 +66,8 @@ function sampleOf(keys: unknown[]): string[] {
  * the known scalar parameters (long strings cut), the key count and the first keys as display text.
  */
 export function auditView(raw: unknown): AuditView {
-  const body = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const body =
+    raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const action = isActionName(body.action) ? body.action : "invalid";
   const params: Record<string, unknown> = {};
   if (action === "invalid" && body.action !== undefined) params.requested = String(body.action).slice(0, 64);
@@ -76,6 +82,7 @@ export function auditView(raw: unknown): AuditView {
     params,
     targetCount: keys ? keys.length : null,
     sample: keys ? sampleOf(keys) : [],
-    reason: typeof body.reason === "string" && body.reason.trim() !== "" ? body.reason.trim().slice(0, 500) : null,
+    reason:
+      typeof body.reason === "string" && body.reason.trim() !== "" ? body.reason.trim().slice(0, 500) : null,
   };
 }

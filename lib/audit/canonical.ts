@@ -72,7 +72,12 @@ export function verifyChain(rows: Iterable<ChainRow>): ChainVerdict {
       return { ok: false, checked, brokenId: row.id, reason };
     }
     if (entryHash(row.content, row.prevHash) !== row.hash) {
-      return { ok: false, checked, brokenId: row.id, reason: "its content does not match its hash (the entry was altered)" };
+      return {
+        ok: false,
+        checked,
+        brokenId: row.id,
+        reason: "its content does not match its hash (the entry was altered)",
+      };
     }
     prev = row.hash;
     prevId = row.id;

@@ -36,6 +36,8 @@ describe("audit CSV", () => {
     ]);
     const [header, row] = csv.split("\r\n");
     expect(header?.startsWith("id,at,kind,intentId,actor")).toBe(true);
-    expect(row).toBe('1,2026-11-29T10:00:00.000Z,intent,,alice,operator,session,127.0.0.1,demo,expire,"{""ttlSeconds"":60}",1,"[""isl:x""]",,,,,,h,p');
+    expect(row).toBe(
+      '1,2026-11-29T10:00:00.000Z,intent,,alice,operator,session,127.0.0.1,demo,expire,"{""ttlSeconds"":60}",1,"[""isl:x""]",,,,,,h,p',
+    );
   });
 });

@@ -9,7 +9,11 @@ import { appendAuditEntries, openIntents, type NewAuditEntry } from "@/lib/store
 
 export class AuditUnavailableError extends ApiError {
   constructor(cause: unknown) {
-    super(503, "store_unavailable", "the audit log cannot be written, so the action was not run; see the console's log");
+    super(
+      503,
+      "store_unavailable",
+      "the audit log cannot be written, so the action was not run; see the console's log",
+    );
     this.cause = cause;
   }
 }
@@ -30,7 +34,10 @@ export interface Outcome {
   detail?: string;
 }
 
-function base(a: Attempt, at: string): Omit<NewAuditEntry, "kind" | "intentId" | "outcome" | "affected" | "durationMs" | "detail"> {
+function base(
+  a: Attempt,
+  at: string,
+): Omit<NewAuditEntry, "kind" | "intentId" | "outcome" | "affected" | "durationMs" | "detail"> {
   return {
     at,
     actor: a.principal.name,
@@ -100,7 +107,9 @@ function outcomeEntry(intent: AuditEntry, result: Outcome, durationMs: number, a
 export function recordOutcome(intent: AuditEntry, result: Outcome): AuditEntry | undefined {
   const durationMs = Date.now() - Date.parse(intent.at);
   try {
-    return appendAuditEntries(getStore(), [outcomeEntry(intent, result, durationMs, new Date().toISOString())])[0];
+    return appendAuditEntries(getStore(), [
+      outcomeEntry(intent, result, durationMs, new Date().toISOString()),
+    ])[0];
   } catch (err) {
     console.error(`isl-console: audit outcome of intent ${intent.id} could not be written`, err);
     return undefined;
@@ -135,7 +144,10 @@ export function recordRefusal(attempt: Attempt, result: Outcome): AuditEntry | u
 export function closeInterruptedIntents(): number {
   const open = openIntents(getStore());
   for (const intent of open) {
-    recordOutcome(intent, { outcome: "error", detail: "the console stopped before the action finished; its effect is unknown" });
+    recordOutcome(intent, {
+      outcome: "error",
+      detail: "the console stopped before the action finished; its effect is unknown",
+    });
   }
   return open.length;
 }

@@ -35,6 +35,8 @@ export interface AppConfig {
   instances: InstanceConfig[];
   policy: Policy;
   dataDir: string;
+  /** CONSOLE_PUBLIC_URL's origin ("https://console.example"), when set. */
+  publicUrl?: string;
   nodeEnv: "development" | "production" | "test";
   metrics: MetricsConfig;
   scan: ScanConfig;
@@ -88,7 +90,9 @@ function readJsonFile(variable: string, file: string): unknown {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(
+      `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -119,7 +123,9 @@ function readCa(field: string, file: string, baseDir: string): string {
   try {
     return readFileSync(resolved, "utf8");
   } catch (err) {
-    throw new ConfigError(`${field}: cannot read ${resolved} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(
+      `${field}: cannot read ${resolved} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
 }
 
@@ -187,9 +193,14 @@ export function loadConfig(env: Env): AppConfig {
     instances,
     policy: loadPolicy(env),
     dataDir: path.resolve(e.CONSOLE_DATA_DIR),
+    ...(e.CONSOLE_PUBLIC_URL ? { publicUrl: new URL(e.CONSOLE_PUBLIC_URL).origin } : {}),
     nodeEnv: e.NODE_ENV,
     metrics: metricsConfig(e),
-    scan: { intervalMinutes: e.SCAN_INTERVAL_MINUTES, retentionDays: e.SCAN_RETENTION_DAYS, keepFullResults: 48 },
+    scan: {
+      intervalMinutes: e.SCAN_INTERVAL_MINUTES,
+      retentionDays: e.SCAN_RETENTION_DAYS,
+      keepFullResults: 48,
+    },
     auth: loadAuthConfig(e, describeZodError),
   };
 }

@@ -21,7 +21,9 @@ export const redisUrlSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => ["true", "1", "yes"].includes(v));
 
 export const instanceIdSchema = z
   .string()
@@ -38,6 +40,18 @@ export const envSchema = z.object({
   ISL_INSTANCES_FILE: z.string().min(1).optional(),
   ISL_POLICY_FILE: z.string().min(1).optional(),
   CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
+  /** The console's public origin (behind a reverse proxy): the cross-site check compares Origin with it. */
+  CONSOLE_PUBLIC_URL: z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must be an http:// or https:// URL, e.g. https://redis-console.example.com")
+    .optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Metrics sampler and alert thresholds (issue 3); fractions of a second allowed for tests.
   SAMPLE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
@@ -61,8 +75,14 @@ export const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_COOKIE_SECURE: booleanString.optional(),
   CONSOLE_API_TOKENS: z.string().optional(),
-  AUTH_PROXY_HEADER_USER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").optional(),
-  AUTH_PROXY_HEADER_GROUPS: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").optional(),
+  AUTH_PROXY_HEADER_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, "must be a header name")
+    .optional(),
+  AUTH_PROXY_HEADER_GROUPS: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, "must be a header name")
+    .optional(),
   AUTH_PROXY_GROUP_ROLES: z.string().optional(),
   AUTH_PROXY_TRUSTED_CIDRS: z.string().optional(),
   /** Set by the quick start only: lets a production build run with its development admin. */
@@ -84,7 +104,10 @@ export const instanceFileEntrySchema = z
       })
       .strict()
       .optional(),
-    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+      .optional(),
     readOnly: z.boolean().default(false),
     scanUrl: redisUrlSchema.optional(),
   })
@@ -96,7 +119,8 @@ export const instancesFileSchema = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((entry, i) => {
-      if (seen.has(entry.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate id ${entry.id}` });
+      if (seen.has(entry.id))
+        ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate id ${entry.id}` });
       seen.add(entry.id);
     });
   });

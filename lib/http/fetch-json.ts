@@ -13,7 +13,11 @@ export class ApiClientError extends Error {
   }
 }
 
-export async function fetchJson<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+export async function fetchJson<S extends z.ZodType>(
+  url: string,
+  schema: S,
+  init?: RequestInit,
+): Promise<z.infer<S>> {
   const res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
   let body: unknown;
   try {
@@ -23,7 +27,11 @@ export async function fetchJson<S extends z.ZodType>(url: string, schema: S, ini
   }
   if (!res.ok) {
     const err = (body as { error?: { code?: string; message?: string } }).error;
-    throw new ApiClientError(res.status, err?.code ?? "error", err?.message ?? `${url} answered ${res.status}`);
+    throw new ApiClientError(
+      res.status,
+      err?.code ?? "error",
+      err?.message ?? `${url} answered ${res.status}`,
+    );
   }
   return schema.parse(body);
 }

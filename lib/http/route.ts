@@ -1,43 +1,69 @@
-// The one wrapper every route handler goes through: authenticate (every route unless marked public),
-// refuse cross-site mutations, parse input with zod, call lib, map errors to
-// `{ error: { code, message } }` with the right status, never leak a stack or a secret.
+// The one wrapper every route handler goes through: authenticate (every route unless declared
+// public), check the permission the route declares, refuse cross-site mutations, parse input with
+// zod, call lib, map errors to `{ error: { code, message } }` with the right status, never leak a
+// stack or a secret. `methods()` gives every route file all HTTP methods, so a method a route does
+// not serve answers 405 JSON with `Allow` instead of Next's empty body.
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { ConfigError, findInstance, type InstanceConfig } from "@/lib/config";
-import { RedisUnavailableError } from "@/lib/redis/errors";
+import { RedisError } from "@/lib/redis/errors";
 import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
-import { ApiError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError, type ErrorBody } from "./errors";
+import {
+  ApiError,
+  apiErrorFromRedis,
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  type ErrorBody,
+} from "./errors";
+import { isSameOrigin } from "./origin";
 
-export function errorResponse(status: number, body: ErrorBody): NextResponse<ErrorBody> {
-  return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+export function errorResponse(
+  status: number,
+  body: ErrorBody,
+  headers: Record<string, string> = {},
+): NextResponse<ErrorBody> {
+  return NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
-function zodMessage(error: z.ZodError): string {
+export function zodMessage(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
 }
 
+/** The API error an exception stands for; undefined for bugs (answered 500, logged). */
+export function apiErrorOf(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof z.ZodError) return new BadRequestError(zodMessage(err));
+  if (err instanceof RedisError) return apiErrorFromRedis(err);
+  return undefined;
+}
+
 export function toErrorResponse(err: unknown): NextResponse<ErrorBody> {
-  if (err instanceof ApiError) {
-    return errorResponse(err.status, { error: { code: err.code, message: err.message, details: err.details } });
-  }
-  if (err instanceof z.ZodError) {
-    return errorResponse(400, { error: { code: "bad_request", message: zodMessage(err) } });
-  }
-  if (err instanceof RedisUnavailableError) {
-    return errorResponse(503, {
-      error: { code: "redis_unavailable", message: `Redis instance ${err.instanceId} is unreachable: ${err.message}` },
+  const api = apiErrorOf(err);
+  if (api) {
+    return errorResponse(api.status, {
+      error: {
+        code: api.code,
+        message: api.message,
+        ...(api.details === undefined ? {} : { details: api.details }),
+      },
     });
   }
   if (err instanceof ConfigError) {
-    return errorResponse(500, { error: { code: "internal", message: "the console is misconfigured; see its log" } });
+    return errorResponse(500, {
+      error: { code: "internal", message: "the console is misconfigured; see its log" },
+    });
   }
   console.error("isl-console: unhandled error in route handler", err);
-  return errorResponse(500, { error: { code: "internal", message: "internal error; see the console's log" } });
+  return errorResponse(500, {
+    error: { code: "internal", message: "internal error; see the console's log" },
+  });
 }
 
 type Params = Record<string, string | string[] | undefined>;
@@ -45,39 +71,33 @@ interface Context<P extends Params> {
   params: Promise<P>;
 }
 
-export type RouteHandler<P extends Params> = (req: NextRequest, ctx: Context<P>) => Promise<Response>;
+/**
+ * What a route needs from its caller, declared where the route is defined:
+ * - a permission (lib/policy/access.ts): checked before the handler runs, 403 otherwise;
+ * - "guarded": the handler runs a guarded action (lib/actions/guard.ts), which checks the
+ *   permission of the action asked for and audits every attempt, allowed or refused;
+ * - "public": no credential needed (only /api/health and signing in and out).
+ */
+export type Access = Permission | "guarded" | "public";
 
-export interface RouteOptions {
-  /**
-   * "required" (the default): no valid credential -> 401 before the handler runs.
-   * "public": only /api/health and the sign-in/sign-out endpoints; the handler gets no principal.
-   */
-  auth?: "required" | "public";
-}
+export type RouteHandler<P extends Params = Params> = ((
+  req: NextRequest,
+  ctx: Context<P>,
+) => Promise<Response>) & {
+  /** What the route declared; the security tests read it from every route file. */
+  readonly access?: Access;
+};
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/**
- * A browser sends Origin on every cross-site and same-site mutation; a request whose Origin names
- * another host (or that has none) is refused, so a session cookie cannot be ridden by another site.
- */
-export function isSameOrigin(req: NextRequest): boolean {
-  const origin = req.headers.get("origin");
-  if (!origin || origin === "null") return false;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  const served = [req.headers.get("x-forwarded-host"), req.headers.get("host"), req.nextUrl.host];
-  return served.some((h) => h !== null && h.split(",")[0]?.trim().toLowerCase() === host.toLowerCase());
-}
 
 function assertSameOrigin(req: NextRequest, principal: Principal | null): void {
   if (!MUTATIONS.has(req.method.toUpperCase())) return;
   if (principal?.method === "token") return; // scripts: no browser, no ambient credential
-  if (!isSameOrigin(req)) throw new ForbiddenError("cross-site request refused: a same-origin Origin header is required");
+  if (!isSameOrigin(req)) {
+    throw new ForbiddenError(
+      "cross-site request refused: an Origin header naming the console's own origin is required",
+    );
+  }
 }
 
 function withCookie(res: Response, setCookie: string | undefined): Response {
@@ -85,41 +105,90 @@ function withCookie(res: Response, setCookie: string | undefined): Response {
   return res;
 }
 
+/** Path parameters are single segments; anything else is a malformed URL, not a server error. */
+function checkParams<P extends Params>(params: P): P {
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== "string" || value.length > 4096)
+      throw new BadRequestError(`path parameter ${name} is malformed`);
+  }
+  return params;
+}
+
 /**
- * Wraps a handler: authenticates the caller (401 without a valid credential), refuses cross-site
- * mutations (403), and turns errors into JSON; results are sent as JSON unless already a Response.
+ * Wraps a handler: authenticates the caller (401 without a valid credential), checks the declared
+ * permission (403), refuses cross-site mutations (403), and turns errors into JSON; results are
+ * sent as JSON unless already a Response.
  */
 export function route<P extends Params = Params>(
+  options: { access: Permission | "guarded" },
   fn: (req: NextRequest, params: P, principal: Principal) => Promise<unknown>,
-  options?: { auth?: "required" },
 ): RouteHandler<P>;
 export function route<P extends Params = Params>(
+  options: { access: "public" },
   fn: (req: NextRequest, params: P, principal: null) => Promise<unknown>,
-  options: { auth: "public" },
 ): RouteHandler<P>;
 export function route<P extends Params = Params>(
+  options: { access: Access },
   fn: (req: NextRequest, params: P, principal: never) => Promise<unknown>,
-  options: RouteOptions = {},
 ): RouteHandler<P> {
   const handler = fn as (req: NextRequest, params: P, principal: Principal | null) => Promise<unknown>;
-  return async (req, ctx) => {
+  const { access } = options;
+  const wrapped = async (req: NextRequest, ctx: Context<P>) => {
     let setCookie: string | undefined;
     try {
       let principal: Principal | null = null;
-      if (options.auth !== "public") {
+      if (access !== "public") {
         const result = await authenticateInput(inputFromRequest(req));
         if (!result) throw new UnauthenticatedError();
         principal = result.principal;
         setCookie = result.setCookie;
+        if (access !== "guarded") requirePermission(principal, access);
       }
       assertSameOrigin(req, principal);
-      const body = await handler(req, await ctx.params, principal);
+      const body = await handler(req, checkParams(await ctx.params), principal);
       if (body instanceof Response) return withCookie(body, setCookie);
       return withCookie(NextResponse.json(body, { headers: { "cache-control": "no-store" } }), setCookie);
     } catch (err) {
       return withCookie(toErrorResponse(err), setCookie);
     }
   };
+  return Object.assign(wrapped, { access });
+}
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * Every HTTP method for one route file: the handlers it serves, and for the others a 405 JSON
+ * answer naming the allowed ones in `Allow`. Use as
+ * `export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: route(...) })`.
+ */
+export function methods<P extends Params>(
+  handlers: Partial<Record<HttpMethod, RouteHandler<P>>>,
+): Record<HttpMethod | "OPTIONS", RouteHandler<P>> {
+  const served = HTTP_METHODS.filter((m) => handlers[m] !== undefined);
+  const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const notAllowed: RouteHandler<P> = Object.assign(
+    async (req: NextRequest) =>
+      errorResponse(
+        405,
+        {
+          error: {
+            code: "method_not_allowed",
+            message: `${req.method} is not allowed here; use ${served.join(" or ")}`,
+          },
+        },
+        { allow },
+      ),
+    { access: "public" as const },
+  );
+  const options: RouteHandler<P> = Object.assign(
+    async () => new Response(null, { status: 204, headers: { allow, "cache-control": "no-store" } }),
+    { access: "public" as const },
+  );
+  const out = { OPTIONS: options } as Record<HttpMethod | "OPTIONS", RouteHandler<P>>;
+  for (const m of HTTP_METHODS) out[m] = handlers[m] ?? notAllowed;
+  return out;
 }
 
 /** 403 unless the caller's role grants the permission (lib/policy/access.ts is the matrix). */
@@ -134,19 +203,31 @@ export function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.
   return schema.parse(query);
 }
 
-/** Reads and validates a JSON body; malformed JSON is a 400, not a 500. */
-export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S, maxBytes = 1_000_000): Promise<z.infer<S>> {
+/** Reads a JSON body as text, bounded; malformed JSON is a 400, not a 500. An empty body is `empty`. */
+export async function readJson(
+  req: NextRequest,
+  { maxBytes = 1_000_000, empty }: { maxBytes?: number; empty?: unknown } = {},
+): Promise<unknown> {
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBytes) {
     throw new ApiError(413, "payload_too_large", `request body over ${maxBytes} bytes`);
   }
-  let json: unknown;
+  if (empty !== undefined && text.trim() === "") return empty;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new BadRequestError("request body is not valid JSON");
   }
-  return schema.parse(json);
+}
+
+/** Reads and validates a JSON body; malformed JSON is a 400, not a 500. */
+export async function parseBody<S extends z.ZodType>(
+  req: NextRequest,
+  schema: S,
+  maxBytes = 1_000_000,
+  options: { empty?: unknown } = {},
+): Promise<z.infer<S>> {
+  return schema.parse(await readJson(req, { maxBytes, empty: options.empty }));
 }
 
 /** The configured instance named in the URL, or 404. */

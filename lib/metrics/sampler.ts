@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { InstanceConfig } from "@/lib/config";
 import { alertLookbackMs, type AlertThresholds, type LatestScan } from "@/lib/policy/alerts";
-import { describeRedisError } from "@/lib/redis/client";
+import { describeRedisError } from "@/lib/redis/errors";
 import { readSample, type RedisSample } from "@/lib/redis/sample";
 import { overviewSchema, type Overview } from "@/lib/schemas/overview";
 import type { Db } from "@/lib/store";

@@ -5,7 +5,7 @@ import "server-only";
 import { getConfig, type InstanceConfig } from "@/lib/config";
 import { checkConfig, recommendedSettings } from "@/lib/policy/config-checks";
 import { readClients } from "@/lib/redis/clients";
-import { describeRedisError } from "@/lib/redis/client";
+import { describeRedisError } from "@/lib/redis/errors";
 import { readLatencyMonitor } from "@/lib/redis/latency";
 import { readServerConfig } from "@/lib/redis/server-config";
 import { readSlowlog } from "@/lib/redis/slowlog";

@@ -21,6 +21,12 @@ export interface Principal {
 export const permissions = [
   "read",
   "read-sensitive",
+  /** Start a gentle scan, and cancel one's own scans and jobs. */
+  "scan",
+  /** Start a fast scan (a maintenance-window load on Redis). */
+  "scan-fast",
+  /** Cancel a scan or bulk job someone else (or the scheduler) started. */
+  "cancel-others",
   "expire",
   "delete",
   "fix-ttl",
@@ -33,8 +39,17 @@ export const permissions = [
 export type Permission = (typeof permissions)[number];
 
 const granted: Record<Role, ReadonlySet<Permission>> = {
-  viewer: new Set(["read"]),
-  operator: new Set(["read", "read-sensitive", "expire", "delete", "fix-ttl"]),
+  viewer: new Set(["read", "scan"]),
+  operator: new Set([
+    "read",
+    "read-sensitive",
+    "scan",
+    "scan-fast",
+    "cancel-others",
+    "expire",
+    "delete",
+    "fix-ttl",
+  ]),
   admin: new Set(permissions), // every permission
 };
 

@@ -8,7 +8,11 @@ const key = (s: string) => Buffer.from(s, "latin1");
 
 describe("classifyKey", () => {
   it("a result key with a TTL within its 2 h standard is ok", () => {
-    expect(classifyKey(compiled, key("isl:result:0123456789abcdef"), 3600)).toEqual({ pattern: "result", class: "ok", possiblePii: false });
+    expect(classifyKey(compiled, key("isl:result:0123456789abcdef"), 3600)).toEqual({
+      pattern: "result",
+      class: "ok",
+      possiblePii: false,
+    });
   });
 
   it("a key with TTL -1 is a violation (noTtl)", () => {
@@ -21,11 +25,18 @@ describe("classifyKey", () => {
   });
 
   it("a key under isl: matching no pattern is unknownPattern", () => {
-    expect(classifyKey(compiled, key("isl:scratch:0123456789abcdef"), 10)).toMatchObject({ pattern: null, class: "unknownPattern" });
+    expect(classifyKey(compiled, key("isl:scratch:0123456789abcdef"), 10)).toMatchObject({
+      pattern: null,
+      class: "unknownPattern",
+    });
   });
 
   it("a key outside isl: is foreign", () => {
-    expect(classifyKey(compiled, key("plot:session:1"), 10)).toMatchObject({ pattern: null, class: "foreign", possiblePii: false });
+    expect(classifyKey(compiled, key("plot:session:1"), 10)).toMatchObject({
+      pattern: null,
+      class: "foreign",
+      possiblePii: false,
+    });
   });
 
   it("a readable user id under beliefs is flagged possible PII, a hash is not", () => {
@@ -40,7 +51,11 @@ describe("classifyKey", () => {
 
   it("binary bytes in the id are classified without throwing", () => {
     const k = Buffer.concat([key("isl:result:"), Buffer.from([0xff, 0xfe, 0x00, 0x01])]);
-    expect(classifyKey(compiled, k, 100)).toMatchObject({ pattern: "result", class: "ok", possiblePii: true });
+    expect(classifyKey(compiled, k, 100)).toMatchObject({
+      pattern: "result",
+      class: "ok",
+      possiblePii: true,
+    });
   });
 
   it("standardTtlFor gives the pattern's TTL, undefined outside", () => {

@@ -36,7 +36,11 @@ export const policySchema = z
     const names = new Set<string>();
     policy.patterns.forEach((p, i) => {
       if (names.has(p.name)) {
-        ctx.addIssue({ code: "custom", path: ["patterns", i, "name"], message: `duplicate pattern ${p.name}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["patterns", i, "name"],
+          message: `duplicate pattern ${p.name}`,
+        });
       }
       names.add(p.name);
       if (!p.keyPrefix.startsWith(policy.namespace)) {
@@ -49,7 +53,11 @@ export const policySchema = z
       try {
         new RegExp(p.idPattern);
       } catch {
-        ctx.addIssue({ code: "custom", path: ["patterns", i, "idPattern"], message: "not a valid regular expression" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["patterns", i, "idPattern"],
+          message: "not a valid regular expression",
+        });
       }
     });
   });

@@ -5,14 +5,17 @@
 import "server-only";
 import Redis, { type RedisOptions } from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import { RedisUnavailableError } from "./errors";
+import { classifyRedisError, notConnected, RedisError, toRedisError } from "./errors";
 
 export const CONNECT_TIMEOUT_MS = 2000;
 export const COMMAND_TIMEOUT_MS = 5000;
 
+/** What a connection is for; each purpose has its own connection (and CLIENT SETNAME). */
+export type ConnectionPurpose = "main" | "scan";
+
 interface Connection {
   client: Redis;
-  lastError?: string;
+  lastError?: RedisError;
   /** Milliseconds since epoch of the last time the connection went from ready to down. */
   downSince?: number;
 }
@@ -25,22 +28,21 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(attempt, 6), 5000);
 }
 
-export function describeRedisError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) {
-    return "authentication failed: wrong username or password";
-  }
-  if (/NOAUTH/i.test(message)) return "authentication required: no password configured for this instance";
-  if (/ECONNREFUSED/.test(message)) return `connection refused (${message.replace(/^.*ECONNREFUSED\s*/, "")})`;
-  // ioredis's wording when the socket died between two commands (enableOfflineQueue is off).
-  if (/Stream isn't writeable|Connection is closed|ECONNRESET|EPIPE/i.test(message)) return "connection lost";
-  if (/ETIMEDOUT|timed? ?out/i.test(message)) return "connection timed out";
-  if (/self[- ]signed|unable to verify|certificate/i.test(message)) return `TLS: ${message}`;
-  return message;
-}
-
-export function connectionOptions(instance: InstanceConfig, purpose: "main" | "scan" = "main"): RedisOptions {
+/**
+ * Connection options from an instance's URL and settings. The URL is taken apart here rather than
+ * handed to ioredis, because ioredis lets a URL's empty password ("redis://user@host") win over
+ * the `password` option: the password from `passwordEnv` must be the one sent, with the URL's user.
+ */
+export function connectionOptions(
+  instance: InstanceConfig,
+  purpose: ConnectionPurpose | "probe" = "main",
+): RedisOptions {
+  const url = new URL(purpose === "scan" && instance.scanUrl ? instance.scanUrl : instance.url);
+  const db = url.pathname.replace(/^\//, "");
   const options: RedisOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port ? Number(url.port) : 6379,
+    db: db === "" ? 0 : Number(db),
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
     enableOfflineQueue: false,
@@ -48,23 +50,24 @@ export function connectionOptions(instance: InstanceConfig, purpose: "main" | "s
     retryStrategy: reconnectDelayMs,
     connectionName: `isl-console-${purpose}`,
   };
-  if (instance.password !== undefined) options.password = instance.password;
-  if (instance.tls) {
+  if (url.username !== "") options.username = decodeURIComponent(url.username);
+  const password = instance.password ?? (url.password !== "" ? decodeURIComponent(url.password) : undefined);
+  if (password !== undefined) options.password = password;
+  if (instance.tls || url.protocol === "rediss:") {
     options.tls = {
-      ca: instance.tls.ca,
-      servername: instance.tls.servername,
-      rejectUnauthorized: instance.tls.rejectUnauthorized,
+      ca: instance.tls?.ca,
+      servername: instance.tls?.servername,
+      rejectUnauthorized: instance.tls?.rejectUnauthorized ?? true,
     };
   }
   return options;
 }
 
-function connect(instance: InstanceConfig, purpose: "main" | "scan"): Connection {
-  const url = purpose === "scan" && instance.scanUrl ? instance.scanUrl : instance.url;
-  const client = new Redis(url, connectionOptions(instance, purpose));
+function connect(instance: InstanceConfig, purpose: ConnectionPurpose): Connection {
+  const client = new Redis(connectionOptions(instance, purpose));
   const conn: Connection = { client };
   client.on("error", (err: unknown) => {
-    conn.lastError = describeRedisError(err);
+    conn.lastError = classifyRedisError(err, { instanceId: instance.id }) ?? conn.lastError;
   });
   client.on("ready", () => {
     conn.lastError = undefined;
@@ -76,7 +79,7 @@ function connect(instance: InstanceConfig, purpose: "main" | "scan"): Connection
   return conn;
 }
 
-function connectionFor(instance: InstanceConfig, purpose: "main" | "scan"): Connection {
+function connectionFor(instance: InstanceConfig, purpose: ConnectionPurpose): Connection {
   const key = `${instance.id}:${purpose}`;
   let conn = connections.get(key);
   if (!conn) {
@@ -84,6 +87,11 @@ function connectionFor(instance: InstanceConfig, purpose: "main" | "scan"): Conn
     connections.set(key, conn);
   }
   return conn;
+}
+
+/** Wrong credentials or an untrusted certificate will not fix themselves by waiting. */
+function isHopeless(err: RedisError | undefined): boolean {
+  return err !== undefined && (err.kind === "auth" || err.message.startsWith("TLS"));
 }
 
 function waitForReady(conn: Connection, timeoutMs: number): Promise<boolean> {
@@ -96,9 +104,8 @@ function waitForReady(conn: Connection, timeoutMs: number): Promise<boolean> {
       resolve(ok);
     };
     const onReady = () => done(true);
-    // Wrong credentials or an untrusted certificate will not fix themselves: answer now.
     const onError = () => {
-      if (conn.lastError && /^(authentication|TLS)/.test(conn.lastError)) done(false);
+      if (isHopeless(conn.lastError)) done(false);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     conn.client.on("ready", onReady);
@@ -107,42 +114,69 @@ function waitForReady(conn: Connection, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * The ready client for an instance, or RedisUnavailableError within `timeoutMs`.
+ * The ready client for an instance, or a RedisError (unreachable or auth) within `timeoutMs`.
  * A client that has never connected gets up to one connect timeout; one that lost its
  * connection fails at once, with the last error Redis or the socket gave.
  */
 export async function getClient(
   instance: InstanceConfig,
-  { purpose = "main", timeoutMs = CONNECT_TIMEOUT_MS }: { purpose?: "main" | "scan"; timeoutMs?: number } = {},
+  {
+    purpose = "main",
+    timeoutMs = CONNECT_TIMEOUT_MS,
+  }: { purpose?: ConnectionPurpose; timeoutMs?: number } = {},
 ): Promise<Redis> {
   const conn = connectionFor(instance, purpose);
   const ready = await waitForReady(conn, conn.downSince === undefined ? timeoutMs : Math.min(timeoutMs, 250));
-  if (!ready) {
-    throw new RedisUnavailableError(instance.id, conn.lastError ?? `not connected (${conn.client.status})`);
-  }
+  if (!ready) throw notConnected(instance.id, conn.lastError, conn.client.status);
   return conn.client;
 }
 
-/** Runs `fn` with the instance's client; socket and timeout failures become RedisUnavailableError. */
+/**
+ * Runs `fn` with the instance's client. Every Redis failure that leaves it (an error reply, a
+ * timeout, a lost socket) comes out as a classified RedisError; other errors pass unchanged.
+ */
 export async function withRedis<T>(
   instance: InstanceConfig,
   fn: (client: Redis) => Promise<T>,
-  options?: { purpose?: "main" | "scan"; timeoutMs?: number },
+  options?: { purpose?: ConnectionPurpose; timeoutMs?: number },
 ): Promise<T> {
   const client = await getClient(instance, options);
   try {
     return await fn(client);
   } catch (err) {
-    if (isConnectionError(err)) throw new RedisUnavailableError(instance.id, describeRedisError(err));
-    throw err;
+    throw toRedisError(err, { instanceId: instance.id });
   }
 }
 
-function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return /Connection is closed|Stream isn't writeable|Command timed out|ECONNRESET|ECONNREFUSED|EPIPE|NOAUTH|WRONGPASS/i.test(
-    err.message,
-  );
+/**
+ * Runs `fn` on a connection of its own, closed afterwards: for command sequences that must not
+ * interleave with other callers' commands (MULTI ... DISCARD probes).
+ */
+export async function withOwnConnection<T>(
+  instance: InstanceConfig,
+  fn: (client: Redis) => Promise<T>,
+): Promise<T> {
+  const client = new Redis({
+    ...connectionOptions(instance, "probe"),
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
+  let lastError: RedisError | undefined;
+  client.on("error", (err: unknown) => {
+    lastError = classifyRedisError(err, { instanceId: instance.id }) ?? lastError;
+  });
+  try {
+    try {
+      await client.connect();
+    } catch (err) {
+      throw lastError ?? toRedisError(err, { instanceId: instance.id });
+    }
+    return await fn(client);
+  } catch (err) {
+    throw toRedisError(err, { instanceId: instance.id });
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Closes every client (tests and shutdown). */

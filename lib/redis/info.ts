@@ -92,7 +92,11 @@ export function parseKeyspace(section: Record<string, string> | undefined): Reco
   const out: Record<string, KeyspaceDb> = {};
   for (const [db, value] of Object.entries(section ?? {})) {
     const f = parseInfoFields(value);
-    out[db] = { keys: Number(f.keys ?? 0), expires: Number(f.expires ?? 0), avgTtlMs: Number(f.avg_ttl ?? 0) };
+    out[db] = {
+      keys: Number(f.keys ?? 0),
+      expires: Number(f.expires ?? 0),
+      avgTtlMs: Number(f.avg_ttl ?? 0),
+    };
   }
   return out;
 }

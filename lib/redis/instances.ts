@@ -2,7 +2,8 @@
 import "server-only";
 import type { InstanceStatus } from "@/lib/schemas/instances";
 import type { InstanceConfig } from "@/lib/config";
-import { withRedis, describeRedisError } from "./client";
+import { withRedis } from "./client";
+import { describeRedisError } from "./errors";
 import { parseInfo, summarizeInfo } from "./info";
 
 /** A probe never takes longer than this, so a hung Redis cannot hang a page. */

@@ -3,7 +3,8 @@
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import { withRedis } from "./client";
-import { configGet, isRefusal } from "./server-config";
+import { isRefusal } from "./errors";
+import { configGet } from "./server-config";
 
 export interface LatencyEvent {
   event: string;

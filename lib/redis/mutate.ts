@@ -29,7 +29,10 @@ function assertPositive(ttl: number): void {
 }
 
 /** EXPIRE each key with its TTL; answers how many keys existed and got it. */
-export async function expireKeys(redis: Redis, items: { key: Buffer; ttlSeconds: number }[]): Promise<number> {
+export async function expireKeys(
+  redis: Redis,
+  items: { key: Buffer; ttlSeconds: number }[],
+): Promise<number> {
   let affected = 0;
   for (const batch of chunks(items)) {
     const pipeline = redis.pipeline();
@@ -105,7 +108,11 @@ async function supportsExpireOptions(redis: Redis): Promise<boolean> {
  * is part of the EXPIRE (LT/NX/XX), so a key that changed since it was read is never made worse;
  * older servers get a TTL read first. Answers how many keys were changed.
  */
-export async function fixTtls(redis: Redis, items: { key: Buffer; standard: number }[], mode: FixMode): Promise<number> {
+export async function fixTtls(
+  redis: Redis,
+  items: { key: Buffer; standard: number }[],
+  mode: FixMode,
+): Promise<number> {
   if (items.length === 0) return 0;
   if (!(await supportsExpireOptions(redis))) {
     const ttls = await readTtls(
@@ -114,7 +121,9 @@ export async function fixTtls(redis: Redis, items: { key: Buffer; standard: numb
     );
     return expireKeys(
       redis,
-      items.filter((item, i) => needsFix(ttls[i] ?? -2, item.standard, mode)).map((i) => ({ key: i.key, ttlSeconds: i.standard })),
+      items
+        .filter((item, i) => needsFix(ttls[i] ?? -2, item.standard, mode))
+        .map((i) => ({ key: i.key, ttlSeconds: i.standard })),
     );
   }
   let affected = 0;
@@ -166,7 +175,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export async function walkMatching(
   redis: Redis,
-  options: { match: string; throttle?: WalkThrottle; signal?: AbortSignal; onBatch: (keys: Buffer[]) => Promise<void> },
+  options: {
+    match: string;
+    throttle?: WalkThrottle;
+    signal?: AbortSignal;
+    onBatch: (keys: Buffer[]) => Promise<void>;
+  },
 ): Promise<void> {
   const throttle = options.throttle ?? GENTLE_WALK;
   let cursor = "0";
@@ -176,7 +190,8 @@ export async function walkMatching(
     const [next, keys] = await redis.scanBuffer(cursor, "MATCH", options.match, "COUNT", throttle.count);
     for (const batch of chunks(keys)) await options.onBatch(batch);
     cursor = next.toString();
-    if (throttle.maxShare < 1) await sleep((performance.now() - started) * (1 / throttle.maxShare - 1), options.signal);
+    if (throttle.maxShare < 1)
+      await sleep((performance.now() - started) * (1 / throttle.maxShare - 1), options.signal);
   } while (cursor !== "0");
   if (options.signal?.aborted) throw new WalkCancelledError("cancelled");
 }

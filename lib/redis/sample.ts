@@ -4,6 +4,7 @@
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import { withRedis } from "./client";
+import { isRefusal } from "./errors";
 import { parseInfo, summarizeInfo } from "./info";
 import { instanceDb } from "./instances";
 
@@ -66,7 +67,7 @@ async function configLimits(
     };
   } catch (err) {
     // Connection failures propagate; a refusal (unknown command, NOPERM) means CONFIG is off here.
-    if (err instanceof Error && /ERR|NOPERM|unknown command|disabled/i.test(err.message)) {
+    if (isRefusal(err)) {
       next = { at: now, disabled: true };
     } else {
       throw err;

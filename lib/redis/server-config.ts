@@ -7,19 +7,12 @@ import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
 import type { ConfigFacts } from "@/lib/policy/config-checks";
 import { withRedis } from "./client";
+import { isRefusal } from "./errors";
 import { parseInfo, summarizeInfo } from "./info";
 
 export interface ServerConfig {
   facts: ConfigFacts;
   source: "config" | "info";
-}
-
-/** A refusal (renamed/disabled command, ACL NOPERM), as opposed to a connection failure. */
-export function isRefusal(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    /^(ERR|NOPERM)|unknown command|disabled|not allowed|no permissions/i.test(err.message)
-  );
 }
 
 function pairs(reply: unknown): Map<string, string> {
@@ -110,24 +103,12 @@ export async function readServerConfig(instance: InstanceConfig): Promise<Server
   });
 }
 
-export class ConfigRefusedError extends Error {
-  override name = "ConfigRefusedError";
-}
-
-/** CONFIG SET name value ... one by one (Redis 6 takes one pair per call); a refusal becomes ConfigRefusedError. */
+/** CONFIG SET name value ... one by one (Redis 6 takes one pair per call); a refusal is a classified RedisError. */
 export async function applyServerConfig(
   instance: InstanceConfig,
   settings: [string, string][],
 ): Promise<void> {
   await withRedis(instance, async (redis) => {
-    for (const [name, value] of settings) {
-      try {
-        await redis.call("CONFIG", "SET", name, value);
-      } catch (err) {
-        if (isRefusal(err))
-          throw new ConfigRefusedError(`CONFIG SET ${name} refused: ${(err as Error).message}`);
-        throw err;
-      }
-    }
+    for (const [name, value] of settings) await redis.call("CONFIG", "SET", name, value);
   });
 }

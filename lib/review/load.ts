@@ -6,7 +6,7 @@ import type { InstanceConfig } from "@/lib/config";
 import type { MemoryPoint } from "@/lib/policy/capacity";
 import { baselineTarget, buildReview, isDoneScan } from "@/lib/policy/review";
 import { ApiError } from "@/lib/http/errors";
-import { describeRedisError } from "@/lib/redis/client";
+import { describeRedisError } from "@/lib/redis/errors";
 import { withTimeout } from "@/lib/redis/instances";
 import { readSample } from "@/lib/redis/sample";
 import type { Review } from "@/lib/schemas/review";

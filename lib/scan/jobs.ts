@@ -3,13 +3,23 @@
 // Scans run on the instance's scan connection (its replica when scanUrl is set).
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { getConfig, type InstanceConfig } from "@/lib/config";
-import { ConflictError } from "@/lib/http/errors";
-import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
+import { guard, type Guard } from "@/lib/actions/guard";
+import { findInstance, getConfig, type InstanceConfig } from "@/lib/config";
+import { compiledPolicy } from "@/lib/config/compiled-policy";
+import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
+import { zodMessage } from "@/lib/http/route";
+import type { Principal } from "@/lib/policy/access";
 import { withRedis } from "@/lib/redis/client";
-import { RedisUnavailableError } from "@/lib/redis/errors";
+import { isRedisError, RedisError } from "@/lib/redis/errors";
 import { ScanCancelledError } from "@/lib/redis/scanner";
-import type { ScanJob, ScanMode, ScanProgress, ScanSummary, ScanTrigger } from "@/lib/schemas/scans";
+import {
+  startScanBodySchema,
+  type ScanJob,
+  type ScanMode,
+  type ScanProgress,
+  type ScanSummary,
+  type ScanTrigger,
+} from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
 import {
   failInterruptedScans,
@@ -36,17 +46,10 @@ interface RunningJob {
 interface ScanState {
   jobs: Map<string, RunningJob>;
   scheduler?: NodeJS.Timeout;
-  compiled?: CompiledPolicy;
 }
 
 const registry = globalThis as typeof globalThis & { __islScans?: ScanState };
 const state: ScanState = (registry.__islScans ??= { jobs: new Map() });
-
-function compiledPolicy(): CompiledPolicy {
-  const policy = getConfig().policy;
-  if (state.compiled?.policy !== policy) state.compiled = compilePolicy(policy);
-  return state.compiled;
-}
 
 export interface StartScanOptions {
   match?: string;
@@ -54,13 +57,81 @@ export interface StartScanOptions {
   trigger?: ScanTrigger;
 }
 
-/** Starts a scan in the background and answers its id; 409 if one is running, 503 if Redis is down. */
+function alreadyRunning(instance: InstanceConfig): ConflictError | undefined {
+  const existing = state.jobs.get(instance.id);
+  return existing
+    ? new ConflictError(`a scan of ${instance.id} is already running (${existing.id})`)
+    : undefined;
+}
+
+/**
+ * Starts a scan someone asked for, through the guarded-action pipeline: a gentle scan needs the
+ * scan permission, a fast one (a maintenance-window load) scan-fast; allowed or refused, the
+ * attempt is audited. 409 if one is running, 503 if Redis is down.
+ */
 export async function startScan(
+  principal: Principal,
   instance: InstanceConfig,
   options: StartScanOptions = {},
+): Promise<{ id: string; auditId: number }> {
+  const match = options.match ?? "*";
+  const mode = options.mode ?? "gentle";
+  const g: Guard = guard({
+    principal,
+    instance,
+    action: "scan-start",
+    permission: mode === "fast" ? "scan-fast" : "scan",
+    writes: false,
+    params: { match, mode },
+  }).authorize();
+  const conflict = alreadyRunning(instance);
+  if (conflict) g.refuse("rejected", conflict);
+  return g.run(async () => {
+    const started = await launchScan(instance, { match, mode, trigger: "manual", startedBy: principal.name });
+    return { body: started, affected: 0, detail: `scan ${started.id} started` };
+  });
+}
+
+/** POST /api/instances/{id}/scans: the body as text; a malformed one is refused and audited like the rest. */
+export async function startScanRequest(
+  principal: Principal,
+  instance: InstanceConfig,
+  text: string,
+): Promise<{ id: string; auditId: number }> {
+  let raw: unknown = {};
+  let problem: string | undefined;
+  if (Buffer.byteLength(text) > 10_000) problem = "request body over 10000 bytes";
+  else if (text.trim() !== "") {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      problem = "request body is not valid JSON";
+    }
+  }
+  const parsed = problem === undefined ? startScanBodySchema.safeParse(raw) : undefined;
+  if (!parsed?.success) {
+    const message = problem ?? (parsed ? zodMessage(parsed.error) : "invalid body");
+    return guard({
+      principal,
+      instance,
+      action: "scan-start",
+      permission: "scan",
+      writes: false,
+      params: { body: text.slice(0, 200) },
+    })
+      .authorize()
+      .refuse("rejected", new BadRequestError(message));
+  }
+  return startScan(principal, instance, { match: parsed.data.match, mode: parsed.data.mode });
+}
+
+/** Starts a scan in the background and answers its id; 409 if one is running, 503 if Redis is down. */
+export async function launchScan(
+  instance: InstanceConfig,
+  options: StartScanOptions & { startedBy?: string } = {},
 ): Promise<{ id: string }> {
-  const existing = state.jobs.get(instance.id);
-  if (existing) throw new ConflictError(`a scan of ${instance.id} is already running (${existing.id})`);
+  const conflict = alreadyRunning(instance);
+  if (conflict) throw conflict;
   const job: RunningJob = {
     id: randomUUID(),
     instanceId: instance.id,
@@ -89,6 +160,7 @@ export async function startScan(
     trigger: options.trigger ?? "manual",
     startedAt: new Date(job.startedMs).toISOString(),
     total,
+    ...(options.startedBy ? { startedBy: options.startedBy } : {}),
   });
   job.done = execute(instance, job, match, mode, total).finally(() => state.jobs.delete(instance.id));
   return { id: job.id };
@@ -138,30 +210,28 @@ async function execute(
         progress,
         error: failureMessage(err, progress),
       });
-      if (!(err instanceof RedisUnavailableError) && !isConnectionLoss(err))
-        console.error(`isl-console: scan ${job.id} of ${instance.id} failed`, err);
+      if (!isRedisError(err)) console.error(`isl-console: scan ${job.id} of ${instance.id} failed`, err);
     }
   }
 }
 
-/** In-flight commands of a dropped connection fail with ioredis's retry-limit or closed-connection errors. */
-function isConnectionLoss(err: unknown): boolean {
-  return (
-    err instanceof Error && /max retries per request|Connection is closed|ECONNRESET|EPIPE/i.test(err.message)
-  );
-}
-
-function failureMessage(err: unknown, progress: ScanProgress): string {
+/** What the scan list, the TTL page and the alert say about a failed scan. */
+export function failureMessage(err: unknown, progress: ScanProgress): string {
   const where = `after ${progress.scanned} of ~${progress.total} keys`;
-  if (err instanceof RedisUnavailableError)
-    return `lost the connection to Redis ${where} (${err.message}); start a new scan when Redis is back`;
-  const message = err instanceof Error ? err.message : String(err);
-  if (isConnectionLoss(err)) {
-    return `lost the connection to Redis ${where} (${message.split(".")[0]}); start a new scan when Redis is back`;
+  if (!(err instanceof RedisError))
+    return `the scan failed ${where}: ${err instanceof Error ? err.message : String(err)}`;
+  switch (err.kind) {
+    case "unreachable":
+      return `lost the connection to Redis ${where} (${err.message}); start a new scan when Redis is back`;
+    case "timeout":
+      return `Redis stopped answering ${where} (${err.message}); start a new scan when it responds again`;
+    case "loading":
+      return `Redis is loading its dataset (it restarted) ${where}; start a new scan when it is ready`;
+    case "permission":
+      return `${err.message} ${where}: grant ${err.aclRule ?? "the command"} to the console's Redis user (README, Access)`;
+    default:
+      return `${err.message} ${where}`;
   }
-  if (/LOADING/.test(message))
-    return `Redis is loading its dataset (it restarted) ${where}; start a new scan when it is ready`;
-  return `Redis answered an error ${where}: ${message}`;
 }
 
 /** The job with live progress while it runs in this process. */
@@ -179,20 +249,35 @@ export function listScanJobs(instanceId: string, limit = 50): ScanSummary[] {
   );
 }
 
-/** Cancels a running scan and waits (at most `waitMs`) until it has stopped; answers its record. */
-export async function cancelScan(id: string, waitMs = 1000): Promise<ScanJob | undefined> {
-  const live = [...state.jobs.values()].find((j) => j.id === id);
-  if (live) {
-    live.controller.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
-  }
-  return getScanJob(id);
-}
-
-export function isScanRunning(instanceId: string): boolean {
-  return state.jobs.has(instanceId);
+/**
+ * Cancels a running scan (guarded and audited: one's own scan needs the scan permission, someone
+ * else's or a scheduled one cancel-others) and waits (at most `waitMs`) until it has stopped;
+ * answers its record. A finished scan is left as is.
+ */
+export async function cancelScan(principal: Principal, id: string, waitMs = 1000): Promise<ScanJob> {
+  const job = getScanJob(id);
+  if (!job) throw new NotFoundError(`unknown scan ${JSON.stringify(id)}`);
+  const own = job.startedBy !== undefined && job.startedBy === principal.name;
+  const instance = findInstance(job.instance);
+  return guard({
+    principal,
+    instance: { id: job.instance, readOnly: instance?.readOnly ?? false },
+    action: "scan-cancel",
+    permission: own ? "scan" : "cancel-others",
+    writes: false,
+    params: { scanId: job.id, trigger: job.trigger, ...(job.startedBy ? { startedBy: job.startedBy } : {}) },
+  })
+    .authorize()
+    .run(async () => {
+      const live = [...state.jobs.values()].find((j) => j.id === id);
+      if (!live) return { body: job, affected: 0, detail: `scan already ${job.status}` };
+      live.controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+      const now = getScanJob(id) ?? job;
+      return { body: now, affected: 1, detail: `scan ${now.status}` };
+    });
 }
 
 /** Starts a scheduled scan of each instance whose last scan is older than the interval. */
@@ -206,7 +291,7 @@ export async function runDueScans(now = Date.now()): Promise<string[]> {
     const last = listScans(db, instance.id, 1)[0];
     if (last && now - Date.parse(last.startedAt) < scan.intervalMinutes * 60_000) continue;
     try {
-      started.push((await startScan(instance, { trigger: "scheduled" })).id);
+      started.push((await launchScan(instance, { trigger: "scheduled" })).id);
     } catch {
       // Unreachable or already scanning: the next tick tries again.
     }

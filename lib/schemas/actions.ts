@@ -112,6 +112,8 @@ export const actionJobSchema = z.object({
   instance: z.string(),
   action: z.enum(["fix-ttl", "delete-pattern"]),
   match: z.string(),
+  /** The actor of the intent that started it. */
+  startedBy: z.string(),
   status: actionJobStatusSchema,
   startedAt: z.string(),
   finishedAt: z.string().optional(),

@@ -64,7 +64,7 @@ export const slowlogResponseSchema = z.object({
   maxLen: z.number().nullable(),
   entries: z.array(slowlogEntrySchema),
   /** The audit entry of a reveal. */
-  auditId: z.string().optional(),
+  auditId: z.number().int().optional(),
 });
 export type SlowlogResponse = z.infer<typeof slowlogResponseSchema>;
 
@@ -160,7 +160,9 @@ export const opsActionBodySchema = z.object({ reason: z.string().trim().max(500)
 
 export const applyConfigResponseSchema = z.object({
   applied: z.array(z.object({ name: z.string(), value: z.string() })),
-  auditId: z.string(),
+  auditId: z.number().int(),
 });
+export type ApplyConfigResponse = z.infer<typeof applyConfigResponseSchema>;
 
-export const resetSlowlogResponseSchema = z.object({ ok: z.literal(true), auditId: z.string() });
+export const resetSlowlogResponseSchema = z.object({ ok: z.literal(true), auditId: z.number().int() });
+export type ResetSlowlogResponse = z.infer<typeof resetSlowlogResponseSchema>;

@@ -154,6 +154,8 @@ export const scanJobSchema = z.object({
   match: z.string(),
   mode: scanModeSchema,
   trigger: scanTriggerSchema,
+  /** The actor who started a manual scan (absent for scheduled scans). */
+  startedBy: z.string().optional(),
   status: scanStatusSchema,
   startedAt: z.string(),
   finishedAt: z.string().optional(),

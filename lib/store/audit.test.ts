@@ -4,7 +4,15 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GENESIS_HASH } from "@/lib/audit/canonical";
-import { appendAuditEntries, getAuditEntry, listAuditEntries, openIntents, outcomeOf, verifyAuditLog, type NewAuditEntry } from "./audit";
+import {
+  appendAuditEntries,
+  getAuditEntry,
+  listAuditEntries,
+  openIntents,
+  outcomeOf,
+  verifyAuditLog,
+  type NewAuditEntry,
+} from "./audit";
 import { openStore, STORE_FILE, type Db } from "./db";
 
 function entry(over: Partial<NewAuditEntry> = {}): NewAuditEntry {
@@ -43,7 +51,10 @@ afterEach(() => {
 
 describe("audit_log", () => {
   it("chains entries from the genesis hash and answers them with ids", () => {
-    const [a, b] = appendAuditEntries(db, [entry(), entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 })]);
+    const [a, b] = appendAuditEntries(db, [
+      entry(),
+      entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
+    ]);
     expect(a?.id).toBe(1);
     expect(a?.prevHash).toBe(GENESIS_HASH);
     expect(b?.intentId).toBe(1);
@@ -70,14 +81,23 @@ describe("audit_log", () => {
       entry(),
       entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
       entry({ actor: "bob", action: "flushdb", at: "2026-11-29T11:00:00.000Z" }),
-      entry({ kind: "outcome", intentId: "previous", actor: "bob", action: "flushdb", outcome: "denied", at: "2026-11-29T11:00:00.000Z" }),
+      entry({
+        kind: "outcome",
+        intentId: "previous",
+        actor: "bob",
+        action: "flushdb",
+        outcome: "denied",
+        at: "2026-11-29T11:00:00.000Z",
+      }),
       entry({ instance: "other" }),
     ]);
     const all = { limit: 100 };
     expect(listAuditEntries(db, all).map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
     expect(listAuditEntries(db, { ...all, actor: "bob" }).map((e) => e.id)).toEqual([4, 3]);
     expect(listAuditEntries(db, { ...all, outcome: "denied" }).map((e) => e.id)).toEqual([4]);
-    expect(listAuditEntries(db, { ...all, instance: "demo", action: "expire" }).map((e) => e.id)).toEqual([2, 1]);
+    expect(listAuditEntries(db, { ...all, instance: "demo", action: "expire" }).map((e) => e.id)).toEqual([
+      2, 1,
+    ]);
     expect(listAuditEntries(db, { ...all, since: "2026-11-29T10:30:00Z" }).map((e) => e.id)).toEqual([4, 3]);
     expect(listAuditEntries(db, { limit: 2 }).map((e) => e.id)).toEqual([5, 4]);
     expect(listAuditEntries(db, { limit: 2, before: 4 }).map((e) => e.id)).toEqual([3, 2]);
@@ -85,7 +105,11 @@ describe("audit_log", () => {
   });
 
   it("a row altered in the file (trigger dropped) is named by verify", () => {
-    appendAuditEntries(db, [entry(), entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }), entry()]);
+    appendAuditEntries(db, [
+      entry(),
+      entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
+      entry(),
+    ]);
     db.close();
     const raw = new Database(path.join(dir, STORE_FILE));
     raw.exec("DROP TRIGGER audit_log_no_update");

@@ -3,7 +3,13 @@
 // so two writers, even two processes on one data directory, cannot both chain to the same head,
 // and commit with synchronous=FULL so an entry acknowledged to a caller survives a crash.
 import "server-only";
-import { entryHash, GENESIS_HASH, verifyChain, type ChainRow, type ChainVerdict } from "@/lib/audit/canonical";
+import {
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type ChainRow,
+  type ChainVerdict,
+} from "@/lib/audit/canonical";
 import type { AuditEntry, AuditKind, AuditOutcome, AuditQuery } from "@/lib/schemas/audit";
 import type { Db } from "./db";
 
@@ -103,7 +109,13 @@ export function appendAuditEntries(db: Db, entries: NewAuditEntry[]): AuditEntry
       const intentId = e.intentId === "previous" ? id - 1 : e.intentId;
       const entry = { id, ...e, intentId, sample: [...e.sample] };
       const hash = entryHash(contentOf(entry), prevHash);
-      insert.run({ ...entry, params: JSON.stringify(e.params), sample: JSON.stringify(e.sample), hash, prevHash });
+      insert.run({
+        ...entry,
+        params: JSON.stringify(e.params),
+        sample: JSON.stringify(e.sample),
+        hash,
+        prevHash,
+      });
       const stored: AuditEntry = { ...entry, hash, prevHash };
       prevHash = hash;
       return stored;
@@ -191,5 +203,7 @@ export function verifyAuditLog(db: Db): ChainVerdict {
 
 /** Every action name in the log (for the audit page's filter). */
 export function auditActionNames(db: Db): string[] {
-  return (db.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action").all() as { action: string }[]).map((r) => r.action);
+  return (
+    db.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action").all() as { action: string }[]
+  ).map((r) => r.action);
 }

@@ -26,16 +26,21 @@ export function migrate(db: Db, migrations: Migration[] = defaultMigrations): nu
   ) STRICT`);
   const known = new Set<number>();
   for (const m of migrations) {
-    if (!Number.isInteger(m.version) || m.version < 1) throw new StoreError(`migration ${m.name}: bad version ${m.version}`);
+    if (!Number.isInteger(m.version) || m.version < 1)
+      throw new StoreError(`migration ${m.name}: bad version ${m.version}`);
     if (known.has(m.version)) throw new StoreError(`two migrations share version ${m.version}`);
     known.add(m.version);
   }
   const applied = new Set(
-    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
   );
   const unknown = [...applied].filter((v) => !known.has(v));
   if (unknown.length > 0) {
-    throw new StoreError(`store has migrations this console does not know (${unknown.join(", ")}); upgrade the console`);
+    throw new StoreError(
+      `store has migrations this console does not know (${unknown.join(", ")}); upgrade the console`,
+    );
   }
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   const done: number[] = [];
@@ -65,7 +70,9 @@ export function openStore(dataDir: string, migrations?: Migration[]): Db {
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (err) {
-    throw new StoreError(`CONSOLE_DATA_DIR: cannot create ${dataDir} (${(err as NodeJS.ErrnoException).code})`);
+    throw new StoreError(
+      `CONSOLE_DATA_DIR: cannot create ${dataDir} (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
   const db = new Database(path.join(dataDir, STORE_FILE));
   db.pragma("journal_mode = WAL");

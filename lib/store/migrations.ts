@@ -152,4 +152,13 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: "scans started_by",
+    sql: `
+      -- Who started a scan (the audit actor); NULL for scheduled scans. Cancelling someone else's
+      -- scan needs the cancel-others permission.
+      ALTER TABLE scans ADD COLUMN started_by TEXT;
+    `,
+  },
 ];

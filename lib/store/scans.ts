@@ -32,11 +32,12 @@ interface ScanRow {
   bytes: number | null;
   duration_ms: number | null;
   classes: string | null;
+  started_by: string | null;
   result?: string | null;
 }
 
 const SUMMARY_COLUMNS =
-  "id, instance, match, mode, trigger, status, started_at, finished_at, scanned, total, keys_per_second, error, keys, bytes, duration_ms, classes";
+  "id, instance, match, mode, trigger, status, started_at, finished_at, scanned, total, keys_per_second, error, keys, bytes, duration_ms, classes, started_by";
 
 export interface NewScan {
   id: string;
@@ -47,13 +48,24 @@ export interface NewScan {
   startedAt: string;
   /** DBSIZE at the start. */
   total: number;
+  /** The actor who started it; absent for scheduled scans. */
+  startedBy?: string;
 }
 
 export function insertScan(db: Db, scan: NewScan): void {
   db.prepare(
-    `INSERT INTO scans (id, instance, match, mode, trigger, status, started_at, scanned, total, keys_per_second)
-     VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, 0)`,
-  ).run(scan.id, scan.instance, scan.match, scan.mode, scan.trigger, scan.startedAt, scan.total);
+    `INSERT INTO scans (id, instance, match, mode, trigger, status, started_at, scanned, total, keys_per_second, started_by)
+     VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, 0, ?)`,
+  ).run(
+    scan.id,
+    scan.instance,
+    scan.match,
+    scan.mode,
+    scan.trigger,
+    scan.startedAt,
+    scan.total,
+    scan.startedBy ?? null,
+  );
 }
 
 export function updateScanProgress(db: Db, id: string, progress: ScanProgress): void {
@@ -113,6 +125,7 @@ function toSummary(row: ScanRow): ScanSummary {
     match: row.match,
     mode: row.mode as ScanMode,
     trigger: row.trigger as ScanTrigger,
+    ...(row.started_by ? { startedBy: row.started_by } : {}),
     status: row.status as ScanStatus,
     startedAt: row.started_at,
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),

@@ -33,7 +33,10 @@ const hex16 = (n: number) => n.toString(16).padStart(16, "0");
 async function act(body: unknown, role: Role, id = RW) {
   const req = authedRequest(`http://localhost/api/instances/${id}/actions`, { role, method: "POST", body });
   const res = await post(req, { params: Promise.resolve({ id }) });
-  return { status: res.status, body: (await res.json()) as ActionResult & ActionJob & { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as ActionResult & ActionJob & { error?: { code: string; message: string } },
+  };
 }
 
 async function audit(query: Record<string, string> = {}): Promise<AuditEntry[]> {
@@ -43,7 +46,11 @@ async function audit(query: Record<string, string> = {}): Promise<AuditEntry[]> 
   return ((await res.json()) as { entries: AuditEntry[] }).entries;
 }
 
-async function job(id: string, role: Role = "viewer", method = "GET"): Promise<{ status: number; body: ActionJob }> {
+async function job(
+  id: string,
+  role: Role = "viewer",
+  method = "GET",
+): Promise<{ status: number; body: ActionJob }> {
   const handler = method === "DELETE" ? jobRoute.DELETE : jobRoute.GET;
   const res = await handler(authedRequest(`http://localhost/api/actions/${id}`, { role, method }), {
     params: Promise.resolve({ jobId: id }),
@@ -97,7 +104,13 @@ beforeAll(async () => {
     instancesFile,
     JSON.stringify([
       { id: RW, name: "Actions", environment: "staging", url: `redis://127.0.0.1:${server.port}/0` },
-      { id: RO, name: "Read-only", environment: "production", url: `redis://127.0.0.1:${server.port}/1`, readOnly: true },
+      {
+        id: RO,
+        name: "Read-only",
+        environment: "production",
+        url: `redis://127.0.0.1:${server.port}/1`,
+        readOnly: true,
+      },
     ]),
   );
   process.env.ISL_INSTANCES_FILE = instancesFile;
@@ -138,7 +151,8 @@ interface Case {
   affected: number;
 }
 
-const resultKey = (tag: string) => `isl:result:${Buffer.from(tag).toString("hex").slice(0, 16).padEnd(16, "0")}`;
+const resultKey = (tag: string) =>
+  `isl:result:${Buffer.from(tag).toString("hex").slice(0, 16).padEnd(16, "0")}`;
 
 const cases: Case[] = [
   {
@@ -222,7 +236,13 @@ describe("role x action matrix", () => {
         }
         await c.check(tag, ok);
         const { intent, outcome } = await lastAttempt();
-        expect(intent).toMatchObject({ actor: TEST_TOKEN_NAMES[role], role, authMethod: "token", instance: RW, action: c.action });
+        expect(intent).toMatchObject({
+          actor: TEST_TOKEN_NAMES[role],
+          role,
+          authMethod: "token",
+          instance: RW,
+          action: c.action,
+        });
         expect(outcome.outcome).toBe(ok ? "ok" : "denied");
         if (ok) expect(outcome.affected).toBeGreaterThanOrEqual(c.affected);
         else expect(outcome.detail).toMatch(/403/);
@@ -246,8 +266,11 @@ describe("read-only instance", () => {
       // The read-only instance is database 1; the seeded keys live in 0, so plant one there too.
       await server.cli("-n", "1", "SET", "ro:sentinel", "v");
       const res = await act(body, "admin", RO);
-      expect(res.status).toBe(403);
-      expect(res.body.error?.message).toMatch(/read-only/);
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({
+        code: "read_only",
+        message: expect.stringMatching(/read-only/),
+      });
       expect((await server.cli("-n", "1", "DBSIZE")).trim()).toBe("1");
       expect((await server.cli("-n", "1", "TTL", "ro:sentinel")).trim()).toBe("-1");
       const { outcome } = await lastAttempt();
@@ -268,14 +291,20 @@ describe("input checks", () => {
       expect(ttl).toBeLessThanOrEqual(100);
       expect((await lastAttempt()).outcome.outcome).toBe("rejected");
     }
-    expect((await act({ action: "expire", keys: [b64(key)], ttlSeconds: 7200 }, "operator")).status).toBe(200);
+    expect((await act({ action: "expire", keys: [b64(key)], ttlSeconds: 7200 }, "operator")).status).toBe(
+      200,
+    );
   });
 
   it("expire outside the patterns is bounded by 7 days", async () => {
     await redis.set("other:key", "v");
-    expect((await act({ action: "expire", keys: [b64("other:key")], ttlSeconds: 604_801 }, "admin")).status).toBe(400);
+    expect(
+      (await act({ action: "expire", keys: [b64("other:key")], ttlSeconds: 604_801 }, "admin")).status,
+    ).toBe(400);
     expect(await redis.ttl("other:key")).toBe(-1);
-    expect((await act({ action: "expire", keys: [b64("other:key")], ttlSeconds: 604_800 }, "admin")).status).toBe(200);
+    expect(
+      (await act({ action: "expire", keys: [b64("other:key")], ttlSeconds: 604_800 }, "admin")).status,
+    ).toBe(200);
   });
 
   it("flushdb with a wrong confirmation -> 409 and the key count unchanged", async () => {
@@ -295,7 +324,11 @@ describe("input checks", () => {
   it("PERSIST and other actions are refused and audited", async () => {
     const res = await act({ action: "persist", keys: [b64(key)] }, "admin");
     expect(res.status).toBe(400);
-    expect((await lastAttempt()).outcome).toMatchObject({ action: "invalid", outcome: "rejected", params: { requested: "persist" } });
+    expect((await lastAttempt()).outcome).toMatchObject({
+      action: "invalid",
+      outcome: "rejected",
+      params: { requested: "persist" },
+    });
     expect((await act("not json", "admin")).status).toBe(400);
   });
 
@@ -365,7 +398,10 @@ describe("bulk fix-ttl", () => {
     await p.exec();
     const started = await act({ action: "delete-pattern", match: "gone:*" }, "admin");
     expect(started.status).toBe(202);
-    expect((await job(started.body.id, "operator", "DELETE")).status).toBe(403);
+    // A viewer may not cancel someone else's job (refused and audited); an operator or admin may.
+    expect((await job(started.body.id, "viewer", "DELETE")).status).toBe(403);
+    const refused = (await audit({ action: "job-cancel", limit: "1" }))[0];
+    expect(refused).toMatchObject({ outcome: "denied", actor: TEST_TOKEN_NAMES.viewer, role: "viewer" });
     const cancelled = await job(started.body.id, "admin", "DELETE");
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");

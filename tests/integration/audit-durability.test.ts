@@ -19,13 +19,20 @@ let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
 /** Runs the action in a child process and SIGKILLs it the moment the response line arrives. */
-function actThenKill(body: unknown, role = "admin"): Promise<{ status: number; body: Record<string, unknown> }> {
+function actThenKill(
+  body: unknown,
+  role = "admin",
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["--conditions=react-server", "tests/helpers/action-child.ts", ID, role, JSON.stringify(body)], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      TSX,
+      ["--conditions=react-server", "tests/helpers/action-child.ts", ID, role, JSON.stringify(body)],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     const timer = setTimeout(() => {
@@ -62,7 +69,9 @@ interface Row {
 function rows(): Row[] {
   const db = new Database(path.join(dataDir, "console.sqlite"), { readonly: true });
   try {
-    return db.prepare("SELECT id, kind, intent_id, action, actor, outcome, affected FROM audit_log ORDER BY id").all() as Row[];
+    return db
+      .prepare("SELECT id, kind, intent_id, action, actor, outcome, affected FROM audit_log ORDER BY id")
+      .all() as Row[];
   } finally {
     db.close();
   }
@@ -81,7 +90,10 @@ beforeAll(async () => {
   server = await startRedisServer();
   dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-audit-durable-"));
   const instancesFile = path.join(dataDir, "instances.json");
-  writeFileSync(instancesFile, JSON.stringify([{ id: ID, name: "Durable", environment: "staging", url: server.url }]));
+  writeFileSync(
+    instancesFile,
+    JSON.stringify([{ id: ID, name: "Durable", environment: "staging", url: server.url }]),
+  );
   env = {
     ...process.env,
     ISL_INSTANCES_FILE: instancesFile,
@@ -103,12 +115,20 @@ afterAll(async () => {
 describe("audit durability", () => {
   it("SIGKILL right after an expire's response: intent and outcome are both in the file", async () => {
     await server.cli("SET", "isl:result:00000000000000ab", "v");
-    const res = await actThenKill({ action: "expire", keys: [Buffer.from("isl:result:00000000000000ab").toString("base64")], ttlSeconds: 60 });
+    const res = await actThenKill({
+      action: "expire",
+      keys: [Buffer.from("isl:result:00000000000000ab").toString("base64")],
+      ttlSeconds: 60,
+    });
     expect(res.status).toBe(200);
     const all = rows();
     const intent = all.find((r) => r.id === res.body.auditId);
     expect(intent).toMatchObject({ kind: "intent", action: "expire", actor: TEST_TOKEN_NAMES.admin });
-    expect(all.find((r) => r.intent_id === intent?.id)).toMatchObject({ kind: "outcome", outcome: "ok", affected: 1 });
+    expect(all.find((r) => r.intent_id === intent?.id)).toMatchObject({
+      kind: "outcome",
+      outcome: "ok",
+      affected: 1,
+    });
     expect(Number(await server.cli("TTL", "isl:result:00000000000000ab"))).toBeGreaterThan(50);
   }, 60_000);
 

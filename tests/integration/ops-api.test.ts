@@ -176,7 +176,10 @@ describe("GET /api/instances/{id}/config", () => {
     expect((await call("config/apply", "frozen", "", "admin", {})).status).toBe(409);
     expect((await call("slowlog/reset", "frozen", "", "admin", {})).status).toBe(409);
     const [rejected] = listAuditEntries(getStore(), { instance: "frozen", action: "config-set", limit: 1 });
-    expect(rejected).toMatchObject({ outcome: "rejected", detail: "instance frozen is read-only" });
+    expect(rejected).toMatchObject({
+      outcome: "denied",
+      detail: expect.stringMatching(/^409 read_only: instance frozen is read-only/),
+    });
     const res = await call("config/apply", "bad", "", "admin", { reason: "provisioning checklist" });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { applied: { name: string }[] }).applied.map((a) => a.name)).toEqual([
@@ -236,7 +239,7 @@ describe("GET /api/instances/{id}/slowlog", () => {
       ["outcome", "ok"],
       ["intent", null],
     ]);
-    expect(body.auditId).toBe(String(entries[1]?.id));
+    expect(body.auditId).toBe(entries[1]?.id);
   });
 
   it("lets an admin reset the slow log (audited) but not a viewer", async () => {

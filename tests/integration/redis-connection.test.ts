@@ -66,13 +66,18 @@ describe("connecting to Redis", () => {
 
   it("connects over TLS with a custom CA", async () => {
     const status = await probeInstance(
-      instance("tls", tlsServer.url, { password: "tlspass", tls: { ca: readFileSync(tls.caCert, "utf8"), rejectUnauthorized: true } }),
+      instance("tls", tlsServer.url, {
+        password: "tlspass",
+        tls: { ca: readFileSync(tls.caCert, "utf8"), rejectUnauthorized: true },
+      }),
     );
     expect(status).toMatchObject({ reachable: true });
   });
 
   it("refuses a TLS server whose CA it does not trust", async () => {
-    const status = await probeInstance(instance("tls-untrusted", tlsServer.url, { password: "tlspass", tls: { rejectUnauthorized: true } }));
+    const status = await probeInstance(
+      instance("tls-untrusted", tlsServer.url, { password: "tlspass", tls: { rejectUnauthorized: true } }),
+    );
     expect(status.reachable).toBe(false);
     expect(status.error).toMatch(/TLS|certificate/i);
   });
@@ -88,7 +93,9 @@ describe("connecting to Redis", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(status.reachable).toBe(false);
     await server.restart();
-    await expect.poll(async () => (await probeInstance(inst)).reachable, { timeout: 8000, interval: 200 }).toBe(true);
+    await expect
+      .poll(async () => (await probeInstance(inst)).reachable, { timeout: 8000, interval: 200 })
+      .toBe(true);
     await server.stop();
   });
 

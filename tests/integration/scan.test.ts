@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { NextRequest } from "next/server";
+import type { Role } from "@/lib/policy/access";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { classifyKey, compilePolicy } from "@/lib/policy/classify";
@@ -281,14 +282,15 @@ describe("scan jobs through the API", () => {
     url: string,
     params: Record<string, string>,
     body?: unknown,
+    role: Role = "viewer",
   ) {
-    // As a viewer: a scan only reads, so every role may run one.
-    const req = authedRequest(url, { role: "viewer", method, body });
+    // As a viewer by default: a gentle scan only reads, so every role may run one.
+    const req = authedRequest(url, { role, method, body });
     const res = await handler(req, { params: Promise.resolve(params) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
-  const start = (body?: unknown) =>
-    call(post, "POST", "http://localhost/api/instances/scan1/scans", { id: "scan1" }, body);
+  const start = (body?: unknown, role: Role = "viewer") =>
+    call(post, "POST", "http://localhost/api/instances/scan1/scans", { id: "scan1" }, body, role);
   const job = async (id: string) =>
     scanJobSchema.parse((await call(get, "GET", `http://localhost/api/scans/${id}`, { scanId: id })).json);
   async function until(id: string, done: (j: ScanJob) => boolean, timeoutMs = 30_000): Promise<ScanJob> {
@@ -331,7 +333,9 @@ describe("scan jobs through the API", () => {
     expect(
       (await call(post, "POST", "http://localhost/api/instances/nope/scans", { id: "nope" })).status,
     ).toBe(404);
-    const first = await start({ match: "isl:*", mode: "fast" });
+    // A fast scan loads Redis like a maintenance job: operators and admins only, refusal audited.
+    expect((await start({ match: "isl:*", mode: "fast" })).status).toBe(403);
+    const first = await start({ match: "isl:*", mode: "fast" }, "operator");
     expect(first.status).toBe(202);
     const id = first.json.id as string;
     const done = await until(id, (j) => j.status !== "running");
@@ -379,7 +383,13 @@ describe("scan jobs through the API", () => {
       expect(scheduled).toMatchObject({ trigger: "scheduled", mode: "gentle", match: "*" });
       // One at a time: a running scan is never doubled.
       expect(await runDueScans(Date.now() + 61 * 60_000)).toEqual([]);
-      expect((await cancelScan(must(id)))?.status).toBe("cancelled");
+      const operator = {
+        name: "test-operator",
+        role: "operator" as const,
+        method: "token" as const,
+        source: "test",
+      };
+      expect((await cancelScan(operator, must(id))).status).toBe("cancelled");
     } finally {
       process.env.SCAN_INTERVAL_MINUTES = "0";
       resetConfigForTests();
@@ -396,10 +406,10 @@ describe("scan jobs through the API", () => {
     expect(failed.error).toMatch(/lost the connection to Redis after \d+ of ~1000001 keys/);
     // The console still answers, and a new scan runs once Redis is back (empty after the restart).
     await server.cli("SET", "isl:ident:0123456789abcdef", "v");
-    let again = await start({ mode: "fast" });
+    let again = await start({ mode: "fast" }, "operator");
     for (let i = 0; again.status === 503 && i < 40; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      again = await start({ mode: "fast" });
+      again = await start({ mode: "fast" }, "operator");
     }
     expect(again.status).toBe(202);
     const done = await until(again.json.id as string, (j) => j.status !== "running");

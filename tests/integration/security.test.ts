@@ -25,10 +25,10 @@ const SESSION_SECRET = "session-secret-security-test-0123456789abcdef";
 const USER = { username: "sec-operator", password: "sec-operator-password-1", role: "operator" };
 const ORIGIN = "http://localhost";
 
-type Handler = (
+type Handler = ((
   req: NextRequest,
   ctx: { params: Promise<Record<string, string | string[]>> },
-) => Promise<Response>;
+) => Promise<Response>) & { access?: string };
 interface RouteFile {
   url: string;
   params: Record<string, string | string[]>;
@@ -144,12 +144,30 @@ describe("every API route on disk requires a credential", () => {
       expect(Object.keys(r.handlers).length, `${r.url} exports no handler`).toBeGreaterThan(0);
   });
 
+  it("every handler declares what it needs; every served mutation is guarded (audited) or public", () => {
+    const served: string[] = [];
+    for (const route of routes) {
+      for (const [method, handler] of Object.entries(route.handlers)) {
+        const name = `${method} ${route.url.replace(ORIGIN, "")}`;
+        expect(handler.access, `${name} declares no access`).toBeDefined();
+        // methods() fills the methods a route does not serve with a public 405 answer.
+        if (handler.access === "public" && !PUBLIC.has(name)) continue;
+        served.push(name);
+        if (method !== "GET")
+          expect([name, handler.access]).toEqual([name, PUBLIC.has(name) ? "public" : "guarded"]);
+      }
+    }
+    expect(served).toEqual(
+      expect.arrayContaining(["POST /api/instances/sec/actions", "DELETE /api/scans/no-such-id"]),
+    );
+  });
+
   it("answers 401 JSON without a credential, with a bad token, and with a forged cookie", async () => {
     const checked: string[] = [];
     for (const route of routes) {
-      for (const method of Object.keys(route.handlers)) {
+      for (const [method, handler] of Object.entries(route.handlers)) {
         const name = `${method} ${route.url.replace(ORIGIN, "")}`;
-        if (PUBLIC.has(name)) continue;
+        if (PUBLIC.has(name) || handler.access === "public") continue;
         const body = method === "GET" || method === "DELETE" ? undefined : "{}";
         const variants: Record<string, string>[] = [
           {},

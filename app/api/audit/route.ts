@@ -1,11 +1,11 @@
 import { auditCsv } from "@/lib/audit/csv";
-import { parseQuery, route } from "@/lib/http/route";
+import { parseQuery, route, methods } from "@/lib/http/route";
 import { auditQuerySchema, type AuditResponse } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { listAuditEntries } from "@/lib/store/audit";
 
 /** Audit entries newest first, filtered; `format=csv` downloads them as CSV. */
-export const GET = route(async (req): Promise<AuditResponse | Response> => {
+const get = route({ access: "read" }, async (req): Promise<AuditResponse | Response> => {
   const { format, ...query } = parseQuery(req, auditQuerySchema);
   const entries = listAuditEntries(getStore(), query);
   if (format === "csv") {
@@ -19,3 +19,5 @@ export const GET = route(async (req): Promise<AuditResponse | Response> => {
   }
   return { entries };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

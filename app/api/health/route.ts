@@ -1,17 +1,16 @@
 import { getConfig } from "@/lib/config";
-import { route } from "@/lib/http/route";
+import { route, methods } from "@/lib/http/route";
 import { probeAll } from "@/lib/redis/instances";
 import type { HealthResponse } from "@/lib/schemas/instances";
 
 /** No authentication: load balancers and uptime checks call it. Always 200 while the process serves. */
-export const GET = route(
-  async (): Promise<HealthResponse> => {
-    const statuses = await probeAll(getConfig().instances);
-    return {
-      status: statuses.every((s) => s.reachable) ? "ok" : "degraded",
-      uptimeSeconds: Math.round(process.uptime()),
-      instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
-    };
-  },
-  { auth: "public" },
-);
+const get = route({ access: "public" }, async (): Promise<HealthResponse> => {
+  const statuses = await probeAll(getConfig().instances);
+  return {
+    status: statuses.every((s) => s.reachable) ? "ok" : "degraded",
+    uptimeSeconds: Math.round(process.uptime()),
+    instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
+  };
+});
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

@@ -1,8 +1,10 @@
 import { getConfig } from "@/lib/config";
-import { route } from "@/lib/http/route";
+import { route, methods } from "@/lib/http/route";
 import { probeAll } from "@/lib/redis/instances";
 import type { InstancesResponse } from "@/lib/schemas/instances";
 
-export const GET = route(async (): Promise<InstancesResponse> => ({
+const get = route({ access: "read" }, async (): Promise<InstancesResponse> => ({
   instances: await probeAll(getConfig().instances),
 }));
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

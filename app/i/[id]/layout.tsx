@@ -7,7 +7,13 @@ import { EnvironmentBadge } from "@/components/ui/environment-badge";
 import { findInstance } from "@/lib/config";
 import { instanceAddress } from "@/lib/redis/instances";
 
-export default async function InstanceLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+export default async function InstanceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ id: string }>;
+}) {
   const { id } = await params;
   const instance = findInstance(decodeURIComponent(id));
   if (!instance) notFound();
@@ -17,7 +23,7 @@ export default async function InstanceLayout({ children, params }: { children: R
         <h1 className="text-lg font-semibold">{instance.name}</h1>
         <EnvironmentBadge environment={instance.environment} />
         {instance.readOnly ? <Badge>read-only</Badge> : null}
-        <span className="font-mono text-xs text-muted">{instanceAddress(instance)}</span>
+        <span className="text-muted font-mono text-xs">{instanceAddress(instance)}</span>
       </div>
       <InstanceTabs id={instance.id} />
       <div className="pt-4">

@@ -5,8 +5,8 @@ export default function InstanceNotFound() {
   return (
     <Card>
       <h1 className="text-lg font-semibold">Unknown instance</h1>
-      <p className="mt-1 text-muted">No instance with this id is configured.</p>
-      <Link href="/" className="mt-3 inline-block text-accent hover:underline">
+      <p className="text-muted mt-1">No instance with this id is configured.</p>
+      <Link href="/" className="text-accent mt-3 inline-block hover:underline">
         All instances
       </Link>
     </Card>

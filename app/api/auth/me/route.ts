@@ -1,6 +1,10 @@
 import { meOf } from "@/lib/auth/me";
-import { route } from "@/lib/http/route";
+import { route, methods } from "@/lib/http/route";
 import type { MeResponse } from "@/lib/schemas/auth";
 
 /** The caller: name, role, how they signed in, and what the role may do. */
-export const GET = route(async (_req, _params, principal): Promise<MeResponse> => meOf(principal));
+const get = route({ access: "read" }, async (_req, _params, principal): Promise<MeResponse> =>
+  meOf(principal),
+);
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

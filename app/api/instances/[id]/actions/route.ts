@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
 import { performAction } from "@/lib/actions/perform";
-import { requireInstance, route } from "@/lib/http/route";
+import { requireInstance, route, methods } from "@/lib/http/route";
 
 /**
  * A guarded action (expire, delete, fix-ttl, delete-pattern, flushdb): 200 with the audit id and
  * outcome, 202 with the job of a bulk run; 400/403/409 refusals and 503 are audited too.
  */
-export const POST = route<{ id: string }>(async (req, params, principal) => {
+const post = route<{ id: string }>({ access: "guarded" }, async (req, params, principal) => {
   const instance = requireInstance(params.id);
   const result = await performAction(instance, principal, await req.text());
   if (result.status === 200) return result.body;
@@ -15,3 +15,5 @@ export const POST = route<{ id: string }>(async (req, params, principal) => {
     headers: { "cache-control": "no-store", location: `/api/actions/${result.body.id}` },
   });
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ POST: post });

@@ -1,12 +1,12 @@
 // GET /api/instances/{id}/review?format=json|csv|md[&download=1]: the weekly review of the latest
 // finished scan. `download=1` adds Content-Disposition: attachment with a file name.
 import { NextResponse } from "next/server";
-import { route, parseQuery, requireInstance } from "@/lib/http/route";
+import { route, parseQuery, requireInstance, methods } from "@/lib/http/route";
 import { renderReview, reviewFileName, REVIEW_CONTENT_TYPES } from "@/lib/policy/review-export";
 import { loadReview } from "@/lib/review/load";
 import { reviewQuerySchema } from "@/lib/schemas/review";
 
-export const GET = route<{ id: string }>(async (req, params) => {
+const get = route<{ id: string }>({ access: "read" }, async (req, params) => {
   const instance = requireInstance(params.id);
   const query = parseQuery(req, reviewQuerySchema);
   const review = await loadReview(instance);
@@ -20,3 +20,5 @@ export const GET = route<{ id: string }>(async (req, params) => {
     headers["content-disposition"] = `attachment; filename="${reviewFileName(review, query.format)}"`;
   return new NextResponse(renderReview(review, query.format), { headers });
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

@@ -1,25 +1,13 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { z } from "zod";
-import { BadRequestError } from "@/lib/http/errors";
-import { parseQuery, requireInstance, route } from "@/lib/http/route";
-import { listScanJobs, startScan } from "@/lib/scan/jobs";
-import { startScanBodySchema, type ScanListResponse } from "@/lib/schemas/scans";
+import { methods, parseQuery, requireInstance, route } from "@/lib/http/route";
+import { listScanJobs, startScanRequest } from "@/lib/scan/jobs";
+import type { ScanListResponse } from "@/lib/schemas/scans";
 
-async function readBody(req: NextRequest): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new BadRequestError("request body is not valid JSON");
-  }
-}
-
-/** Starts a scan: 202 { id }; 409 while one of this instance runs. */
-export const POST = route<{ id: string }>(async (req, params) => {
+/** Starts a scan: 202 { id, auditId }; 409 while one of this instance runs; audited, allowed or refused. */
+const post = route<{ id: string }>({ access: "guarded" }, async (req, params, principal) => {
   const instance = requireInstance(params.id);
-  const body = startScanBodySchema.parse(await readBody(req));
-  const started = await startScan(instance, { match: body.match, mode: body.mode, trigger: "manual" });
+  const started = await startScanRequest(principal, instance, await req.text());
   return NextResponse.json(started, {
     status: 202,
     headers: { "cache-control": "no-store", location: `/api/scans/${started.id}` },
@@ -29,8 +17,10 @@ export const POST = route<{ id: string }>(async (req, params) => {
 const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /** Past and running scans of the instance, newest first, without their lists. */
-export const GET = route<{ id: string }>(async (req, params): Promise<ScanListResponse> => {
+const get = route<{ id: string }>({ access: "read" }, async (req, params): Promise<ScanListResponse> => {
   const instance = requireInstance(params.id);
   const { limit } = parseQuery(req, listQuerySchema);
   return { scans: listScanJobs(instance.id, limit) };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ POST: post, GET: get });

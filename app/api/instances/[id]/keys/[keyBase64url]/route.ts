@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
-import { parseQuery, requireInstance, route } from "@/lib/http/route";
+import { parseQuery, requireInstance, route, methods } from "@/lib/http/route";
 import { canReadSensitive } from "@/lib/policy/access";
 import { compiledPolicy, readKey } from "@/lib/redis/browse";
 import { withRedis } from "@/lib/redis/client";
@@ -8,7 +8,8 @@ import { fromBase64Url } from "@/lib/redis/keys";
 import { keyDetailQuerySchema, type KeyDetailResponse } from "@/lib/schemas/keys";
 
 /** One key's metadata and value (truncated past 1 MB or 1,000 elements); sensitive values only for those allowed. */
-export const GET = route<{ id: string; keyBase64url: string }>(
+const get = route<{ id: string; keyBase64url: string }>(
+  { access: "read" },
   async (req, { id, keyBase64url }, principal): Promise<KeyDetailResponse> => {
     const instance = requireInstance(id);
     const key = fromBase64Url(keyBase64url);
@@ -29,3 +30,5 @@ export const GET = route<{ id: string; keyBase64url: string }>(
     return detail;
   },
 );
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });
