@@ -20,6 +20,8 @@ const RUNS = 3;
 const sizesArg = process.argv.indexOf("--sizes");
 const SIZES = sizesArg > 0 ? (process.argv[sizesArg + 1] ?? "").split(",").map(Number) : [100_000, 1_000_000];
 const XARGS_KEYS = 10_000;
+/** `-- --json-only`: only the gentle scan on large JSON values. */
+const JSON_ONLY = process.argv.includes("--json-only");
 const XARGS_MAX_SECONDS = 60;
 const self = fileURLToPath(import.meta.url);
 const run = promisify(execFile);
@@ -128,7 +130,7 @@ async function startProbe(url: string) {
       running = false;
       await loop;
       const sorted = [...samples].sort((a, b) => a - b);
-      return { p50: pct(sorted, 50), p99: pct(sorted, 99), n: sorted.length };
+      return { p50: pct(sorted, 50), p90: pct(sorted, 90), p99: pct(sorted, 99), n: sorted.length };
     },
   };
 }
@@ -256,6 +258,106 @@ async function idleLatency(server: RedisServer): Promise<{ p50: number; p99: num
   };
 }
 
+// ---------------------------------------------------------------- gentle on large JSON values
+
+const JSON_KEYS = 300_000;
+
+/** 300k keys of 500-2,000-byte JSON values (ISL's cached results), TTLs within the standard. */
+async function seedJson(server: RedisServer, total: number): Promise<void> {
+  await server.cli("FLUSHALL");
+  for (let start = 0; start < total; start += 20_000) {
+    await server.cli(
+      "EVAL",
+      `local prefixes = { 'isl:result:', 'isl:ident:', 'isl:sensitivity:', 'isl:beliefs:' }
+       for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do
+         local n = 500 + (i * 7919) % 1501
+         local body = '{"request":"' .. i .. '","samples":[' .. string.rep('0.125,', math.floor((n - 40) / 6)) .. '0]}'
+         redis.call('SET', prefixes[(i % 4) + 1] .. string.format('%016x', i), body, 'EX', 600 + (i * 104729) % 7000)
+       end return 1`,
+      "0",
+      String(start),
+      String(Math.min(total, start + 20_000)),
+    );
+  }
+}
+
+interface SlowCommands {
+  /** Commands the scanner sent that held Redis 250 µs or longer, and the longest. */
+  over: number;
+  maxUs: number;
+  /** SCAN and metadata calls the scan made (INFO commandstats). */
+  commands: number;
+}
+
+async function callsOf(server: RedisServer, commands: string[]): Promise<number> {
+  const stats = await info(server, "commandstats");
+  return commands.reduce((n, c) => n + Number(/calls=(\d+)/.exec(stats[`cmdstat_${c}`] ?? "")?.[1] ?? 0), 0);
+}
+
+/** SLOWLOG entries of the scan connection at or over `thresholdUs` (the log was reset before). */
+async function scannerSlowlog(server: RedisServer, thresholdUs: number): Promise<Omit<SlowCommands, "commands">> {
+  const redis = await getClient({ id: "bench-slowlog", name: "slowlog", environment: "development", url: server.url, readOnly: false });
+  const entries = (await redis.call("SLOWLOG", "GET", "-1")) as [number, number, number, unknown[], string, string][];
+  const mine = entries.filter((e) => String(e[5]).startsWith("isl-console-scan") && Number(e[2]) >= thresholdUs);
+  if (process.env.BENCH_VERBOSE) {
+    const byCommand = new Map<string, number[]>();
+    for (const e of mine) {
+      const argv = e[3].map(String);
+      const name = `${argv[0]} ${argv[0]?.toUpperCase().startsWith("EVAL") ? `${argv[2]} keys` : argv.slice(1, 5).join(" ")}`;
+      byCommand.set(name, [...(byCommand.get(name) ?? []), Number(e[2])]);
+    }
+    for (const [name, us] of [...byCommand].sort((a, b) => b[1].length - a[1].length).slice(0, 15))
+      process.stderr.write(`    ${name}: ${us.length} x, max ${Math.max(...us)} µs\n`);
+  }
+  return { over: mine.length, maxUs: mine.reduce((m, e) => Math.max(m, Number(e[2])), 0) };
+}
+
+async function jsonGentle(server: RedisServer): Promise<{ idle: Latency; gentle: Latency; slow: SlowCommands; keysPerSecond: number }> {
+  await seedJson(server, JSON_KEYS);
+  const idleRuns: Latency[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const probe = await startProbe(server.url);
+    await new Promise((r) => setTimeout(r, 3000));
+    idleRuns.push(await probe.stop());
+  }
+  await server.cli("CONFIG", "SET", "slowlog-log-slower-than", "250");
+  await server.cli("CONFIG", "SET", "slowlog-max-len", "100000");
+  const runs: { lat: Latency; slow: SlowCommands; keysPerSecond: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await server.cli("SLOWLOG", "RESET");
+    await server.cli("CONFIG", "RESETSTAT");
+    const probe = await startProbe(server.url);
+    const r = await scanInChild(server.url, "gentle");
+    const lat = await probe.stop();
+    const slow = await scannerSlowlog(server, 250);
+    const commands = await callsOf(server, ["scan", "evalsha_ro", "evalsha"]);
+    runs.push({ lat, slow: { ...slow, commands }, keysPerSecond: r.keysPerSecond });
+    process.stderr.write(
+      `  json gentle run ${i + 1}: ${fmt(r.keysPerSecond)} keys/s, p90 ${fmt(lat.p90, 2)} ms, p99 ${fmt(lat.p99, 2)} ms, ${slow.over} commands >= 250 µs (max ${slow.maxUs} µs)\n`,
+    );
+  }
+  await server.cli("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+  const m = (f: (x: Latency) => number, xs: Latency[]) => median(xs.map(f));
+  const lat = (xs: Latency[]): Latency => ({ p50: m((x) => x.p50, xs), p90: m((x) => x.p90, xs), p99: m((x) => x.p99, xs), n: 0 });
+  return {
+    idle: lat(idleRuns),
+    gentle: lat(runs.map((r) => r.lat)),
+    slow: {
+      over: median(runs.map((r) => r.slow.over)),
+      maxUs: Math.max(...runs.map((r) => r.slow.maxUs)),
+      commands: median(runs.map((r) => r.slow.commands)),
+    },
+    keysPerSecond: median(runs.map((r) => r.keysPerSecond)),
+  };
+}
+
+interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  n: number;
+}
+
 // ---------------------------------------------------------------- main
 async function main(): Promise<void> {
   const server = await startRedisServer({ config: { "enable-debug-command": "local" } });
@@ -267,8 +369,9 @@ async function main(): Promise<void> {
     { fast: ModeRuns; gentle: ModeRuns; memkeys: number; idle: { p50: number; p99: number } }
   > = {};
   let xargs = { keys: 0, msPerKey: NaN };
+  let json: Awaited<ReturnType<typeof jsonGentle>> | undefined;
   try {
-    for (const total of SIZES) {
+    for (const total of JSON_ONLY ? [] : SIZES) {
       const t0 = performance.now();
       await seed(server, total);
       process.stderr.write(`seeded ${fmt(total)} keys in ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
@@ -283,8 +386,30 @@ async function main(): Promise<void> {
         `| ${fmt(total)} | ${fmt(fast.keysPerSecond)} | ${fmt(gentle.keysPerSecond)} | ${fmt(median(mk))} | ${fmt(fast.maxRssMB)} MB | ${fmt(gentle.scanUsec, 1)} µs | ${fmt(gentle.metaUsec, 0)} µs | ${fmt(gentle.cpuShare * 100, 1)} % | ${fmt(idle.p50, 2)} / ${fmt(idle.p99, 2)} ms | ${fmt(gentle.p50, 2)} / ${fmt(gentle.p99, 2)} ms | ${fmt(fast.p50, 2)} / ${fmt(fast.p99, 2)} ms |`,
       );
     }
+    json = await jsonGentle(server);
   } finally {
     await server.stop();
+  }
+
+  console.log(
+    `\ngentle scan of ${fmt(JSON_KEYS)} keys of 500-2,000-byte JSON values (median of ${RUNS}); a concurrent client's GET round trips:\n`,
+  );
+  console.log("| | p50 | p90 | p99 | scanner commands >= 250 µs (SLOWLOG) | longest | gentle keys/s |");
+  console.log("|---|---|---|---|---|---|---|");
+  console.log(`| idle | ${fmt(json.idle.p50, 2)} ms | ${fmt(json.idle.p90, 2)} ms | ${fmt(json.idle.p99, 2)} ms | | | |`);
+  console.log(
+    `| during gentle | ${fmt(json.gentle.p50, 2)} ms | ${fmt(json.gentle.p90, 2)} ms | ${fmt(json.gentle.p99, 2)} ms | ${fmt(json.slow.over)} of ${fmt(json.slow.commands)} | ${json.slow.maxUs} µs | ${fmt(json.keysPerSecond)} |`,
+  );
+  const jsonCheck = {
+    what: "gentle on 300k JSON values: concurrent p99 within 1 ms of idle",
+    ok: json.gentle.p99 - json.idle.p99 <= 1,
+    detail: `${fmt(json.gentle.p99, 2)} ms vs ${fmt(json.idle.p99, 2)} ms idle (p90 ${fmt(json.gentle.p90, 2)} vs ${fmt(json.idle.p90, 2)} ms)`,
+  };
+  if (JSON_ONLY) {
+    console.log(`\n| target | result | |\n|---|---|---|\n| ${jsonCheck.what} | ${jsonCheck.detail} | ${jsonCheck.ok ? "met" : "MISSED"} |`);
+    const { closeAllConnections } = await import("../lib/redis/client");
+    await closeAllConnections();
+    process.exit(jsonCheck.ok ? 0 : 1);
   }
 
   const small = perSize[SIZES[0] as number];
@@ -335,6 +460,7 @@ async function main(): Promise<void> {
     ok: big.gentle.p99 - big.idle.p99 <= 1,
     detail: `${fmt(big.gentle.p99, 2)} ms vs ${fmt(big.idle.p99, 2)} ms idle`,
   });
+  checks.push(jsonCheck);
   console.log("\n| target | result | |\n|---|---|---|");
   for (const c of checks) console.log(`| ${c.what} | ${c.detail} | ${c.ok ? "met" : "MISSED"} |`);
   console.log(`\nbench:scan took ${fmt((performance.now() - started) / 1000)} s`);

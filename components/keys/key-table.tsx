@@ -47,11 +47,23 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
     );
   }
   const status = hasNextPage ? (isFetching ? "scanning…" : "more keys may match") : "scan complete";
+  const unreadable = pages.reduce((n, p) => n + (p.unreadable ?? 0), 0);
+  const unreadableReason = pages.find((p) => p.unreadableReason)?.unreadableReason;
   return (
     <div>
       <p className="text-muted mb-1 text-xs" aria-live="polite">
         {formatCount(rows.length)} key{rows.length === 1 ? "" : "s"} loaded · {status}
       </p>
+      {unreadable > 0 ? (
+        <p
+          role="status"
+          data-testid="keys-unreadable"
+          className="border-warn/40 bg-warn-soft text-warn mb-1 rounded border px-2 py-1 text-xs"
+        >
+          {formatCount(unreadable)} more key{unreadable === 1 ? "" : "s"} matched but could not be read, so{" "}
+          {unreadable === 1 ? "it is" : "they are"} not listed: {unreadableReason}.
+        </p>
+      ) : null}
       <Table className="table-fixed">
         <TableHead>
           <Th>Key</Th>

@@ -43,8 +43,14 @@ export function PatternTable({ review }: { review: Review }) {
                 <Badge tone={status.tone}>{status.word}</Badge>
               </td>
               <td className={`${td} tabular text-right`}>
-                {formatBytes(p.bytes)}
-                <div className="text-muted text-xs">{formatPercent(p.shareOfBytes)} of total</div>
+                {p.sizeUnknown > 0 && p.sizeUnknown === p.keys
+                  ? "unknown"
+                  : `${p.sizeUnknown > 0 ? "≥ " : ""}${formatBytes(p.bytes)}`}
+                <div className="text-muted text-xs">
+                  {p.sizeUnknown > 0
+                    ? `sizes of ${formatCount(p.sizeUnknown)} key${p.sizeUnknown === 1 ? "" : "s"} unknown`
+                    : `${formatPercent(p.shareOfBytes)} of total`}
+                </div>
               </td>
               <td className={`${td} tabular text-right`}>{formatBytes(p.avgBytes)}</td>
               <td className={td}>

@@ -22,14 +22,22 @@ export const listLabels: Record<ScanListName, { label: string; tone: Tone; what:
     tone: "warn",
     what: "id segment not hash-shaped: may be a readable identifier",
   },
+  unknown: {
+    label: "unknown",
+    tone: "bad",
+    what: "could not be read (the console's Redis user may not touch them): their TTL is not known",
+  },
 };
 
 export function ClassCounts({
   classes,
+  unknown = 0,
   selected,
   onSelect,
 }: {
   classes: ScanClasses;
+  /** Keys the scan could not read; their tile shows only when there are some. */
+  unknown?: number;
   selected: ScanListName;
   onSelect: (list: ScanListName) => void;
 }) {
@@ -42,7 +50,8 @@ export function ClassCounts({
       </div>
       {(Object.keys(listLabels) as ScanListName[]).map((name) => {
         const { label, tone, what } = listLabels[name];
-        const count = classes[name];
+        const count = name === "unknown" ? unknown : classes[name];
+        if (name === "unknown" && count === 0) return null;
         return (
           <button
             key={name}
@@ -61,7 +70,7 @@ export function ClassCounts({
               {formatCount(count)}
             </div>
             <Badge tone={count > 0 ? tone : "ok"}>
-              {count > 0 ? (tone === "bad" ? "violation" : "check") : "none"}
+              {count > 0 ? (name === "unknown" ? "unread" : tone === "bad" ? "violation" : "check") : "none"}
             </Badge>
           </button>
         );

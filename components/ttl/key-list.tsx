@@ -157,12 +157,18 @@ function Rows({
       <tbody>
         {entries.map((e) => (
           <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
-            <td className="px-2 py-1 font-mono break-all">{e.key}</td>
+            <td className="min-w-[14rem] px-2 py-1 font-mono break-all">{e.key}</td>
             <td className="px-2 py-1 whitespace-nowrap">
               {e.pattern ?? <span className="text-muted">none</span>}
             </td>
             <td className="tabular px-2 py-1 whitespace-nowrap">
-              {e.ttl < 0 ? <Badge tone="bad">no TTL</Badge> : formatDuration(e.ttl)}
+              {e.ttl === null ? (
+                <Badge tone="bad">unknown</Badge>
+              ) : e.ttl < 0 ? (
+                <Badge tone="bad">no TTL</Badge>
+              ) : (
+                formatDuration(e.ttl)
+              )}
             </td>
             <td className="tabular px-2 py-1 text-right whitespace-nowrap">{formatBytes(e.bytes)}</td>
             <td className="px-2 py-1 whitespace-nowrap">{e.type}</td>

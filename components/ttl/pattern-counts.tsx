@@ -44,7 +44,18 @@ export function PatternCounts({ patterns }: { patterns: ScanPattern[] }) {
               >
                 {formatCount(p.possiblePii)}
               </td>
-              <td className="tabular px-3 py-1 text-right">{formatBytes(p.bytes)}</td>
+              <td
+                className="tabular px-3 py-1 text-right"
+                title={
+                  p.sizeUnknown > 0
+                    ? `sizes of ${p.sizeUnknown} keys unknown (MEMORY USAGE refused)`
+                    : undefined
+                }
+              >
+                {p.sizeUnknown > 0 && p.sizeUnknown === p.keys
+                  ? "unknown"
+                  : `${p.sizeUnknown > 0 ? "≥ " : ""}${formatBytes(p.bytes)}`}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -5,8 +5,9 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { useCan, useMe } from "@/components/auth/use-me";
 import { formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
-import type { ScanJob, ScanMode } from "@/lib/schemas/scans";
+import type { ScanJob, ScanMode, ScanResult } from "@/lib/schemas/scans";
 
 interface Props {
   latest: ScanJob | null;
@@ -32,46 +33,34 @@ export function ScanPanel({
   cancelling,
 }: Props) {
   const [mode, setMode] = useState<ScanMode>("gentle");
-  const ageSeconds = latest?.finishedAt
-    ? Math.max(0, (now - Date.parse(latest.finishedAt)) / 1000)
-    : undefined;
+  // A fast scan needs `scan-fast` (the server answers 403 otherwise): without it, there is no choice to offer.
+  const mayFast = useCan("scan-fast");
   return (
     <Card className="space-y-3" aria-label="Scan">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h2 className="font-semibold">TTL compliance</h2>
-          {latest ? (
-            <p className="text-muted text-sm" data-testid="scan-age">
-              From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
-              {formatCount(latest.result?.keys)} keys in {tookText(latest.result?.durationMs ?? 0)},{" "}
-              {latest.mode} mode, match <code className="font-mono">{latest.match}</code>
-              {latest.result && latest.result.vanished > 0
-                ? `, ${formatCount(latest.result.vanished)} keys expired while scanned`
-                : ""}
-              .
-            </p>
-          ) : (
-            <p className="text-muted text-sm" data-testid="scan-age">
-              No finished scan yet. Start one to see which keys break the TTL policy.
-            </p>
-          )}
+          <LatestLine latest={latest} now={now} />
+          {latest?.result ? <Partial result={latest.result} /> : null}
         </div>
         <div className="flex items-center gap-2">
-          <label className="text-muted text-sm">
-            Mode{" "}
-            <select
-              value={mode}
-              onChange={(e) => setMode(e.target.value === "fast" ? "fast" : "gentle")}
-              className="border-line bg-panel text-fg rounded border px-1 py-1"
-              disabled={running !== undefined}
-            >
-              <option value="gentle">gentle (≤ 25 % of a Redis core)</option>
-              <option value="fast">fast (maintenance window)</option>
-            </select>
-          </label>
+          {mayFast ? (
+            <label className="text-muted text-sm">
+              Mode{" "}
+              <select
+                value={mode}
+                onChange={(e) => setMode(e.target.value === "fast" ? "fast" : "gentle")}
+                className="border-line bg-panel text-fg rounded border px-1 py-1"
+                disabled={running !== undefined}
+              >
+                <option value="gentle">gentle (≤ 25 % of a Redis core)</option>
+                <option value="fast">fast (maintenance window)</option>
+              </select>
+            </label>
+          ) : null}
           <button
             type="button"
-            onClick={() => onStart(mode)}
+            onClick={() => onStart(mayFast ? mode : "gentle")}
             disabled={running !== undefined || starting}
             className="bg-accent rounded px-3 py-1.5 font-medium text-white disabled:opacity-60"
           >
@@ -105,6 +94,52 @@ export function ScanPanel({
   );
 }
 
+/** When the latest scan finished, what it covered and how it went. */
+function LatestLine({ latest, now }: { latest: ScanJob | null; now: number }) {
+  if (!latest) {
+    return (
+      <p className="text-muted text-sm" data-testid="scan-age">
+        No finished scan yet. Start one to see which keys break the TTL policy.
+      </p>
+    );
+  }
+  const ageSeconds = latest.finishedAt
+    ? Math.max(0, (now - Date.parse(latest.finishedAt)) / 1000)
+    : undefined;
+  const vanished = latest.result?.vanished ?? 0;
+  return (
+    <p className="text-muted text-sm" data-testid="scan-age">
+      From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
+      {formatCount(latest.result?.keys)} keys in {tookText(latest.result?.durationMs ?? 0)}, {latest.mode}{" "}
+      mode, match <code className="font-mono">{latest.match}</code>
+      {vanished > 0 ? `, ${formatCount(vanished)} keys expired while scanned` : ""}.
+    </p>
+  );
+}
+
+/** What the latest scan could not read: keys whose class is unknown, sizes Redis refused. */
+function Partial({ result }: { result: ScanResult }) {
+  if (result.unknown === 0 && result.sizeUnknown === 0) return null;
+  const reason = (affects: "unknown" | "size") => result.problems.find((p) => p.affects === affects)?.message;
+  return (
+    <ul data-testid="scan-partial" className="text-warn mt-1 list-disc space-y-0.5 pl-4 text-sm">
+      {result.unknown > 0 ? (
+        <li>
+          {formatCount(result.unknown)} key{result.unknown === 1 ? "" : "s"} could not be read, so{" "}
+          {result.unknown === 1 ? "its" : "their"} TTL is unknown (listed under &ldquo;unknown&rdquo;)
+          {reason("unknown") ? `: ${reason("unknown")}` : ""}.
+        </li>
+      ) : null}
+      {result.sizeUnknown > 0 ? (
+        <li>
+          Sizes of {formatCount(result.sizeUnknown)} key{result.sizeUnknown === 1 ? "" : "s"} unknown (shown
+          as —, not counted in memory totals){reason("size") ? `: ${reason("size")}` : ""}.
+        </li>
+      ) : null}
+    </ul>
+  );
+}
+
 function tookText(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
 }
@@ -119,6 +154,12 @@ function Progress({
   cancelling: boolean;
 }) {
   const p = job.progress;
+  // One's own scan needs `scan` to cancel; someone else's, or a scheduled one (no startedBy), `cancel-others`.
+  const me = useMe().data;
+  const mayCancelOwn = useCan("scan");
+  const mayCancelOthers = useCan("cancel-others");
+  const own = job.startedBy !== undefined && job.startedBy === me?.name;
+  const mayCancel = own ? mayCancelOwn : mayCancelOthers;
   return (
     <div className="space-y-1" data-testid="scan-progress">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
@@ -126,14 +167,16 @@ function Progress({
           <Badge tone="info">running</Badge> {job.mode} scan: {formatCount(p.scanned)} of ~
           {formatCount(p.total)} keys ({formatPercent(p.fraction, 0)}) · {formatCount(p.keysPerSecond)} keys/s
         </span>
-        <button
-          type="button"
-          onClick={onCancel}
-          disabled={cancelling}
-          className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
-        >
-          {cancelling ? "Cancelling…" : "Cancel"}
-        </button>
+        {mayCancel ? (
+          <button
+            type="button"
+            onClick={onCancel}
+            disabled={cancelling}
+            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
+          >
+            {cancelling ? "Cancelling…" : "Cancel"}
+          </button>
+        ) : null}
       </div>
       <ProgressBar label="Scan progress" fraction={p.fraction} />
     </div>

@@ -9,6 +9,7 @@ import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/http/fetch-json";
 import { scanJobSchema, type ScanJob, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
 import { ClassCounts } from "./class-counts";
+import { ComplianceNotice } from "./compliance-notice";
 import { KeyList } from "./key-list";
 import { PatternCounts } from "./pattern-counts";
 import { ScanPanel } from "./scan-panel";
@@ -74,6 +75,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const result = data?.result;
   return (
     <div className="space-y-3">
+      <ComplianceNotice instanceId={instanceId} />
       <ScanPanel
         latest={data}
         running={running}
@@ -92,7 +94,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
       ) : null}
       {data && result ? (
         <>
-          <ClassCounts classes={result.classes} selected={list} onSelect={setList} />
+          <ClassCounts classes={result.classes} unknown={result.unknown} selected={list} onSelect={setList} />
           <PatternCounts patterns={result.patterns} />
           <KeyList
             key={data.id}
@@ -108,13 +110,22 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
                   list={list}
                   total={result.listTotals[list]}
                   kind={listAction}
+                  patterns={result.patterns}
                   selection={selection}
                 />
               ) : undefined
             }
             rowActions={
               listAction
-                ? (entry) => <RowAction instanceId={instanceId} entry={entry} kind={listAction} selection={selection} />
+                ? (entry) => (
+                    <RowAction
+                      instanceId={instanceId}
+                      entry={entry}
+                      kind={listAction}
+                      patterns={result.patterns}
+                      selection={selection}
+                    />
+                  )
                 : undefined
             }
           />

@@ -3,22 +3,15 @@
 import "server-only";
 import { standardTtlFor, type CompiledPolicy } from "@/lib/policy/classify";
 import { keyRef, type KeyRef } from "@/lib/redis/keys";
-import {
-  fixTtls,
-  needsFix,
-  readTtls,
-  unlinkKeys,
-  walkMatching,
-  type FixMode,
-  type WalkThrottle,
-} from "@/lib/redis/mutate";
+import { fixTtls, needsFix, readTtls, unlinkKeys, type FixMode } from "@/lib/redis/mutate";
+import { BudgetThrottle, FixedThrottle, walkKeyspace, type Throttle } from "@/lib/redis/walk";
 import { SAMPLE_SIZE } from "@/lib/schemas/actions";
 
 /** The ioredis client, named through lib/redis so this module stays off the client library. */
-type Client = Parameters<typeof walkMatching>[0];
+type Client = Parameters<typeof walkKeyspace>[0];
 
 /** Dry runs answer within an HTTP request: larger SCAN calls, still half of Redis's time at most. */
-export const DRY_RUN_WALK: WalkThrottle = { count: 1000, maxShare: 0.5 };
+export const dryRunThrottle = (): Throttle => new FixedThrottle(1000, 500, 1, 0.5);
 
 export interface Tally {
   /** Keys changed (real run) or that would change (dry run). */
@@ -29,10 +22,12 @@ export interface Tally {
   skippedSample: KeyRef[];
   /** Keys SCAN returned. */
   scanned: number;
+  /** Keys whose TTL the console's Redis user may not read (ACL key patterns): left alone, not counted as fine. */
+  unreadable: number;
 }
 
 export function emptyTally(): Tally {
-  return { count: 0, sample: [], skipped: 0, skippedSample: [], scanned: 0 };
+  return { count: 0, sample: [], skipped: 0, skippedSample: [], scanned: 0, unreadable: 0 };
 }
 
 function addSample(list: KeyRef[], key: Buffer): void {
@@ -70,7 +65,9 @@ export async function countFixable(
     items.map((i) => i.key),
   );
   items.forEach((item, i) => {
-    if (needsFix(ttls[i] ?? -2, item.standard, mode)) {
+    const ttl = ttls[i] ?? null;
+    if (ttl === null) tally.unreadable++;
+    if (needsFix(ttl, item.standard, mode)) {
       tally.count++;
       addSample(tally.sample, item.key);
     }
@@ -91,7 +88,7 @@ export async function fixKeys(
 
 export interface WalkOptions {
   match: string;
-  throttle?: WalkThrottle;
+  throttle?: Throttle;
   signal?: AbortSignal;
   onProgress?: (tally: Tally) => void;
 }
@@ -106,22 +103,23 @@ async function tallyMatching(
   each: (keys: Buffer[], tally: Tally) => Promise<void>,
 ): Promise<Tally> {
   const tally = emptyTally();
-  await walkMatching(redis, {
+  await walkKeyspace(redis, {
     match: options.match,
-    throttle: options.throttle,
+    throttle: options.throttle ?? new BudgetThrottle(),
     signal: options.signal,
-    onBatch: async (keys) => {
-      tally.scanned += keys.length;
-      await each(keys, tally);
-      options.onProgress?.(tally);
-    },
+    onKeys: (keys, runner) =>
+      runner.each(keys, async (batch) => {
+        tally.scanned += batch.length;
+        await each(batch, tally);
+        options.onProgress?.(tally);
+      }),
   });
   return tally;
 }
 
-/** Dry runs use the larger DRY_RUN_WALK unless told otherwise and report no progress. */
+/** Dry runs use the larger dry-run throttle unless told otherwise and report no progress. */
 function dryRunWalk(options: WalkOptions): WalkOptions {
-  return { match: options.match, throttle: options.throttle ?? DRY_RUN_WALK, signal: options.signal };
+  return { match: options.match, throttle: options.throttle ?? dryRunThrottle(), signal: options.signal };
 }
 
 /** Dry run of a fix over every key matching: a SCAN with a TTL pipeline per batch. */
@@ -144,7 +142,7 @@ export function dryRunDeleteMatching(redis: Client, options: WalkOptions): Promi
   });
 }
 
-/** Bulk fix: SCAN batches of at most 500, one conditional EXPIRE pipeline each, gently throttled. */
+/** Bulk fix: SCAN batches, one conditional EXPIRE pipeline each, sized and paced like a gentle scan. */
 export function fixMatching(
   redis: Client,
   compiled: CompiledPolicy,
@@ -154,7 +152,7 @@ export function fixMatching(
   return tallyMatching(redis, options, (keys, tally) => fixKeys(redis, compiled, keys, mode, tally));
 }
 
-/** Bulk delete: SCAN batches of at most 500, one UNLINK each, gently throttled. */
+/** Bulk delete: SCAN batches, one UNLINK each, sized and paced like a gentle scan. */
 export function unlinkMatching(redis: Client, options: WalkOptions): Promise<Tally> {
   return tallyMatching(redis, options, async (keys, tally) => {
     tally.count += await unlinkKeys(redis, keys);

@@ -7,7 +7,7 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { ConfigError, findInstance, type InstanceConfig } from "@/lib/config";
-import { RedisError } from "@/lib/redis/errors";
+import { KeyArgumentError, RedisError } from "@/lib/redis/errors";
 import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
 import {
@@ -41,6 +41,7 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return new BadRequestError(zodMessage(err));
   if (err instanceof RedisError) return apiErrorFromRedis(err);
+  if (err instanceof KeyArgumentError) return new BadRequestError(err.message);
   return undefined;
 }
 
@@ -145,7 +146,9 @@ export function route<P extends Params = Params>(
         if (access !== "guarded") requirePermission(principal, access);
       }
       assertSameOrigin(req, principal);
-      const body = await handler(req, checkParams(await ctx.params), principal);
+      // Next passes no params at all to a route without dynamic segments.
+      const params = ((await ctx?.params) ?? {}) as P;
+      const body = await handler(req, checkParams(params), principal);
       if (body instanceof Response) return withCookie(body, setCookie);
       return withCookie(NextResponse.json(body, { headers: { "cache-control": "no-store" } }), setCookie);
     } catch (err) {

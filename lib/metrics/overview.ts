@@ -1,7 +1,13 @@
 // Builds the overview (current figures, rates over their windows, active alerts) from stored
 // samples. Pure: the sampler passes the samples, the clock and the scan input; it stores the result.
 import type { Environment } from "@/lib/policy/types";
-import { evaluateAlerts, type AlertPoint, type AlertThresholds, type LatestScan } from "@/lib/policy/alerts";
+import {
+  evaluateAlerts,
+  type AlertPoint,
+  type AlertThresholds,
+  type LatestScan,
+  type TtlComplianceUnknown,
+} from "@/lib/policy/alerts";
 import type { Overview, OverviewThresholds } from "@/lib/schemas/overview";
 import type { StoredSample } from "@/lib/store/samples";
 import { addDeltas, emptySum, ratesOf, windowSum, type DeltaSum } from "./rates";
@@ -94,6 +100,8 @@ export interface OverviewInput {
   intervalMs: number;
   thresholds: AlertThresholds;
   latestScan: LatestScan | null;
+  /** Why TTL compliance is unknown, if it is (lib/metrics/scan-input.ts). */
+  ttlUnknown?: TtlComplianceUnknown | null;
   /** The previous overview: keeps an alert's `since` when its run started before the samples given. */
   previous?: Overview | null;
 }
@@ -115,11 +123,15 @@ function keepEarlierSince(
   previous: Overview | null | undefined,
   firstT: number | undefined,
 ): void {
-  if (!previous || firstT === undefined) return;
-  const first = new Date(firstT).toISOString();
+  if (!previous) return;
+  const first = firstT === undefined ? "" : new Date(firstT).toISOString();
   for (const alert of overview.alerts) {
     const before = previous.alerts.find((a) => a.rule === alert.rule);
     if (before && alert.since === first && before.since < alert.since) {
+      alert.since = before.since;
+    }
+    // Before any scan the compliance alert has no time of its own: it holds from when it was first seen.
+    if (before && alert.rule === "ttl-compliance-unknown" && before.summary === alert.summary && before.since < alert.since) {
       alert.since = before.since;
     }
   }
@@ -161,6 +173,7 @@ export function buildOverview(input: OverviewInput): Overview {
     now: down ? end : input.now,
     thresholds: th,
     latestScan: input.latestScan,
+    ttlUnknown: input.ttlUnknown ?? null,
   });
   const overview: Overview = {
     id: input.instanceId,

@@ -17,6 +17,7 @@ const ALERT_RULES: AlertRule[] = [
   "latency",
   "hit-rate",
   "keys-without-ttl",
+  "ttl-compliance-unknown",
 ];
 const ALERT_STATE = { inactive: 0, pending: 1, firing: 2 } as const;
 

@@ -3,11 +3,12 @@
 // and writes the overview (figures, rates, alerts) for the API to read. Only the process holding
 // an instance's lease in the store samples it, so two consoles on one data directory do not both
 // poll Redis; viewers never cause Redis calls.
+import type { ScanState } from "./scan-input";
 import "server-only";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { InstanceConfig } from "@/lib/config";
-import { alertLookbackMs, type AlertThresholds, type LatestScan } from "@/lib/policy/alerts";
+import { alertLookbackMs, type AlertThresholds } from "@/lib/policy/alerts";
 import { describeRedisError } from "@/lib/redis/errors";
 import { readSample, type RedisSample } from "@/lib/redis/sample";
 import { overviewSchema, type Overview } from "@/lib/schemas/overview";
@@ -29,8 +30,8 @@ export interface SamplerOptions {
   owner?: string;
   /** Reads one sample from Redis (tests may replace it). */
   read?: (instance: InstanceConfig, now: number) => Promise<RedisSample>;
-  /** The latest finished scan's count of keys without TTL, for the alert; null before any scan. */
-  latestScan?: (db: Db, instanceId: string) => LatestScan | null;
+  /** The scans' state for the scan-based alerts (keys without TTL, TTL compliance unknown). */
+  scanState?: (db: Db, instanceId: string) => ScanState;
   now?: () => number;
 }
 
@@ -140,7 +141,7 @@ export class MetricsSampler {
       now,
       intervalMs,
       thresholds,
-      latestScan: this.options.latestScan?.(db, instance.id) ?? null,
+      ...(this.options.scanState?.(db, instance.id) ?? { latestScan: null, ttlUnknown: null }),
       previous,
     });
     this.previous.set(instance.id, overview);

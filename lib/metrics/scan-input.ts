@@ -1,13 +1,52 @@
-// Feeds the "keys without TTL" alert from the scanner's stored results (issue 4): the newest
-// finished scan's count of keys with TTL -1, or null before any scan finished.
+// Feeds the scan-based alerts from the stored scans: "keys without TTL" from the newest finished
+// scan, and "TTL compliance unknown" when the scans cannot vouch for the keyspace: failed since
+// the last done one, partial (keys it could not read), or none finished yet. A failed or partial
+// scan never lowers the count of keys without TTL: only a complete scan can clear it.
 import "server-only";
-import type { LatestScan } from "@/lib/policy/alerts";
+import type { LatestScan, TtlComplianceUnknown } from "@/lib/policy/alerts";
 import type { Db } from "@/lib/store";
-import { listScans } from "@/lib/store/scans";
+import { recentScanOutcomes, type ScanOutcomeRow } from "@/lib/store/scans";
 
-export function latestScanInput(db: Db, instanceId: string): LatestScan | null {
+export interface ScanState {
+  latestScan: LatestScan | null;
+  ttlUnknown: TtlComplianceUnknown | null;
+}
+
+function partialReason(done: ScanOutcomeRow): string {
+  const why = done.problem ? `: ${done.problem}` : "";
+  return `the scan of ${done.finishedAt} could not read ${done.unknown} key${done.unknown === 1 ? "" : "s"}${why}`;
+}
+
+/** Pure: the instance's recent finished scans, newest first, to the alert inputs. */
+export function scanStateOf(rows: ScanOutcomeRow[]): ScanState {
+  const finished = rows.filter((r) => r.status === "done" || r.status === "failed");
+  const lastDoneIndex = finished.findIndex((r) => r.status === "done");
+  const lastDone = lastDoneIndex >= 0 ? finished[lastDoneIndex] : undefined;
+  const lastComplete = finished.find((r) => r.status === "done" && r.unknown === 0);
+  // Failures since the last done scan (all of them when none is done), newest first.
+  const failures = (lastDone ? finished.slice(0, lastDoneIndex) : finished).filter((r) => r.status === "failed");
+  let latestScan: LatestScan | null = null;
+  if (lastDone) {
+    const floor = lastDone.unknown > 0 && lastComplete ? lastComplete.noTtl : 0;
+    latestScan = { finishedAt: lastDone.finishedAt, noTtl: Math.max(lastDone.noTtl, floor) };
+  }
+  let ttlUnknown: TtlComplianceUnknown | null = null;
+  const newestFailure = failures[0];
+  const oldestFailure = failures.at(-1);
+  if (newestFailure && oldestFailure) {
+    ttlUnknown = {
+      since: oldestFailure.finishedAt,
+      reason: `${failures.length === 1 ? "the last scan failed" : `the last ${failures.length} scans failed`}: ${newestFailure.error ?? "unknown error"}`,
+    };
+  } else if (lastDone && lastDone.unknown > 0) {
+    ttlUnknown = { since: lastDone.finishedAt, reason: partialReason(lastDone), keys: lastDone.unknown };
+  } else if (!lastDone) {
+    ttlUnknown = { since: null, reason: "no scan has finished yet" };
+  }
+  return { latestScan, ttlUnknown };
+}
+
+export function scanStateInput(db: Db, instanceId: string): ScanState {
   // Summaries only (no result lists): the sampler asks every interval.
-  const done = listScans(db, instanceId, 20).find((s) => s.status === "done" && s.summary && s.finishedAt);
-  if (!done?.summary || !done.finishedAt) return null;
-  return { finishedAt: done.finishedAt, noTtl: done.summary.classes.noTtl };
+  return scanStateOf(recentScanOutcomes(db, instanceId, 50));
 }

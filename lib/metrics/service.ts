@@ -13,7 +13,7 @@ import { buildPoints, rangeMs, stepFor, usesRollups } from "./history";
 import { emptyOverview, thresholdsFor } from "./overview";
 import { maxGapFor } from "./rates";
 import { MetricsSampler } from "./sampler";
-import { latestScanInput } from "./scan-input";
+import { scanStateInput } from "./scan-input";
 
 const registry = globalThis as typeof globalThis & { __islSampler?: MetricsSampler };
 
@@ -27,7 +27,7 @@ export function samplerFromConfig(): MetricsSampler {
     thresholds: config.metrics.alerts,
     rawRetentionMs: config.metrics.rawRetentionMs,
     rollupRetentionMs: config.metrics.rollupRetentionMs,
-    latestScan: latestScanInput,
+    scanState: scanStateInput,
   });
 }
 

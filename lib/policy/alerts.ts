@@ -5,7 +5,14 @@
 import type { Environment } from "./types";
 import { runbookFor, type Runbook } from "./runbooks";
 
-export type AlertRule = "memory" | "evictions" | "clients" | "latency" | "hit-rate" | "keys-without-ttl";
+export type AlertRule =
+  | "memory"
+  | "evictions"
+  | "clients"
+  | "latency"
+  | "hit-rate"
+  | "keys-without-ttl"
+  | "ttl-compliance-unknown";
 export type AlertSeverity = "critical" | "warning" | "info";
 export type AlertState = "pending" | "firing";
 
@@ -67,6 +74,18 @@ export interface LatestScan {
   noTtl: number;
 }
 
+/**
+ * TTL compliance cannot be vouched for: the scans since the last complete one failed, the newest
+ * one could not read every key, or none has finished yet. Such a state never clears an alert.
+ */
+export interface TtlComplianceUnknown {
+  /** ISO time since when; null before any scan (the alert then holds from when it was first seen). */
+  since: string | null;
+  reason: string;
+  /** Keys whose TTL could not be read, when known. */
+  keys?: number;
+}
+
 export interface Alert {
   rule: AlertRule;
   title: string;
@@ -90,10 +109,11 @@ export interface AlertInput {
   now: number;
   thresholds?: AlertThresholds;
   latestScan?: LatestScan | null;
+  ttlUnknown?: TtlComplianceUnknown | null;
 }
 
 interface SeriesRule {
-  rule: Exclude<AlertRule, "keys-without-ttl">;
+  rule: Exclude<AlertRule, "keys-without-ttl" | "ttl-compliance-unknown">;
   title: string;
   severity: AlertSeverity;
   threshold: number;
@@ -190,8 +210,34 @@ function scanAlert(input: AlertInput, th: AlertThresholds): Alert | null {
     value: scan.noTtl,
     threshold: th.keysWithoutTtl,
     forSeconds: 0,
-    summary: `${scan.noTtl} key${scan.noTtl === 1 ? "" : "s"} without TTL in the scan of ${scan.finishedAt}`,
+    summary: `${scan.noTtl} key${scan.noTtl === 1 ? "" : "s"} without TTL in the scan of ${utcText(scan.finishedAt)}`,
     runbook: runbookFor("keys-without-ttl", input.instanceId),
+  };
+}
+
+/** "2026-12-02T05:35:14.123Z" -> "2026-12-02 05:35:14 UTC". */
+function utcText(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+function complianceAlert(input: AlertInput): Alert | null {
+  const unknown = input.ttlUnknown;
+  if (!unknown) return null;
+  const since = unknown.since ?? new Date(input.now).toISOString();
+  return {
+    rule: "ttl-compliance-unknown",
+    title: "TTL compliance unknown",
+    severity: "warning",
+    state: "firing",
+    since,
+    value: unknown.keys ?? 0,
+    threshold: 0,
+    forSeconds: 0,
+    summary: unknown.since
+      ? `TTL compliance unknown since ${utcText(unknown.since)}: ${unknown.reason}`
+      : `TTL compliance unknown: ${unknown.reason}`,
+    runbook: runbookFor("ttl-compliance-unknown", input.instanceId),
   };
 }
 
@@ -220,6 +266,8 @@ export function evaluateAlerts(input: AlertInput): Alert[] {
   }
   const scan = scanAlert(input, th);
   if (scan) alerts.push(scan);
+  const compliance = complianceAlert(input);
+  if (compliance) alerts.push(compliance);
   return alerts.sort(
     (a, b) =>
       Number(b.state === "firing") - Number(a.state === "firing") ||

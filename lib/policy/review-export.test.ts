@@ -37,9 +37,9 @@ function makeReview(withBaseline: boolean) {
       aboveStandard: [],
       unknownPattern: [entry(hostile)],
       foreign: [entry("sess:1", { ttl: -1 })],
-      possiblePii: [],
+      possiblePii: [], unknown: [],
     },
-    listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 1, foreign: 1, possiblePii: 0 },
+    listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 1, foreign: 1, possiblePii: 0, unknown: 0 },
     prefixes: {
       unknownPattern: [{ prefix: "isl:x:", keys: 1, bytes: 64 }],
       foreign: [{ prefix: "sess:", keys: 1, bytes: 64 }],

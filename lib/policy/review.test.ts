@@ -141,9 +141,9 @@ describe("buildReview", () => {
       aboveStandard: [],
       unknownPattern: [entry("isl:tmp:1"), entry("isl:tmp:2"), entry("isl:other:x")],
       foreign: [entry("sess:1"), entry("plot:\\xff")],
-      possiblePii: [],
+      possiblePii: [], unknown: [],
     },
-    listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 3, foreign: 2, possiblePii: 1 },
+    listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 3, foreign: 2, possiblePii: 1, unknown: 0 },
     prefixes: {
       unknownPattern: [
         { prefix: "isl:tmp:", keys: 2, bytes: 128 },

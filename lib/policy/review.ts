@@ -97,7 +97,8 @@ function reviewPattern(
   before: ScanPattern | undefined,
   hasBaseline: boolean,
 ): ReviewPattern {
-  const avgBytes = p.keys > 0 ? Math.round(p.bytes / p.keys) : null;
+  const sized = p.keys - p.sizeUnknown;
+  const avgBytes = sized > 0 ? Math.round(p.bytes / sized) : null;
   const size = avgBytes === null ? { ratio: null, flag: null } : sizeFlag(avgBytes, p.typicalBytes);
   return {
     name: p.name,
@@ -106,6 +107,7 @@ function reviewPattern(
     expected: p.expected,
     keysStatus: keysStatus(p.keys, p.expected),
     bytes: p.bytes,
+    sizeUnknown: p.sizeUnknown,
     shareOfBytes: totalBytes > 0 ? Math.min(1, p.bytes / totalBytes) : 0,
     avgBytes,
     typicalBytes: p.typicalBytes,

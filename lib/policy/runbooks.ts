@@ -100,6 +100,18 @@ const templates: Record<AlertRule, RunbookTemplate> = {
       { text: "Delete keys of unknown patterns.", href: `${base}/ttl` },
     ],
   }),
+  "ttl-compliance-unknown": (base) => ({
+    check: [
+      { text: "Why the last scans failed or could not read every key (the TTL page's scan panel)", href: `${base}/ttl` },
+      { text: "Whether the console's Redis user has the commands a scan needs (capabilities)", href: `${base}/ops` },
+    ],
+    do: [
+      {
+        text: "Fix the cause: Redis reachable and answering, or grant the console's Redis user the command named (README, Access).",
+      },
+      { text: "Then run a scan: until one completes, no alert about keys without TTL can be trusted to be clear.", href: `${base}/ttl` },
+    ],
+  }),
 };
 
 export function runbookFor(rule: AlertRule, instanceId: string): Runbook {

@@ -3,8 +3,7 @@
 // Keys are Buffers end to end (binary-safe); never KEYS.
 import "server-only";
 import type Redis from "ioredis";
-import { classifyKey, compilePolicy, matchPattern, type CompiledPolicy } from "@/lib/policy/classify";
-import type { Policy } from "@/lib/policy/types";
+import { classifyKey, matchPattern, type CompiledPolicy } from "@/lib/policy/classify";
 import type {
   KeyDetailQuery,
   KeyDetailResponse,
@@ -14,13 +13,13 @@ import type {
   KeyValue,
   TextValue,
 } from "@/lib/schemas/keys";
+import { KeyArgumentError } from "./errors";
 import { readKeyMeta, type KeyMeta } from "./key-meta";
+import { DensityThrottle, walkKeyspace } from "./walk";
 import { displayKey, keyRef } from "./keys";
 
 /** How long one keys request keeps SCANning before it answers with what it found and the cursor. */
 export const SCAN_BUDGET_MS = 200;
-/** Upper bound of SCAN's COUNT hint: one call stays around a millisecond of Redis time. */
-const MAX_SCAN_HINT = 5000;
 /** Strings longer than this come back truncated, with their full size. */
 export const MAX_STRING_BYTES = 1024 * 1024;
 /** Binary strings are shown as hex (two characters per byte): a shorter window keeps the answer small. */
@@ -30,18 +29,6 @@ const MAX_ELEMENT_BYTES = 64 * 1024;
 /** Text shown for one page of a collection; past it, elements are cut short. */
 const MAX_PAGE_BYTES = 1024 * 1024;
 const ELEMENT_BYTES_PAST_BUDGET = 256;
-
-const compiledPolicies = new WeakMap<Policy, CompiledPolicy>();
-
-/** The compiled form of the configured policy, built once per policy object. */
-export function compiledPolicy(policy: Policy): CompiledPolicy {
-  let compiled = compiledPolicies.get(policy);
-  if (!compiled) {
-    compiled = compilePolicy(policy);
-    compiledPolicies.set(policy, compiled);
-  }
-  return compiled;
-}
 
 // ---------------------------------------------------------------- match patterns
 
@@ -91,42 +78,34 @@ export interface ScanPage {
 /**
  * SCANs from `cursor` until `count` keys matched, the iteration ended, or `budgetMs` passed, and
  * returns what it found with the cursor to continue. The COUNT hint grows with how sparse the
- * matches are, so a pattern matching 10 keys in a million still moves fast. A page can hold a few
- * more keys than `count`: SCAN cannot resume in the middle of a batch, and dropping keys would lose them.
+ * matches are (DensityThrottle), so a pattern matching 10 keys in a million still moves fast. A
+ * page can hold a few more keys than `count`: SCAN cannot resume in the middle of a batch, and
+ * dropping keys would lose them.
  */
 export async function scanPage(
   redis: Redis,
   query: Pick<KeysQuery, "match" | "cursor" | "count" | "type">,
   budgetMs = SCAN_BUDGET_MS,
 ): Promise<ScanPage> {
-  const started = performance.now();
-  const pattern = matchToRedis(query.match);
   const seen = new Set<string>();
   const keys: Buffer[] = [];
-  let cursor = query.cursor;
-  let hint = Math.min(Math.max(query.count, 10), MAX_SCAN_HINT);
-  let hinted = 0;
-  do {
-    const args: (string | Buffer)[] = [cursor, "MATCH", pattern, "COUNT", String(hint)];
-    if (query.type) args.push("TYPE", query.type);
-    const [next, batch] = (await redis.callBuffer("SCAN", ...args)) as [Buffer, Buffer[]];
-    cursor = next.toString();
-    hinted += hint;
-    for (const key of batch) {
-      // SCAN may repeat a key when the table rehashes; a page lists it once.
-      const id = key.toString("latin1");
-      if (seen.has(id)) continue;
-      seen.add(id);
-      keys.push(key);
-    }
-    const missing = query.count - keys.length;
-    if (missing <= 0) break;
-    // Aim at the keys still missing at the density seen so far, growing at most 4x a call: an early
-    // estimate from a handful of matches is noisy, and an overshoot makes a page far larger than asked.
-    const density = keys.length / hinted;
-    const aim = density > 0 ? Math.ceil(missing / density) : hint * 4;
-    hint = Math.min(Math.max(aim, 10), hint * 4, MAX_SCAN_HINT);
-  } while (cursor !== "0" && performance.now() - started < budgetMs);
+  const { cursor } = await walkKeyspace(redis, {
+    match: matchToRedis(query.match),
+    type: query.type,
+    cursor: query.cursor,
+    throttle: new DensityThrottle(query.count),
+    budgetMs,
+    enough: () => keys.length >= query.count,
+    onKeys: (batch) => {
+      for (const key of batch) {
+        // SCAN may repeat a key when the table rehashes; a page lists it once.
+        const id = key.toString("latin1");
+        if (seen.has(id)) continue;
+        seen.add(id);
+        keys.push(key);
+      }
+    },
+  });
   return { cursor, keys };
 }
 
@@ -145,7 +124,11 @@ function listItem(compiled: CompiledPolicy, key: Buffer, meta: KeyMeta): KeyList
   };
 }
 
-/** One page of keys with type, TTL, size and policy class; keys that vanished meanwhile are left out. */
+/**
+ * One page of keys with type, TTL, size and policy class. Keys that vanished meanwhile are left
+ * out; keys the console's user may not read (ACL key patterns) are counted in `unreadable` with the
+ * reason, never shown as missing. A refused command (TTL, TYPE) or a timeout fails the page.
+ */
 export async function listKeys(
   redis: Redis,
   compiled: CompiledPolicy,
@@ -155,11 +138,17 @@ export async function listKeys(
   const page = await scanPage(redis, query, budgetMs);
   const metas = await readKeyMeta(redis, page.keys);
   const keys: KeyListItem[] = [];
+  let unreadable = 0;
+  let reason: string | undefined;
   page.keys.forEach((key, i) => {
-    const meta = metas[i];
-    if (meta) keys.push(listItem(compiled, key, meta));
+    const r = metas[i];
+    if (r?.state === "present") keys.push(listItem(compiled, key, r.meta));
+    else if (r?.state === "unknown") {
+      unreadable++;
+      reason ??= r.error.message;
+    }
   });
-  return { cursor: page.cursor, keys };
+  return { cursor: page.cursor, keys, ...(unreadable > 0 ? { unreadable, unreadableReason: reason } : {}) };
 }
 
 // ---------------------------------------------------------------- values
@@ -282,6 +271,14 @@ class PageBudget {
   }
 }
 
+/** `from` for a page of a hash, set, list or sorted set: digits only (a stream id belongs to streams). */
+function position(q: KeyDetailQuery, what: string, type: string): string {
+  if (q.from === undefined) return "0";
+  if (!/^\d+$/.test(q.from))
+    throw new KeyArgumentError(`from: a ${type} is paged by ${what} (digits), not ${JSON.stringify(q.from)}`);
+  return q.from;
+}
+
 function pairs(flat: Buffer[]): [Buffer, Buffer][] {
   const out: [Buffer, Buffer][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] as Buffer, flat[i + 1] as Buffer]);
@@ -312,21 +309,21 @@ async function scanCollection(
 }
 
 async function readHash(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
-  const { items, next } = await scanCollection(redis, "HSCAN", key, q.from ?? "0", q.limit);
+  const { items, next } = await scanCollection(redis, "HSCAN", key, position(q, "a cursor", "hash"), q.limit);
   const budget = new PageBudget();
   const fields = pairs(items).map(([f, v]) => ({ field: budget.text(f), value: budget.text(v) }));
   return { kind: "hash", total, truncated: fields.length < total, next, fields };
 }
 
 async function readSet(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
-  const { items, next } = await scanCollection(redis, "SSCAN", key, q.from ?? "0", q.limit);
+  const { items, next } = await scanCollection(redis, "SSCAN", key, position(q, "a cursor", "set"), q.limit);
   const budget = new PageBudget();
   const members = items.sort(Buffer.compare).map((m) => budget.text(m));
   return { kind: "set", total, truncated: members.length < total, next, members };
 }
 
 async function readList(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
-  const offset = Number(q.from ?? 0);
+  const offset = Number(position(q, "an index", "list or sorted set"));
   const items = (await redis.callBuffer(
     "LRANGE",
     key,
@@ -353,7 +350,7 @@ function scoreText(score: unknown): string {
 }
 
 async function readZset(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
-  const offset = Number(q.from ?? 0);
+  const offset = Number(position(q, "an index", "list or sorted set"));
   const reply = (await redis.callBuffer(
     "ZRANGE",
     key,
@@ -425,8 +422,9 @@ export interface ReadKeyOptions {
 }
 
 /**
- * One key's metadata, class and value, or null when the key does not exist. A sensitive key's
- * value is not even read unless the caller may see it.
+ * One key's metadata, class and value, or null when Redis said the key does not exist. A key the
+ * console's user may not read, a refused command or a timeout throws its RedisError: never "no
+ * such key". A sensitive key's value is not even read unless the caller may see it.
  */
 export async function readKey(
   redis: Redis,
@@ -435,8 +433,10 @@ export async function readKey(
   query: KeyDetailQuery,
   { revealSensitive }: ReadKeyOptions,
 ): Promise<KeyDetailResponse | null> {
-  const [meta] = await readKeyMeta(redis, [key]);
-  if (!meta) return null;
+  const [read] = await readKeyMeta(redis, [key]);
+  if (read?.state === "unknown") throw read.error;
+  if (read?.state !== "present") return null;
+  const meta = read.meta;
   const item = listItem(compiled, key, meta);
   const readAt = new Date().toISOString();
   const value: KeyValue =

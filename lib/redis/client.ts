@@ -18,6 +18,11 @@ interface Connection {
   lastError?: RedisError;
   /** Milliseconds since epoch of the last time the connection went from ready to down. */
   downSince?: number;
+  /**
+   * For a database other than 0: whether SELECT succeeded on the current socket. ioredis sends it
+   * on connect but stays "ready" when Redis refuses it, and every command would then read db 0.
+   */
+  selected?: Promise<RedisError | undefined>;
 }
 
 const registry = globalThis as typeof globalThis & { __islRedisConnections?: Map<string, Connection> };
@@ -72,6 +77,13 @@ function connect(instance: InstanceConfig, purpose: ConnectionPurpose): Connecti
   client.on("ready", () => {
     conn.lastError = undefined;
     conn.downSince = undefined;
+    const db = client.options.db ?? 0;
+    if (db !== 0) {
+      conn.selected = client.select(db).then(
+        () => undefined,
+        (err: unknown) => classifyRedisError(err, { instanceId: instance.id, command: "select" }),
+      );
+    }
   });
   client.on("close", () => {
     conn.downSince ??= Date.now();
@@ -128,6 +140,8 @@ export async function getClient(
   const conn = connectionFor(instance, purpose);
   const ready = await waitForReady(conn, conn.downSince === undefined ? timeoutMs : Math.min(timeoutMs, 250));
   if (!ready) throw notConnected(instance.id, conn.lastError, conn.client.status);
+  const refused = await conn.selected;
+  if (refused) throw refused;
   return conn.client;
 }
 

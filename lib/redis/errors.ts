@@ -36,6 +36,8 @@ export interface RedisErrorDetails {
   command?: string;
   /** NOPERM on a key (ACL key patterns), not on the command. */
   keyDenied?: boolean;
+  /** The error reply's code, its first word ("NOSCRIPT", "WRONGTYPE"), for replies. */
+  code?: string;
   /** The error text Redis or the socket gave. */
   raw: string;
 }
@@ -45,6 +47,7 @@ export class RedisError extends Error {
   readonly instanceId?: string;
   readonly command?: string;
   readonly keyDenied: boolean;
+  readonly code?: string;
   readonly raw: string;
 
   constructor(
@@ -57,6 +60,7 @@ export class RedisError extends Error {
     this.instanceId = details.instanceId;
     this.command = details.command;
     this.keyDenied = details.keyDenied ?? false;
+    this.code = details.code;
     this.raw = details.raw;
   }
 
@@ -76,6 +80,14 @@ export class RedisError extends Error {
     if (this.keyDenied) return "~<pattern> covering the key (its key patterns do not)";
     return this.command ? `+${this.command}` : undefined;
   }
+}
+
+/**
+ * An argument the caller sent that does not fit the key as Redis holds it (a stream id as the page
+ * position of a hash): found before anything is sent to Redis; the API answers 400.
+ */
+export class KeyArgumentError extends Error {
+  override name = "KeyArgumentError";
 }
 
 export function isRedisError(err: unknown, ...kinds: RedisFailureKind[]): err is RedisError {
@@ -128,7 +140,13 @@ function permissionError(message: string, ctx: ClassifyContext, cause: unknown):
   return new RedisError(
     "permission",
     `the console's Redis user may not ${what} (NOPERM)`,
-    { instanceId: ctx.instanceId, raw: message, command: inScript ? command : named, keyDenied },
+    {
+      instanceId: ctx.instanceId,
+      raw: message,
+      command: inScript ? command : named,
+      keyDenied,
+      code: "NOPERM",
+    },
     { cause },
   );
 }
@@ -148,8 +166,8 @@ const replyCodes: Record<string, { kind: RedisFailureKind; text: (message: strin
 };
 
 function fromReply(message: string, ctx: ClassifyContext, cause: unknown): RedisError {
-  const base = { instanceId: ctx.instanceId, raw: message, command: ctx.command?.toLowerCase() };
   const code = message.split(" ", 1)[0] ?? "";
+  const base = { instanceId: ctx.instanceId, raw: message, command: ctx.command?.toLowerCase(), code };
   if (code === "NOPERM" || /can't run this command or subcommand|has no permissions/i.test(message)) {
     return permissionError(message, ctx, cause);
   }

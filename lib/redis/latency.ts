@@ -3,7 +3,6 @@
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import { withRedis } from "./client";
-import { isRefusal } from "./errors";
 import { configGet } from "./server-config";
 
 export interface LatencyEvent {
@@ -37,12 +36,8 @@ export async function readLatencyMonitor(instance: InstanceConfig): Promise<Late
   return withRedis(instance, async (redis) => {
     const config = await configGet(redis, ["latency-monitor-threshold"]);
     const threshold = config?.get("latency-monitor-threshold");
-    let events: LatencyEvent[] = [];
-    try {
-      events = parseLatencyLatest(await redis.call("LATENCY", "LATEST"));
-    } catch (err) {
-      if (!isRefusal(err)) throw err;
-    }
+    // A refused LATENCY LATEST is not "no events": it fails, and the caller says why events are missing.
+    const events = parseLatencyLatest(await redis.call("LATENCY", "LATEST"));
     return { thresholdMs: threshold === undefined ? null : Number(threshold), events };
   });
 }

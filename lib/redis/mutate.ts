@@ -1,8 +1,9 @@
 // The only Redis commands that change data: EXPIRE (with a positive TTL), UNLINK and FLUSHDB ASYNC,
-// plus the throttled SCAN walk bulk actions use. Nothing here can leave a key without a TTL:
+// and the TTL reads that decide what a fix changes. Nothing here can leave a key without a TTL:
 // there is no PERSIST, no SET, and every EXPIRE carries a positive number of seconds.
 import "server-only";
 import type Redis from "ioredis";
+import { classifyRedisError } from "./errors";
 import { parseInfo } from "./info";
 
 /** At most this many keys per pipeline or UNLINK call. */
@@ -62,14 +63,25 @@ export async function flushDbAsync(redis: Redis): Promise<number> {
   return before;
 }
 
-/** TTL of each key (-1 none, -2 gone), one pipeline per 500 keys. */
-export async function readTtls(redis: Redis, keys: Buffer[]): Promise<number[]> {
-  const out: number[] = [];
+/**
+ * TTL of each key (-1 none, -2 gone), one pipeline per 500 keys; null for a key the console's user
+ * may not touch (ACL key patterns). A refused TTL command or a timeout throws: never read as "gone".
+ */
+export async function readTtls(redis: Redis, keys: Buffer[]): Promise<(number | null)[]> {
+  const out: (number | null)[] = [];
   for (const batch of chunks(keys)) {
     const pipeline = redis.pipeline();
     for (const key of batch) pipeline.ttl(key);
     const results = (await pipeline.exec()) as PipelineResult;
-    for (const [err, v] of results ?? []) out.push(err ? -2 : Number(v));
+    for (const [err, v] of results ?? []) {
+      if (!err) {
+        out.push(Number(v));
+        continue;
+      }
+      const classified = classifyRedisError(err, { command: "ttl" });
+      if (classified?.kind === "permission" && classified.keyDenied) out.push(null);
+      else throw classified ?? err;
+    }
   }
   return out;
 }
@@ -81,8 +93,8 @@ export async function readTtls(redis: Redis, keys: Buffer[]): Promise<number[]> 
  */
 export type FixMode = "any" | "noTtl" | "aboveStandard";
 
-export function needsFix(ttl: number, standard: number, mode: FixMode): boolean {
-  if (ttl === -2) return false;
+export function needsFix(ttl: number | null, standard: number, mode: FixMode): boolean {
+  if (ttl === null || ttl === -2) return false;
   if (mode === "noTtl") return ttl === -1;
   if (mode === "aboveStandard") return ttl > standard;
   return ttl === -1 || ttl > standard;
@@ -139,59 +151,4 @@ export async function fixTtls(
     affected += ones(results);
   }
   return affected;
-}
-
-export class WalkCancelledError extends Error {
-  override name = "WalkCancelledError";
-}
-
-export interface WalkThrottle {
-  /** SCAN COUNT. */
-  count: number;
-  /** Share of wall time the walk may keep Redis busy (pause after each batch), 0 < share <= 1. */
-  maxShare: number;
-}
-
-/** Like a gentle scan: short SCAN calls and at most a quarter of Redis's time, batches of at most 500 keys. */
-export const GENTLE_WALK: WalkThrottle = { count: 200, maxShare: 0.25 };
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-/**
- * SCAN MATCH over the whole keyspace, handing each batch (at most 500 keys) to `onBatch` and
- * waiting for it before the next SCAN; pauses so the walk, batch work included, keeps within
- * `maxShare` of wall time. Rejects with WalkCancelledError within one batch of `signal` aborting.
- */
-export async function walkMatching(
-  redis: Redis,
-  options: {
-    match: string;
-    throttle?: WalkThrottle;
-    signal?: AbortSignal;
-    onBatch: (keys: Buffer[]) => Promise<void>;
-  },
-): Promise<void> {
-  const throttle = options.throttle ?? GENTLE_WALK;
-  let cursor = "0";
-  do {
-    if (options.signal?.aborted) throw new WalkCancelledError("cancelled");
-    const started = performance.now();
-    const [next, keys] = await redis.scanBuffer(cursor, "MATCH", options.match, "COUNT", throttle.count);
-    for (const batch of chunks(keys)) await options.onBatch(batch);
-    cursor = next.toString();
-    if (throttle.maxShare < 1)
-      await sleep((performance.now() - started) * (1 / throttle.maxShare - 1), options.signal);
-  } while (cursor !== "0");
-  if (options.signal?.aborted) throw new WalkCancelledError("cancelled");
 }

@@ -1,22 +1,30 @@
-// The Redis side of a keyspace scan: SCAN (never KEYS) plus, per batch, one read-only Lua call
-// that returns type, TTL, MEMORY USAGE and element count of every key packed in one binary
-// string (25 bytes a key), so the client parses one bulk reply per batch instead of thousands
-// of small ones. Keys stay Buffers end to end. A throttle keeps gentle scans at a bounded share
-// of Redis's time; fast mode keeps a few batches in flight for maintenance windows.
+// The Redis side of a keyspace scan: the SCAN walk (walk.ts) plus, per batch, one read-only Lua call
+// that returns type, TTL, MEMORY USAGE and element count of every key packed in one binary string
+// (25 bytes a key), so the client parses one bulk reply per batch instead of thousands of small
+// ones. Where scripting is refused, or a batch holds a key the console's user may not touch, the
+// batch is read with per-key pipelines instead, which say exactly which key or command was refused.
+// Nothing unread is guessed: a key that could not be read is packed as "unknown", a size Redis
+// refused as -1 (unknown), never as 0 bytes or as a vanished key.
 import "server-only";
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
+import { classifyRedisError, type RedisError } from "./errors";
 import { readKeyMeta } from "./key-meta";
+import { BudgetThrottle, FixedThrottle, walkKeyspace, type Throttle } from "./walk";
 
 /**
  * Bytes per key in a packed batch: type code (u8), TTL, bytes, length (float64 LE each).
  * Length is the element count of collections (HLEN/LLEN/SCARD/ZCARD/XLEN); strings get 0,
- * which saves a STRLEN per key (their size is in `bytes`).
+ * which saves a STRLEN per key (their size is in `bytes`). Bytes and length are -1 where unknown.
  */
 export const META_STRIDE = 25;
 
-/** Type codes the script packs; 7 stands for any type outside Redis's core six (module types). */
+/**
+ * Type codes: 0 the key vanished (TTL -2), 1-6 Redis's core types, 7 any other (module types),
+ * 8 unknown (the key could not be read; its TTL is not known either).
+ */
 export const TYPE_NAMES = ["none", "string", "hash", "list", "set", "zset", "stream", "other"] as const;
+export const UNKNOWN_CODE = 8;
 
 const META_SCRIPT = `
 local out = {}
@@ -32,7 +40,7 @@ for i = 1, #KEYS do
     local len = 0
     if lengths[t] then len = redis.call(lengths[t], k) end
     local mem = redis.pcall('MEMORY', 'USAGE', k)
-    if type(mem) ~= 'number' then mem = 0 end
+    if type(mem) ~= 'number' then mem = -1 end
     out[i] = struct.pack('<Bddd', codes[t] or 7, ttl, mem, len)
   end
 end
@@ -40,30 +48,52 @@ return table.concat(out)
 `;
 const META_SHA = createHash("sha1").update(META_SCRIPT).digest("hex");
 
-type MetaReader = (redis: Redis, keys: Buffer[]) => Promise<Buffer>;
-
-/** Fallback where scripting or MEMORY is not allowed (ACLs, managed services): pipelines, same layout. */
-async function pipelineMeta(redis: Redis, keys: Buffer[]): Promise<Buffer> {
-  const metas = await readKeyMeta(redis, keys);
-  const out = Buffer.alloc(keys.length * META_STRIDE);
-  metas.forEach((m, i) => {
-    const at = i * META_STRIDE;
-    const code = m ? TYPE_NAMES.indexOf(m.type as (typeof TYPE_NAMES)[number]) : 0;
-    out.writeUInt8(m ? (code > 0 ? code : 7) : 0, at);
-    out.writeDoubleLE(m ? m.ttl : -2, at + 1);
-    out.writeDoubleLE(m?.bytes ?? 0, at + 9);
-    out.writeDoubleLE(m && m.type !== "string" ? (m.length ?? 0) : 0, at + 17);
-  });
-  return out;
+/** One batch's metadata: packed (see forEachKeyMeta), and what Redis refused while reading it. */
+export interface MetaBatch {
+  packed: Buffer;
+  problems: RedisError[];
 }
 
-function scriptReader(evalsha: string, evalCmd: string): MetaReader {
+type ScriptCall = (redis: Redis, keys: Buffer[]) => Promise<Buffer>;
+
+/** Per-key pipelines, same layout: where scripting is refused, or a batch needs a per-key answer. */
+export async function pipelineMeta(redis: Redis, keys: Buffer[]): Promise<MetaBatch> {
+  const results = await readKeyMeta(redis, keys);
+  const out = Buffer.alloc(keys.length * META_STRIDE);
+  const problems: RedisError[] = [];
+  results.forEach((r, i) => {
+    const at = i * META_STRIDE;
+    if (r.state === "missing") {
+      out.writeUInt8(0, at);
+      out.writeDoubleLE(-2, at + 1);
+      return;
+    }
+    if (r.state === "unknown") {
+      out.writeUInt8(UNKNOWN_CODE, at);
+      out.writeDoubleLE(Number.NaN, at + 1);
+      out.writeDoubleLE(-1, at + 9);
+      out.writeDoubleLE(-1, at + 17);
+      problems.push(r.error);
+      return;
+    }
+    const m = r.meta;
+    const code = TYPE_NAMES.indexOf(m.type as (typeof TYPE_NAMES)[number]);
+    out.writeUInt8(code > 0 ? code : 7, at);
+    out.writeDoubleLE(m.ttl, at + 1);
+    out.writeDoubleLE(m.bytes ?? -1, at + 9);
+    out.writeDoubleLE(m.type === "string" ? 0 : (m.length ?? -1), at + 17);
+    if (m.sizeError) problems.push(m.sizeError);
+  });
+  return { packed: out, problems };
+}
+
+function scriptCall(evalsha: string, evalCmd: string): ScriptCall {
   return async (redis, keys) => {
     try {
       return (await redis.callBuffer(evalsha, META_SHA, keys.length, ...keys)) as Buffer;
     } catch (err) {
       // The script cache was flushed mid-scan: send the body once more.
-      if (err instanceof Error && /NOSCRIPT/.test(err.message)) {
+      if (classifyRedisError(err)?.code === "NOSCRIPT") {
         return (await redis.callBuffer(evalCmd, META_SCRIPT, keys.length, ...keys)) as Buffer;
       }
       throw err;
@@ -71,135 +101,121 @@ function scriptReader(evalsha: string, evalCmd: string): MetaReader {
   };
 }
 
-/** Picks the fastest way this server lets us read metadata: EVALSHA_RO (7.0+), EVALSHA, or pipelines. */
-export async function chooseMetaReader(redis: Redis): Promise<{ read: MetaReader; via: string }> {
+/**
+ * Picks the fastest way this server lets us read metadata: EVALSHA_RO (7.0+), EVALSHA, or
+ * pipelines. `probeKey` must lie under the key patterns the console's user may touch (the policy's
+ * namespace), so a user restricted to `~isl:*` still gets the script.
+ */
+export async function chooseMetaReader(redis: Redis, probeKey: Buffer | string): Promise<{ call?: ScriptCall; via: string }> {
   try {
     await redis.call("SCRIPT", "LOAD", META_SCRIPT);
   } catch {
-    return { read: pipelineMeta, via: "pipeline" };
+    return { via: "pipeline" };
   }
   for (const [evalsha, evalCmd] of [
     ["EVALSHA_RO", "EVAL_RO"],
     ["EVALSHA", "EVAL"],
   ] as const) {
     try {
-      // MEMORY may be denied to scripts too: an empty batch does not tell, one real probe does.
-      await redis.callBuffer(evalsha, META_SHA, 1, "isl-console:probe");
-      return { read: scriptReader(evalsha, evalCmd), via: evalsha };
+      await redis.callBuffer(evalsha, META_SHA, 1, probeKey);
+      return { call: scriptCall(evalsha, evalCmd), via: evalsha };
     } catch {
       // try the next form
     }
   }
-  return { read: pipelineMeta, via: "pipeline" };
+  return { via: "pipeline" };
 }
 
+/** Decoded metadata of one key; `type` "unknown" with a NaN TTL when the key could not be read. */
+export type KeyMetaCallback = (key: Buffer, type: string, ttl: number, bytes: number | null, length: number | null) => void;
+
 /** Calls `fn` for each key of a batch with its decoded metadata; ttl -2 means it vanished. */
-export function forEachKeyMeta(
-  keys: Buffer[],
-  packed: Buffer,
-  fn: (key: Buffer, type: string, ttl: number, bytes: number, length: number) => void,
-): void {
+export function forEachKeyMeta(keys: Buffer[], packed: Buffer, fn: KeyMetaCallback): void {
   for (let i = 0; i < keys.length; i++) {
     const at = i * META_STRIDE;
     if (at + META_STRIDE > packed.length) break;
+    const code = packed.readUInt8(at);
+    const bytes = packed.readDoubleLE(at + 9);
+    const length = packed.readDoubleLE(at + 17);
     fn(
       keys[i] as Buffer,
-      TYPE_NAMES[packed.readUInt8(at)] ?? "other",
+      code === UNKNOWN_CODE ? "unknown" : (TYPE_NAMES[code] ?? "other"),
       packed.readDoubleLE(at + 1),
-      packed.readDoubleLE(at + 9),
-      packed.readDoubleLE(at + 17),
+      bytes < 0 ? null : bytes,
+      length < 0 ? null : length,
     );
   }
 }
 
-export interface ScanThrottle {
-  /** SCAN COUNT: how many slots Redis visits per call. */
-  count: number;
-  /** Most metadata calls awaiting a reply at once (1 = strictly one batch per round trip). */
-  inFlight: number;
-  /** Keys per metadata call: a SCAN batch is split so no single script holds Redis long. */
-  metaChunk?: number;
-  /**
-   * Largest share of wall time the scan may keep Redis busy, 0 < share <= 1: after each batch the
-   * scanner pauses (1/share - 1) times the batch's round trip. 1 = no pause.
-   */
-  maxShare: number;
-}
+export type ScanSpeed = "gentle" | "fast";
 
-/** Gentle: short commands (SCAN COUNT 100 ~ 0.1-0.2 ms) and at most a quarter of a Redis core. */
-export const GENTLE: ScanThrottle = { count: 100, inFlight: 1, maxShare: 0.25 };
 /**
- * Fast, for maintenance windows: SCAN COUNT 1000, metadata in calls of 500 keys (~1-2 ms each),
- * six calls queued so Redis never waits for the client, no pause.
+ * Gentle: every command within about 250 µs of Redis time and at most a quarter of a Redis core
+ * (BudgetThrottle). Fast, for maintenance windows: SCAN COUNT 1000, metadata in calls of 500 keys
+ * (~1-2 ms each), six calls queued so Redis never waits for the client, no pause.
  */
-export const FAST: ScanThrottle = { count: 1000, inFlight: 6, metaChunk: 500, maxShare: 1 };
-
-export class ScanCancelledError extends Error {
-  override name = "ScanCancelledError";
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
+export function scanThrottle(speed: ScanSpeed): Throttle {
+  return speed === "fast" ? new FixedThrottle(1000, 500, 6, 1) : new BudgetThrottle();
 }
 
 export interface ScanKeyspaceOptions {
   match: string;
-  throttle: ScanThrottle;
+  throttle: Throttle;
   signal?: AbortSignal;
+  /** A key under the namespace the console's user may read, for the script probe. */
+  probeKey: Buffer | string;
   /** One batch of keys with their packed metadata (see forEachKeyMeta), in scan order. */
-  onBatch: (keys: Buffer[], packed: Buffer) => void;
+  onBatch: (keys: Buffer[], batch: MetaBatch) => void;
 }
 
 /**
- * Walks the keyspace once. Each round trip carries the next SCAN and the metadata call for the
- * previous batch, so Redis never waits for the client between the two. Resolves when the
- * cursor returns to 0; rejects with ScanCancelledError when `signal` aborts (within one batch),
- * or with the Redis error that stopped it.
+ * Walks the keyspace once. Resolves when the cursor returns to 0; rejects with WalkCancelledError
+ * when `signal` aborts (within one command), or with the Redis error that stopped it: a command
+ * the console's user may not run (TTL, TYPE) fails the scan, it never turns into vanished keys.
  */
 export async function scanKeyspace(redis: Redis, options: ScanKeyspaceOptions): Promise<{ via: string }> {
-  const { match, throttle, signal, onBatch } = options;
-  const { read, via } = await chooseMetaReader(redis);
-  const inflight: Promise<void>[] = [];
-  let failure: unknown;
-  const dispatch = (keys: Buffer[]) => {
-    const p = read(redis, keys).then(
-      (packed) => {
-        if (failure === undefined) onBatch(keys, packed);
-      },
-      (err: unknown) => {
-        failure ??= err;
-      },
-    );
-    inflight.push(p);
+  const reader = await chooseMetaReader(redis, options.probeKey);
+  let script = reader.call;
+  let sizeReasonKnown = false;
+
+  const readBatch = async (keys: Buffer[]): Promise<MetaBatch> => {
+    if (!script) return pipelineMeta(redis, keys);
+    let packed: Buffer;
+    try {
+      packed = await script(redis, keys);
+    } catch (err) {
+      const failure = classifyRedisError(err);
+      if (!failure || (failure.kind !== "permission" && failure.kind !== "script")) throw err;
+      // A key the user may not touch makes Redis refuse the whole call; a command refused inside
+      // the script is not named. Per-key pipelines say which key or command it was.
+      if (!(failure.kind === "permission" && failure.keyDenied)) script = undefined;
+      return pipelineMeta(redis, keys);
+    }
+    const problems: RedisError[] = [];
+    if (!sizeReasonKnown) {
+      const unsized = keys.findIndex((_, i) => packed.readDoubleLE(i * META_STRIDE + 9) < 0);
+      if (unsized >= 0) {
+        // The script cannot tell why MEMORY USAGE failed: ask once directly for the classified reason.
+        sizeReasonKnown = true;
+        try {
+          await redis.call("MEMORY", "USAGE", keys[unsized] as Buffer);
+        } catch (err) {
+          const reason = classifyRedisError(err, { command: "memory|usage" });
+          if (reason) problems.push(reason);
+        }
+      }
+    }
+    return { packed, problems };
   };
-  let cursor = "0";
-  let pending: Buffer[] = [];
-  do {
-    const started = performance.now();
-    const next = redis.scanBuffer(cursor, "MATCH", match, "COUNT", throttle.count);
-    const chunk = throttle.metaChunk ?? pending.length;
-    for (let i = 0; i < pending.length; i += chunk) dispatch(pending.slice(i, i + chunk));
-    const [nextCursor, keys] = await next;
-    while (inflight.length >= throttle.inFlight) await inflight.shift();
-    if (failure !== undefined) throw failure;
-    if (signal?.aborted) break;
-    cursor = nextCursor.toString();
-    pending = keys;
-    if (throttle.maxShare < 1)
-      await sleep((performance.now() - started) * (1 / throttle.maxShare - 1), signal);
-  } while (cursor !== "0");
-  if (!signal?.aborted && pending.length > 0) dispatch(pending);
-  await Promise.all(inflight);
-  if (failure !== undefined) throw failure;
-  if (signal?.aborted) throw new ScanCancelledError("scan cancelled");
-  return { via };
+
+  await walkKeyspace(redis, {
+    match: options.match,
+    throttle: options.throttle,
+    signal: options.signal,
+    onKeys: (keys, runner) =>
+      runner.each(keys, async (batch) => {
+        options.onBatch(batch, await readBatch(batch));
+      }),
+  });
+  return { via: script ? reader.via : "pipeline" };
 }

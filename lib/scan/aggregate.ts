@@ -1,7 +1,7 @@
 // Streaming aggregation of a keyspace scan: every key is added once and forgotten; what stays
 // is bounded (per-pattern counters, lists capped at SCAN_LIST_CAP, top-N heaps, a capped
 // prefix map), so memory is flat whatever the key count. Pure: no I/O, no clock.
-import { classifyKey, type Classification, type CompiledPolicy } from "@/lib/policy/classify";
+import { classifyKey, matchPattern, type Classification, type CompiledPolicy } from "@/lib/policy/classify";
 import { keyRef } from "@/lib/redis/keys";
 import {
   SCAN_LIST_CAP,
@@ -11,6 +11,7 @@ import {
   type ScanKeyEntry,
   type ScanListName,
   type ScanPrefix,
+  type ScanProblem,
   type ScanResult,
 } from "@/lib/schemas/scans";
 import { TopN } from "./top-n";
@@ -22,6 +23,7 @@ const PREFIXES_REPORTED = 50;
 interface PatternStats {
   keys: number;
   bytes: number;
+  sizeUnknown: number;
   noTtl: number;
   aboveStandard: number;
   possiblePii: number;
@@ -32,11 +34,20 @@ interface PatternStats {
 interface Candidate {
   key: Uint8Array;
   type: string;
-  ttl: number;
-  bytes: number;
+  ttl: number | null;
+  bytes: number | null;
   length: number;
   pattern: string | null;
 }
+
+/** A classified reason part of a scan could not be read (lib/redis's RedisError has these fields). */
+export interface ReadProblem {
+  kind: string;
+  command?: string;
+  message: string;
+}
+
+const MAX_PROBLEMS = 10;
 
 /** Index of the histogram bucket for a TTL in seconds (ttl > 0). */
 export function ttlBucketIndex(ttl: number): number {
@@ -92,6 +103,7 @@ export class ScanAggregator {
     unknownPattern: [],
     foreign: [],
     possiblePii: [],
+    unknown: [],
   };
   private readonly totals: Record<ScanListName, number> = {
     noTtl: 0,
@@ -99,7 +111,9 @@ export class ScanAggregator {
     unknownPattern: 0,
     foreign: 0,
     possiblePii: 0,
+    unknown: 0,
   };
+  private readonly problems = new Map<string, ScanProblem>();
   private readonly byMemory = new TopN<Candidate>(SCAN_TOP_N);
   private readonly byLength = new TopN<Candidate>(SCAN_TOP_N);
   private readonly prefixes = {
@@ -108,6 +122,7 @@ export class ScanAggregator {
   };
   private keys = 0;
   private bytes = 0;
+  private sizeUnknown = 0;
   private vanishedCount = 0;
 
   constructor(private readonly compiled: CompiledPolicy) {
@@ -115,6 +130,7 @@ export class ScanAggregator {
       this.patterns.set(pattern.name, {
         keys: 0,
         bytes: 0,
+        sizeUnknown: 0,
         noTtl: 0,
         aboveStandard: 0,
         possiblePii: 0,
@@ -132,38 +148,72 @@ export class ScanAggregator {
     return this.keys;
   }
 
-  /** `ttl` is Redis's TTL reply (-1 = no expiry); -2 must go to vanished() instead. */
-  add(key: Uint8Array, type: string, ttl: number, bytes: number, length: number): void {
+  /** A key whose metadata could not be read: listed as unknown, never counted as vanished or in a class. */
+  unknown(key: Uint8Array, problem?: ReadProblem): void {
+    this.list("unknown", {
+      key: Uint8Array.from(key),
+      type: "unknown",
+      ttl: null,
+      bytes: null,
+      length: 0,
+      pattern: matchPattern(this.compiled, key)?.pattern.name ?? null,
+    });
+    if (problem) this.problem(problem, "unknown");
+  }
+
+  /** Counts a refusal against the keys it hit; the first reasons are kept. */
+  problem(p: ReadProblem, affects: ScanProblem["affects"]): void {
+    const id = `${affects}:${p.kind}:${p.command ?? ""}`;
+    const known = this.problems.get(id);
+    if (known) known.keys++;
+    else if (this.problems.size < MAX_PROBLEMS)
+      this.problems.set(id, { kind: p.kind, ...(p.command ? { command: p.command } : {}), message: p.message, affects, keys: 1 });
+  }
+
+  /**
+   * `ttl` is Redis's TTL reply (-1 = no expiry); -2 must go to vanished() instead. `bytes` null:
+   * Redis refused MEMORY USAGE (counted in sizeUnknown, never as 0 bytes).
+   */
+  add(key: Uint8Array, type: string, ttl: number, bytes: number | null, length: number | null): void {
     const verdict = classifyKey(this.compiled, key, ttl);
+    const len = length ?? 0;
     this.keys++;
-    this.bytes += bytes;
+    if (bytes === null) this.sizeUnknown++;
+    else this.bytes += bytes;
     this.classes[verdict.class]++;
     if (verdict.pattern !== null) this.countPattern(verdict, ttl, bytes);
-    else this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes);
+    else this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes ?? 0);
     const listed = verdict.class !== "ok";
-    const needed =
-      (listed && this.lists[verdict.class as ScanListName].length < SCAN_LIST_CAP) ||
-      (verdict.possiblePii && this.lists.possiblePii.length < SCAN_LIST_CAP) ||
-      this.byMemory.accepts(bytes) ||
-      (length > 0 && this.byLength.accepts(length));
+    const bigByMemory = bytes !== null && this.byMemory.accepts(bytes);
+    const bigByLength = len > 0 && this.byLength.accepts(len);
     // Most keys are ok and small: they allocate nothing here.
-    const c: Candidate | undefined = needed
-      ? { key: Uint8Array.from(key), type, ttl, bytes, length, pattern: verdict.pattern }
-      : undefined;
+    const c: Candidate | undefined =
+      this.wantsListing(verdict) || bigByMemory || bigByLength
+        ? { key: Uint8Array.from(key), type, ttl, bytes, length: len, pattern: verdict.pattern }
+        : undefined;
     if (listed) this.list(verdict.class as ScanListName, c);
     if (verdict.possiblePii) {
       this.classes.possiblePii++;
       this.list("possiblePii", c);
     }
-    if (c && this.byMemory.accepts(bytes)) this.byMemory.push(bytes, c);
-    if (c && length > 0 && this.byLength.accepts(length)) this.byLength.push(length, c);
+    if (c && bigByMemory) this.byMemory.push(bytes, c);
+    if (c && bigByLength) this.byLength.push(len, c);
   }
 
-  private countPattern(verdict: Classification, ttl: number, bytes: number): void {
+  /** Whether a list this key belongs on still has room for its entry. */
+  private wantsListing(verdict: Classification): boolean {
+    return (
+      (verdict.class !== "ok" && this.lists[verdict.class as ScanListName].length < SCAN_LIST_CAP) ||
+      (verdict.possiblePii && this.lists.possiblePii.length < SCAN_LIST_CAP)
+    );
+  }
+
+  private countPattern(verdict: Classification, ttl: number, bytes: number | null): void {
     const stats = verdict.pattern === null ? undefined : this.patterns.get(verdict.pattern);
     if (!stats) return;
     stats.keys++;
-    stats.bytes += bytes;
+    if (bytes === null) stats.sizeUnknown++;
+    else stats.bytes += bytes;
     if (verdict.class === "noTtl") stats.noTtl++;
     else {
       const b = ttlBucketIndex(ttl);
@@ -201,6 +251,10 @@ export class ScanAggregator {
       bytes: this.bytes,
       durationMs,
       vanished: this.vanishedCount,
+      unknown: this.totals.unknown,
+      sizeUnknown: this.sizeUnknown,
+      // A size reason is found once; it stands for every key whose size is unknown.
+      problems: [...this.problems.values()].map((p) => (p.affects === "size" ? { ...p, keys: this.sizeUnknown } : p)),
       classes: { ...this.classes },
       patterns: this.compiled.policy.patterns.map((p) => {
         const s = this.patterns.get(p.name) as PatternStats;
@@ -209,7 +263,8 @@ export class ScanAggregator {
           pattern: p.template,
           keys: s.keys,
           bytes: s.bytes,
-          avgBytes: s.keys > 0 ? Math.round(s.bytes / s.keys) : 0,
+          avgBytes: s.keys - s.sizeUnknown > 0 ? Math.round(s.bytes / (s.keys - s.sizeUnknown)) : 0,
+          sizeUnknown: s.sizeUnknown,
           typicalBytes: p.typicalBytes,
           expected: { min: p.expectedKeys.min, max: p.expectedKeys.max },
           standardTtlSeconds: p.standardTtlSeconds,
@@ -225,6 +280,7 @@ export class ScanAggregator {
         unknownPattern: [...this.lists.unknownPattern],
         foreign: [...this.lists.foreign],
         possiblePii: [...this.lists.possiblePii],
+        unknown: [...this.lists.unknown],
       },
       listTotals: { ...this.totals },
       biggest: {

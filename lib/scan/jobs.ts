@@ -11,7 +11,7 @@ import { zodMessage } from "@/lib/http/route";
 import type { Principal } from "@/lib/policy/access";
 import { withRedis } from "@/lib/redis/client";
 import { isRedisError, RedisError } from "@/lib/redis/errors";
-import { ScanCancelledError } from "@/lib/redis/scanner";
+import { WalkCancelledError } from "@/lib/redis/walk";
 import {
   startScanBodySchema,
   type ScanJob,
@@ -201,7 +201,7 @@ async function execute(
   } catch (err) {
     const progress = makeProgress(job.progress.scanned, job.progress.total, Date.now() - job.startedMs);
     const finishedAt = new Date().toISOString();
-    if (err instanceof ScanCancelledError) {
+    if (err instanceof WalkCancelledError) {
       finishScan(db, job.id, { status: "cancelled", finishedAt, progress });
     } else {
       finishScan(db, job.id, {

@@ -17,8 +17,8 @@ const noTtl = [
   entry("isl:tmp:ABC", null),
 ];
 const result = {
-  lists: { noTtl, aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [] },
-  listTotals: { noTtl: 5000, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0 },
+  lists: { noTtl, aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [], unknown: [] },
+  listTotals: { noTtl: 5000, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0, unknown: 0 },
 } as unknown as ScanResult;
 
 describe("pageScanList", () => {

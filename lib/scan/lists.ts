@@ -26,6 +26,6 @@ export function pageScanList(scanId: string, result: ScanResult, query: ScanKeys
 export function withoutLists(result: ScanResult): ScanResult {
   return {
     ...result,
-    lists: { noTtl: [], aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [] },
+    lists: { noTtl: [], aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [], unknown: [] },
   };
 }

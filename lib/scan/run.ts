@@ -3,21 +3,20 @@
 import "server-only";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
 import type { Policy } from "@/lib/policy/types";
-import { FAST, forEachKeyMeta, GENTLE, scanKeyspace, type ScanThrottle } from "@/lib/redis/scanner";
+import { forEachKeyMeta, scanKeyspace, scanThrottle } from "@/lib/redis/scanner";
+import type { Throttle } from "@/lib/redis/walk";
 import type { ScanMode, ScanProgress, ScanResult } from "@/lib/schemas/scans";
 import { ScanAggregator } from "./aggregate";
 
 /** The ioredis client, named through lib/redis so this module stays off the client library. */
 type ScanClient = Parameters<typeof scanKeyspace>[0];
 
-export const THROTTLES: Record<ScanMode, ScanThrottle> = { gentle: GENTLE, fast: FAST };
-
 export interface RunScanOptions {
   policy: Policy | CompiledPolicy;
   match?: string;
   mode?: ScanMode;
   /** Overrides the mode's throttle (benchmarks). */
-  throttle?: ScanThrottle;
+  throttle?: Throttle;
   signal?: AbortSignal;
   /** DBSIZE, for progress; read here when not given. */
   total?: number;
@@ -51,13 +50,19 @@ export async function runScan(
   let lastReport = 0;
   const { via } = await scanKeyspace(redis, {
     match: options.match ?? "*",
-    throttle: options.throttle ?? THROTTLES[options.mode ?? "gentle"],
+    throttle: options.throttle ?? scanThrottle(options.mode ?? "gentle"),
     signal: options.signal,
-    onBatch: (keys, packed) => {
-      forEachKeyMeta(keys, packed, (key, type, ttl, bytes, length) => {
-        if (ttl === -2) aggregator.vanished();
+    probeKey: Buffer.concat([compiled.namespace, Buffer.from("isl-console-probe")]),
+    onBatch: (keys, batch) => {
+      // pipelineMeta lists one reason per unreadable key, in key order, before the size reasons.
+      const unreadable = batch.problems.filter((p) => p.keyDenied);
+      let next = 0;
+      forEachKeyMeta(keys, batch.packed, (key, type, ttl, bytes, length) => {
+        if (type === "unknown") aggregator.unknown(key, unreadable[next++]);
+        else if (ttl === -2) aggregator.vanished();
         else aggregator.add(key, type, ttl, bytes, length);
       });
+      for (const p of batch.problems) if (!p.keyDenied) aggregator.problem(p, "size");
       scanned += keys.length;
       const now = performance.now();
       if (options.onProgress && now - lastReport >= every) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 export const runbookStepSchema = z.object({ text: z.string(), href: z.string().optional() });
 
 export const alertSchema = z.object({
-  rule: z.enum(["memory", "evictions", "clients", "latency", "hit-rate", "keys-without-ttl"]),
+  rule: z.enum(["memory", "evictions", "clients", "latency", "hit-rate", "keys-without-ttl", "ttl-compliance-unknown"]),
   title: z.string(),
   severity: z.enum(["critical", "warning", "info"]),
   state: z.enum(["pending", "firing"]),

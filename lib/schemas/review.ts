@@ -37,10 +37,13 @@ export const reviewPatternSchema = z.object({
   keys: z.number().int().nonnegative(),
   expected: z.object({ min: z.number().int().nonnegative(), max: z.number().int().nonnegative() }),
   keysStatus: keysStatusSchema,
+  /** MEMORY USAGE summed over the keys whose size Redis answered (see sizeUnknown). */
   bytes: z.number().int().nonnegative(),
+  /** Keys whose size Redis refused: not in `bytes` nor in `avgBytes`. */
+  sizeUnknown: z.number().int().nonnegative().default(0),
   /** Share of all scanned bytes, 0..1. */
   shareOfBytes: z.number().min(0).max(1),
-  /** null without keys. */
+  /** null without keys whose size is known. */
   avgBytes: z.number().int().nonnegative().nullable(),
   typicalBytes: z.number().int().nonnegative(),
   /** avgBytes / typicalBytes; null without keys. */

@@ -38,10 +38,10 @@ export const scanKeyEntrySchema = z.object({
   key: z.string(),
   keyBase64: z.string(),
   type: z.string(),
-  /** Redis TTL in seconds; -1 = no expiry. */
-  ttl: z.number().int(),
-  /** MEMORY USAGE in bytes (0 where the server refuses MEMORY). */
-  bytes: z.number().int().nonnegative(),
+  /** Redis TTL in seconds; -1 = no expiry; null = could not be read (the `unknown` list). */
+  ttl: z.number().int().nullable(),
+  /** MEMORY USAGE in bytes; null where Redis refused it (never 0 for "unknown"). */
+  bytes: z.number().int().nonnegative().nullable(),
   /** Policy pattern name, or null for unknown-pattern and foreign keys. */
   pattern: z.string().nullable(),
 });
@@ -76,6 +76,8 @@ export const scanPatternSchema = z.object({
   noTtl: z.number().int().nonnegative(),
   aboveStandard: z.number().int().nonnegative(),
   possiblePii: z.number().int().nonnegative(),
+  /** Keys of the pattern whose MEMORY USAGE Redis refused: `bytes` and `avgBytes` leave them out. */
+  sizeUnknown: z.number().int().nonnegative().default(0),
   ttlHistogram: z.array(ttlBucketSchema),
 });
 export type ScanPattern = z.infer<typeof scanPatternSchema>;
@@ -97,6 +99,8 @@ export const SCAN_LIST_NAMES = [
   "unknownPattern",
   "foreign",
   "possiblePii",
+  /** Keys whose metadata the console could not read (ACL key patterns): their class is unknown. */
+  "unknown",
 ] as const;
 export type ScanListName = (typeof SCAN_LIST_NAMES)[number];
 
@@ -106,6 +110,7 @@ const listsSchema = z.object({
   unknownPattern: z.array(scanKeyEntrySchema),
   foreign: z.array(scanKeyEntrySchema),
   possiblePii: z.array(scanKeyEntrySchema),
+  unknown: z.array(scanKeyEntrySchema).default([]),
 });
 
 const listTotalsSchema = z.object({
@@ -114,7 +119,19 @@ const listTotalsSchema = z.object({
   unknownPattern: z.number().int().nonnegative(),
   foreign: z.number().int().nonnegative(),
   possiblePii: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative().default(0),
 });
+
+/** Why part of a scan could not be read: one entry per classified reason, with how many keys it hit. */
+export const scanProblemSchema = z.object({
+  kind: z.string(),
+  command: z.string().optional(),
+  message: z.string(),
+  /** "unknown": the keys' class could not be read; "size": only their MEMORY USAGE. */
+  affects: z.enum(["unknown", "size"]),
+  keys: z.number().int().nonnegative(),
+});
+export type ScanProblem = z.infer<typeof scanProblemSchema>;
 
 /** Key groups outside the patterns, by their first two `:` segments ("isl:tmp:", "sess:"). */
 export const scanPrefixSchema = z.object({
@@ -129,8 +146,17 @@ export const scanResultSchema = z.object({
   keys: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
   durationMs: z.number().nonnegative(),
-  /** Keys SCAN returned that were gone before we read them (TTL -2): skipped. */
+  /** Keys SCAN returned that were gone before we read them (Redis answered TTL -2): skipped. */
   vanished: z.number().int().nonnegative(),
+  /**
+   * Keys whose metadata could not be read (the console's user may not touch them): neither counted
+   * in a class nor as vanished. A scan with unknown keys is partial: it cannot clear an alert.
+   */
+  unknown: z.number().int().nonnegative().default(0),
+  /** Keys counted in their class whose size (MEMORY USAGE) Redis refused: `bytes` leaves them out. */
+  sizeUnknown: z.number().int().nonnegative().default(0),
+  /** What Redis refused while the scan read metadata, classified. */
+  problems: z.array(scanProblemSchema).default([]),
   classes: scanClassesSchema,
   /** One entry per policy pattern, in policy order, including patterns with no keys. */
   patterns: z.array(scanPatternSchema),

@@ -161,4 +161,24 @@ export const migrations: Migration[] = [
       ALTER TABLE scans ADD COLUMN started_by TEXT;
     `,
   },
+  {
+    version: 6,
+    name: "sessions",
+    sql: `
+      -- Signed-in browser sessions (lib/store/sessions.ts). The sealed cookie carries a random id;
+      -- only its SHA-256 is stored. Times are epoch milliseconds. A session is live while it is not
+      -- revoked, before expires_at (12 h after sign-in) and within the idle timeout of last_seen.
+      CREATE TABLE sessions (
+        id_hash       TEXT    PRIMARY KEY,
+        username      TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_seen     INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        revoked_at    INTEGER,
+        revoke_reason TEXT
+      ) STRICT;
+      CREATE INDEX sessions_username ON sessions (username);
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+    `,
+  },
 ];

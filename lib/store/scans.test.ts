@@ -21,15 +21,18 @@ const entry = { key: "isl:x", keyBase64: "aXNsOng=", type: "string", ttl: -1, by
 
 function result(keys: number): ScanResult {
   const classes = { ok: keys, noTtl: 0, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0 };
-  const totals = { noTtl: 1, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0 };
+  const totals = { noTtl: 1, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0, unknown: 0 };
   return {
     keys,
     bytes: keys * 100,
     durationMs: 12,
     vanished: 0,
+    unknown: 0,
+    sizeUnknown: 0,
+    problems: [],
     classes,
     patterns: [],
-    lists: { noTtl: [entry], aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [] },
+    lists: { noTtl: [entry], aboveStandard: [], unknownPattern: [], foreign: [], possiblePii: [], unknown: [] },
     listTotals: totals,
     biggest: { byMemory: [{ ...entry, length: 3 }], byLength: [] },
     prefixes: { unknownPattern: [], foreign: [] },

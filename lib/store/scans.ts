@@ -239,3 +239,47 @@ export function pruneScans(
     ).run(instanceId, instanceId, keepFull);
   })();
 }
+
+/** What the scan-based alerts need of a finished scan (no lists). */
+export interface ScanOutcomeRow {
+  id: string;
+  status: ScanStatus;
+  finishedAt: string;
+  error: string | null;
+  noTtl: number;
+  /** Keys the scan could not read (0 for failed scans and results stored before it was counted). */
+  unknown: number;
+  /** The first reason it could not read them. */
+  problem: string | null;
+}
+
+/** The instance's newest finished scans, newest first. */
+export function recentScanOutcomes(db: Db, instanceId: string, limit = 50): ScanOutcomeRow[] {
+  const rows = db
+    .prepare(
+      `SELECT id, status, finished_at, error,
+              json_extract(classes, '$.noTtl') AS no_ttl,
+              json_extract(result, '$.unknown') AS unknown,
+              json_extract(result, '$.problems[0].message') AS problem
+       FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL
+       ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
+    )
+    .all(instanceId, limit) as {
+    id: string;
+    status: string;
+    finished_at: string;
+    error: string | null;
+    no_ttl: number | null;
+    unknown: number | null;
+    problem: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status as ScanStatus,
+    finishedAt: r.finished_at,
+    error: r.error,
+    noTtl: r.no_ttl ?? 0,
+    unknown: r.unknown ?? 0,
+    problem: r.problem,
+  }));
+}

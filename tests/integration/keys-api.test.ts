@@ -154,9 +154,10 @@ describe("GET /api/instances/{id}/keys", () => {
   });
 
   it("hides a sensitive value from a caller who may not read it, without reading it", async () => {
-    const [{ readKey, compiledPolicy }, { getConfig, findInstance }, { withRedis }, { canReadSensitive }] =
+    const [{ readKey }, { compiledPolicy }, { getConfig, findInstance }, { withRedis }, { canReadSensitive }] =
       await Promise.all([
         import("@/lib/redis/browse"),
+        import("@/lib/config/compiled-policy"),
         import("@/lib/config"),
         import("@/lib/redis/client"),
         import("@/lib/policy/access"),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { maintainInstance } from "@/lib/metrics/retention";
 import { MetricsSampler } from "@/lib/metrics/sampler";
-import { latestScanInput } from "@/lib/metrics/scan-input";
+import { scanStateInput } from "@/lib/metrics/scan-input";
 import type { RedisSample } from "@/lib/redis/sample";
 import { insertScan } from "@/lib/store/scans";
 import { getMetrics, getOverview } from "@/lib/metrics/service";
@@ -125,7 +125,7 @@ describe("metrics store: rollups, retention, series", () => {
     expect(sixHours.points.every((p) => p.usedBytes !== null)).toBe(true);
   });
 
-  it("feeds the keys-without-TTL alert from the latest finished scan, inactive before any scan", async () => {
+  it("feeds the keys-without-TTL alert from the latest finished scan; before any scan, compliance is unknown", async () => {
     const fake: RedisSample = {
       runId: "r",
       uptimeSeconds: 1,
@@ -150,11 +150,14 @@ describe("metrics store: rollups, retention, series", () => {
       rawRetentionMs: 48 * HOUR,
       rollupRetentionMs: 14 * 24 * HOUR,
       read: async () => fake,
-      latestScan: latestScanInput,
+      scanState: scanStateInput,
     });
     const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
     await sampler.sampleOnce("scanned");
-    expect(getOverview(scanned, db, settings).alerts).toEqual([]);
+    // No scan yet: no count of keys without TTL, and no all-clear either.
+    expect(getOverview(scanned, db, settings).alerts.map((a) => [a.rule, a.summary])).toEqual([
+      ["ttl-compliance-unknown", "TTL compliance unknown: no scan has finished yet"],
+    ]);
 
     insertScan(db, {
       id: "s1",
@@ -175,6 +178,7 @@ describe("metrics store: rollups, retention, series", () => {
     const alert = getOverview(scanned, db, settings).alerts.find((a) => a.rule === "keys-without-ttl");
     expect(alert).toMatchObject({ state: "firing", value: 2, since: finishedAt, severity: "critical" });
     expect(alert?.runbook.check[0]?.href).toBe("/i/scanned/ttl");
+    expect(getOverview(scanned, db, settings).alerts.map((a) => a.rule)).not.toContain("ttl-compliance-unknown");
     await sampler.stop();
   });
 });

@@ -1,6 +1,6 @@
-import { getConfig } from "@/lib/config";
+import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { parseQuery, requireInstance, route, methods } from "@/lib/http/route";
-import { compiledPolicy, listKeys } from "@/lib/redis/browse";
+import { listKeys } from "@/lib/redis/browse";
 import { withRedis } from "@/lib/redis/client";
 import { keysQuerySchema, type KeysResponse } from "@/lib/schemas/keys";
 
@@ -8,8 +8,7 @@ import { keysQuerySchema, type KeysResponse } from "@/lib/schemas/keys";
 const get = route<{ id: string }>({ access: "read" }, async (req, { id }): Promise<KeysResponse> => {
   const instance = requireInstance(id);
   const query = parseQuery(req, keysQuerySchema);
-  const compiled = compiledPolicy(getConfig().policy);
-  return withRedis(instance, (redis) => listKeys(redis, compiled, query));
+  return withRedis(instance, (redis) => listKeys(redis, compiledPolicy(), query));
 });
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: get });

@@ -1,31 +1,27 @@
-import { getConfig } from "@/lib/config";
-import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
-import { parseQuery, requireInstance, route, methods } from "@/lib/http/route";
+import { compiledPolicy } from "@/lib/config/compiled-policy";
+import { BadRequestError, NotFoundError } from "@/lib/http/errors";
+import { methods, parseQuery, requireInstance, route } from "@/lib/http/route";
 import { canReadSensitive } from "@/lib/policy/access";
-import { compiledPolicy, readKey } from "@/lib/redis/browse";
+import { readKey } from "@/lib/redis/browse";
 import { withRedis } from "@/lib/redis/client";
 import { fromBase64Url } from "@/lib/redis/keys";
 import { keyDetailQuerySchema, type KeyDetailResponse } from "@/lib/schemas/keys";
 
-/** One key's metadata and value (truncated past 1 MB or 1,000 elements); sensitive values only for those allowed. */
+/**
+ * One key's metadata and value (truncated past 1 MB or 1,000 elements); sensitive values only for
+ * those allowed. 404 only when Redis said the key does not exist; a refused command is 403
+ * redis_permission, a stalled Redis 503, a key that changed type while read 409.
+ */
 const get = route<{ id: string; keyBase64url: string }>(
   { access: "read" },
   async (req, { id, keyBase64url }, principal): Promise<KeyDetailResponse> => {
     const instance = requireInstance(id);
     const key = fromBase64Url(keyBase64url);
-    if (!key || key.length === 0)
-      throw new BadRequestError("the key id is not base64url (RFC 4648 §5, no padding)");
+    if (!key || key.length === 0) throw new BadRequestError("the key id is not base64url (RFC 4648 §5, no padding)");
     const query = parseQuery(req, keyDetailQuerySchema);
-    const compiled = compiledPolicy(getConfig().policy);
     // Viewers never get a sensitive value: it is not even read from Redis.
     const revealSensitive = canReadSensitive(principal);
-    const detail = await withRedis(instance, (redis) =>
-      readKey(redis, compiled, key, query, { revealSensitive }),
-    ).catch((err: unknown) => {
-      if (err instanceof Error && /WRONGTYPE/.test(err.message))
-        throw new ConflictError("the key changed type while it was read; retry");
-      throw err;
-    });
+    const detail = await withRedis(instance, (redis) => readKey(redis, compiledPolicy(), key, query, { revealSensitive }));
     if (!detail) throw new NotFoundError("no such key (it may have expired)");
     return detail;
   },
