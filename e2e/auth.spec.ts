@@ -39,6 +39,43 @@ test.describe("signing in and out", () => {
     await expect(page).toHaveURL(/\/login$/);
   });
 
+  test("signing out ends the session on the server: a copy of the cookie is refused afterwards", async ({
+    page,
+    playwright,
+  }) => {
+    await page.goto("/login");
+    await page.getByLabel("User name").fill(e2eUsers.viewer.username);
+    await page.getByLabel("Password").fill(e2eUsers.viewer.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("user-name")).toHaveText(e2eUsers.viewer.username);
+    const session = (await page.context().cookies()).find((c) => c.name === "isl_session");
+    expect(session?.value).toBeTruthy();
+    const copied = { cookie: `isl_session=${session?.value}` };
+
+    // Another client (no cookie jar of its own) replays the copied cookie.
+    const thief = await playwright.request.newContext({
+      baseURL: `http://127.0.0.1:${e2eEnv.appPort}`,
+      storageState: signedOut,
+    });
+    try {
+      const before = await thief.get("/api/auth/me", { headers: copied });
+      expect(before.status()).toBe(200);
+      expect(await before.json()).toMatchObject({ name: e2eUsers.viewer.username, method: "session" });
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL(/\/login$/);
+
+      const after = await thief.get("/api/auth/me", { headers: copied });
+      expect(after.status()).toBe(401);
+      expect(await after.json()).toMatchObject({ error: { code: "unauthenticated" } });
+      const pageAfter = await thief.get("/", { headers: copied, maxRedirects: 0 });
+      expect(pageAfter.status()).toBe(307);
+      expect(pageAfter.headers().location).toMatch(/\/login$/);
+    } finally {
+      await thief.dispose();
+    }
+  });
+
   test("the sign-in page never redirects off-site", async ({ page }) => {
     await page.goto("/login?next=//evil.example/x");
     await page.getByLabel("User name").fill(e2eUsers.viewer.username);

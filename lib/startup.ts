@@ -1,12 +1,31 @@
-// What the server process does once before its first request: validate configuration and
-// migrate the store. A failure ends the process with one line naming the cause.
+// What the server process does once before its first request: validate configuration, migrate
+// the store and end the sessions of removed users. A failure ends the process with one line naming the cause.
 import "server-only";
 import { installPeerAddressStamp } from "@/lib/auth/peer";
+import { reconcileSessions } from "@/lib/auth/session";
 import { closeInterruptedIntents } from "@/lib/audit/log";
-import { assertConfigOrExit } from "@/lib/config";
+import { assertConfigOrExit, getConfig } from "@/lib/config";
 import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
+
+/**
+ * Sessions at start-up: those of users no longer in CONSOLE_USERS_FILE are revoked (the per-request
+ * check refuses them too; this makes it final, even if the name comes back), and rows that can
+ * never authenticate again are deleted so the table stays bounded.
+ */
+export function endStaleSessions(now = Date.now()): { revoked: number; pruned: number } {
+  const auth = getConfig().auth;
+  const result = reconcileSessions(
+    getStore(),
+    auth.users.map((u) => u.username),
+    now,
+    auth.sessionIdleMs,
+  );
+  if (result.revoked > 0)
+    console.warn(`isl-console: ${result.revoked} session(s) of users no longer in the users file revoked`);
+  return result;
+}
 
 export function startServer(): void {
   assertConfigOrExit();
@@ -14,6 +33,7 @@ export function startServer(): void {
   installPeerAddressStamp();
   try {
     getStore();
+    endStaleSessions();
   } catch (err) {
     console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,7 +1,25 @@
-import { describe, expect, it } from "vitest";
+import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore, type Db } from "@/lib/store/db";
+import { findSession } from "@/lib/store/sessions";
 import { inCidrs, parseAddress, parseCidr } from "./cidr";
 import { hashPassword, verifyPassword } from "./passwords";
-import { openSession, sealSession, sessionCookie, SESSION_MAX_AGE_MS } from "./session";
+import {
+  endSession,
+  newSessionId,
+  openSession,
+  reconcileSessions,
+  RENEW_AFTER_MS,
+  resumeSession,
+  sealSession,
+  SESSION_MAX_AGE_MS,
+  sessionCookie,
+  sessionIdHash,
+  startSession,
+} from "./session";
 import { matchToken, sha256 } from "./tokens";
 
 const cidrs = (...list: string[]) => list.map(parseCidr);
@@ -58,40 +76,194 @@ describe("password hashes", () => {
 
 describe("session cookies", () => {
   const secret = "s".repeat(40);
-  const idle = 30 * 60_000;
   const t0 = 1_800_000_000_000;
+  const sid = newSessionId();
 
-  it("opens what it sealed, within the idle time", () => {
-    const sealed = sealSession({ u: "alice", iat: t0, seen: t0 }, secret);
-    expect(openSession(sealed, secret, t0 + idle - 1, idle)).toMatchObject({ u: "alice", iat: t0, seen: t0 });
+  it("opens what it sealed, up to 12 h after sign-in", () => {
+    const sealed = sealSession({ sid, u: "alice", iat: t0 }, secret);
+    expect(openSession(sealed, secret, t0)).toEqual({ v: 2, sid, u: "alice", iat: t0 });
+    expect(openSession(sealed, secret, t0 + SESSION_MAX_AGE_MS - 1)).toMatchObject({ sid });
   });
 
-  it("refuses a cookie idle for longer than the timeout, or older than the absolute lifetime", () => {
-    const sealed = sealSession({ u: "alice", iat: t0, seen: t0 }, secret);
-    expect(openSession(sealed, secret, t0 + idle + 1, idle)).toBeUndefined();
-    const renewed = sealSession({ u: "alice", iat: t0, seen: t0 + SESSION_MAX_AGE_MS }, secret);
-    expect(openSession(renewed, secret, t0 + SESSION_MAX_AGE_MS + 1, idle)).toBeUndefined();
+  it("refuses a cookie older than the absolute lifetime, or signed in in the future", () => {
+    const sealed = sealSession({ sid, u: "alice", iat: t0 }, secret);
+    expect(openSession(sealed, secret, t0 + SESSION_MAX_AGE_MS)).toBeUndefined();
+    expect(openSession(sealed, secret, t0 - 120_000)).toBeUndefined();
   });
 
   it("refuses a cookie sealed with another secret, or altered by one bit", () => {
-    const sealed = sealSession({ u: "alice", iat: t0, seen: t0 }, secret);
-    expect(openSession(sealed, "t".repeat(40), t0, idle)).toBeUndefined();
+    const sealed = sealSession({ sid, u: "alice", iat: t0 }, secret);
+    expect(openSession(sealed, "t".repeat(40), t0)).toBeUndefined();
     const raw = Buffer.from(sealed, "base64url");
     raw[20] = (raw[20] ?? 0) ^ 1;
-    expect(openSession(raw.toString("base64url"), secret, t0, idle)).toBeUndefined();
-    expect(openSession("garbage", secret, t0, idle)).toBeUndefined();
+    expect(openSession(raw.toString("base64url"), secret, t0)).toBeUndefined();
+    expect(openSession("garbage", secret, t0)).toBeUndefined();
+    expect(openSession(undefined, secret, t0)).toBeUndefined();
   });
 
-  it("does not carry the user name in clear text", () => {
-    const sealed = sealSession({ u: "alice-the-admin", iat: t0, seen: t0 }, secret);
-    expect(Buffer.from(sealed, "base64url").toString("latin1")).not.toContain("alice");
+  it("refuses a version-1 cookie (no session id): its holder is signed out", () => {
+    // Sealed exactly as the previous console did: same key, payload { v: 1, u, iat, seen }.
+    const key = Buffer.from(
+      hkdfSync("sha256", secret, "isl-redis-console", "session cookie v1 aes-256-gcm", 32),
+    );
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const body = Buffer.concat([
+      cipher.update(JSON.stringify({ v: 1, u: "alice", iat: t0, seen: t0 }), "utf8"),
+      cipher.final(),
+    ]);
+    const v1 = Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
+    expect(openSession(v1, secret, t0)).toBeUndefined();
+    // The same sealing with a current payload opens, so the refusal is the version, not the key.
+    const v2 = createCipheriv("aes-256-gcm", key, iv);
+    const body2 = Buffer.concat([
+      v2.update(JSON.stringify({ v: 2, sid, u: "alice", iat: t0 }), "utf8"),
+      v2.final(),
+    ]);
+    const current = Buffer.concat([iv, body2, v2.getAuthTag()]).toString("base64url");
+    expect(openSession(current, secret, t0)).toMatchObject({ u: "alice", sid });
+  });
+
+  it("does not carry the user name or the session id in clear text", () => {
+    const sealed = sealSession({ sid, u: "alice-the-admin", iat: t0 }, secret);
+    const bytes = Buffer.from(sealed, "base64url").toString("latin1");
+    expect(bytes).not.toContain("alice");
+    expect(sealed).not.toContain(sid);
+    expect(bytes).not.toContain(Buffer.from(sid, "base64url").toString("latin1"));
+  });
+
+  it("session ids are 32 random bytes; the store keeps their SHA-256 only", () => {
+    const ids = new Set(Array.from({ length: 100 }, newSessionId));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(Buffer.from(id, "base64url")).toHaveLength(32);
+    expect(sessionIdHash("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
   it("sets HttpOnly, SameSite=Strict, and Secure when asked", () => {
-    expect(sessionCookie("v", idle, { secure: true })).toBe(
+    expect(sessionCookie("v", 30 * 60_000, { secure: true })).toBe(
       "isl_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800; Secure",
     );
-    expect(sessionCookie("v", idle, { secure: false })).not.toContain("Secure");
+    expect(sessionCookie("v", 30 * 60_000, { secure: false })).not.toContain("Secure");
+  });
+});
+
+describe("sessions in the store", () => {
+  const secret = "s".repeat(40);
+  const idle = 30 * 60_000;
+  const t0 = 1_800_000_000_000;
+  let dir: string;
+  let db: Db;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "isl-sessions-auth-"));
+    db = openStore(dir);
+  });
+  afterEach(() => {
+    if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function signIn(username = "alice", at = t0) {
+    const payload = openSession(startSession(db, username, secret, at, idle), secret, at);
+    if (!payload) throw new Error("the new session cookie does not open");
+    return payload;
+  }
+
+  it("a sign-in stores a row keyed by the id's SHA-256, never the id itself", () => {
+    const s = signIn();
+    expect(findSession(db, sessionIdHash(s.sid))).toEqual({
+      idHash: sessionIdHash(s.sid),
+      username: "alice",
+      createdAt: t0,
+      lastSeen: t0,
+      expiresAt: t0 + SESSION_MAX_AGE_MS,
+      revokedAt: null,
+      revokeReason: null,
+    });
+    const dump = JSON.stringify(db.prepare("SELECT * FROM sessions").all());
+    expect(dump).not.toContain(s.sid);
+  });
+
+  it("a live session is resumed; its idle clock moves at most once per minute", () => {
+    const s = signIn();
+    expect(resumeSession(db, s, t0 + 1_000, idle)).toEqual({ live: true, username: "alice", renewed: false });
+    expect(resumeSession(db, s, t0 + RENEW_AFTER_MS - 1, idle)).toMatchObject({ renewed: false });
+    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0);
+    expect(resumeSession(db, s, t0 + RENEW_AFTER_MS, idle)).toMatchObject({ live: true, renewed: true });
+    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
+    // A burst right after the renewal writes nothing.
+    for (let i = 1; i <= 5; i++)
+      expect(resumeSession(db, s, t0 + RENEW_AFTER_MS + i * 1_000, idle)).toMatchObject({ renewed: false });
+    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
+  });
+
+  it("ends after the idle time without a request, and slides while used", () => {
+    const idleOut = signIn();
+    expect(resumeSession(db, idleOut, t0 + idle, idle)).toMatchObject({ live: true });
+    const other = signIn("alice", t0 + 1);
+    expect(resumeSession(db, other, t0 + 1 + idle + 1, idle)).toEqual({ live: false, reason: "idle" });
+
+    // Used every 20 minutes, a session outlives the 30-minute idle time many times over.
+    const used = signIn("bob");
+    for (let t = t0; t <= t0 + 6 * 3_600_000; t += 20 * 60_000)
+      expect(resumeSession(db, used, t, idle), `at +${(t - t0) / 60_000} min`).toMatchObject({ live: true });
+  });
+
+  it("ends 12 h after sign-in however active", () => {
+    const s = signIn();
+    for (let t = t0; t < t0 + SESSION_MAX_AGE_MS; t += 10 * 60_000)
+      expect(resumeSession(db, s, t, idle)).toMatchObject({ live: true });
+    expect(resumeSession(db, s, t0 + SESSION_MAX_AGE_MS, idle)).toEqual({ live: false, reason: "expired" });
+  });
+
+  it("signing out revokes only that session; a replay of its cookie is refused", () => {
+    const a = signIn();
+    const b = signIn("alice", t0 + 5);
+    expect(endSession(db, a, t0 + 10)).toBe(true);
+    expect(endSession(db, a, t0 + 11)).toBe(false);
+    expect(resumeSession(db, a, t0 + 20, idle)).toEqual({ live: false, reason: "revoked" });
+    expect(resumeSession(db, a, t0 + 2 * RENEW_AFTER_MS, idle)).toEqual({ live: false, reason: "revoked" });
+    expect(findSession(db, sessionIdHash(a.sid))).toMatchObject({
+      revokedAt: t0 + 10,
+      revokeReason: "signed_out",
+    });
+    expect(resumeSession(db, b, t0 + 20, idle)).toMatchObject({ live: true });
+  });
+
+  it("refuses an id the store does not know, or a row of another user", () => {
+    const s = signIn();
+    expect(resumeSession(db, { ...s, sid: newSessionId() }, t0, idle)).toEqual({
+      live: false,
+      reason: "unknown",
+    });
+    expect(resumeSession(db, { ...s, u: "mallory" }, t0, idle)).toEqual({ live: false, reason: "unknown" });
+  });
+
+  it("at start-up revokes the sessions of removed users and prunes what can never be used again", () => {
+    // (Each sign-in prunes too, so the order matters: nothing is revoked or idle before the last one.)
+    const alice = signIn("alice");
+    const gone = signIn("gone");
+    const signedOut = signIn("bob");
+    const idled = signIn("carol", t0 - idle - 60_000);
+    endSession(db, signedOut, t0 + 1);
+    const now = t0 + 1_000;
+    expect(reconcileSessions(db, ["alice", "bob", "carol"], now, idle)).toEqual({ revoked: 1, pruned: 3 });
+    expect(resumeSession(db, alice, now, idle)).toMatchObject({ live: true });
+    for (const s of [gone, signedOut, idled]) {
+      expect(resumeSession(db, s, now, idle)).toEqual({ live: false, reason: "unknown" });
+    }
+    expect(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()).toEqual({ n: 1 });
+    // Signing in again later leaves only live rows as well.
+    expect(reconcileSessions(db, ["alice"], now + SESSION_MAX_AGE_MS, idle)).toEqual({
+      revoked: 0,
+      pruned: 1,
+    });
+  });
+
+  it("a store that cannot be read throws instead of answering live", () => {
+    const s = signIn();
+    db.close();
+    expect(() => resumeSession(db, s, t0, idle)).toThrow();
   });
 });
 

@@ -1,12 +1,14 @@
 // Who is calling: a bearer API token, else a trusted reverse proxy's user header, else the session
-// cookie. Each request is authenticated on its own; nothing is cached between requests.
+// cookie, whose session must be live in the store. Each request is authenticated on its own;
+// nothing is cached between requests.
 import "server-only";
 import type { NextRequest } from "next/server";
 import { getConfig, sessionSecretOf, type AuthConfig, type ProxyAuthConfig } from "@/lib/config";
 import { roles, type Principal, type Role } from "@/lib/policy/access";
+import { getStore } from "@/lib/store";
 import { inCidrs } from "./cidr";
 import { PEER_HEADER, peerAddressFrom } from "./peer";
-import { openSession, RENEW_AFTER_MS, SESSION_COOKIE, sealSession, sessionCookie } from "./session";
+import { openSession, resumeSession, SESSION_COOKIE, sessionCookie, type SessionCheck } from "./session";
 import { matchToken } from "./tokens";
 
 /** What authentication reads from a request; built from a NextRequest or from next/headers. */
@@ -84,16 +86,27 @@ function fromSession(
   source: string,
   now: number,
 ): AuthResult | undefined {
-  const secret = sessionSecretOf(auth);
-  const session = openSession(input.cookie(SESSION_COOKIE), secret, now, auth.sessionIdleMs);
-  if (!session) return undefined;
+  const value = input.cookie(SESSION_COOKIE);
+  const session = openSession(value, sessionSecretOf(auth), now);
+  if (!session || value === undefined) return undefined;
   // The users file is the authority: a removed user's cookie is dead, a changed role applies at once.
   const user = auth.users.find((u) => u.username === session.u);
   if (!user) return undefined;
+  // The store is the authority on the session itself: signed out, idle, expired or unknown is dead.
+  let check: SessionCheck;
+  try {
+    check = resumeSession(getStore(), session, now, auth.sessionIdleMs);
+  } catch (err) {
+    // Fail closed: a store that cannot say the session is live lets no one in with it.
+    const reason = err instanceof Error ? err.message : String(err);
+    console.error(`isl-console: session store unreadable, session cookie refused: ${reason}`);
+    return undefined;
+  }
+  if (!check.live) return undefined;
   const principal: Principal = { name: user.username, role: user.role, method: "session", source };
-  if (now - session.seen < RENEW_AFTER_MS) return { principal };
-  const sealed = sealSession({ u: user.username, iat: session.iat, seen: now }, secret);
-  return { principal, setCookie: sessionCookie(sealed, auth.sessionIdleMs, { secure: auth.cookieSecure }) };
+  if (!check.renewed) return { principal };
+  // Same cookie, fresh Max-Age: the browser's idle clock follows the store's.
+  return { principal, setCookie: sessionCookie(value, auth.sessionIdleMs, { secure: auth.cookieSecure }) };
 }
 
 /** The caller and, for a session, a renewed cookie; null when no valid credential is present. */

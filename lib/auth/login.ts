@@ -1,17 +1,40 @@
-// Signing in with a local user: rate-limited password check, then a sealed session cookie.
+// Signing in with a local user: rate-limited password check, then a session in the store and its
+// sealed cookie. Signing out revokes the session in the store and clears the cookie.
 import "server-only";
 import { getConfig, sessionSecretOf } from "@/lib/config";
+import { ApiError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/policy/access";
+import { getStore } from "@/lib/store";
 import { type AuthInput, clientAddress } from "./authenticate";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearLoginFailures, loginRetryAfterSeconds, recordLoginFailure } from "./rate-limit";
-import { clearedSessionCookie, sealSession, sessionCookie } from "./session";
+import {
+  clearedSessionCookie,
+  endSession,
+  openSession,
+  SESSION_COOKIE,
+  sessionCookie,
+  startSession,
+} from "./session";
+
+/** The store could not record a new session: nobody can sign in until it can (503). */
+export class SessionStoreUnavailableError extends ApiError {
+  constructor(cause: unknown) {
+    super(
+      503,
+      "store_unavailable",
+      "the session store cannot be written, so no one can sign in; see the console's log",
+    );
+    this.cause = cause;
+  }
+}
 
 export type LoginOutcome =
   | { ok: true; principal: Principal; setCookie: string }
   | { ok: false; reason: "bad_credentials" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
+/** Checks the password and starts a session; throws SessionStoreUnavailableError when the store refuses. */
 export async function login(
   input: AuthInput,
   username: string,
@@ -30,8 +53,14 @@ export async function login(
     recordLoginFailure(username, source, now);
     return { ok: false, reason: "bad_credentials" };
   }
+  let sealed: string;
+  try {
+    sealed = startSession(getStore(), user.username, sessionSecretOf(auth), now, auth.sessionIdleMs);
+  } catch (err) {
+    console.error("isl-console: a session could not be stored; sign-in refused", err);
+    throw new SessionStoreUnavailableError(err);
+  }
   clearLoginFailures(username);
-  const sealed = sealSession({ u: user.username, iat: now, seen: now }, sessionSecretOf(auth));
   return {
     ok: true,
     principal: { name: user.username, role: user.role, method: "session", source },
@@ -39,6 +68,26 @@ export async function login(
   };
 }
 
-export function logoutCookie(): string {
-  return clearedSessionCookie({ secure: getConfig().auth.cookieSecure });
+export interface LogoutOutcome {
+  /** Clears the cookie in the browser, whatever happened in the store. */
+  setCookie: string;
+  /**
+   * `revoked`: the session ended on the server; `none`: the request named no session that could
+   * still be used; `store_unavailable`: the store could not be written, the session may live on.
+   */
+  result: "revoked" | "none" | "store_unavailable";
+}
+
+/** Signs the caller's session out: revokes it in the store (a replayed cookie is then refused). */
+export function logout(input: AuthInput, now = Date.now()): LogoutOutcome {
+  const auth = getConfig().auth;
+  const setCookie = clearedSessionCookie({ secure: auth.cookieSecure });
+  const session = openSession(input.cookie(SESSION_COOKIE), sessionSecretOf(auth), now);
+  if (!session) return { setCookie, result: "none" };
+  try {
+    return { setCookie, result: endSession(getStore(), session, now) ? "revoked" : "none" };
+  } catch (err) {
+    console.error("isl-console: a session could not be revoked at sign-out", err);
+    return { setCookie, result: "store_unavailable" };
+  }
 }
