@@ -1,6 +1,8 @@
 // Runs before every page request (Node.js runtime). Pages stream with status 200 once rendering
 // starts, so checks whose answer is a status code or a redirect happen here: no valid credential
-// -> /login?next=..., an unknown instance id -> a real 404. API routes authenticate in lib/http/route.ts.
+// -> /login?next=..., an unknown instance id -> a real 404. API routes authenticate in lib/http/route.ts;
+// for them this only refuses a path Next.js could not decode into route parameters (it would answer
+// a plain-text 500 before any handler runs) with a 400 JSON error.
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
 import { findInstance } from "@/lib/config";
@@ -22,7 +24,33 @@ function unknownInstance(req: NextRequest): NextResponse | undefined {
   return NextResponse.rewrite(target);
 }
 
+/** Whether every segment of the path decodes (`%ff` or a lone `%` do not). */
+function decodablePath(pathname: string): boolean {
+  return pathname.split("/").every((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function apiProxy(req: NextRequest): NextResponse {
+  if (decodablePath(req.nextUrl.pathname)) return NextResponse.next();
+  return NextResponse.json(
+    {
+      error: {
+        code: "bad_request",
+        message: "the URL path is not valid percent-encoding (each %XX must form UTF-8)",
+      },
+    },
+    { status: 400, headers: { "cache-control": "no-store" } },
+  );
+}
+
 export async function proxy(req: NextRequest): Promise<NextResponse> {
+  if (req.nextUrl.pathname.startsWith("/api/")) return apiProxy(req);
   const auth = await authenticateInput(inputFromRequest(req));
   if (!auth) {
     const login = req.nextUrl.clone();
@@ -38,6 +66,10 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Every page but the sign-in page; not the API (401 JSON there), nor static assets.
-  matcher: ["/((?!api/|login|_next/static|_next/image|favicon\\.ico|robots\\.txt).*)"],
+  matcher: [
+    // Every page but the sign-in page and static assets.
+    "/((?!api/|login|_next/static|_next/image|favicon\\.ico|robots\\.txt).*)",
+    // The API: the path check only (401 JSON comes from the route wrapper).
+    "/api/:path*",
+  ],
 };

@@ -41,17 +41,20 @@ export const envSchema = z.object({
   ISL_POLICY_FILE: z.string().min(1).optional(),
   CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
   /** The console's public origin (behind a reverse proxy): the cross-site check compares Origin with it. */
-  CONSOLE_PUBLIC_URL: z
-    .string()
-    .refine((v) => {
-      try {
-        const u = new URL(v);
-        return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
-      } catch {
-        return false;
-      }
-    }, "must be an http:// or https:// URL, e.g. https://redis-console.example.com")
-    .optional(),
+  CONSOLE_PUBLIC_URL: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string()
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+        } catch {
+          return false;
+        }
+      }, "must be an http:// or https:// URL, e.g. https://redis-console.example.com")
+      .optional(),
+  ),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Metrics sampler and alert thresholds (issue 3); fractions of a second allowed for tests.
   SAMPLE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),

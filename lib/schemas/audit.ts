@@ -1,5 +1,6 @@
 // Schemas for the audit log (GET /api/audit), shared by the store, the route and the /audit page.
 import { z } from "zod";
+import { intParam, isoTimeSchema } from "./query";
 
 export const auditOutcomeSchema = z.enum(["ok", "denied", "rejected", "error", "cancelled"]);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
@@ -48,14 +49,11 @@ export const auditQuerySchema = z.object({
   actor: z.string().max(256).optional(),
   action: z.string().max(64).optional(),
   outcome: auditOutcomeSchema.optional(),
-  /** ISO time: entries at or after it. */
-  since: z
-    .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), "not a date")
-    .optional(),
+  /** ISO 8601 time (`2026-03-01`, `2026-03-01T09:30:00Z`): entries at or after it. */
+  since: isoTimeSchema.optional(),
   /** Entries with a smaller id (paging back). */
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: intParam(1, Number.MAX_SAFE_INTEGER).optional(),
+  limit: intParam(1, 1000).default(100),
   format: z.enum(["json", "csv"]).default("json"),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

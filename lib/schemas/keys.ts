@@ -1,6 +1,7 @@
 // Schemas for the key browser API (/api/instances/{id}/keys and /keys/{keyBase64url}), shared by
 // the route handlers and the browser hooks. Pure: the glob check lives here so both sides agree.
 import { z } from "zod";
+import { intParam, isUintText, scanCursorSchema, UINT64_MAX } from "./query";
 
 export const MAX_MATCH_LENGTH = 512;
 /** Redis's glob matcher backtracks on every `*`; a pattern with dozens of them can stall the server. */
@@ -38,17 +39,10 @@ export const matchSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: `match ${problem}` });
 });
 
-const cursorSchema = z.string().regex(/^\d{1,20}$/, "must be the cursor a previous page returned (digits)");
-
 export const keysQuerySchema = z.object({
   match: z.preprocess((v) => (v === "" ? undefined : v), matchSchema.default("*")),
-  cursor: cursorSchema.default("0"),
-  count: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(1000, "must be at most 1000")
-    .default(100),
+  cursor: scanCursorSchema.default("0"),
+  count: intParam(1, 1000).default(100),
   type: z.preprocess((v) => (v === "" ? undefined : v), redisTypeSchema.optional()),
 });
 export type KeysQuery = z.infer<typeof keysQuerySchema>;
@@ -78,6 +72,9 @@ export const keysResponseSchema = z.object({
   /** "0" when the iteration is complete. */
   cursor: z.string(),
   keys: z.array(keyListItemSchema),
+  /** Keys of this page the console's Redis user may not read (ACL key patterns): not listed, not missing. */
+  unreadable: z.number().int().nonnegative().optional(),
+  unreadableReason: z.string().optional(),
 });
 export type KeysResponse = z.infer<typeof keysResponseSchema>;
 
@@ -85,14 +82,32 @@ export type KeysResponse = z.infer<typeof keysResponseSchema>;
 
 export const MAX_PAGE_ELEMENTS = 1000;
 
+/**
+ * Where a page of a collection starts: a list or sorted-set index, a hash or set SCAN cursor (both
+ * digits; bounded to what a JavaScript number holds exactly, far beyond any real collection), or the
+ * stream id to continue before (`ms-seq`, each part 0..2^64-1, above 0-0).
+ */
+export function isPageStart(text: string): boolean {
+  if (isUintText(text, BigInt(Number.MAX_SAFE_INTEGER))) return true;
+  const [ms = "", seq = "", ...rest] = text.split("-");
+  return (
+    rest.length === 0 &&
+    isUintText(ms, UINT64_MAX) &&
+    isUintText(seq, UINT64_MAX) &&
+    BigInt(ms) + BigInt(seq) > 0n
+  );
+}
+
 export const keyDetailQuerySchema = z.object({
   /** list / zset: index of the first element; hash / set: the SCAN cursor; stream: the id to continue before. */
-  from: z
-    .string()
-    .max(64)
-    .regex(/^[0-9-]*$/, "must be an index, a cursor or a stream id")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_ELEMENTS).default(MAX_PAGE_ELEMENTS),
+  from: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine(isPageStart, "must be the `next` a previous page returned (an index, a cursor or a stream id)")
+      .optional(),
+  ),
+  limit: intParam(1, MAX_PAGE_ELEMENTS).default(MAX_PAGE_ELEMENTS),
 });
 export type KeyDetailQuery = z.infer<typeof keyDetailQuerySchema>;
 

@@ -260,6 +260,131 @@ describe("sessions and cross-site requests", () => {
   });
 });
 
+describe("the cross-site check compares the full origin", () => {
+  // A mutation with a session that passes the check reaches the handler, which refuses the body
+  // (400, audited as rejected); one that fails it is refused with 403 before anything runs.
+  const attempt = async (
+    cookie: string,
+    headers: Record<string, string>,
+    peer?: string,
+    scheme: "http" | "https" = "http",
+  ) => {
+    const scans = find("/api/instances/sec/scans");
+    const req = new NextRequest(scans.url.replace(/^http:/, `${scheme}:`), {
+      method: "POST",
+      headers: {
+        cookie,
+        "content-type": "application/json",
+        ...(peer === undefined ? {} : { "x-isl-console-peer": peerStamp(peer) }),
+        ...headers,
+      },
+      body: JSON.stringify({ mode: "warp" }),
+    });
+    const res = await call(scans, "POST", {}, req);
+    if (res.status === 403) expect(JSON.parse(res.text)).toMatchObject({ error: { code: "forbidden" } });
+    else expect(res.status).toBe(400);
+    return res.status === 403 ? "refused" : "allowed";
+  };
+  const withPublicUrl = async (url: string, fn: () => Promise<void>) => {
+    process.env.CONSOLE_PUBLIC_URL = url;
+    resetConfigForTests();
+    try {
+      await fn();
+    } finally {
+      delete process.env.CONSOLE_PUBLIC_URL;
+      resetConfigForTests();
+    }
+  };
+
+  it("ignores X-Forwarded-Host and X-Forwarded-Proto from an untrusted peer", async () => {
+    const cookie = await signIn();
+    const host = { host: "console.internal:3000" };
+    expect(await attempt(cookie, { ...host, origin: "http://console.internal:3000" }, "127.0.0.1")).toBe(
+      "allowed",
+    );
+    const evil = { origin: "http://evil.example", "x-forwarded-host": "evil.example" };
+    expect(await attempt(cookie, { ...host, ...evil }, "127.0.0.1")).toBe("refused");
+    expect(await attempt(cookie, { ...host, ...evil, "x-forwarded-proto": "http" }, "2001:db8::1")).toBe(
+      "refused",
+    );
+    // The running server builds nextUrl with https when a client sends X-Forwarded-Proto: https;
+    // neither is believed from an untrusted peer (next start speaks plain HTTP).
+    const https = { ...host, origin: "https://console.internal:3000", "x-forwarded-proto": "https" };
+    expect(await attempt(cookie, https, "127.0.0.1", "https")).toBe("refused");
+    // Without a peer stamp (in-process call) the same holds for the forwarded headers.
+    expect(await attempt(cookie, evil)).toBe("refused");
+  });
+
+  it("believes the forwarded host and scheme from a trusted proxy, and only its first hop", async () => {
+    const cookie = await signIn();
+    const proxied = {
+      host: "10.0.0.9:3000",
+      "x-forwarded-host": "console.example",
+      "x-forwarded-proto": "https",
+    };
+    expect(await attempt(cookie, { ...proxied, origin: "https://console.example" }, "10.0.0.5")).toBe(
+      "allowed",
+    );
+    expect(await attempt(cookie, { ...proxied, origin: "https://console.example" }, "::ffff:10.0.0.5")).toBe(
+      "allowed",
+    );
+    const chained = { ...proxied, "x-forwarded-host": "console.example, evil.example" };
+    expect(await attempt(cookie, { ...chained, origin: "https://console.example" }, "10.0.0.5")).toBe(
+      "allowed",
+    );
+    expect(await attempt(cookie, { ...chained, origin: "https://evil.example" }, "10.0.0.5")).toBe("refused");
+    // The proxy's own forwarded host is what counts: another Origin is refused even from the proxy.
+    const evil = { origin: "http://evil.example", "x-forwarded-host": "console.example" };
+    expect(await attempt(cookie, { ...proxied, ...evil }, "10.0.0.5")).toBe("refused");
+  });
+
+  it("refuses another port or scheme, and an Origin that is not a bare origin", async () => {
+    const cookie = await signIn();
+    const host = { host: "console.internal:3000" };
+    for (const origin of [
+      "http://console.internal:3001",
+      "http://console.internal",
+      "https://console.internal:3000",
+      "http://console.internal:3000/",
+      "http://console.internal:3000/api",
+      "http://user@console.internal:3000",
+      "HTTP://CONSOLE.INTERNAL:3000",
+      "http://console.internal:3000.evil.example",
+      "console.internal:3000",
+    ])
+      expect(await attempt(cookie, { ...host, origin }, "127.0.0.1"), origin).toBe("refused");
+    const proxied = { ...host, "x-forwarded-host": "console.example", "x-forwarded-proto": "https" };
+    for (const origin of ["http://console.example", "https://console.example:8443"])
+      expect(await attempt(cookie, { ...proxied, origin }, "10.0.0.5"), origin).toBe("refused");
+    // A Host that is not a host name names no origin: nothing matches it.
+    for (const badHost of ["evil.example/@console.internal", "console.internal:3000@evil.example"])
+      expect(await attempt(cookie, { host: badHost, origin: "http://evil.example" }, "127.0.0.1")).toBe(
+        "refused",
+      );
+  });
+
+  it("with CONSOLE_PUBLIC_URL set, only that origin passes, whatever Host or proxy says", async () => {
+    const cookie = await signIn();
+    await withPublicUrl("https://redis-console.example.com/", async () => {
+      const host = { host: "console.internal:3000" };
+      expect(
+        await attempt(cookie, { ...host, origin: "https://redis-console.example.com" }, "127.0.0.1"),
+      ).toBe("allowed");
+      expect(await attempt(cookie, { ...host, origin: "https://redis-console.example.com" })).toBe("allowed");
+      for (const origin of [
+        "http://console.internal:3000",
+        "http://redis-console.example.com",
+        "https://redis-console.example.com:8443",
+      ])
+        expect(await attempt(cookie, { ...host, origin }, "127.0.0.1"), origin).toBe("refused");
+      const proxied = { ...host, "x-forwarded-host": "console.example", "x-forwarded-proto": "https" };
+      expect(await attempt(cookie, { ...proxied, origin: "https://console.example" }, "10.0.0.5")).toBe(
+        "refused",
+      );
+    });
+  });
+});
+
 describe("SSO headers from a reverse proxy", () => {
   const me = () => find("/api/auth/me");
   const proxied = (peer: string, extra: Record<string, string> = {}) =>
