@@ -1,13 +1,14 @@
 "use client";
 
 import { useState } from "react";
-import { useMayAct } from "@/components/actions/action-scope";
+import { RedisRefusal, useMayAct, useRedisCapability } from "@/components/actions/action-scope";
 import type { ConfigResponse } from "@/lib/schemas/ops";
 import { useApplyConfig } from "./use-apply-config";
 
 /** Admins: CONFIG SET the guide's values for the failing settings, with a reason for the audit log. */
 export function ApplyRecommended({ instanceId, data }: { instanceId: string; data: ConfigResponse }) {
   const allowed = useMayAct("config-set");
+  const redis = useRedisCapability("config-set");
   const apply = useApplyConfig(instanceId);
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
@@ -20,14 +21,19 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
   return (
     <div className="border-line bg-sunken space-y-2 rounded border p-2 text-sm">
       {!open ? (
-        <button
-          type="button"
-          onClick={() => setOpen(true)}
-          className="border-line bg-panel hover:bg-sunken rounded border px-3 py-1"
-        >
-          Apply recommended ({data.recommended.length}{" "}
-          {data.recommended.length === 1 ? "setting" : "settings"})…
-        </button>
+        <div className="flex flex-wrap items-center gap-2">
+          <button
+            type="button"
+            onClick={() => setOpen(true)}
+            disabled={redis.refused}
+            title={redis.title}
+            className="border-line bg-panel hover:bg-sunken rounded border px-3 py-1 disabled:opacity-60"
+          >
+            Apply recommended ({data.recommended.length}{" "}
+            {data.recommended.length === 1 ? "setting" : "settings"})…
+          </button>
+          <RedisRefusal capability={redis} />
+        </div>
       ) : (
         <form
           className="space-y-2"

@@ -5,6 +5,7 @@ import { ClientsPanel } from "./clients-panel";
 import { ConfigChecklist } from "./config-checklist";
 import { LatencyPanel } from "./latency-panel";
 import { ChecklistSkeleton } from "./ops-skeleton";
+import { RedisUserPanel } from "./redis-user-panel";
 import { SlowlogTable } from "./slowlog-table";
 import { useConfigChecks } from "./use-config-checks";
 
@@ -30,11 +31,15 @@ function Checklist({ instanceId }: { instanceId: string }) {
   return <ChecklistSkeleton />;
 }
 
-/** The ops page: config compliance, latency, clients, slow log; each section loads and fails on its own. */
+/**
+ * The ops page: config compliance, the Redis user's capabilities, latency, clients, slow log; each
+ * section loads and fails on its own.
+ */
 export function OpsClient({ instanceId }: { instanceId: string }) {
   return (
     <div className="space-y-4">
       <Checklist instanceId={instanceId} />
+      <RedisUserPanel instanceId={instanceId} />
       <LatencyPanel instanceId={instanceId} />
       <ClientsPanel instanceId={instanceId} />
       <SlowlogTable instanceId={instanceId} />

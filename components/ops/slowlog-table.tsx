@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { useMayAct } from "@/components/actions/action-scope";
+import { RedisRefusal, useMayAct, useRedisCapability } from "@/components/actions/action-scope";
 import { useCan } from "@/components/auth/use-me";
 import { Card } from "@/components/ui/card";
 import { formatCount, formatTime } from "@/lib/format";
@@ -57,6 +57,7 @@ function AdminBar({
 }) {
   const canReveal = useCan("slowlog-reveal");
   const canReset = useMayAct("slowlog-reset");
+  const redisReset = useRedisCapability("slowlog-reset");
   const reset = useResetSlowlog(instanceId);
   const [confirming, setConfirming] = useState(false);
   if (!canReveal && !canReset) return null;
@@ -73,13 +74,18 @@ function AdminBar({
         </button>
       ) : null}
       {canReset && !confirming ? (
-        <button
-          type="button"
-          onClick={() => setConfirming(true)}
-          className="border-line hover:bg-sunken rounded border px-2 py-0.5"
-        >
-          Reset slow log…
-        </button>
+        <>
+          <button
+            type="button"
+            onClick={() => setConfirming(true)}
+            disabled={redisReset.refused}
+            title={redisReset.title}
+            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
+          >
+            Reset slow log…
+          </button>
+          <RedisRefusal capability={redisReset} />
+        </>
       ) : null}
       {canReset && confirming ? (
         <span className="flex items-center gap-2">

@@ -4,7 +4,10 @@ import { closeAllConnections, withRedis } from "@/lib/redis/client";
 import { probeInstance } from "@/lib/redis/instances";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 import { makeTlsFiles, type TlsFiles } from "../helpers/tls";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "@/lib/config/load";
 
 function instance(id: string, url: string, extra: Partial<InstanceConfig> = {}): InstanceConfig {
   return { id, name: id, environment: "development", url, readOnly: false, ...extra };
@@ -48,6 +51,38 @@ describe("connecting to Redis", () => {
     const url = `redis://ops:opspass@127.0.0.1:${secured.port}/0`;
     const who = await withRedis(instance("acl", url), (r) => r.call("ACL", "WHOAMI"));
     expect(who).toBe("ops");
+  });
+
+  it("signs in as the URL's ACL user with the password from passwordEnv (instances file)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "isl-conn-"));
+    try {
+      const file = path.join(dir, "instances.json");
+      writeFileSync(
+        file,
+        JSON.stringify([
+          {
+            id: "acl-env",
+            name: "acl-env",
+            environment: "staging",
+            url: `redis://ops@127.0.0.1:${secured.port}/0`,
+            passwordEnv: "CONN_TEST_OPS_PASSWORD",
+          },
+        ]),
+      );
+      const config = loadConfig({
+        ISL_INSTANCES_FILE: file,
+        CONN_TEST_OPS_PASSWORD: "opspass",
+        CONSOLE_DATA_DIR: dir,
+      });
+      const inst = config.instances[0];
+      if (!inst) throw new Error("no instance loaded");
+      expect(inst.url).not.toContain("opspass");
+      // Through the console's own connection, not a fresh one: the URL's user with the env's password.
+      expect(await withRedis(inst, (r) => r.call("ACL", "WHOAMI"))).toBe("ops");
+      expect((await probeInstance(inst)).reachable).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports a wrong password clearly, without hanging", async () => {

@@ -1,0 +1,66 @@
+// The ACL rules of the console's own Redis users: one that only reads (viewer features), one that
+// may also fix TTLs and delete keys (operator), one for the admin features. The README's Access
+// section quotes these lines verbatim (tests/integration/acl-users.test.ts holds it to that), and
+// the capability probe (capabilities.ts) names the same commands, so the three cannot drift.
+// Pure data: no I/O. Redis 7.0 or later (EVALSHA_RO, `%R~` read-only key patterns).
+
+export type ConsoleRedisRole = "viewer" | "operator" | "admin";
+
+/** Every connection: ioredis's ready check (INFO), CLIENT SETNAME, SELECT for a db above 0, the sampler's PING. */
+const CONNECTION = "+ping +info +client|setname +select";
+
+/** What lets the console tell what its user may do (the ops page): nothing queued is ever run (no +exec). */
+const SELF_CHECK = "+acl|whoami +multi +discard";
+
+/** Key list, scans and the key browser's metadata; the read-only script reads a batch in one call. */
+const SCAN =
+  "+dbsize +scan +type +ttl +memory|usage +strlen +hlen +llen +scard +zcard +xlen +script|load +evalsha_ro +eval_ro";
+
+/** The key browser's value viewer, one command per type. */
+const VALUES = "+getrange +hscan +sscan +lrange +zrange +xrevrange";
+
+/** The ops page's reads. */
+const OPS = "+client|list +slowlog|get +slowlog|len +config|get +latency|latest";
+
+const OPERATOR_WRITES = "+expire +unlink";
+const ADMIN_WRITES = "+flushdb +config|set +slowlog|reset";
+
+const viewerCommands = [CONNECTION, SELF_CHECK, SCAN, VALUES, OPS].join(" ");
+
+/**
+ * Read any key (`%R~*`: foreign keys keep their TTL and size), write none: the viewer user runs no
+ * command that writes.
+ */
+export const VIEWER_ACL_RULES = `%R~* resetchannels -@all ${viewerCommands}`;
+
+/** Reads any key, writes (EXPIRE, UNLINK) only keys under the namespace `isl:`. */
+export const OPERATOR_ACL_RULES = `%R~* ~isl:* resetchannels -@all ${viewerCommands} ${OPERATOR_WRITES}`;
+
+/** Every key: delete-pattern may clean foreign keys, and FLUSHDB ignores key patterns anyway. */
+export const ADMIN_ACL_RULES = `~* resetchannels -@all ${viewerCommands} ${OPERATOR_WRITES} ${ADMIN_WRITES}`;
+
+export interface ConsoleRedisUser {
+  role: ConsoleRedisRole;
+  /** The suggested user name (any name works; the instance URL carries it). */
+  name: string;
+  rules: string;
+}
+
+export const CONSOLE_REDIS_USERS: readonly ConsoleRedisUser[] = [
+  { role: "viewer", name: "isl-console-viewer", rules: VIEWER_ACL_RULES },
+  { role: "operator", name: "isl-console-operator", rules: OPERATOR_ACL_RULES },
+  { role: "admin", name: "isl-console-admin", rules: ADMIN_ACL_RULES },
+];
+
+/** The placeholder the README shows for a user's password. */
+export const PASSWORD_PLACEHOLDER = "PASSWORD";
+
+/** `ACL SETUSER <name> reset on >PASSWORD <rules>`: `reset` first, so running it again gives the same user. */
+export function aclSetUserLine(user: ConsoleRedisUser, password = PASSWORD_PLACEHOLDER): string {
+  return `ACL SETUSER ${user.name} reset on >${password} ${user.rules}`;
+}
+
+/** The same user as a redis.conf / aclfile line. */
+export function aclFileLine(user: ConsoleRedisUser, password = PASSWORD_PLACEHOLDER): string {
+  return `user ${user.name} reset on >${password} ${user.rules}`;
+}
