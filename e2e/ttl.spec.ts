@@ -1,8 +1,11 @@
 // The TTL page in a real browser: start a scan, watch its progress bar, find a planted no-TTL key.
 // The spec plants its own keys (one no-TTL result key and 100k foreign filler keys so the gentle
-// scan runs long enough to watch) and removes them.
+// scan runs long enough to watch) and removes them. The fast scan mode is offered only to roles
+// that may start one.
 import { execFileSync } from "node:child_process";
+import type { Page } from "@playwright/test";
 import { expect, test, type RedisHandle } from "./fixtures";
+import { storageStateFile } from "./support/env";
 
 const NO_TTL_KEY = "isl:result:e2ee2ee2e0tt1000";
 const FILLER = 100_000;
@@ -63,5 +66,32 @@ test.describe("TTL page", () => {
     await expect(row).toContainText("string");
     // The filler keys were counted as foreign.
     await expect(page.getByTestId("class-foreign")).toContainText(/100,\d{3}|1\d\d,\d{3}/);
+  });
+});
+
+/** The demo TTL page once the caller's role is known (the user menu shows the name after /api/auth/me). */
+async function ttlPageSignedIn(page: Page): Promise<void> {
+  await page.goto("/i/demo/ttl");
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Scan now" })).toBeVisible();
+}
+
+test.describe("scan mode as a viewer", () => {
+  test.use({ storageState: storageStateFile("viewer") });
+
+  test("offers no fast scan", async ({ page }) => {
+    await ttlPageSignedIn(page);
+    await expect(page.getByRole("option", { name: /fast/ })).toHaveCount(0);
+    await expect(page.getByRole("combobox", { name: /Mode/ })).toHaveCount(0);
+  });
+});
+
+test.describe("scan mode as an admin", () => {
+  test("offers the fast scan", async ({ page }) => {
+    await ttlPageSignedIn(page);
+    const mode = page.getByRole("combobox", { name: /Mode/ });
+    await expect(mode.getByRole("option", { name: "fast (maintenance window)" })).toHaveCount(1);
+    await mode.selectOption("fast");
+    await expect(mode).toHaveValue("fast");
   });
 });

@@ -6,12 +6,13 @@ import { useState } from "react";
 import { useOverview } from "@/components/overview/use-overview";
 import { Card } from "@/components/ui/card";
 import { formatCount, formatTime } from "@/lib/format";
-import { useMayAct } from "./action-scope";
+import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
 import { buttonClass, Dialog } from "./dialog";
 import { useAction } from "./use-action";
 
 export function DangerZone({ instanceId }: { instanceId: string }) {
   const mayFlush = useMayAct("flushdb");
+  const redisFlush = useRedisCapability("flushdb");
   const [open, setOpen] = useState(false);
   if (!mayFlush) return null;
   return (
@@ -22,9 +23,16 @@ export function DangerZone({ instanceId }: { instanceId: string }) {
           <strong>Flush the database</strong> (FLUSHDB ASYNC): every key of this instance&apos;s database is removed. ISL
           recomputes on misses, so expect a burst of expensive computations. Recorded in the audit log.
         </p>
-        <button type="button" className={buttonClass.danger} onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          className={buttonClass.danger}
+          onClick={() => setOpen(true)}
+          disabled={redisFlush.refused}
+          title={redisFlush.title}
+        >
           Flush database…
         </button>
+        <RedisRefusal capability={redisFlush} className="basis-full" />
       </div>
       <Dialog open={open} title={`Flush every key of ${instanceId}?`} tone="bad" onClose={() => setOpen(false)}>
         {open ? <FlushForm instanceId={instanceId} onDone={() => setOpen(false)} /> : null}

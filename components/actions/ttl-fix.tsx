@@ -1,16 +1,17 @@
 "use client";
 // The TTL page's fixes: per row "Fix" (EXPIRE to the pattern's standard) or "Delete" (unknown and
-// foreign keys), a selection, and "Fix all N" (dry run count first, then a job with progress and
-// cancel). The lists are the last scan's: fixed rows are marked here until the next scan.
+// foreign keys) and a selection, each after a confirmation; "Fix all N" (dry run count first, then a
+// job with progress and cancel). The lists are the last scan's: fixed rows are marked here until the next scan.
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { fetchJson } from "@/lib/http/fetch-json";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatDuration } from "@/lib/format";
 import { actionJobSchema, type ActionResult } from "@/lib/schemas/actions";
-import type { ScanKeyEntry, ScanListName } from "@/lib/schemas/scans";
-import { useMayAct } from "./action-scope";
+import type { ScanKeyEntry, ScanListName, ScanPattern } from "@/lib/schemas/scans";
+import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
+import { ConfirmDialog } from "./confirm-dialog";
 import { buttonClass, Dialog } from "./dialog";
 import { JobProgress } from "./job-progress";
 import { useAction } from "./use-action";
@@ -51,6 +52,8 @@ export function useListAction(list: ScanListName): "fix-ttl" | "delete" | undefi
   const mayFix = useMayAct("fix-ttl");
   const mayDelete = useMayAct("delete");
   if (isFixList(list)) return mayFix ? "fix-ttl" : undefined;
+  // Keys the console could not read: nothing to offer until the Redis user may read them.
+  if (list === "unknown") return undefined;
   return mayDelete ? "delete" : undefined;
 }
 
@@ -61,116 +64,242 @@ function resultText(r: ActionResult, verb: string): string {
   return `${parts.join(", ")} (audit #${r.auditId})`;
 }
 
-/** One row's checkbox and its Fix/Delete button. */
+/** The keys' standard TTLs in words: "6 h" for one pattern, "ident 6 h, result 2 h" for several. */
+function standardText(entries: readonly ScanKeyEntry[], patterns: readonly ScanPattern[]): string {
+  const names = new Set(entries.map((e) => e.pattern));
+  const used = patterns.filter((p) => names.has(p.name));
+  if (used.length === 1 && names.size === 1) return formatDuration(used[0]?.standardTtlSeconds);
+  return used.map((p) => `${p.name} ${formatDuration(p.standardTtlSeconds)}`).join(", ");
+}
+
+/** What the confirmation says a fix or a delete of these keys does. */
+function EffectText({
+  kind,
+  entries,
+  patterns,
+}: {
+  kind: "fix-ttl" | "delete";
+  entries: readonly ScanKeyEntry[];
+  patterns: readonly ScanPattern[];
+}) {
+  if (kind === "delete") {
+    return (
+      <p>
+        UNLINK removes {entries.length === 1 ? "the key" : `the ${formatCount(entries.length)} keys`} now. It
+        cannot be undone; the deletion is recorded in the audit log.
+      </p>
+    );
+  }
+  const outside = entries.filter((e) => e.pattern === null).length;
+  const inside = entries.length - outside;
+  const one = entries.length === 1 ? entries[0] : undefined;
+  return (
+    <>
+      {inside > 0 ? (
+        <p>
+          EXPIRE to {entries.length === 1 ? "the pattern's" : "each key's pattern's"} standard TTL of{" "}
+          <strong className="tabular">{standardText(entries, patterns)}</strong>: ISL recomputes the value on
+          the next miss after it expires.
+        </p>
+      ) : null}
+      {one && one.pattern !== null ? (
+        <p className="text-muted text-xs">
+          TTL at the scan: <span className="tabular">{formatDuration(one.ttl)}</span> (pattern {one.pattern}).
+        </p>
+      ) : null}
+      {outside > 0 ? (
+        <p className="text-muted text-xs">
+          {outside === 1 && entries.length === 1
+            ? "The key matches"
+            : `${formatCount(outside)} of them match`}{" "}
+          no pattern: the fix skips {outside === 1 ? "it" : "them"}.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+const confirmCopy = {
+  "fix-ttl": { title: "Fix the TTL of this key?", confirm: "Fix TTL", pending: "Fixing…", tone: "neutral" },
+  delete: { title: "Delete this key?", confirm: "Delete", pending: "Deleting…", tone: "bad" },
+} as const;
+
+/** One row's checkbox and its Fix/Delete button; the button asks for confirmation first. */
 export function RowAction({
   instanceId,
   entry,
   kind,
+  patterns,
   selection,
 }: {
   instanceId: string;
   entry: ScanKeyEntry;
   kind: "fix-ttl" | "delete";
+  /** The scan's patterns, for the standard TTL the confirmation names. */
+  patterns: readonly ScanPattern[];
   selection: KeySelection;
 }) {
   const action = useAction(instanceId);
+  const redis = useRedisCapability(kind, { key: entry.key });
+  const [confirming, setConfirming] = useState(false);
+  // The button, or the badge that replaces it once done: where focus returns after the dialog.
+  const focusRef = useRef<HTMLElement | null>(null);
   const handled = selection.handled.get(entry.keyBase64);
-  if (handled) return <Badge tone="ok">{handled}</Badge>;
-  const run = () =>
+  const copy = confirmCopy[kind];
+  const open = () => {
+    action.reset();
+    setConfirming(true);
+  };
+  const run = (reason: string | undefined) =>
     action.mutate(
-      kind === "fix-ttl" ? { action: "fix-ttl", keys: [entry.keyBase64] } : { action: "delete", keys: [entry.keyBase64] },
+      kind === "fix-ttl"
+        ? { action: "fix-ttl", keys: [entry.keyBase64], reason }
+        : { action: "delete", keys: [entry.keyBase64], reason },
       {
         onSuccess: (a) => {
           if (a.kind !== "result") return;
-          selection.markHandled([entry.keyBase64], kind === "fix-ttl" ? (a.result.skipped ? "skipped" : "fixed") : "deleted");
+          selection.markHandled(
+            [entry.keyBase64],
+            kind === "fix-ttl" ? (a.result.skipped ? "skipped" : "fixed") : "deleted",
+          );
+          setConfirming(false);
         },
       },
     );
   return (
-    <span className="flex items-center gap-2">
-      <input
-        type="checkbox"
-        aria-label={`Select ${entry.key}`}
-        checked={selection.selected.has(entry.keyBase64)}
-        onChange={() => selection.toggle(entry)}
-      />
-      <button
-        type="button"
-        onClick={run}
-        disabled={action.isPending}
-        className={`${buttonClass.small} ${kind === "delete" ? "text-bad" : ""}`}
-        title={kind === "fix-ttl" ? "EXPIRE to the pattern's standard TTL" : "UNLINK the key"}
+    <div className="flex items-center gap-2">
+      {handled ? (
+        <span ref={focusRef} tabIndex={-1} className="rounded">
+          <Badge tone="ok">{handled}</Badge>
+        </span>
+      ) : (
+        <>
+          <input
+            type="checkbox"
+            aria-label={`Select ${entry.key}`}
+            checked={selection.selected.has(entry.keyBase64)}
+            onChange={() => selection.toggle(entry)}
+          />
+          <button
+            ref={(el) => {
+              focusRef.current = el;
+            }}
+            type="button"
+            onClick={open}
+            disabled={redis.refused}
+            className={`${buttonClass.small} ${kind === "delete" ? "text-bad" : ""}`}
+            title={
+              redis.title ??
+              (kind === "fix-ttl"
+                ? "EXPIRE to the pattern's standard TTL (asks first)"
+                : "UNLINK the key (asks first)")
+            }
+          >
+            {kind === "fix-ttl" ? "Fix…" : "Delete…"}
+          </button>
+        </>
+      )}
+      <ConfirmDialog
+        open={confirming}
+        title={copy.title}
+        tone={copy.tone}
+        keys={[entry.key]}
+        confirmLabel={copy.confirm}
+        pendingLabel={copy.pending}
+        pending={action.isPending}
+        error={action.error?.message}
+        onConfirm={run}
+        onCancel={() => setConfirming(false)}
+        returnFocus={() => focusRef.current}
       >
-        {action.isPending ? "…" : kind === "fix-ttl" ? "Fix" : "Delete"}
-      </button>
-      {action.error ? <span className="text-bad text-xs">{action.error.message}</span> : null}
-    </span>
+        <EffectText kind={kind} entries={[entry]} patterns={patterns} />
+      </ConfirmDialog>
+    </div>
   );
 }
 
-/** The list's toolbar: act on the selection, and (fix lists) fix all N with a dry run first. */
+/** The list's toolbar: act on the selection (after a confirmation), and (fix lists) fix all N with a dry run first. */
 export function FixToolbar({
   instanceId,
   list,
   total,
   kind,
+  patterns,
   selection,
 }: {
   instanceId: string;
   list: ScanListName;
   total: number;
   kind: "fix-ttl" | "delete";
+  patterns: readonly ScanPattern[];
   selection: KeySelection;
 }) {
   const action = useAction(instanceId);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const keys = useMemo(() => [...selection.selected.keys()], [selection.selected]);
+  const redis = useRedisCapability(kind);
+  const [confirming, setConfirming] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const statusRef = useRef<HTMLSpanElement>(null);
+  const entries = useMemo(() => [...selection.selected.values()], [selection.selected]);
   const verb = kind === "fix-ttl" ? "fixed" : "deleted";
-  const run = () =>
-    action.mutate(kind === "fix-ttl" ? { action: "fix-ttl", keys } : { action: "delete", keys }, {
-      onSuccess: (a) => {
-        if (a.kind !== "result") return;
-        selection.markHandled(keys, verb);
-        selection.clear();
-        setConfirmDelete(false);
+  const copy = confirmCopy[kind];
+  const run = (reason: string | undefined) => {
+    const keys = entries.map((e) => e.keyBase64);
+    action.mutate(
+      kind === "fix-ttl" ? { action: "fix-ttl", keys, reason } : { action: "delete", keys, reason },
+      {
+        onSuccess: (a) => {
+          if (a.kind !== "result") return;
+          selection.markHandled(keys, verb);
+          selection.clear();
+          setConfirming(false);
+        },
       },
-    });
+    );
+  };
   const last = action.data?.kind === "result" ? action.data.result : undefined;
+  const n = formatCount(entries.length);
   return (
     <div className="flex flex-wrap items-center gap-2">
       <button
+        ref={buttonRef}
         type="button"
-        disabled={keys.length === 0 || action.isPending}
-        onClick={() => (kind === "delete" ? setConfirmDelete(true) : run())}
+        disabled={entries.length === 0 || action.isPending || redis.refused}
+        title={redis.title}
+        onClick={() => {
+          action.reset();
+          setConfirming(true);
+        }}
         className={buttonClass.secondary}
       >
-        {kind === "fix-ttl" ? "Fix selected" : "Delete selected"} ({formatCount(keys.length)})
+        {kind === "fix-ttl" ? "Fix selected" : "Delete selected"} ({n})…
       </button>
-      {isFixList(list) && kind === "fix-ttl" && total > 0 ? <FixAll instanceId={instanceId} list={list} total={total} /> : null}
-      <span className="text-xs" role="status">
+      <RedisRefusal capability={redis} />
+      {isFixList(list) && kind === "fix-ttl" && total > 0 ? (
+        <FixAll instanceId={instanceId} list={list} total={total} />
+      ) : null}
+      <span ref={statusRef} tabIndex={-1} className="rounded text-xs" role="status">
         {last ? <span className="text-ok">{resultText(last, verb)}</span> : null}
-        {action.error && !confirmDelete ? <span className="text-bad">{action.error.message}</span> : null}
       </span>
-      <Dialog open={confirmDelete} title={`Delete ${formatCount(keys.length)} keys?`} tone="bad" onClose={() => setConfirmDelete(false)}>
-        <p className="text-sm">UNLINK removes the selected keys now; the deletion is recorded in the audit log.</p>
-        <ul className="bg-sunken max-h-40 overflow-auto rounded p-2 font-mono text-xs">
-          {[...selection.selected.values()].slice(0, 20).map((e) => (
-            <li key={e.keyBase64} className="break-all">
-              {e.key}
-            </li>
-          ))}
-          {keys.length > 20 ? <li className="text-muted">and {formatCount(keys.length - 20)} more</li> : null}
-        </ul>
-        {action.error ? <p className="text-bad text-sm">{action.error.message}</p> : null}
-        <div className="flex justify-end gap-2">
-          <button type="button" className={buttonClass.secondary} onClick={() => setConfirmDelete(false)}>
-            Cancel
-          </button>
-          <button type="button" className={buttonClass.danger} disabled={action.isPending} onClick={run}>
-            {action.isPending ? "Deleting…" : "Delete"}
-          </button>
-        </div>
-      </Dialog>
+      <ConfirmDialog
+        open={confirming}
+        title={
+          kind === "fix-ttl"
+            ? `Fix the TTL of ${n} ${entries.length === 1 ? "key" : "keys"}?`
+            : `Delete ${n} ${entries.length === 1 ? "key" : "keys"}?`
+        }
+        tone={copy.tone}
+        keys={entries.map((e) => e.key)}
+        confirmLabel={kind === "fix-ttl" ? `Fix ${n} TTL${entries.length === 1 ? "" : "s"}` : `Delete ${n}`}
+        pendingLabel={copy.pending}
+        pending={action.isPending}
+        error={action.error?.message}
+        onConfirm={run}
+        onCancel={() => setConfirming(false)}
+        // After a run the selection is empty and the button disabled: the result line takes focus.
+        returnFocus={() => (buttonRef.current?.disabled ? statusRef.current : buttonRef.current)}
+      >
+        <EffectText kind={kind} entries={entries} patterns={patterns} />
+      </ConfirmDialog>
     </div>
   );
 }
@@ -178,6 +307,7 @@ export function FixToolbar({
 /** "Fix all N": a dry run counts what would change, then the real run is a job with progress and cancel. */
 function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList; total: number }) {
   const [open, setOpen] = useState(false);
+  const redis = useRedisCapability("fix-ttl");
   const dry = useAction(instanceId);
   const real = useAction(instanceId);
   const [jobId, setJobId] = useState<string | undefined>(undefined);
@@ -194,7 +324,9 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
     if (!jobId) return;
     setCancelling(true);
     try {
-      const stopped = await fetchJson(`/api/actions/${encodeURIComponent(jobId)}`, actionJobSchema, { method: "DELETE" });
+      const stopped = await fetchJson(`/api/actions/${encodeURIComponent(jobId)}`, actionJobSchema, {
+        method: "DELETE",
+      });
       queryClient.setQueryData(["action-job", jobId], stopped);
     } finally {
       setCancelling(false);
@@ -202,16 +334,28 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
   };
   return (
     <>
-      <button type="button" onClick={start} className={buttonClass.primary}>
+      <button
+        type="button"
+        onClick={start}
+        disabled={redis.refused}
+        title={redis.title}
+        className={buttonClass.primary}
+      >
         Fix all {formatCount(total)}…
       </button>
-      <Dialog open={open} title={`Fix the TTL of every ${list === "noTtl" ? "key without TTL" : "key above its standard"}`} onClose={() => setOpen(false)}>
+      <Dialog
+        open={open}
+        title={`Fix the TTL of every ${list === "noTtl" ? "key without TTL" : "key above its standard"}`}
+        onClose={() => setOpen(false)}
+      >
         <div className="space-y-3 text-sm">
           {job.data ? (
             <>
               <JobProgress job={job.data} onCancel={() => void cancel()} cancelling={cancelling} />
               {job.data.status !== "running" ? (
-                <p className="text-muted text-xs">The lists are from the last scan; scan again to see the result.</p>
+                <p className="text-muted text-xs">
+                  The lists are from the last scan; scan again to see the result.
+                </p>
               ) : null}
             </>
           ) : dry.isPending ? (
@@ -223,9 +367,12 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
           ) : preview ? (
             <>
               <p data-testid="dry-run-count">
-                Dry run: <strong className="tabular">{formatCount(preview.count)} keys</strong> would get their pattern&apos;s
-                standard TTL
-                {preview.skipped ? `; ${formatCount(preview.skipped)} outside every pattern would be skipped` : ""}.
+                Dry run: <strong className="tabular">{formatCount(preview.count)} keys</strong> would get
+                their pattern&apos;s standard TTL
+                {preview.skipped
+                  ? `; ${formatCount(preview.skipped)} outside every pattern would be skipped`
+                  : ""}
+                .
               </p>
               {preview.sample && preview.sample.length > 0 ? (
                 <ul className="bg-sunken max-h-40 overflow-auto rounded p-2 font-mono text-xs">
@@ -237,8 +384,8 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
                 </ul>
               ) : null}
               <p className="text-muted text-xs">
-                Runs in batches of at most 500 keys, throttled like a gentle scan; you can cancel it. A key is only ever
-                given a shorter TTL, never none.
+                Runs in batches of at most 500 keys, throttled like a gentle scan; you can cancel it. A key is
+                only ever given a shorter TTL, never none.
               </p>
             </>
           ) : null}
@@ -257,7 +404,10 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
                 className={buttonClass.primary}
                 disabled={!preview || preview.count === 0 || real.isPending}
                 onClick={() =>
-                  real.mutate({ action: "fix-ttl", list }, { onSuccess: (a) => a.kind === "job" && setJobId(a.job.id) })
+                  real.mutate(
+                    { action: "fix-ttl", list },
+                    { onSuccess: (a) => a.kind === "job" && setJobId(a.job.id) },
+                  )
                 }
               >
                 {real.isPending ? "Starting…" : `Fix ${formatCount(preview?.count ?? 0)} keys`}
