@@ -54,16 +54,7 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
       <p className="text-muted mb-1 text-xs" aria-live="polite">
         {formatCount(rows.length)} key{rows.length === 1 ? "" : "s"} loaded · {status}
       </p>
-      {unreadable > 0 ? (
-        <p
-          role="status"
-          data-testid="keys-unreadable"
-          className="border-warn/40 bg-warn-soft text-warn mb-1 rounded border px-2 py-1 text-xs"
-        >
-          {formatCount(unreadable)} more key{unreadable === 1 ? "" : "s"} matched but could not be read, so{" "}
-          {unreadable === 1 ? "it is" : "they are"} not listed: {unreadableReason}.
-        </p>
-      ) : null}
+      <Unreadable count={unreadable} reason={unreadableReason} more={rows.length > 0} />
       <Table className="table-fixed">
         <TableHead>
           <Th>Key</Th>
@@ -111,9 +102,7 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
               </tr>
             );
           })}
-          {rows.length === 0 ? (
-            <EmptyRow colSpan={4}>{hasNextPage ? "No matching key found yet." : "No key matches."}</EmptyRow>
-          ) : null}
+          {rows.length === 0 ? <EmptyRow colSpan={4}>{emptyText(hasNextPage, unreadable)}</EmptyRow> : null}
         </tbody>
       </Table>
       {hasNextPage ? (
@@ -132,6 +121,26 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
         </p>
       ) : null}
     </div>
+  );
+}
+
+function emptyText(more: boolean, unreadable: number): string {
+  if (more) return "No matching key found yet.";
+  return unreadable > 0 ? "No readable key matches (see above)." : "No key matches.";
+}
+
+/** Keys the console's Redis user may not read: not listed, and never called missing. */
+function Unreadable({ count, reason, more }: { count: number; reason: string | undefined; more: boolean }) {
+  if (count === 0) return null;
+  return (
+    <p
+      role="status"
+      data-testid="keys-unreadable"
+      className="border-warn/40 bg-warn-soft text-warn mb-1 rounded border px-2 py-1 text-xs"
+    >
+      {formatCount(count)} {more ? "more " : ""}key{count === 1 ? "" : "s"} matched but could not be read, so{" "}
+      {count === 1 ? "it is" : "they are"} not listed: {reason}.
+    </p>
   );
 }
 

@@ -42,7 +42,7 @@ export function ClassCounts({
   onSelect: (list: ScanListName) => void;
 }) {
   return (
-    <div className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+    <div className={cn("grid grid-cols-2 gap-2 sm:grid-cols-3", unknown > 0 ? "lg:grid-cols-7" : "lg:grid-cols-6")}>
       <div className="border-line bg-panel rounded-md border p-3">
         <div className="text-muted text-xs">ok</div>
         <div className="tabular text-xl font-semibold">{formatCount(classes.ok)}</div>

@@ -14,7 +14,7 @@ export interface ScanState {
 
 function partialReason(done: ScanOutcomeRow): string {
   const why = done.problem ? `: ${done.problem}` : "";
-  return `the scan of ${done.finishedAt} could not read ${done.unknown} key${done.unknown === 1 ? "" : "s"}${why}`;
+  return `the latest scan could not read ${done.unknown} key${done.unknown === 1 ? "" : "s"}${why}`;
 }
 
 /** Pure: the instance's recent finished scans, newest first, to the alert inputs. */
