@@ -372,6 +372,9 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
                 {preview.skipped
                   ? `; ${formatCount(preview.skipped)} outside every pattern would be skipped`
                   : ""}
+                {preview.unreadable
+                  ? `; ${formatCount(preview.unreadable)} could not be read (the console's Redis user may not touch them) and are left alone`
+                  : ""}
                 .
               </p>
               {preview.sample && preview.sample.length > 0 ? (

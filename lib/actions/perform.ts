@@ -224,9 +224,13 @@ async function dryRun(
         count: tally.count,
         sample: tally.sample,
         ...(action === "fix-ttl" ? { skipped: tally.skipped, skippedSample: tally.skippedSample } : {}),
+        ...(tally.unreadable > 0 ? { unreadable: tally.unreadable } : {}),
       },
       affected: 0,
-      detail: `dry run: ${tally.count} keys would change${tally.skipped ? `, ${tally.skipped} outside every pattern skipped` : ""}`,
+      detail:
+        `dry run: ${tally.count} keys would change` +
+        (tally.skipped ? `, ${tally.skipped} outside every pattern skipped` : "") +
+        (tally.unreadable ? `, ${tally.unreadable} could not be read` : ""),
     };
   });
   return { status: 200, body };

@@ -95,6 +95,8 @@ export const actionResultSchema = z.object({
   skippedSample: z.array(keyRefSchema).optional(),
   /** Keys the request named that no longer existed. */
   missing: z.number().int().nonnegative().optional(),
+  /** Dry run: keys whose TTL the console's Redis user may not read (ACL key patterns): not counted either way. */
+  unreadable: z.number().int().nonnegative().optional(),
   /** flushdb: DBSIZE just before. */
   keysBefore: z.number().int().nonnegative().optional(),
 });
