@@ -8,6 +8,8 @@
 # redis://127.0.0.1:6379/0 if it answers; the redis-server this script started before; else it
 # starts redis-server (daemonized, data under $CONSOLE_DATA_DIR/redis) on 6379, or on a free port
 # when 6379 is taken by something that does not answer as Redis. QUICKSTART_REDIS_PORT changes 6379.
+# Missing Debian packages (redis-server, and the compiler npm ci may need) are installed by
+# scripts/preflight.sh, as root or with sudo -n, else it prints the apt-get command and stops.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -65,6 +67,10 @@ STAMP=node_modules/.quickstart-deps
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(deps_fingerprint)" ]; then
   say "dependencies are up to date (delete node_modules to reinstall)."
 else
+  # The compiler npm ci falls back to for better-sqlite3; usually a prebuilt binary is fetched
+  # instead, so a user who cannot install it goes on.
+  "$BASH" scripts/preflight.sh build ||
+    say "going on without them: npm ci needs them only if it cannot fetch a prebuilt better-sqlite3."
   if [ -f package-lock.json ]; then
     say "installing dependencies (npm ci) ..."
     npm ci --no-audit --no-fund
@@ -117,11 +123,10 @@ if [ -z "${REDIS_URL:-}" ] && [ -f "$LOCAL_DIR/url" ] && use_redis "$(cat "$LOCA
 fi
 
 if [ -z "${REDIS_URL:-}" ]; then
-  if ! command -v redis-server >/dev/null 2>&1; then
-    die "no Redis answers and redis-server is not installed. Install it (as root, or with sudo) and run this again:
-    apt-get update && apt-get install -y redis-server
-or point REDIS_URL at a Redis you have: REDIS_URL=redis://host:6379/0 npm run quickstart"
-  fi
+  # No Redis answers: install redis-server if it is missing (or say how, and stop).
+  "$BASH" scripts/preflight.sh redis ||
+    die "no Redis answers and redis-server could not be installed (above); or point REDIS_URL at a Redis you have:
+    REDIS_URL=redis://host:6379/0 npm run quickstart"
   port="$LOCAL_PORT"
   while port_busy "$port"; do
     say "port $port is taken by something that does not answer as Redis; trying $((port + 1))."

@@ -1,9 +1,12 @@
-// `npm test`: lint, typecheck, unit, integration and e2e, in that order, stopping at the first
-// failing stage; ends with one summary line "N passed, N failed" over every test that ran.
+// `npm test`: preflight (installs the Debian packages the tests need), `npm ci` when there is no
+// node_modules yet (a fresh clone), lint, typecheck, unit, integration and e2e, in that order,
+// stopping at the first failing stage; ends with one summary line "N passed, N failed" over every
+// test that ran.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const out = mkdtempSync(path.join(os.tmpdir(), "isl-test-"));
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -38,6 +41,12 @@ function finish(ok) {
 }
 
 const npx = "npx";
+const root = fileURLToPath(new URL("..", import.meta.url));
+if (!run("preflight", "bash", [path.join(root, "scripts/preflight.sh"), "test"])) finish(false);
+// Only a missing install: reinstalling under a developer's changed node_modules is theirs to ask for.
+if (!existsSync(path.join(root, "node_modules/.package-lock.json"))) {
+  if (!run("install", "npm", ["ci", "--no-audit", "--no-fund"])) finish(false);
+}
 if (!run("lint", npx, ["eslint", "--max-warnings=0", "."])) finish(false);
 if (!run("typecheck", npx, ["tsc", "--noEmit"])) finish(false);
 for (const project of ["unit", "integration"]) {
