@@ -1,8 +1,9 @@
 "use client";
 
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { timeLeftText } from "@/components/ttl/time-left";
 import { Badge } from "@/components/ui/badge";
-import { formatCount, formatPercent } from "@/lib/format";
+import { formatCount, formatCountOf, formatPercent } from "@/lib/format";
 import type { ActionJob } from "@/lib/schemas/actions";
 import { buttonClass } from "./dialog";
 
@@ -13,12 +14,16 @@ export function JobProgress({
   job,
   onCancel,
   cancelling,
+  mayCancel = true,
 }: {
   job: ActionJob;
   onCancel: () => void;
   cancelling: boolean;
+  /** False hides Cancel (the server refuses regardless). */
+  mayCancel?: boolean;
 }) {
   const p = job.progress;
+  const timeLeft = timeLeftText(p.scanned, p.total, p.keysPerSecond);
   const tone =
     job.status === "done"
       ? "ok"
@@ -31,13 +36,15 @@ export function JobProgress({
     <div className="space-y-1" data-testid="action-job">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
         <span>
-          <Badge tone={tone}>{job.status}</Badge> {formatCount(p.affected)} keys {verbs[job.action]}
+          <Badge tone={tone}>{job.status}</Badge> {formatCountOf(p.affected, "key")} {verbs[job.action]}
           {p.skipped > 0 ? `, ${formatCount(p.skipped)} outside every pattern skipped` : ""}
           {job.status === "running"
-            ? ` · ${formatCount(p.scanned)} of ~${formatCount(p.total)} keys scanned (${formatPercent(p.fraction, 0)})`
+            ? ` · ${formatCount(p.scanned)} of ~${formatCount(p.total)} keys scanned (${formatPercent(p.fraction, 0)})` +
+              (p.keysPerSecond ? ` · ${formatCount(p.keysPerSecond)} keys/s` : "") +
+              (timeLeft ? ` · ${timeLeft}` : "")
             : ""}
         </span>
-        {job.status === "running" ? (
+        {job.status === "running" && mayCancel ? (
           <button type="button" onClick={onCancel} disabled={cancelling} className={buttonClass.small}>
             {cancelling ? "Cancelling…" : "Cancel"}
           </button>

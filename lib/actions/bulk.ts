@@ -2,6 +2,7 @@
 // the bulk walks jobs run. Errors propagate; lib/actions/perform.ts audits them.
 import "server-only";
 import { standardTtlFor, type CompiledPolicy } from "@/lib/policy/classify";
+import type { ChangeSink, KeyChange } from "@/lib/scan/changes";
 import { keyRef, type KeyRef } from "@/lib/redis/keys";
 import { fixTtls, needsFix, readTtls, unlinkKeys, type FixMode } from "@/lib/redis/mutate";
 import { BudgetThrottle, FixedThrottle, walkKeyspace, type Throttle } from "@/lib/redis/walk";
@@ -86,11 +87,67 @@ export async function fixKeys(
   tally.count += await fixTtls(redis, items, mode);
 }
 
+/** TTLs of the keys, or null for each when they could not be read: a failed read is never "fixed" or "gone". */
+export async function ttlsOrNull(redis: Client, keys: Buffer[]): Promise<(number | null)[]> {
+  try {
+    return await readTtls(redis, keys);
+  } catch {
+    return keys.map(() => null);
+  }
+}
+
+/**
+ * Prepares to tell `sink` what an action on `keys` changes: reads now the TTLs it will need from
+ * before (keys past a capped list), and answers the step to run once the action ran on `done`:
+ * re-read their TTLs (-2: gone) and report each key that can change the latest scan's lists.
+ * Keys the scan cannot be affected by are not read at all.
+ */
+export async function trackChanges(
+  redis: Client,
+  keys: Buffer[],
+  sink?: ChangeSink,
+): Promise<(done: Buffer[]) => Promise<void>> {
+  if (!sink) return async () => undefined;
+  const inferred = keys.filter((key) => sink.interest(key) === "infer");
+  const before = new Map<Buffer, number | null>();
+  if (inferred.length > 0) {
+    const ttls = await ttlsOrNull(redis, inferred);
+    inferred.forEach((key, i) => before.set(key, ttls[i] ?? null));
+  }
+  return async (done) => {
+    const watched = done.filter((key) => sink.interest(key) !== undefined);
+    if (watched.length === 0) return;
+    const after = await ttlsOrNull(redis, watched);
+    const changes: KeyChange[] = [];
+    watched.forEach((key, i) => {
+      const b = before.get(key) ?? null;
+      const a = after[i] ?? null;
+      if (a !== null && a !== b) changes.push({ key, before: b, after: a });
+    });
+    if (changes.length > 0) sink.add(changes);
+  };
+}
+
+/** Runs `act` on the keys, telling `sink` what it changed (see trackChanges). */
+export async function tracked<T>(
+  redis: Client,
+  keys: Buffer[],
+  act: () => Promise<T>,
+  sink?: ChangeSink,
+): Promise<T> {
+  const finish = await trackChanges(redis, keys, sink);
+  const out = await act();
+  await finish(keys);
+  return out;
+}
+
 export interface WalkOptions {
   match: string;
   throttle?: Throttle;
   signal?: AbortSignal;
   onProgress?: (tally: Tally) => void;
+  /** Told the keys each batch changed (real runs only). */
+  changes?: ChangeSink;
 }
 
 /**
@@ -107,12 +164,28 @@ async function tallyMatching(
     match: options.match,
     throttle: options.throttle ?? new BudgetThrottle(),
     signal: options.signal,
-    onKeys: (keys, runner) =>
-      runner.each(keys, async (batch) => {
-        tally.scanned += batch.length;
-        await each(batch, tally);
-        options.onProgress?.(tally);
-      }),
+    onKeys: async (keys, runner) => {
+      // The scan-keeping reads run per SCAN call, outside the throttled batches, so the batches
+      // keep the size of one write pipeline; they read TTLs only of keys the latest scan lists.
+      const finish = await trackChanges(redis, keys, options.changes);
+      const started: Promise<Buffer[]>[] = [];
+      try {
+        await runner.each(keys, (batch) => {
+          const run = (async () => {
+            tally.scanned += batch.length;
+            await each(batch, tally);
+            options.onProgress?.(tally);
+            return batch;
+          })();
+          started.push(run);
+          return run.then(() => undefined);
+        });
+      } finally {
+        // Batches that ran (cancelled or not) are recorded; a failed one is not: it may not have run.
+        const settled = await Promise.allSettled(started);
+        await finish(settled.flatMap((s) => (s.status === "fulfilled" ? s.value : [])));
+      }
+    },
   });
   return tally;
 }

@@ -11,6 +11,7 @@ import { withRedis } from "@/lib/redis/client";
 import { describeRedisError, isRedisError } from "@/lib/redis/errors";
 import type { FixMode } from "@/lib/redis/mutate";
 import { WalkCancelledError } from "@/lib/redis/walk";
+import { ChangeRecorder } from "@/lib/scan/track";
 import type { ActionJob } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
@@ -58,13 +59,15 @@ export function assertNoRunningJob(instanceId: string): void {
   if (live) throw new ConflictError(`a bulk action on ${instanceId} is already running (job ${live.job.id})`);
 }
 
-function progress(tally: Tally, total: number, done = false) {
+function progress(tally: Tally, total: number, startedAt: string, done = false) {
+  const seconds = (Date.now() - Date.parse(startedAt)) / 1000;
   return {
     scanned: tally.scanned,
     total,
     fraction: done ? 1 : total > 0 ? Math.min(1, tally.scanned / total) : 0,
     affected: tally.count,
     skipped: tally.skipped,
+    ...(seconds > 0 ? { keysPerSecond: Math.round(tally.scanned / seconds) } : {}),
   };
 }
 
@@ -110,12 +113,15 @@ export function startBulkJob(
 async function execute(instance: InstanceConfig, running: RunningJob, spec: BulkSpec): Promise<Outcome> {
   const { job } = running;
   let last: Tally | undefined;
+  // Keys each batch changed leave the latest scan's lists as the job goes, cancelled or not.
+  const changes = new ChangeRecorder(instance.id);
   const options = {
     match: spec.match,
     signal: running.controller.signal,
+    changes,
     onProgress: (t: Tally) => {
       last = t;
-      job.progress = progress(t, job.progress.total);
+      job.progress = progress(t, job.progress.total, job.startedAt);
     },
   };
   try {
@@ -124,12 +130,16 @@ async function execute(instance: InstanceConfig, running: RunningJob, spec: Bulk
         ? fixMatching(redis, compiledPolicy(), spec.mode, options)
         : unlinkMatching(redis, options),
     );
-    job.progress = progress(tally, job.progress.total, true);
+    job.progress = progress(tally, job.progress.total, job.startedAt, true);
     job.status = "done";
     return {
       outcome: "ok",
       affected: tally.count,
-      detail: tally.skipped > 0 ? `${tally.skipped} keys outside every pattern skipped` : undefined,
+      detail:
+        tally.skipped > 0
+          ? `${tally.skipped} keys outside every pattern left alone (no standard TTL to give them); ` +
+            `${tally.scanned - tally.count - tally.skipped} keys under a pattern needed no fix`
+          : undefined,
     };
   } catch (err) {
     const affected = last?.count ?? 0;
@@ -142,6 +152,7 @@ async function execute(instance: InstanceConfig, running: RunningJob, spec: Bulk
     if (!isRedisError(err)) console.error(`isl-console: action job ${job.id} failed`, err);
     return { outcome: "error", affected, detail: job.error };
   } finally {
+    changes.flush();
     job.finishedAt = new Date().toISOString();
   }
 }
@@ -191,6 +202,13 @@ function fromAudit(auditId: number): ActionJob | undefined {
     },
     ...(error ? { error } : {}),
   };
+}
+
+/** The instance's running bulk jobs in this process (at most one), whoever started them. */
+export function runningActionJobs(instanceId: string): ActionJob[] {
+  return [...state.jobs.values()]
+    .filter((j) => j.instanceId === instanceId)
+    .map((j) => ({ ...j.job, progress: { ...j.job.progress } }));
 }
 
 /** A job by id: live while it runs here, else from this process's recent jobs or the audit log. */

@@ -18,6 +18,10 @@ import {
   type ActionResult,
   type FixTtlBody,
 } from "@/lib/schemas/actions";
+import type { ChangeSink } from "@/lib/scan/changes";
+import { ChangeRecorder } from "@/lib/scan/track";
+import { WalkCancelledError } from "@/lib/redis/walk";
+import type { ScanJob } from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
 import { latestDoneScan } from "@/lib/store/scans";
 import {
@@ -26,6 +30,7 @@ import {
   dryRunFixMatching,
   emptyTally,
   fixKeys,
+  tracked,
   type Tally,
 } from "./bulk";
 import { guard, type Guard } from "./guard";
@@ -66,6 +71,7 @@ export async function performAction(
   instance: InstanceConfig,
   principal: Principal,
   text: string,
+  signal?: AbortSignal,
 ): Promise<ActionResponse> {
   const { raw, malformed } = parseText(text);
   const view = auditView(raw);
@@ -91,10 +97,15 @@ export async function performAction(
   g.authorize();
   const parsed = actionBodySchemas[name].safeParse(raw);
   if (!parsed.success) g.refuse("rejected", new BadRequestError(zodMessage(parsed.error)));
-  return dispatch(instance, g, parsed.data as ActionBody & { action: ActionName });
+  return dispatch(instance, g, parsed.data as ActionBody & { action: ActionName }, signal);
 }
 
-async function dispatch(instance: InstanceConfig, g: Guard, body: ActionBody): Promise<ActionResponse> {
+async function dispatch(
+  instance: InstanceConfig,
+  g: Guard,
+  body: ActionBody,
+  signal?: AbortSignal,
+): Promise<ActionResponse> {
   switch (body.action) {
     case "expire": {
       const keys = decodeKeys(g, body.keys);
@@ -109,18 +120,24 @@ async function dispatch(instance: InstanceConfig, g: Guard, body: ActionBody): P
           ),
         );
       }
-      return sync(instance, g, body.action, async (redis) => {
-        const affected = await expireKeys(
+      return sync(instance, g, body.action, async (redis, changes) => {
+        const affected = await tracked(
           redis,
-          keys.map((key) => ({ key, ttlSeconds: body.ttlSeconds })),
+          keys,
+          () =>
+            expireKeys(
+              redis,
+              keys.map((key) => ({ key, ttlSeconds: body.ttlSeconds })),
+            ),
+          changes,
         );
         return { affected, missing: keys.length - affected };
       });
     }
     case "delete": {
       const keys = decodeKeys(g, body.keys);
-      return sync(instance, g, body.action, async (redis) => {
-        const affected = await unlinkKeys(redis, keys);
+      return sync(instance, g, body.action, async (redis, changes) => {
+        const affected = await tracked(redis, keys, () => unlinkKeys(redis, keys), changes);
         return { affected, missing: keys.length - affected };
       });
     }
@@ -137,17 +154,22 @@ async function dispatch(instance: InstanceConfig, g: Guard, body: ActionBody): P
       });
     }
     case "fix-ttl":
-      return fixTtl(instance, g, body);
+      return fixTtl(instance, g, body, signal);
     case "delete-pattern":
       if (body.dryRun)
         return dryRun(instance, g, body.action, (redis) =>
-          dryRunDeleteMatching(redis, { match: body.match }),
+          dryRunDeleteMatching(redis, { match: body.match, signal }),
         );
       return bulk(instance, g, { action: "delete-pattern", match: body.match });
   }
 }
 
-async function fixTtl(instance: InstanceConfig, g: Guard, body: FixTtlBody): Promise<ActionResponse> {
+async function fixTtl(
+  instance: InstanceConfig,
+  g: Guard,
+  body: FixTtlBody,
+  signal?: AbortSignal,
+): Promise<ActionResponse> {
   const compiled = compiledPolicy();
   if (body.keys) {
     const keys = decodeKeys(g, body.keys);
@@ -159,9 +181,9 @@ async function fixTtl(instance: InstanceConfig, g: Guard, body: FixTtlBody): Pro
         return tally;
       });
     }
-    return sync(instance, g, "fix-ttl", async (redis) => {
+    return sync(instance, g, "fix-ttl", async (redis, changes) => {
       const tally = emptyTally();
-      await fixKeys(redis, compiled, keys, "any", tally);
+      await tracked(redis, keys, () => fixKeys(redis, compiled, keys, "any", tally), changes);
       return { affected: tally.count, skipped: tally.skipped, skippedSample: tally.skippedSample };
     });
   }
@@ -177,27 +199,79 @@ async function fixTtl(instance: InstanceConfig, g: Guard, body: FixTtlBody): Pro
     match = latest.match;
     mode = body.list;
     g.note({ match, scanId: latest.id });
+    if (body.dryRun) return dryRunFromList(instance, g, latest, body.list, signal);
   }
   if (body.dryRun)
-    return dryRun(instance, g, "fix-ttl", (redis) => dryRunFixMatching(redis, compiled, mode, { match }));
+    return dryRun(instance, g, "fix-ttl", (redis) =>
+      dryRunFixMatching(redis, compiled, mode, { match, signal }),
+    );
   return bulk(instance, g, { action: "fix-ttl", match, mode });
+}
+
+/**
+ * Dry run of a fix from a list: when the scan stored the whole list (its total within the stored
+ * entries), re-reads just those keys' TTLs (milliseconds) instead of walking the keyspace; else
+ * walks the scan's match and says why.
+ */
+function dryRunFromList(
+  instance: InstanceConfig,
+  g: Guard,
+  latest: ScanJob,
+  list: "noTtl" | "aboveStandard",
+  signal?: AbortSignal,
+): Promise<ActionResponse> {
+  const compiled = compiledPolicy();
+  const stored = latest.result?.lists[list] ?? [];
+  const total = latest.result?.listTotals[list];
+  if (total !== undefined && total <= stored.length) {
+    const keys = stored.flatMap((e) => fromBase64(e.keyBase64) ?? []);
+    return dryRun(
+      instance,
+      g,
+      "fix-ttl",
+      async (redis) => {
+        const tally = emptyTally();
+        tally.scanned = keys.length;
+        await countFixable(redis, compiled, keys, list, tally);
+        return tally;
+      },
+      { source: "list", note: `read the ${keys.length} keys of the latest scan's ${list} list` },
+    );
+  }
+  const why =
+    total === undefined
+      ? `the latest scan has no ${list} list`
+      : `the latest scan stored ${stored.length} of the ${total} keys of its ${list} list`;
+  return dryRun(
+    instance,
+    g,
+    "fix-ttl",
+    (redis) => dryRunFixMatching(redis, compiled, list, { match: latest.match, signal }),
+    { source: "walk", note: `${why}: counted by walking ${latest.match}` },
+  );
 }
 
 function doneDetail(result: Done): string | undefined {
   if (result.skipped !== undefined && result.skipped > 0)
-    return `${result.skipped} keys outside every pattern skipped`;
+    return `${result.skipped} keys outside every pattern left alone (no standard TTL to give them)`;
   if (result.missing) return `${result.missing} keys did not exist`;
   return undefined;
 }
 
+/**
+ * A synchronous action. `fn` reports the keys it changed (TTL before and after), which then leave
+ * the latest scan's lists; flushdb reports none (the next scan sees an empty keyspace).
+ */
 async function sync(
   instance: InstanceConfig,
   g: Guard,
   action: ActionName,
-  fn: (redis: Client) => Promise<Done>,
+  fn: (redis: Client, changes: ChangeSink) => Promise<Done>,
 ): Promise<ActionResponse> {
   const body = await g.run(async () => {
-    const result = await withRedis(instance, fn);
+    const changes = new ChangeRecorder(instance.id, Infinity);
+    const result = await withRedis(instance, (redis) => fn(redis, changes));
+    changes.flush();
     return {
       body: { action, outcome: "ok" as const, dryRun: false, ...result },
       affected: result.affected,
@@ -212,9 +286,18 @@ async function dryRun(
   g: Guard,
   action: ActionName,
   fn: (redis: Client) => Promise<Tally>,
+  how: { source: "list" | "walk"; note: string } | undefined = undefined,
 ): Promise<ActionResponse> {
   const body = await g.run(async () => {
-    const tally = await withRedis(instance, fn);
+    let tally: Tally;
+    try {
+      tally = await withRedis(instance, fn);
+    } catch (err) {
+      // The request was closed (its page left, or the dialog cancelled): audited as such, nothing changed.
+      if (err instanceof WalkCancelledError)
+        throw new ConflictError("dry run cancelled: the request was closed before it finished");
+      throw err;
+    }
     return {
       body: {
         action,
@@ -225,11 +308,14 @@ async function dryRun(
         sample: tally.sample,
         ...(action === "fix-ttl" ? { skipped: tally.skipped, skippedSample: tally.skippedSample } : {}),
         ...(tally.unreadable > 0 ? { unreadable: tally.unreadable } : {}),
+        ...(how ?? {}),
       },
       affected: 0,
       detail:
         `dry run: ${tally.count} keys would change` +
-        (tally.skipped ? `, ${tally.skipped} outside every pattern skipped` : "") +
+        (tally.skipped
+          ? `, ${tally.skipped} outside every pattern left alone (no standard TTL to give them)`
+          : "") +
         (tally.unreadable ? `, ${tally.unreadable} could not be read` : ""),
     };
   });

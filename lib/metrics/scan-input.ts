@@ -1,7 +1,9 @@
 // Feeds the scan-based alerts from the stored scans: "keys without TTL" from the newest finished
 // scan, and "TTL compliance unknown" when the scans cannot vouch for the keyspace: failed since
 // the last done one, partial (keys it could not read), or none finished yet. A failed or partial
-// scan never lowers the count of keys without TTL: only a complete scan can clear it.
+// scan never lowers the count of keys without TTL: only a complete scan can clear it. The newest
+// done scan's count already follows the console's own fixes and deletes since it finished (keys
+// re-read after each action, lib/scan/changes.ts), so the alert clears once nothing is left.
 import "server-only";
 import type { LatestScan, TtlComplianceUnknown } from "@/lib/policy/alerts";
 import type { Db } from "@/lib/store";
@@ -24,7 +26,9 @@ export function scanStateOf(rows: ScanOutcomeRow[]): ScanState {
   const lastDone = lastDoneIndex >= 0 ? finished[lastDoneIndex] : undefined;
   const lastComplete = finished.find((r) => r.status === "done" && r.unknown === 0);
   // Failures since the last done scan (all of them when none is done), newest first.
-  const failures = (lastDone ? finished.slice(0, lastDoneIndex) : finished).filter((r) => r.status === "failed");
+  const failures = (lastDone ? finished.slice(0, lastDoneIndex) : finished).filter(
+    (r) => r.status === "failed",
+  );
   let latestScan: LatestScan | null = null;
   if (lastDone) {
     const floor = lastDone.unknown > 0 && lastComplete ? lastComplete.noTtl : 0;

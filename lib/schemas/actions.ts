@@ -97,6 +97,12 @@ export const actionResultSchema = z.object({
   missing: z.number().int().nonnegative().optional(),
   /** Dry run: keys whose TTL the console's Redis user may not read (ACL key patterns): not counted either way. */
   unreadable: z.number().int().nonnegative().optional(),
+  /**
+   * Dry run of fix-ttl from a list: "list" when it read just the latest scan's stored list (the
+   * list was complete), "walk" when it walked the scan's match (`note` says why).
+   */
+  source: z.enum(["list", "walk"]).optional(),
+  note: z.string().optional(),
   /** flushdb: DBSIZE just before. */
   keysBefore: z.number().int().nonnegative().optional(),
 });
@@ -127,6 +133,8 @@ export const actionJobSchema = z.object({
     fraction: z.number().min(0).max(1),
     affected: z.number().int().nonnegative(),
     skipped: z.number().int().nonnegative(),
+    /** Keys scanned per second since the start (while it runs): with `total`, the time left. */
+    keysPerSecond: z.number().nonnegative().optional(),
   }),
   error: z.string().optional(),
 });

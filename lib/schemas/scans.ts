@@ -1,6 +1,7 @@
 // Schemas for keyspace scans (/api/instances/{id}/scans, /api/scans/{id}), shared by the route
 // handlers, the store, the TTL and review pages and the scripts, so their shapes cannot drift.
 import { z } from "zod";
+import { actionJobSchema } from "./actions";
 
 export const scanModeSchema = z.enum(["gentle", "fast"]);
 export type ScanMode = z.infer<typeof scanModeSchema>;
@@ -174,6 +175,21 @@ export const scanResultSchema = z.object({
 });
 export type ScanResult = z.infer<typeof scanResultSchema>;
 
+/**
+ * What the console's own actions changed since the scan finished (lib/scan/changes.ts): the lists,
+ * totals, classes and per-pattern counts served are already adjusted; the TTLs in the lists are
+ * still the values read at scan time.
+ */
+export const scanChangesSchema = z.object({
+  /** Keys that left a violation list with a TTL now. */
+  fixed: z.number().int().nonnegative(),
+  /** Keys that left the lists because an action deleted them. */
+  deleted: z.number().int().nonnegative(),
+  /** The latest change. */
+  at: z.string(),
+});
+export type ScanChanges = z.infer<typeof scanChangesSchema>;
+
 export const scanJobSchema = z.object({
   id: z.string(),
   instance: z.string(),
@@ -187,6 +203,8 @@ export const scanJobSchema = z.object({
   finishedAt: z.string().optional(),
   progress: scanProgressSchema,
   error: z.string().optional(),
+  /** Present once an action changed keys of this (finished) scan's lists. */
+  changedSinceScan: scanChangesSchema.optional(),
   result: scanResultSchema.optional(),
 });
 export type ScanJob = z.infer<typeof scanJobSchema>;
@@ -241,3 +259,12 @@ export const scanKeysResponseSchema = z.object({
   limit: z.number().int().positive(),
 });
 export type ScanKeysResponse = z.infer<typeof scanKeysResponseSchema>;
+
+/** The instance's running work, whoever started it (GET /api/instances/{id}/scans/running). */
+export const runningWorkSchema = z.object({
+  /** Running scans, scheduled ones included (at most one per instance). */
+  scans: z.array(scanSummarySchema),
+  /** Running bulk action jobs (fix-ttl, delete-pattern) as GET /api/actions/{id} answers them. */
+  jobs: z.array(actionJobSchema),
+});
+export type RunningWork = z.infer<typeof runningWorkSchema>;

@@ -181,4 +181,13 @@ export const migrations: Migration[] = [
       CREATE INDEX sessions_expires_at ON sessions (expires_at);
     `,
   },
+  {
+    version: 7,
+    name: "scans changed since",
+    sql: `
+      -- What the console's actions changed since a finished scan (JSON: fixed, deleted, at); its
+      -- result and classes are then already adjusted (lib/scan/changes.ts). NULL: unchanged.
+      ALTER TABLE scans ADD COLUMN changes TEXT;
+    `,
+  },
 ];

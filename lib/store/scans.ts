@@ -3,6 +3,7 @@
 // "keys without TTL" alert and the API read from here.
 import "server-only";
 import {
+  scanChangesSchema,
   scanResultSchema,
   type ScanClasses,
   type ScanJob,
@@ -33,11 +34,12 @@ interface ScanRow {
   duration_ms: number | null;
   classes: string | null;
   started_by: string | null;
+  changes: string | null;
   result?: string | null;
 }
 
 const SUMMARY_COLUMNS =
-  "id, instance, match, mode, trigger, status, started_at, finished_at, scanned, total, keys_per_second, error, keys, bytes, duration_ms, classes, started_by";
+  "id, instance, match, mode, trigger, status, started_at, finished_at, scanned, total, keys_per_second, error, keys, bytes, duration_ms, classes, started_by, changes";
 
 export interface NewScan {
   id: string;
@@ -131,6 +133,7 @@ function toSummary(row: ScanRow): ScanSummary {
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     progress: progressOf(row),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.changes ? { changedSinceScan: scanChangesSchema.parse(JSON.parse(row.changes)) } : {}),
     ...(row.classes
       ? {
           summary: {
@@ -184,6 +187,39 @@ export function latestDoneScan(db: Db, instanceId: string): ScanJob | undefined 
     )
     .get(instanceId) as ScanRow | undefined;
   return row ? toJob(row) : undefined;
+}
+
+/**
+ * Adjusts the instance's newest finished scan (lists, totals, classes, per-pattern counts) with
+ * `apply`, atomically, and adds its counts to the scan's `changes` mark. Answers the scan id when
+ * something changed.
+ */
+export function adjustLatestScan(
+  db: Db,
+  instanceId: string,
+  at: string,
+  apply: (result: ScanResult, match: string) => { result: ScanResult; fixed: number; deleted: number },
+): string | undefined {
+  return db.transaction(() => {
+    const row = db
+      .prepare(
+        `SELECT id, match, result, changes FROM scans WHERE instance = ? AND status = 'done' AND result IS NOT NULL
+         ORDER BY finished_at DESC LIMIT 1`,
+      )
+      .get(instanceId) as { id: string; match: string; result: string; changes: string | null } | undefined;
+    if (!row) return undefined;
+    const next = apply(scanResultSchema.parse(JSON.parse(row.result)), row.match);
+    if (next.fixed + next.deleted === 0) return undefined;
+    const prev = row.changes ? scanChangesSchema.parse(JSON.parse(row.changes)) : { fixed: 0, deleted: 0 };
+    const changes = { fixed: prev.fixed + next.fixed, deleted: prev.deleted + next.deleted, at };
+    db.prepare("UPDATE scans SET result = ?, classes = ?, changes = ? WHERE id = ?").run(
+      JSON.stringify(next.result),
+      JSON.stringify(next.result.classes),
+      JSON.stringify(changes),
+      row.id,
+    );
+    return row.id;
+  })();
 }
 
 /** The newest finished scan's counts per pattern, without its key lists (the Prometheus endpoint reads this per scrape). */

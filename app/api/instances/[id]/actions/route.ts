@@ -8,7 +8,8 @@ import { requireInstance, route, methods } from "@/lib/http/route";
  */
 const post = route<{ id: string }>({ access: "guarded" }, async (req, params, principal) => {
   const instance = requireInstance(params.id);
-  const result = await performAction(instance, principal, await req.text());
+  // The request's signal stops a dry run's walk when the client goes away (page closed, cancel).
+  const result = await performAction(instance, principal, await req.text(), req.signal);
   if (result.status === 200) return result.body;
   return NextResponse.json(result.body, {
     status: 202,
