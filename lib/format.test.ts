@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatDuration, formatPercent, formatTime } from "./format";
+import { formatBytes, formatCount, formatCountOf, formatDuration, formatPercent, formatTime } from "./format";
 
 describe("formatBytes", () => {
   it.each<[number, string]>([
@@ -36,6 +36,15 @@ describe("formatCount", () => {
     expect(formatCount(999)).toBe("999");
     expect(formatCount(1234567)).toBe("1,234,567");
     expect(formatCount(null)).toBe("—");
+  });
+});
+
+describe("formatCountOf", () => {
+  it("says one key, not one keys", () => {
+    expect(formatCountOf(1, "key")).toBe("1 key");
+    expect(formatCountOf(0, "key")).toBe("0 keys");
+    expect(formatCountOf(2048, "key")).toBe("2,048 keys");
+    expect(formatCountOf(null, "key")).toBe("— keys");
   });
 });
 

@@ -22,6 +22,11 @@ export function formatCount(n: number | null | undefined): string {
   return new Intl.NumberFormat("en-US").format(n);
 }
 
+/** A count with its noun, singular for one: (1, "key") -> "1 key"; (2048, "key") -> "2,048 keys". */
+export function formatCountOf(n: number | null | undefined, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
   return `${(ratio * 100).toFixed(digits)} %`;

@@ -3,6 +3,10 @@
 import { cn } from "@/components/ui/cn";
 import { metricsRanges, type MetricsRange } from "@/lib/schemas/metrics";
 
+/**
+ * Plain toggle buttons (one tab stop each, `aria-pressed` on the chosen one), not a radio group or
+ * tabs: those promise arrow-key navigation, and a row of three buttons does not need it.
+ */
 export function RangePicker({
   value,
   onChange,
@@ -12,7 +16,7 @@ export function RangePicker({
 }) {
   return (
     <div
-      role="radiogroup"
+      role="group"
       aria-label="Chart range"
       className="border-line inline-flex overflow-hidden rounded border"
     >
@@ -20,8 +24,7 @@ export function RangePicker({
         <button
           key={r}
           type="button"
-          role="radio"
-          aria-checked={r === value}
+          aria-pressed={r === value}
           onClick={() => onChange(r)}
           className={cn(
             "tabular px-2.5 py-1 text-xs",

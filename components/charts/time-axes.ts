@@ -2,9 +2,10 @@
 // time axis, the value axis and the tooltip box, so the charts cannot drift apart.
 import type { CSSProperties } from "react";
 import type { CartesianGridProps, XAxisProps, YAxisProps } from "recharts";
-import { tickUtc } from "@/components/overview/time";
+import { timeTicks } from "./ticks";
 
-export const chartMargin = { top: 8, right: 8, bottom: 0, left: 0 };
+// right: room for half of the last time label, which sits on the end of the axis.
+export const chartMargin = { top: 8, right: 16, bottom: 0, left: 0 };
 
 export const gridProps: CartesianGridProps = {
   stroke: "var(--line)",
@@ -14,15 +15,16 @@ export const gridProps: CartesianGridProps = {
 
 const tick = { fill: "var(--muted)", fontSize: 11 };
 
-/** X axis over [from, to] (ms) on the `t` field; ticks carry the day when the range exceeds 24 h. */
+/** X axis over [from, to] (ms) on the `t` field; round UTC ticks, carrying the day when the range crosses midnight. */
 export function timeAxisProps(from: number, to: number): XAxisProps {
-  const withDay = to - from > 24 * 3_600_000;
+  const { ticks, format } = timeTicks(from, to);
   return {
     dataKey: "t",
     type: "number",
     scale: "time",
     domain: [from, to],
-    tickFormatter: (t: number) => tickUtc(t, withDay),
+    ticks,
+    tickFormatter: (t: number) => format(t),
     tick,
     stroke: "var(--line)",
     minTickGap: 40,

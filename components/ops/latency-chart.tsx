@@ -10,6 +10,7 @@ import {
   tooltipContentStyle,
   valueAxisProps,
 } from "@/components/charts/time-axes";
+import { niceTicks } from "@/components/charts/ticks";
 import type { LatencyMinute } from "@/lib/schemas/ops";
 
 const series: { key: keyof LatencyMinute; name: string; color: string; width: number; dashed?: boolean }[] = [
@@ -21,6 +22,9 @@ const series: { key: keyof LatencyMinute; name: string; color: string; width: nu
 
 const ms = (v: number) =>
   v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+
+/** Ticks are round, so no trailing zeros: "5 ms", "0.25 ms", not "5.00 ms". */
+const msTick = (v: number) => `${Number(v.toFixed(2))} ms`;
 
 function tooltipTime(t: unknown): string {
   const d = new Date(Number(t));
@@ -34,6 +38,8 @@ export function LatencyChart({ minutes, thresholdMs }: { minutes: LatencyMinute[
   // A threshold far above the data would flatten the lines: name it instead of drawing it.
   const drawThreshold = dataMax * 4 >= thresholdMs;
   const hasData = minutes.some((m) => m.samples > 0);
+  // Round ticks (0, 0.5, 1 ms… or 0, 200, 400 ms), no finer than the 2-decimal label.
+  const ticks = niceTicks(Math.max(dataMax, drawThreshold ? thresholdMs * 1.1 : 0), 0.01);
   return (
     <figure className="min-w-0" data-testid="latency-chart">
       <figcaption className="text-muted flex justify-between px-1 text-xs">
@@ -52,11 +58,7 @@ export function LatencyChart({ minutes, thresholdMs }: { minutes: LatencyMinute[
       >
         <CartesianGrid {...gridProps} />
         <XAxis {...timeAxisProps(from, to)} />
-        <YAxis
-          {...valueAxisProps}
-          tickFormatter={ms}
-          domain={[0, (max: number) => Math.max(max, drawThreshold ? thresholdMs * 1.1 : 0) || 1]}
-        />
+        <YAxis {...valueAxisProps} tickFormatter={msTick} ticks={ticks} domain={[0, ticks.at(-1) ?? 1]} />
         <Tooltip
           labelFormatter={tooltipTime}
           formatter={(v) => (typeof v === "number" ? ms(v) : "—")}

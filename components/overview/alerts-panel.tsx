@@ -1,11 +1,33 @@
+"use client";
 // Active alerts at the top of the overview, each with what to check (linking to the console page
-// that shows it) and what to do.
+// that shows it) and what to do. Each has the anchor `alert-<rule>`; a link to it opens it.
+
 import Link from "next/link";
+import { useEffect } from "react";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import type { OverviewAlert } from "@/lib/schemas/overview";
 import { formatDuration } from "@/lib/format";
 import { clockUtc } from "./time";
+
+/** The element id of an alert on the overview: `/i/{id}#alert-<rule>` opens and shows it. */
+export const alertAnchor = (rule: string) => `alert-${rule}`;
+
+/** Opens the alert the URL's hash names, on load and when the hash changes (after hydration). */
+function useOpenHashedAlert(): void {
+  useEffect(() => {
+    const open = () => {
+      const id = decodeURIComponent(window.location.hash.slice(1));
+      const target = id.startsWith("alert-") ? document.getElementById(id) : null;
+      if (!(target instanceof HTMLDetailsElement)) return;
+      target.open = true;
+      target.scrollIntoView({ block: "start" });
+    };
+    open();
+    window.addEventListener("hashchange", open);
+    return () => window.removeEventListener("hashchange", open);
+  }, []);
+}
 
 const stateTone = (a: OverviewAlert): Tone =>
   a.state === "pending" ? "warn" : a.severity === "info" ? "info" : "bad";
@@ -32,6 +54,7 @@ function Steps({ title, steps }: { title: string; steps: OverviewAlert["runbook"
 }
 
 export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimmed: boolean }) {
+  useOpenHashedAlert();
   if (alerts.length === 0) {
     return (
       <p data-testid="no-alerts" className="border-ok/40 bg-ok-soft text-ok rounded-md border px-3 py-2">
@@ -44,6 +67,7 @@ export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimme
       {alerts.map((a) => (
         <details
           key={a.rule}
+          id={alertAnchor(a.rule)}
           open={a.state === "firing" || alerts.length <= 2}
           data-testid="alert"
           data-rule={a.rule}

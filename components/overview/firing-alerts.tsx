@@ -1,7 +1,10 @@
 "use client";
 
-// The firing alerts of one instance, for its card on the home page (from the stored overview).
+// The firing alerts of one instance, for its card on the home page (from the stored overview);
+// each links to that alert, opened, on the instance's overview.
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { alertAnchor } from "./alerts-panel";
 import { useOverview } from "./use-overview";
 
 export function FiringAlerts({ id }: { id: string }) {
@@ -20,9 +23,11 @@ export function FiringAlerts({ id }: { id: string }) {
     <ul data-testid="card-alerts" aria-label="Firing alerts" className="mt-2 flex flex-wrap gap-1">
       {firing.map((a) => (
         <li key={a.rule}>
-          <Badge tone={a.severity === "info" ? "info" : "bad"} className="whitespace-normal">
-            ● firing: {a.title} — {a.summary}
-          </Badge>
+          <Link href={`/i/${encodeURIComponent(id)}#${alertAnchor(a.rule)}`} className="hover:underline">
+            <Badge tone={a.severity === "info" ? "info" : "bad"} className="whitespace-normal">
+              ● firing: {a.title} — {a.summary}
+            </Badge>
+          </Link>
         </li>
       ))}
       {pending > 0 ? (

@@ -2,12 +2,21 @@
 
 // The six charts of the overview over the chosen range, thresholds drawn on them.
 import { MetricChart } from "@/components/charts/metric-chart";
+import { formatByteTick, niceByteTicks, niceTicks } from "@/components/charts/ticks";
 import { formatBytes, formatPercent } from "@/lib/format";
 import type { MetricsResponse } from "@/lib/schemas/metrics";
 
 const fixed = (digits: number, unit: string) => (v: number) => `${v.toFixed(digits)}${unit}`;
 const compact = (unit: string) => (v: number) =>
   `${Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
+
+/** Round ticks no finer than the label's precision (1 for whole numbers, 0.1 for one decimal). */
+const round = (format: (v: number) => string, minStep: number) => ({
+  ticks: (max: number) => niceTicks(max, minStep),
+  format,
+});
+
+const latencyMs = (v: number) => (v >= 10 ? fixed(0, " ms")(v) : fixed(1, " ms")(v));
 
 function lastNonNull(points: MetricsResponse["points"], key: "maxBytes" | "maxClients"): number | null {
   for (let i = points.length - 1; i >= 0; i--) {
@@ -32,9 +41,14 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
           { key: "maxBytes", name: "maxmemory", color: "var(--muted)", dashed: true },
         ]}
         format={(v) => formatBytes(v)}
-        threshold={
+        valueTicks={{ ticks: niceByteTicks, format: formatByteTick }}
+        // Each point's own maxmemory: history recorded under another limit keeps its own 80 % line.
+        thresholdSeries={
           maxBytes
-            ? { value: maxBytes * th.memoryRatio, label: `${formatPercent(th.memoryRatio, 0)} of max` }
+            ? {
+                label: `${formatPercent(th.memoryRatio, 0)} of max`,
+                valueAt: (p) => (p.maxBytes ? p.maxBytes * th.memoryRatio : null),
+              }
             : null
         }
       />
@@ -43,6 +57,7 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
         title="Evictions per minute"
         series={[{ key: "evictionsPerMinute", name: "evictions/min", color: "var(--warn)" }]}
         format={compact("/min")}
+        valueTicks={round(compact("/min"), 0.1)}
         threshold={{ value: th.evictionsPerMinute, label: `${th.evictionsPerMinute}/min` }}
       />
       <MetricChart
@@ -50,6 +65,7 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
         title="Hit rate"
         series={[{ key: "hitRate", name: "hit rate", color: "var(--ok)" }]}
         format={(v) => formatPercent(v, 0)}
+        valueTicks={round((v) => formatPercent(v, 0), 0.01)}
         domainMax={1}
         threshold={{ value: th.hitRate, label: `target ${formatPercent(th.hitRate, 0)}` }}
       />
@@ -58,17 +74,19 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
         title="Ops per second"
         series={[{ key: "opsPerSecond", name: "commands/s", color: "var(--info)" }]}
         format={compact("/s")}
+        valueTicks={round(compact("/s"), 0.1)}
       />
       <MetricChart
         {...common}
         title="Connected clients"
         series={[{ key: "connectedClients", name: "connected", color: "var(--accent)" }]}
         format={compact("")}
-        threshold={
+        valueTicks={round(compact(""), 1)}
+        thresholdSeries={
           maxClients
             ? {
-                value: maxClients * th.clientsRatio,
                 label: `${formatPercent(th.clientsRatio, 0)} of ${maxClients}`,
+                valueAt: (p) => (p.maxClients ? p.maxClients * th.clientsRatio : null),
               }
             : null
         }
@@ -80,7 +98,8 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
           { key: "latencyMs", name: "avg", color: "var(--accent)" },
           { key: "latencyMsMax", name: "max", color: "var(--muted)", dashed: true },
         ]}
-        format={(v) => (v >= 10 ? fixed(0, " ms")(v) : fixed(1, " ms")(v))}
+        format={latencyMs}
+        valueTicks={round((v) => `${Number(v.toFixed(1))} ms`, 0.1)}
         threshold={{ value: th.latencyMs, label: `${th.latencyMs} ms` }}
       />
     </div>

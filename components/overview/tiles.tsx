@@ -2,7 +2,7 @@
 // status in words as well as colour. Greyed when the figures are the last known ones.
 import { Badge, type Tone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { formatBytes, formatCount, formatPercent } from "@/lib/format";
+import { formatBytes, formatCount, formatCountOf, formatPercent } from "@/lib/format";
 import type { Overview } from "@/lib/schemas/overview";
 
 interface TileSpec {
@@ -108,7 +108,7 @@ export function tilesFor(o: Overview): TileSpec[] {
     latencyTile(o),
     {
       label: "Keys",
-      value: `${formatCount(o.keys)} keys`,
+      value: formatCountOf(o.keys, "key"),
       hint: "in this database",
       tone: "neutral",
       status: "count",
@@ -140,12 +140,16 @@ export function OverviewTiles({ overview, lastKnown }: { overview: Overview; las
           data-tone={t.tone}
           className={cn("border-line bg-panel min-w-0 rounded-md border border-l-4 px-3 py-2", edge[t.tone])}
         >
-          <dt className="text-muted flex items-center justify-between gap-1 text-xs">
+          {/* Wraps instead of truncating: at 1280-1920 px seven tiles share a row, and a cut
+              "1.01 GiB of 4.00…" hides the figure that matters. */}
+          <dt className="text-muted flex flex-wrap items-center justify-between gap-1 text-xs">
             <span>{t.label}</span>
             <Badge tone={lastKnown ? "neutral" : t.tone}>{lastKnown ? "last known" : t.status}</Badge>
           </dt>
-          <dd className="tabular mt-1 truncate text-lg font-semibold">{t.value}</dd>
-          <dd className="tabular text-muted truncate text-xs" title={t.hint}>
+          <dd className="tabular mt-1 text-lg leading-tight font-semibold break-words" title={t.value}>
+            {t.value}
+          </dd>
+          <dd className="tabular text-muted text-xs break-words" title={t.hint}>
             {t.hint}
           </dd>
         </div>

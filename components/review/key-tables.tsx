@@ -1,6 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { Table, TableHead, Th } from "@/components/ui/table";
-import { formatBytes, formatCount, formatDuration } from "@/lib/format";
+import { formatBytes, formatCount, formatCountOf, formatDuration } from "@/lib/format";
 import type { OutsideGroup } from "@/lib/schemas/review";
 import type { ScanBiggestEntry } from "@/lib/schemas/scans";
 
@@ -116,7 +116,7 @@ export function OutsideKeys({
           ) : null}
           <div>
             <p className="text-muted mb-1 text-xs">
-              First {group.sample.length} of {formatCount(group.total)} keys
+              First {group.sample.length} of {formatCountOf(group.total, "key")}
             </p>
             <ul className="space-y-0.5 font-mono text-xs">
               {group.sample.map((e) => (

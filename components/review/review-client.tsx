@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
-import { formatBytes, formatCount, formatTime } from "@/lib/format";
+import { formatBytes, formatCount, formatCountOf, formatTime } from "@/lib/format";
 import { scanDuration } from "@/lib/policy/review-export";
 import { ApiClientError } from "@/lib/http/fetch-json";
 import type { Review, ReviewFormat } from "@/lib/schemas/review";
@@ -18,7 +18,10 @@ import { TtlHistogram } from "./ttl-histogram";
 import { reviewUrl, useReview } from "./use-review";
 
 export function ReviewClient({ instanceId, initialData }: { instanceId: string; initialData?: Review }) {
-  const query = useReview(instanceId, initialData);
+  // No initial review: the server found no finished scan. Asking the API would only answer 409,
+  // which the browser logs as a failed load on every visit; the empty state says what to do.
+  const query = useReview(instanceId, initialData, { enabled: initialData !== undefined });
+  if (initialData === undefined) return <NoScanYet instanceId={instanceId} />;
   if (query.isPending) return <ReviewSkeleton />;
   if (query.isError) {
     if (query.error instanceof ApiClientError && query.error.status === 409)
@@ -94,7 +97,7 @@ function Header({ review }: { review: Review }) {
           <p className="text-muted text-xs">
             Scan of {formatTime(s.startedAt)} · match <span className="font-mono">{s.match}</span> · {s.mode}{" "}
             mode · {scanDuration(s.durationMs)}
-            {s.vanished > 0 ? ` · ${formatCount(s.vanished)} keys expired during the scan` : ""}
+            {s.vanished > 0 ? ` · ${formatCountOf(s.vanished, "key")} expired during the scan` : ""}
           </p>
         </div>
         <ExportButtons instanceId={review.instance.id} />
@@ -102,7 +105,7 @@ function Header({ review }: { review: Review }) {
       <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat
           label="Keys"
-          value={`${formatCount(s.keys)} keys`}
+          value={formatCountOf(s.keys, "key")}
           hint={review.change ? `${signed(review.change.keys, formatCount)} in a week` : undefined}
         />
         <Stat
@@ -110,7 +113,7 @@ function Header({ review }: { review: Review }) {
           value={formatBytes(s.bytes)}
           hint={review.change ? `${signed(review.change.bytes, formatBytes)} in a week` : undefined}
         />
-        <Stat label="Policy" value={`${formatCount(c.ok)} ok`} hint={`of ${formatCount(s.keys)} keys`} />
+        <Stat label="Policy" value={`${formatCount(c.ok)} ok`} hint={`of ${formatCountOf(s.keys, "key")}`} />
         <Stat label="Generated" value={formatTime(review.generatedAt)} />
       </dl>
       <div className="mt-3 flex flex-wrap gap-1.5" aria-label="Keys per class">
@@ -131,7 +134,7 @@ function Header({ review }: { review: Review }) {
         <ClassBadge
           label="possible PII"
           value={c.possiblePii}
-          tone="bad"
+          tone="warn"
           delta={review.change?.classes.possiblePii}
         />
       </div>
