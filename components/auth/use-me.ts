@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
 import type { Permission } from "@/lib/policy/access";
 import { meResponseSchema } from "@/lib/schemas/auth";
@@ -23,8 +24,13 @@ export function useMe() {
   });
 }
 
-/** True when the signed-in caller's role grants the permission; false while loading or signed out. */
+/**
+ * True when the signed-in caller's role grants the permission; false while loading or signed out,
+ * and while hydrating: a page section hydrated after the caller was fetched must first render what
+ * the server rendered (no caller), or React throws a hydration mismatch (#418).
+ */
 export function useCan(permission: Permission): boolean {
   const { data } = useMe();
-  return data?.permissions.includes(permission) ?? false;
+  const hydrated = useHydrated();
+  return hydrated && (data?.permissions.includes(permission) ?? false);
 }

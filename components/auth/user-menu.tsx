@@ -25,8 +25,8 @@ export function UserMenu() {
   }
 
   return (
-    <div className="flex items-center gap-2 text-xs" data-testid="user-menu">
-      <span className="text-fg" title={methodLabel[me.method]} data-testid="user-name">
+    <div className="flex min-w-0 items-center gap-2 text-xs" data-testid="user-menu">
+      <span className="text-fg max-w-[12rem] truncate" title={methodLabel[me.method]} data-testid="user-name">
         {me.name}
       </span>
       <Badge

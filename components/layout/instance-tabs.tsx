@@ -16,7 +16,7 @@ export function InstanceTabs({ id }: { id: string }) {
   const pathname = usePathname();
   const base = `/i/${encodeURIComponent(id)}`;
   return (
-    <nav aria-label="Instance pages" className="flex gap-1 border-b border-line">
+    <nav aria-label="Instance pages" className="border-line flex gap-1 border-b">
       {tabs.map((t) => {
         const href = `${base}${t.path}`;
         const active = t.path === "" ? pathname === base : pathname.startsWith(href);
@@ -26,7 +26,7 @@ export function InstanceTabs({ id }: { id: string }) {
             href={href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "-mb-px border-b-2 border-transparent px-3 py-2 text-muted hover:text-fg",
+              "text-muted hover:text-fg -mb-px border-b-2 border-transparent px-3 py-2",
               active && "border-accent text-fg",
             )}
           >

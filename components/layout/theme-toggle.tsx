@@ -14,14 +14,18 @@ function subscribe(onChange: () => void): () => void {
   return () => observer.disconnect();
 }
 
+/**
+ * The button names what it does, not the current state: "Dark theme" in the light theme, "Light
+ * theme" in the dark one. Its visible label is its accessible name (no aria-label to drift from it).
+ */
 export function ThemeToggle() {
   const theme = useSyncExternalStore<Theme | null>(subscribe, current, () => null);
   const next: Theme = theme === "dark" ? "light" : "dark";
   return (
     <button
       type="button"
-      className="rounded border border-line px-2 py-1 text-xs text-muted hover:text-fg"
-      aria-label={`Switch to ${next} theme`}
+      className="border-line text-muted hover:text-fg shrink-0 rounded border px-2 py-1 text-xs"
+      data-testid="theme-toggle"
       onClick={() => {
         document.documentElement.dataset.theme = next;
         try {
@@ -31,7 +35,7 @@ export function ThemeToggle() {
         }
       }}
     >
-      {theme === null ? "Theme" : theme === "dark" ? "Dark" : "Light"}
+      {theme === null ? "Theme" : next === "dark" ? "Dark theme" : "Light theme"}
     </button>
   );
 }

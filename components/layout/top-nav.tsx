@@ -14,8 +14,12 @@ const links = [
 export function TopNav() {
   const pathname = usePathname();
   return (
-    <header className="border-b border-line bg-panel">
-      <nav aria-label="Main" className="mx-auto flex h-11 max-w-[1400px] items-center gap-4 px-4">
+    <header className="border-line bg-panel border-b">
+      {/* Wraps rather than overflows: at phone width the user menu and theme button take a second row. */}
+      <nav
+        aria-label="Main"
+        className="mx-auto flex min-h-11 max-w-[1400px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-1.5"
+      >
         <Link href="/" className="font-semibold tracking-tight">
           ISL Redis Console
         </Link>
@@ -28,7 +32,7 @@ export function TopNav() {
                 <Link
                   href={l.href}
                   aria-current={active ? "page" : undefined}
-                  className={cn("rounded px-2 py-1 text-muted hover:text-fg", active && "bg-sunken text-fg")}
+                  className={cn("text-muted hover:text-fg rounded px-2 py-1", active && "bg-sunken text-fg")}
                 >
                   {l.label}
                 </Link>
@@ -36,7 +40,7 @@ export function TopNav() {
             );
           })}
         </ul>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex min-w-0 items-center gap-3">
           <UserMenu />
           <ThemeToggle />
         </div>

@@ -2,6 +2,7 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
+import { ScrollX } from "@/components/ui/scroll-x";
 import { formatBytes, formatCount, formatDuration, formatPercent } from "@/lib/format";
 import type { ClientGroup, ClientsResponse, ClientView } from "@/lib/schemas/ops";
 import { useClients } from "./use-clients";
@@ -11,7 +12,11 @@ const td = "px-2 py-1.5 whitespace-nowrap";
 
 function Groups({ title, groups, testId }: { title: string; groups: ClientGroup[]; testId: string }) {
   return (
-    <div className="border-line overflow-x-auto rounded border" data-testid={testId}>
+    <ScrollX
+      label={`Clients ${title.toLowerCase()}`}
+      className="border-line rounded border"
+      data-testid={testId}
+    >
       <table className="w-full border-collapse text-sm">
         <thead className="bg-sunken text-muted text-left text-xs">
           <tr>
@@ -36,7 +41,7 @@ function Groups({ title, groups, testId }: { title: string; groups: ClientGroup[
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }
 

@@ -65,7 +65,7 @@ export function LatencyPanel({ instanceId }: { instanceId: string }) {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="font-semibold">Latency history</h2>
         <div
-          role="radiogroup"
+          role="group"
           aria-label="Latency range"
           className="border-line inline-flex overflow-hidden rounded border"
         >
@@ -73,8 +73,7 @@ export function LatencyPanel({ instanceId }: { instanceId: string }) {
             <button
               key={r.minutes}
               type="button"
-              role="radio"
-              aria-checked={r.minutes === minutes}
+              aria-pressed={r.minutes === minutes}
               onClick={() => setMinutes(r.minutes)}
               className={cn(
                 "tabular px-2.5 py-1 text-xs",

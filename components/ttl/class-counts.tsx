@@ -1,8 +1,13 @@
-// Keys per class from the latest scan; each tile selects its list below.
+// Keys per class from the latest scan. A tile is a mouse shortcut to its list below, not a tab stop
+// of its own: the list tabs are the one keyboard control, and a click moves focus to its tab.
 import { Badge, type Tone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { tabId } from "@/components/ui/tabs";
 import { formatCount } from "@/lib/format";
 import type { ScanClasses, ScanListName } from "@/lib/schemas/scans";
+
+/** Id prefix of the list tabs in key-list.tsx: a tile click moves focus to its tab. */
+export const KEY_LIST_TABS = "ttl-list";
 
 export const listLabels: Record<ScanListName, { label: string; tone: Tone; what: string }> = {
   noTtl: { label: "no TTL", tone: "bad", what: "TTL -1: the key never expires (a bug, says the policy)" },
@@ -42,7 +47,12 @@ export function ClassCounts({
   onSelect: (list: ScanListName) => void;
 }) {
   return (
-    <div className={cn("grid grid-cols-2 gap-2 sm:grid-cols-3", unknown > 0 ? "lg:grid-cols-7" : "lg:grid-cols-6")}>
+    <div
+      className={cn(
+        "grid grid-cols-2 gap-2 sm:grid-cols-3",
+        unknown > 0 ? "lg:grid-cols-7" : "lg:grid-cols-6",
+      )}
+    >
       <div className="border-line bg-panel rounded-md border p-3">
         <div className="text-muted text-xs">ok</div>
         <div className="tabular text-xl font-semibold">{formatCount(classes.ok)}</div>
@@ -53,15 +63,16 @@ export function ClassCounts({
         const count = name === "unknown" ? unknown : classes[name];
         if (name === "unknown" && count === 0) return null;
         return (
-          <button
+          <div
             key={name}
-            type="button"
             title={what}
-            onClick={() => onSelect(name)}
-            aria-pressed={selected === name}
+            onClick={() => {
+              onSelect(name);
+              document.getElementById(tabId(KEY_LIST_TABS, name))?.focus();
+            }}
             data-testid={`class-${name}`}
             className={cn(
-              "border-line bg-panel hover:bg-sunken rounded-md border p-3 text-left",
+              "border-line bg-panel hover:bg-sunken cursor-pointer rounded-md border p-3 text-left",
               selected === name && "ring-accent ring-2",
             )}
           >
@@ -72,7 +83,7 @@ export function ClassCounts({
             <Badge tone={count > 0 ? tone : "ok"}>
               {count > 0 ? (name === "unknown" ? "unread" : tone === "bad" ? "violation" : "check") : "none"}
             </Badge>
-          </button>
+          </div>
         );
       })}
     </div>

@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
+import { TabList, TabPanel } from "@/components/ui/tabs";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import {
   SCAN_LIST_NAMES,
@@ -15,7 +16,7 @@ import {
   type ScanListName,
   type ScanResult,
 } from "@/lib/schemas/scans";
-import { listLabels } from "./class-counts";
+import { KEY_LIST_TABS, listLabels } from "./class-counts";
 import { useScanKeys } from "./use-scan-keys";
 
 const PAGE = 50;
@@ -46,93 +47,100 @@ export function KeyList({ scanId, result, list, onList, initialPage, toolbar, ro
 
   return (
     <section className="border-line bg-panel space-y-2 rounded-md border p-3" aria-label="Key lists">
-      <div role="tablist" className="flex flex-wrap gap-1">
-        {SCAN_LIST_NAMES.map((name) => (
-          <button
-            key={name}
-            role="tab"
-            type="button"
-            aria-selected={list === name}
-            onClick={() => change(() => onList(name))}
-            className={cn(
-              "border-line rounded border px-2 py-1 text-sm",
-              list === name ? "bg-accent border-accent text-white" : "hover:bg-sunken",
-            )}
-          >
+      <TabList
+        label="Key list"
+        idBase={KEY_LIST_TABS}
+        values={SCAN_LIST_NAMES}
+        value={list}
+        onChange={(name) => change(() => onList(name))}
+        className="flex flex-wrap gap-1"
+        tabClassName={(selected) =>
+          cn(
+            "border-line rounded border px-2 py-1 text-sm",
+            selected ? "bg-accent border-accent text-panel" : "hover:bg-sunken",
+          )
+        }
+        renderTab={(name) => (
+          <>
             {listLabels[name].label} <span className="tabular">({formatCount(result.listTotals[name])})</span>
-          </button>
-        ))}
-      </div>
-      <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={q}
-          onChange={(e) => change(() => setQ(e.target.value))}
-          placeholder="Filter by key text"
-          aria-label="Filter by key text"
-          className="border-line bg-panel text-fg min-w-[16rem] flex-1 rounded border px-2 py-1 font-mono text-sm"
-        />
-        <select
-          value={pattern}
-          onChange={(e) => change(() => setPattern(e.target.value))}
-          aria-label="Filter by pattern"
-          className="border-line bg-panel text-fg rounded border px-1 py-1 text-sm"
-        >
-          <option value="">all patterns</option>
-          {result.patterns.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
-          <option value="none">no pattern</option>
-        </select>
-        {toolbar}
-      </div>
-      <p className="text-muted text-xs" aria-live="polite">
-        {listLabels[list].what}.{" "}
-        {page
-          ? `${formatCount(page.matched)} key${page.matched === 1 ? "" : "s"}${filtered ? " match" : ""}` +
-            (page.total > page.stored
-              ? ` (the scan found ${formatCount(page.total)}; it keeps the first ${formatCount(page.stored)})`
-              : "")
-          : ""}
-      </p>
-      {keys.isError ? (
-        <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
-          Could not load the list: {keys.error.message}{" "}
-          <button type="button" className="underline" onClick={() => keys.refetch()}>
-            Retry
-          </button>
-        </p>
-      ) : !page ? (
-        <KeyListSkeleton />
-      ) : (
-        <Rows entries={page.entries} rowActions={rowActions} />
-      )}
-      {page && page.matched > PAGE ? (
-        <div className="flex items-center gap-2 text-sm">
-          <button
-            type="button"
-            onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            disabled={offset === 0}
-            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-50"
+          </>
+        )}
+      />
+      <TabPanel idBase={KEY_LIST_TABS} value={list} className="space-y-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <input
+            type="search"
+            value={q}
+            onChange={(e) => change(() => setQ(e.target.value))}
+            placeholder="Filter by key text"
+            aria-label="Filter by key text"
+            className="border-line bg-panel text-fg min-w-0 flex-1 basis-64 rounded border px-2 py-1 font-mono text-sm"
+          />
+          <select
+            value={pattern}
+            onChange={(e) => change(() => setPattern(e.target.value))}
+            aria-label="Filter by pattern"
+            className="border-line bg-panel text-fg rounded border px-1 py-1 text-sm"
           >
-            Previous
-          </button>
-          <span className="tabular text-muted">
-            {formatCount(offset + 1)}–{formatCount(Math.min(offset + PAGE, page.matched))} of{" "}
-            {formatCount(page.matched)}
-          </span>
-          <button
-            type="button"
-            onClick={() => setOffset(offset + PAGE)}
-            disabled={offset + PAGE >= page.matched}
-            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-50"
-          >
-            Next
-          </button>
+            <option value="">all patterns</option>
+            {result.patterns.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+            <option value="none">no pattern</option>
+          </select>
+          {toolbar}
         </div>
-      ) : null}
+        <p className="text-muted text-xs" aria-live="polite">
+          {listLabels[list].what}.{" "}
+          {page
+            ? `${formatCount(page.matched)} key${page.matched === 1 ? "" : "s"}${filtered ? " match" : ""}` +
+              (page.total > page.stored
+                ? ` (the scan found ${formatCount(page.total)}; it keeps the first ${formatCount(page.stored)})`
+                : "")
+            : ""}
+        </p>
+        {keys.isError ? (
+          <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
+            Could not load the list: {keys.error.message}{" "}
+            <button type="button" className="underline" onClick={() => keys.refetch()}>
+              Retry
+            </button>
+          </p>
+        ) : !page ? (
+          <KeyListSkeleton />
+        ) : (
+          <Rows entries={page.entries} rowActions={rowActions} />
+        )}
+        {page && page.matched > PAGE ? (
+          <div className="flex items-center gap-2 text-sm">
+            {/* aria-disabled, not disabled: reaching the first or last page must not drop focus to <body>. */}
+            <button
+              type="button"
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+              aria-disabled={offset === 0}
+              className="border-line hover:bg-sunken rounded border px-2 py-0.5 aria-disabled:opacity-50"
+            >
+              Previous
+            </button>
+            <span className="tabular text-muted">
+              {formatCount(offset + 1)}–{formatCount(Math.min(offset + PAGE, page.matched))} of{" "}
+              {formatCount(page.matched)}
+            </span>
+            <button
+              type="button"
+              onClick={() => {
+                if (offset + PAGE < page.matched) setOffset(offset + PAGE);
+              }}
+              aria-disabled={offset + PAGE >= page.matched}
+              className="border-line hover:bg-sunken rounded border px-2 py-0.5 aria-disabled:opacity-50"
+            >
+              Next
+            </button>
+          </div>
+        ) : null}
+      </TabPanel>
     </section>
   );
 }
@@ -149,7 +157,7 @@ function Rows({
       <TableHead>
         <Th className="w-1/2">Key</Th>
         <Th>Pattern</Th>
-        <Th>TTL</Th>
+        <Th title="The TTL Redis answered when the scan read the key">TTL at scan</Th>
         <Th className="text-right">Size</Th>
         <Th>Type</Th>
         {rowActions ? <Th>Actions</Th> : null}

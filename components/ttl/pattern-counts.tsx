@@ -1,12 +1,12 @@
 // Per-pattern counts from the latest scan: keys, TTL violations, possible PII.
-import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { formatBytes, formatCount, formatDuration } from "@/lib/format";
+import { ScrollX } from "@/components/ui/scroll-x";
+import { formatBytes, formatCount, formatCountOf, formatDuration } from "@/lib/format";
 import type { ScanPattern } from "@/lib/schemas/scans";
 
 export function PatternCounts({ patterns }: { patterns: ScanPattern[] }) {
   return (
-    <Card className="overflow-x-auto p-0">
+    <ScrollX label="Keys per pattern" className="border-line bg-panel rounded-md border shadow-sm">
       <table className="w-full border-collapse text-sm" aria-label="Keys per pattern">
         <thead className="bg-sunken text-muted text-left text-xs">
           <tr>
@@ -48,7 +48,7 @@ export function PatternCounts({ patterns }: { patterns: ScanPattern[] }) {
                 className="tabular px-3 py-1 text-right"
                 title={
                   p.sizeUnknown > 0
-                    ? `sizes of ${p.sizeUnknown} keys unknown (MEMORY USAGE refused)`
+                    ? `sizes of ${formatCountOf(p.sizeUnknown, "key")} unknown (MEMORY USAGE refused)`
                     : undefined
                 }
               >
@@ -60,6 +60,6 @@ export function PatternCounts({ patterns }: { patterns: ScanPattern[] }) {
           ))}
         </tbody>
       </table>
-    </Card>
+    </ScrollX>
   );
 }

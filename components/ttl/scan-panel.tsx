@@ -2,11 +2,12 @@
 // The latest scan's age and the "Scan now" control with a live progress bar and cancel.
 
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { timeLeftText } from "./time-left";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { useCan, useMe } from "@/components/auth/use-me";
-import { formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
+import { formatCount, formatCountOf, formatDuration, formatPercent, formatTime } from "@/lib/format";
 import type { ScanJob, ScanMode, ScanResult } from "@/lib/schemas/scans";
 
 interface Props {
@@ -40,7 +41,7 @@ export function ScanPanel({
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h2 className="font-semibold">TTL compliance</h2>
-          <LatestLine latest={latest} now={now} />
+          <LatestLine latest={latest} running={running} now={now} />
           {latest?.result ? <Partial result={latest.result} /> : null}
         </div>
         <div className="flex items-center gap-2">
@@ -60,9 +61,12 @@ export function ScanPanel({
           ) : null}
           <button
             type="button"
-            onClick={() => onStart(mayFast ? mode : "gentle")}
-            disabled={running !== undefined || starting}
-            className="bg-accent rounded px-3 py-1.5 font-medium text-white disabled:opacity-60"
+            // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+            onClick={() => {
+              if (running === undefined && !starting) onStart(mayFast ? mode : "gentle");
+            }}
+            aria-disabled={running !== undefined || starting}
+            className="bg-accent text-panel rounded px-3 py-1.5 font-medium aria-disabled:opacity-60"
           >
             {running ? "Scanning…" : starting ? "Starting…" : "Scan now"}
           </button>
@@ -86,7 +90,7 @@ export function ScanPanel({
           The last scan {lastProblem.status === "failed" ? "failed" : "was cancelled"}
           {lastProblem.error
             ? `: ${lastProblem.error}`
-            : ` after ${formatCount(lastProblem.progress.scanned)} keys`}
+            : ` after ${formatCountOf(lastProblem.progress.scanned, "key")}`}
           .
         </p>
       ) : null}
@@ -95,7 +99,23 @@ export function ScanPanel({
 }
 
 /** When the latest scan finished, what it covered and how it went. */
-function LatestLine({ latest, now }: { latest: ScanJob | null; now: number }) {
+function LatestLine({
+  latest,
+  running,
+  now,
+}: {
+  latest: ScanJob | null;
+  running: ScanJob | undefined;
+  now: number;
+}) {
+  if (!latest && running) {
+    return (
+      <p className="text-muted text-sm" data-testid="scan-age">
+        The first scan ({running.startedBy ? `started by ${running.startedBy}` : "scheduled"}) is running: the
+        counts and lists appear when it finishes.
+      </p>
+    );
+  }
   if (!latest) {
     return (
       <p className="text-muted text-sm" data-testid="scan-age">
@@ -110,9 +130,9 @@ function LatestLine({ latest, now }: { latest: ScanJob | null; now: number }) {
   return (
     <p className="text-muted text-sm" data-testid="scan-age">
       From the scan finished {formatDuration(ageSeconds)} ago ({formatTime(latest.finishedAt)}):{" "}
-      {formatCount(latest.result?.keys)} keys in {tookText(latest.result?.durationMs ?? 0)}, {latest.mode}{" "}
+      {formatCountOf(latest.result?.keys, "key")} in {tookText(latest.result?.durationMs ?? 0)}, {latest.mode}{" "}
       mode, match <code className="font-mono">{latest.match}</code>
-      {vanished > 0 ? `, ${formatCount(vanished)} keys expired while scanned` : ""}.
+      {vanished > 0 ? `, ${formatCountOf(vanished, "key")} expired while scanned` : ""}.
     </p>
   );
 }
@@ -160,12 +180,14 @@ function Progress({
   const mayCancelOthers = useCan("cancel-others");
   const own = job.startedBy !== undefined && job.startedBy === me?.name;
   const mayCancel = own ? mayCancelOwn : mayCancelOthers;
+  const timeLeft = timeLeftText(p.scanned, p.total, p.keysPerSecond);
   return (
     <div className="space-y-1" data-testid="scan-progress">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
         <span>
           <Badge tone="info">running</Badge> {job.mode} scan: {formatCount(p.scanned)} of ~
           {formatCount(p.total)} keys ({formatPercent(p.fraction, 0)}) · {formatCount(p.keysPerSecond)} keys/s
+          {timeLeft ? ` · ${timeLeft}` : ""}
         </span>
         {mayCancel ? (
           <button

@@ -3,17 +3,20 @@
 // and the violation lists. Everything comes from the scan API, like scripts get it.
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { FixToolbar, RowAction, useKeySelection, useListAction } from "@/components/actions/ttl-fix";
 import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/http/fetch-json";
 import { scanJobSchema, type ScanJob, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
+import { ChangedSinceScan } from "./changed-since-scan";
 import { ClassCounts } from "./class-counts";
 import { ComplianceNotice } from "./compliance-notice";
 import { KeyList } from "./key-list";
 import { PatternCounts } from "./pattern-counts";
+import { RunningJobs } from "./running-jobs";
 import { ScanPanel } from "./scan-panel";
 import { useLatestScan } from "./use-latest-scan";
+import { useRunningWork } from "./use-running-work";
 import { useScanJob } from "./use-scan-job";
 import { useStartScan } from "./use-start-scan";
 
@@ -31,6 +34,39 @@ function useNow(initial: number): number {
     return () => clearInterval(timer);
   }, []);
   return now;
+}
+
+/** Follows a scan found running (scheduled, or started elsewhere) when none is followed yet. */
+function useFollowDiscovered(
+  discovered: string | undefined,
+  following: boolean,
+  follow: (id: string) => void,
+): void {
+  useEffect(() => {
+    if (discovered && !following) follow(discovered);
+  }, [discovered, following, follow]);
+}
+
+/** When the running jobs end, their changes have left the scan's lists: show them gone. */
+function useRefreshAfterJobs(instanceId: string, running: number): void {
+  const queryClient = useQueryClient();
+  const was = useRef(running);
+  useEffect(() => {
+    if (running < was.current) {
+      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+      void queryClient.invalidateQueries({ queryKey: ["scan-keys"] });
+    }
+    was.current = running;
+  }, [running, instanceId, queryClient]);
+}
+
+/** Scans and jobs running on the instance whoever started them: followed, listed, refreshed after. */
+function useOthersWork(instanceId: string, following: boolean, follow: (id: string) => void) {
+  const work = useRunningWork(instanceId);
+  const runningJobs = work.data?.jobs ?? [];
+  useFollowDiscovered(work.data?.scans[0]?.id, following, follow);
+  useRefreshAfterJobs(instanceId, runningJobs.length);
+  return { runningJobs, runningFix: runningJobs.find((j) => j.action === "fix-ttl") };
 }
 
 export function TtlClient({ instanceId, initial }: { instanceId: string; initial: TtlInitial }) {
@@ -52,6 +88,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const job = followed.data;
   const running = job?.status === "running" ? job : undefined;
   const finished = job && job.status !== "running" ? job : undefined;
+  const { runningJobs, runningFix } = useOthersWork(instanceId, running !== undefined, setFollowId);
 
   useEffect(() => {
     if (finished?.status === "done")
@@ -87,6 +124,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
         onCancel={() => void cancel()}
         cancelling={cancelling}
       />
+      <RunningJobs instanceId={instanceId} jobs={runningJobs} />
       {latest.error ? (
         <p role="alert" className="border-warn/40 bg-warn-soft text-warn rounded border px-2 py-1.5">
           Could not refresh the latest scan: {latest.error.message}
@@ -94,6 +132,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
       ) : null}
       {data && result ? (
         <>
+          {data.changedSinceScan ? <ChangedSinceScan changes={data.changedSinceScan} /> : null}
           <ClassCounts classes={result.classes} unknown={result.unknown} selected={list} onSelect={setList} />
           <PatternCounts patterns={result.patterns} />
           <KeyList
@@ -107,6 +146,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
               listAction ? (
                 <FixToolbar
                   instanceId={instanceId}
+                  runningJob={runningFix}
                   list={list}
                   total={result.listTotals[list]}
                   kind={listAction}

@@ -1,15 +1,17 @@
-// The list table every page uses: bordered and scrolling sideways on narrow screens, a muted header
-// band, and one centred row when there is nothing to list.
+// The list table every page uses: bordered and, on narrow screens, scrolling sideways inside its
+// frame (with a hint and an edge shadow, never widening the page), a muted header band, and one
+// centred row when there is nothing to list.
 import type { ReactNode, TableHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
+import { ScrollX } from "./scroll-x";
 
 export function Table({ className, children, ...rest }: TableHTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="border-line overflow-x-auto rounded border">
+    <ScrollX label={rest["aria-label"] ?? "Table"} className="border-line rounded border">
       <table className={cn("w-full border-collapse text-sm", className)} {...rest}>
         {children}
       </table>
-    </div>
+    </ScrollX>
   );
 }
 

@@ -23,7 +23,7 @@ export default async function InstanceLayout({
         <h1 className="text-lg font-semibold">{instance.name}</h1>
         <EnvironmentBadge environment={instance.environment} />
         {instance.readOnly ? <Badge>read-only</Badge> : null}
-        <span className="text-muted font-mono text-xs">{instanceAddress(instance)}</span>
+        <span className="text-muted font-mono text-xs break-all">{instanceAddress(instance)}</span>
       </div>
       <InstanceTabs id={instance.id} />
       <div className="pt-4">

@@ -1,0 +1,195 @@
+// Accessibility of every page: axe (WCAG 2 A and AA) finds no serious or critical violation in the
+// light or the dark theme; at phone width (390 px) no page scrolls sideways; the keyboard reaches a
+// skip link first, the TTL list tabs follow the ARIA tabs pattern, and the theme button names what
+// it does. Screenshots of each page at 390 and 1440 px, both themes, go to /tmp/a11y-*.png.
+import { execFileSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test, type Api, type RedisHandle } from "./fixtures";
+import { e2eEnv } from "./support/env";
+
+const PAGES = ["/", "/i/demo", "/i/demo/keys", "/i/demo/ttl", "/i/demo/review", "/i/demo/ops", "/audit"];
+const THEMES = ["light", "dark"] as const;
+type Theme = (typeof THEMES)[number];
+
+/** A key name far wider than a phone: it must wrap in the tables, not widen the page. */
+const LONG_KEY = `isl:result:${"a11ylongkeyname".repeat(12)}`;
+
+function shotName(path: string): string {
+  return path === "/" ? "home" : path.replace(/^\//, "").replaceAll("/", "-");
+}
+
+let scanned = false;
+
+/** Plants the long key and makes sure a finished scan of demo saw it (the TTL lists need one). */
+async function prepare(api: Api, demo: RedisHandle): Promise<void> {
+  if (scanned) return;
+  demo.cli("SET", LONG_KEY, "planted by a11y e2e", "EX", "86400");
+  await expect
+    .poll(
+      async () =>
+        (await api.get<{ scans: { status: string }[] }>("/api/instances/demo/scans?limit=1")).body.scans[0]
+          ?.status,
+      { timeout: 60_000 },
+    )
+    .not.toBe("running");
+  const started = await api.post<{ id: string }>("/api/instances/demo/scans", { mode: "fast" });
+  expect(started.status).toBe(202);
+  await expect
+    .poll(
+      async () => (await api.get<{ status: string }>(`/api/scans/${started.body.id}?lists=0`)).body.status,
+      { timeout: 60_000 },
+    )
+    .toBe("done");
+  scanned = true;
+}
+
+/** Opens the page in the theme and waits until React owns it and no skeleton is left. */
+async function open(page: Page, path: string, theme: Theme): Promise<void> {
+  await page.addInitScript((t) => localStorage.setItem("isl-theme", t), theme);
+  await page.goto(path);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+  await expect(page.locator(".animate-pulse")).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId("user-menu")).toBeVisible();
+}
+
+/** Elements reaching past the right edge of the viewport, for a readable failure. */
+async function widerThanViewport(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 0.5 && r.width > 0) {
+        const cls = typeof el.className === "string" ? el.className.slice(0, 60) : "";
+        out.push(`${el.tagName.toLowerCase()}.${cls} right=${Math.round(r.right)}`);
+      }
+    }
+    return out.slice(0, 15);
+  });
+}
+
+test.beforeEach(async ({ api, demo }) => {
+  await prepare(api, demo);
+});
+
+test.afterAll(() => {
+  execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(e2eEnv.demoRedisPort), "DEL", LONG_KEY]);
+});
+
+for (const theme of THEMES) {
+  for (const path of PAGES) {
+    test(`${path} in the ${theme} theme has no serious or critical axe violation`, async ({ page }) => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await open(page, path, theme);
+      await page.screenshot({ path: `/tmp/a11y-1440-${theme}-${shotName(path)}.png`, fullPage: true });
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map(
+          (v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`,
+        );
+      expect(bad, bad.join("\n")).toEqual([]);
+    });
+  }
+}
+
+for (const path of PAGES) {
+  test(`${path} at 390 px wide does not scroll sideways, in either theme`, async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const theme of THEMES) {
+      await open(page, path, theme);
+      await page.screenshot({ path: `/tmp/a11y-390-${theme}-${shotName(path)}.png`, fullPage: true });
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      expect(scrollWidth, (await widerThanViewport(page)).join("\n")).toBe(innerWidth);
+    }
+  });
+}
+
+test("the first tab stop is a skip link that moves focus to the page content", async ({ page }) => {
+  await open(page, "/i/demo", "light");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.screenshot({ path: "/tmp/a11y-skip-link.png" });
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main")).toBeFocused();
+});
+
+test("the TTL list tabs move with the arrow keys and the class tiles are no extra tab stops", async ({
+  page,
+}) => {
+  await open(page, "/i/demo/ttl", "light");
+  const tabs = page.getByRole("tablist", { name: "Key list" }).getByRole("tab");
+  const names = await tabs.allTextContents();
+  expect(names.length).toBeGreaterThan(2);
+  // One tab stop: only the selected tab is in the tab order.
+  await expect(page.locator('[role="tab"][tabindex="0"]')).toHaveCount(1);
+  const selected = page.getByRole("tab", { selected: true });
+  await selected.focus();
+  const first = tabs.first();
+  const last = tabs.last();
+  await page.keyboard.press("Home");
+  await expect(first).toBeFocused();
+  await expect(first).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("ArrowRight");
+  await expect(tabs.nth(1)).toBeFocused();
+  await expect(tabs.nth(1)).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("tabpanel")).toHaveAttribute(
+    "aria-labelledby",
+    (await tabs.nth(1).getAttribute("id")) ?? "missing",
+  );
+  await page.keyboard.press("End");
+  await expect(last).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await expect(first).toBeFocused();
+  await page.keyboard.press("ArrowLeft");
+  await expect(last).toBeFocused();
+  // The tiles select a list with the mouse and hand focus to its tab; the keyboard skips them.
+  const tile = page.getByTestId("class-noTtl");
+  await expect(tile).not.toHaveAttribute("tabindex", /.*/);
+  await tile.click();
+  await expect(page.getByRole("tab", { name: /no TTL/ })).toBeFocused();
+  await expect(page.getByRole("tab", { name: /no TTL/ })).toHaveAttribute("aria-selected", "true");
+});
+
+test("the theme button names the theme it switches to and keeps focus", async ({ page }) => {
+  await open(page, "/", "light");
+  const toLight = page.getByRole("button", { name: "Light theme", exact: true });
+  const toDark = page.getByRole("button", { name: "Dark theme", exact: true });
+  await expect(toDark).toHaveText("Dark theme");
+  await toDark.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(toLight).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await expect(toDark).toBeFocused();
+});
+
+test("a range picker is a group of toggle buttons that keeps focus", async ({ page }) => {
+  await open(page, "/i/demo", "light");
+  const group = page.getByRole("group", { name: "Chart range" });
+  const buttons = group.getByRole("button");
+  await expect(buttons.first()).toBeVisible();
+  const name = (await group.getByRole("button", { pressed: false }).first().textContent()) ?? "";
+  const other = group.getByRole("button", { name, exact: true });
+  await other.focus();
+  await page.keyboard.press("Enter");
+  await expect(other).toHaveAttribute("aria-pressed", "true");
+  await expect(other).toBeFocused();
+});
+
+test("starting a scan keeps focus on the scan button while it runs and after", async ({ page }) => {
+  await open(page, "/i/demo/ttl", "light");
+  const button = page.getByRole("button", { name: /^(Scan now|Starting…|Scanning…)$/ });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await expect(button).toBeFocused();
+  await expect(page.getByRole("button", { name: "Scan now" })).toBeVisible({ timeout: 60_000 });
+  await expect(button).toBeFocused();
+});
