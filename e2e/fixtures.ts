@@ -1,6 +1,8 @@
 // Fixtures every spec uses: `api` (the console's JSON API over HTTP with an admin API token;
 // `api.as("viewer")` for another role), `demo` and `chaos` (the two real redis-servers behind the
 // console's instances "demo" and "chaos"). Pages start signed in as admin (playwright.config.ts).
+// Every page fails its test at teardown on an uncaught page error or a console error (a React
+// hydration mismatch is both); a spec that provokes one on purpose says so with `allowPageErrors`.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -27,7 +29,8 @@ function readState(): E2eState {
 function handle(port: number): RedisHandle {
   return {
     port,
-    cli: (...args) => execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" }),
+    cli: (...args) =>
+      execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" }),
   };
 }
 
@@ -60,7 +63,9 @@ export class Api {
     return new Api(this.request, role);
   }
 
-  private async parse<T>(res: APIResponse): Promise<{ status: number; body: T; headers: Record<string, string> }> {
+  private async parse<T>(
+    res: APIResponse,
+  ): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -87,7 +92,28 @@ export class Api {
 /** A browser state with no cookie: `test.use({ storageState: signedOut })` for a signed-out page. */
 export const signedOut = { cookies: [], origins: [] };
 
-export const test = base.extend<{ api: Api; demo: RedisHandle; chaos: ChaosRedis }>({
+/**
+ * Console errors any spec may cause without saying so. Keep it tiny: each entry is a known,
+ * intended browser message, never a way to silence a bug.
+ */
+const ALWAYS_ALLOWED: RegExp[] = [];
+
+/** "Failed to load resource: the server responded with a status of 404 (Not Found)" and the like. */
+const FAILED_LOAD = /^Failed to load resource: the server responded with a status of \d{3}/;
+
+interface Fixtures {
+  api: Api;
+  demo: RedisHandle;
+  chaos: ChaosRedis;
+  /**
+   * Console errors this spec provokes on purpose (e.g. a 403 fetch a viewer's click triggers):
+   * `test.use({ allowPageErrors: [/status of 403/] })`. Page errors (uncaught exceptions) are never allowed.
+   */
+  allowPageErrors: RegExp[];
+}
+
+export const test = base.extend<Fixtures>({
+  allowPageErrors: [[], { option: true }],
   // Its own request context: no signed-in cookie from the project's storageState, only the token.
   api: async ({ playwright, baseURL }, use) => {
     const request = await playwright.request.newContext({ baseURL, storageState: signedOut });
@@ -102,16 +128,37 @@ export const test = base.extend<{ api: Api; demo: RedisHandle; chaos: ChaosRedis
   },
   // page.goto to an HTML page returns once React has hydrated it (Providers marks <html>), so a
   // spec's first click never lands on inert server-rendered markup.
-  page: async ({ page }, use) => {
+  // It also collects uncaught page errors and console errors and fails the test at teardown.
+  page: async ({ page, allowPageErrors }, use, testInfo) => {
+    const errors: string[] = [];
+    const consoleErrors: { text: string; url: string }[] = [];
+    // Documents a spec itself opened and that answered 4xx/5xx (e.g. an unknown id's 404 page):
+    // Chromium logs their status as a console error, which the spec asked for. (Judged at
+    // teardown: the message arrives before page.goto returns the response.)
+    const provoked = new Set<string>();
+    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error") consoleErrors.push({ text: msg.text(), url: msg.location().url });
+    });
     const goto = page.goto.bind(page);
     page.goto = async (url, options) => {
       const response = await goto(url, options);
+      if (response && response.status() >= 400) provoked.add(response.url());
       if ((response?.headers()["content-type"] ?? "").includes("text/html")) {
         await page.locator('html[data-hydrated="true"]').waitFor({ state: "attached", timeout: 20_000 });
       }
       return response;
     };
     await use(page);
+    for (const { text, url } of consoleErrors) {
+      if (FAILED_LOAD.test(text) && provoked.has(url)) continue;
+      // Patterns see the message with the resource it is about, as the report prints it.
+      const line = `${text} (${url})`;
+      if ([...ALWAYS_ALLOWED, ...allowPageErrors].some((re) => re.test(line))) continue;
+      errors.push(`console.error: ${line}`);
+    }
+    if (errors.length > 0) await testInfo.attach("page errors", { body: errors.join("\n") });
+    expect(errors, "no uncaught page error and no console error").toEqual([]);
   },
   demo: async ({}, use) => {
     await use(handle(e2eEnv.demoRedisPort));

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { useOverview } from "@/components/overview/use-overview";
 import { Card } from "@/components/ui/card";
-import { formatCount, formatTime } from "@/lib/format";
+import { formatCountOf, formatTime } from "@/lib/format";
 import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
 import { buttonClass, Dialog } from "./dialog";
 import { useAction } from "./use-action";
@@ -53,7 +53,7 @@ function FlushForm({ instanceId, onDone }: { instanceId: string; onDone: () => v
     return (
       <div className="space-y-3 text-sm" role="status">
         <p>
-          Flushed: {formatCount(done.keysBefore)} keys removed (audit #{done.auditId}).
+          Flushed: {formatCountOf(done.keysBefore, "key")} removed (audit #{done.auditId}).
         </p>
         <div className="flex justify-end">
           <button type="button" className={buttonClass.secondary} onClick={onDone}>
@@ -76,7 +76,7 @@ function FlushForm({ instanceId, onDone }: { instanceId: string; onDone: () => v
           "The key count is not known right now (Redis unreachable or not sampled yet)."
         ) : (
           <>
-            <strong className="tabular text-bad text-base">{formatCount(keys)} keys</strong> will be removed (sampled{" "}
+            <strong className="tabular text-bad text-base">{formatCountOf(keys, "key")}</strong> will be removed (sampled{" "}
             {formatTime(overview.data?.sampledAt)}).
           </>
         )}

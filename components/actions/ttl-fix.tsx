@@ -1,14 +1,21 @@
 "use client";
 // The TTL page's fixes: per row "Fix" (EXPIRE to the pattern's standard) or "Delete" (unknown and
 // foreign keys) and a selection, each after a confirmation; "Fix all N" (dry run count first, then a
-// job with progress and cancel). The lists are the last scan's: fixed rows are marked here until the next scan.
+// job with progress and cancel). The server takes what an action changed out of the latest scan's
+// lists and counts at once: after a row or selection action the counts refresh (the rows stay,
+// marked), after a job the lists refresh too.
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { fetchJson } from "@/lib/http/fetch-json";
-import { formatCount, formatDuration } from "@/lib/format";
-import { actionJobSchema, type ActionResult } from "@/lib/schemas/actions";
+import { formatCount, formatCountOf, formatDuration } from "@/lib/format";
+import {
+  actionJobSchema,
+  actionResultSchema,
+  type ActionJob,
+  type ActionResult,
+} from "@/lib/schemas/actions";
 import type { ScanKeyEntry, ScanListName, ScanPattern } from "@/lib/schemas/scans";
 import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -45,6 +52,27 @@ export function useKeySelection(): KeySelection {
     setHandled((prev) => new Map([...prev, ...keys.map((k) => [k, what] as const)]));
   }, []);
   return { selected, toggle, clear, handled, markHandled };
+}
+
+/** Refetches the latest scan (counts, "changed since scan") and, with `lists`, its list pages. */
+function useRefreshScan(instanceId: string): (lists?: boolean) => void {
+  const queryClient = useQueryClient();
+  return useCallback(
+    (lists = false) => {
+      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+      if (lists) void queryClient.invalidateQueries({ queryKey: ["scan-keys"] });
+    },
+    [instanceId, queryClient],
+  );
+}
+
+/** Once a job ended (cancelled or not), the keys it changed have left the scan's lists: show them gone. */
+function useRefreshWhenDone(instanceId: string, job: { data?: { status: string } }): void {
+  const refreshScan = useRefreshScan(instanceId);
+  const status = job.data?.status;
+  useEffect(() => {
+    if (status && status !== "running") refreshScan(true);
+  }, [status, refreshScan]);
 }
 
 /** Which action the list's keys get, if the caller may run it here. */
@@ -140,6 +168,7 @@ export function RowAction({
   selection: KeySelection;
 }) {
   const action = useAction(instanceId);
+  const refreshScan = useRefreshScan(instanceId);
   const redis = useRedisCapability(kind, { key: entry.key });
   const [confirming, setConfirming] = useState(false);
   // The button, or the badge that replaces it once done: where focus returns after the dialog.
@@ -162,6 +191,7 @@ export function RowAction({
             [entry.keyBase64],
             kind === "fix-ttl" ? (a.result.skipped ? "skipped" : "fixed") : "deleted",
           );
+          refreshScan();
           setConfirming(false);
         },
       },
@@ -226,6 +256,7 @@ export function FixToolbar({
   kind,
   patterns,
   selection,
+  runningJob,
 }: {
   instanceId: string;
   list: ScanListName;
@@ -233,8 +264,11 @@ export function FixToolbar({
   kind: "fix-ttl" | "delete";
   patterns: readonly ScanPattern[];
   selection: KeySelection;
+  /** A fix job running on the instance (started here before a reload, or by anyone): no second "Fix all". */
+  runningJob?: ActionJob | undefined;
 }) {
   const action = useAction(instanceId);
+  const refreshScan = useRefreshScan(instanceId);
   const redis = useRedisCapability(kind);
   const [confirming, setConfirming] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -251,6 +285,7 @@ export function FixToolbar({
           if (a.kind !== "result") return;
           selection.markHandled(keys, verb);
           selection.clear();
+          refreshScan();
           setConfirming(false);
         },
       },
@@ -275,7 +310,7 @@ export function FixToolbar({
       </button>
       <RedisRefusal capability={redis} />
       {isFixList(list) && kind === "fix-ttl" && total > 0 ? (
-        <FixAll instanceId={instanceId} list={list} total={total} />
+        <FixAll instanceId={instanceId} list={list} total={total} runningJob={runningJob} />
       ) : null}
       <span ref={statusRef} tabIndex={-1} className="rounded text-xs" role="status">
         {last ? <span className="text-ok">{resultText(last, verb)}</span> : null}
@@ -304,21 +339,129 @@ export function FixToolbar({
   );
 }
 
+/**
+ * The "Fix all" dry run, abortable: closing the dialog or leaving the page aborts the request, and
+ * the server stops its walk of the keyspace (a list the scan stored whole is read in milliseconds).
+ */
+function useDryRun(instanceId: string, list: FixList) {
+  const controller = useRef<AbortController | null>(null);
+  const abort = useCallback(() => {
+    controller.current?.abort();
+    controller.current = null;
+  }, []);
+  useEffect(() => abort, [abort]);
+  const mutation = useMutation({
+    mutationFn: () => {
+      abort();
+      const c = new AbortController();
+      controller.current = c;
+      return fetchJson(`/api/instances/${encodeURIComponent(instanceId)}/actions`, actionResultSchema, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: "fix-ttl", list, dryRun: true }),
+        signal: c.signal,
+      });
+    },
+  });
+  return { mutation, abort };
+}
+
+function DryRunPreview({ preview }: { preview: ActionResult }) {
+  return (
+    <>
+      <p data-testid="dry-run-count">
+        Dry run: <strong className="tabular">{formatCountOf(preview.count, "key")}</strong> would get their
+        pattern&apos;s standard TTL
+        {preview.skipped ? `; ${formatCount(preview.skipped)} outside every pattern would be skipped` : ""}
+        {preview.unreadable
+          ? `; ${formatCount(preview.unreadable)} could not be read (the console's Redis user may not touch them) and are left alone`
+          : ""}
+        .
+      </p>
+      {preview.source === "walk" && preview.note ? (
+        <p className="text-muted text-xs">{preview.note}.</p>
+      ) : null}
+      {preview.sample && preview.sample.length > 0 ? (
+        <ul className="bg-sunken max-h-40 overflow-auto rounded p-2 font-mono text-xs">
+          {preview.sample.map((k) => (
+            <li key={k.keyBase64} className="break-all">
+              {k.key}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="text-muted text-xs">
+        Runs in batches of at most 500 keys, throttled like a gentle scan; you can cancel it. A key is only
+        ever given a shorter TTL, never none.
+      </p>
+    </>
+  );
+}
+
+/** "Fix all N…", or while another fix job runs on the instance, a note pointing at it. */
+function FixAllButton({
+  total,
+  onClick,
+  redis,
+  busy,
+  ownJobId,
+}: {
+  total: number;
+  onClick: () => void;
+  redis: { refused: boolean; title?: string | undefined };
+  busy: ActionJob | undefined;
+  ownJobId: string | undefined;
+}) {
+  if (busy && busy.id !== ownJobId) {
+    return (
+      <span className="text-muted text-xs" data-testid="fix-all-busy">
+        A fix job is running (started by {busy.startedBy}): see &ldquo;Running now&rdquo;.
+      </span>
+    );
+  }
+  return (
+    <button
+      type="button"
+      onClick={onClick}
+      disabled={redis.refused}
+      title={redis.title}
+      className={buttonClass.primary}
+    >
+      Fix all {formatCount(total)}…
+    </button>
+  );
+}
+
 /** "Fix all N": a dry run counts what would change, then the real run is a job with progress and cancel. */
-function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList; total: number }) {
+function FixAll({
+  instanceId,
+  list,
+  total,
+  runningJob,
+}: {
+  instanceId: string;
+  list: FixList;
+  total: number;
+  runningJob: ActionJob | undefined;
+}) {
   const [open, setOpen] = useState(false);
   const redis = useRedisCapability("fix-ttl");
-  const dry = useAction(instanceId);
+  const { mutation: dry, abort: abortDry } = useDryRun(instanceId, list);
   const real = useAction(instanceId);
   const [jobId, setJobId] = useState<string | undefined>(undefined);
   const job = useActionJob(jobId);
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState(false);
-  const preview = dry.data?.kind === "result" ? dry.data.result : undefined;
+  const preview = dry.data;
+  useRefreshWhenDone(instanceId, job);
 
+  const close = () => {
+    abortDry();
+    setOpen(false);
+  };
   const start = () => {
     setOpen(true);
-    if (!jobId) dry.mutate({ action: "fix-ttl", list, dryRun: true });
+    if (!jobId) dry.mutate();
   };
   const cancel = async () => {
     if (!jobId) return;
@@ -334,19 +477,11 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
   };
   return (
     <>
-      <button
-        type="button"
-        onClick={start}
-        disabled={redis.refused}
-        title={redis.title}
-        className={buttonClass.primary}
-      >
-        Fix all {formatCount(total)}…
-      </button>
+      <FixAllButton total={total} onClick={start} redis={redis} busy={runningJob} ownJobId={jobId} />
       <Dialog
         open={open}
         title={`Fix the TTL of every ${list === "noTtl" ? "key without TTL" : "key above its standard"}`}
-        onClose={() => setOpen(false)}
+        onClose={close}
       >
         <div className="space-y-3 text-sm">
           {job.data ? (
@@ -354,43 +489,19 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
               <JobProgress job={job.data} onCancel={() => void cancel()} cancelling={cancelling} />
               {job.data.status !== "running" ? (
                 <p className="text-muted text-xs">
-                  The lists are from the last scan; scan again to see the result.
+                  The keys this job changed have left the lists and counts; other keys are as the last scan
+                  saw them.
                 </p>
               ) : null}
             </>
           ) : dry.isPending ? (
-            <p role="status">Counting (dry run: SCAN and TTL, nothing changes)…</p>
+            <p role="status">Counting (dry run: TTL reads, nothing changes; closing stops it)…</p>
           ) : dry.error ? (
             <p role="alert" className="text-bad">
               {dry.error.message}
             </p>
           ) : preview ? (
-            <>
-              <p data-testid="dry-run-count">
-                Dry run: <strong className="tabular">{formatCount(preview.count)} keys</strong> would get
-                their pattern&apos;s standard TTL
-                {preview.skipped
-                  ? `; ${formatCount(preview.skipped)} outside every pattern would be skipped`
-                  : ""}
-                {preview.unreadable
-                  ? `; ${formatCount(preview.unreadable)} could not be read (the console's Redis user may not touch them) and are left alone`
-                  : ""}
-                .
-              </p>
-              {preview.sample && preview.sample.length > 0 ? (
-                <ul className="bg-sunken max-h-40 overflow-auto rounded p-2 font-mono text-xs">
-                  {preview.sample.map((k) => (
-                    <li key={k.keyBase64} className="break-all">
-                      {k.key}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-              <p className="text-muted text-xs">
-                Runs in batches of at most 500 keys, throttled like a gentle scan; you can cancel it. A key is
-                only ever given a shorter TTL, never none.
-              </p>
-            </>
+            <DryRunPreview preview={preview} />
           ) : null}
           {real.error ? (
             <p role="alert" className="text-bad">
@@ -398,7 +509,7 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
             </p>
           ) : null}
           <div className="flex justify-end gap-2">
-            <button type="button" className={buttonClass.secondary} onClick={() => setOpen(false)}>
+            <button type="button" className={buttonClass.secondary} onClick={close}>
               Close
             </button>
             {!jobId ? (
@@ -413,7 +524,7 @@ function FixAll({ instanceId, list, total }: { instanceId: string; list: FixList
                   )
                 }
               >
-                {real.isPending ? "Starting…" : `Fix ${formatCount(preview?.count ?? 0)} keys`}
+                {real.isPending ? "Starting…" : `Fix ${formatCountOf(preview?.count ?? 0, "key")}`}
               </button>
             ) : null}
           </div>

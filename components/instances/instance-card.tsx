@@ -3,7 +3,14 @@ import { FiringAlerts } from "@/components/overview/firing-alerts";
 import { Badge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
 import { EnvironmentBadge } from "@/components/ui/environment-badge";
-import { formatBytes, formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
+import {
+  formatBytes,
+  formatCount,
+  formatCountOf,
+  formatDuration,
+  formatPercent,
+  formatTime,
+} from "@/lib/format";
 import type { InstanceStatus } from "@/lib/schemas/instances";
 
 function memoryLine(memory: InstanceStatus["memory"]): { value: string; hint: string } {
@@ -49,7 +56,7 @@ export function InstanceCard({ status }: { status: InstanceStatus }) {
       {status.reachable ? (
         <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
           <Stat label="Memory used" value={memory.value} hint={memory.hint} />
-          <Stat label="Keys" value={`${formatCount(status.keys)} keys`} />
+          <Stat label="Keys" value={formatCountOf(status.keys, "key")} />
           <Stat label="Clients" value={`${formatCount(status.connectedClients)} connected`} />
           <Stat
             label="Redis"

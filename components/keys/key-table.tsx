@@ -21,9 +21,11 @@ interface Props {
   type: RedisTypeName | undefined;
   selectedKey: string | undefined;
   onOpen: (keyBase64url: string) => void;
+  /** What the latest scan says of this match ("about 151 keys match (scan of 10:42 UTC)"), if it can. */
+  scanEstimate?: string;
 }
 
-export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props) {
+export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEstimate }: Props) {
   const query = useKeys(instanceId, { match, type, count: PAGE });
   const pages = query.data?.pages ?? [];
   const rows = pages.flatMap((p) => p.keys);
@@ -53,6 +55,7 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen }: Props
     <div>
       <p className="text-muted mb-1 text-xs" aria-live="polite">
         {formatCount(rows.length)} key{rows.length === 1 ? "" : "s"} loaded · {status}
+        {scanEstimate ? <span data-testid="scan-estimate"> · {scanEstimate}</span> : null}
       </p>
       <Unreadable count={unreadable} reason={unreadableReason} more={rows.length > 0} />
       <Table className="table-fixed">

@@ -9,6 +9,7 @@ import { KeyDetail } from "./key-detail";
 import { KeyTable } from "./key-table";
 import { useKeysView } from "./key-url";
 import { PrefixTree, type ScanCounts } from "./prefix-tree";
+import { scanMatchText } from "./scan-match";
 
 export function KeysClient({
   instanceId,
@@ -41,6 +42,7 @@ export function KeysClient({
           type={view.type}
           selectedKey={view.key}
           onOpen={(key) => setView({ key })}
+          scanEstimate={scanMatchText(scanCounts, view.match, view.type)}
         />
       </div>
       <div className="min-w-0 xl:sticky xl:top-4 xl:self-start">

@@ -86,6 +86,12 @@ interface NodeProps extends TreeProps {
 function TreeNode(props: NodeProps) {
   const { prefix, label, depth, selected, onSelect, scanCounts, loadedCount, complete } = props;
   const [open, setOpen] = useState(props.initiallyOpen ?? false);
+  // A search below this node opens it, also when it was shown closed: the tree follows the search.
+  const [seenSelected, setSeenSelected] = useState(selected);
+  if (seenSelected !== selected) {
+    setSeenSelected(selected);
+    if (selected && selected.length > prefix.length && selected.startsWith(prefix)) setOpen(true);
+  }
   const fromScan = scanCounts?.byPrefix[prefix];
   const count =
     fromScan !== undefined
@@ -167,7 +173,7 @@ function NodeChildren(props: NodeProps) {
           complete={complete}
         />
       ))}
-      <li className="text-muted py-0.5 text-xs" style={{ paddingLeft: `${depth * 12 + 24}px` }}>
+      <li role="none" className="text-muted py-0.5 text-xs" style={{ paddingLeft: `${depth * 12 + 24}px` }}>
         {children.leaves > 0
           ? `${formatCount(children.leaves)}${complete ? "" : "+"} key${children.leaves === 1 ? "" : "s"} here`
           : null}

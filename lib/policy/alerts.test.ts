@@ -5,6 +5,7 @@ import {
   evaluateAlerts,
   type AlertPoint,
   type AlertRule,
+  utcText,
 } from "./alerts";
 
 const MIN = 60_000;
@@ -232,6 +233,37 @@ describe("the keys-without-TTL rule", () => {
     expect(alert).toMatchObject({ state: "firing", severity: "critical", value: 1, threshold: 0 });
     expect(alert?.since).toBe(new Date(T0).toISOString());
     expect(alert?.runbook.check[0]?.href).toBe("/i/a%20b/ttl");
+  });
+
+  it("says the scan's time as the rest of the console does (HH:MM:SS UTC)", () => {
+    expect(evaluate({ finishedAt: new Date(T0).toISOString(), noTtl: 1 })?.summary).toBe(
+      "1 key without TTL in the scan of 10:00:00 UTC",
+    );
+  });
+});
+
+describe("alert times", () => {
+  it("are a clock time on now's UTC day", () => {
+    expect(utcText("2026-11-29T05:35:14.123Z", T0)).toBe("05:35:14 UTC");
+  });
+
+  it("carry the date when not on now's UTC day", () => {
+    expect(utcText("2026-11-28T23:59:59.000Z", T0)).toBe("2026-11-28 23:59:59 UTC");
+  });
+
+  it("leave an unparseable time as it came", () => {
+    expect(utcText("not a time", T0)).toBe("not a time");
+  });
+
+  it("name the time compliance became unknown the same way", () => {
+    const alerts = evaluateAlerts({
+      instanceId: "x",
+      environment: "development",
+      points: [],
+      now: T0,
+      ttlUnknown: { since: new Date(T0 - 5 * MIN).toISOString(), reason: "the last scan failed" },
+    });
+    expect(alerts[0]?.summary).toBe("TTL compliance unknown since 09:55:00 UTC: the last scan failed");
   });
 });
 

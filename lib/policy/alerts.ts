@@ -6,13 +6,7 @@ import type { Environment } from "./types";
 import { runbookFor, type Runbook } from "./runbooks";
 
 export type AlertRule =
-  | "memory"
-  | "evictions"
-  | "clients"
-  | "latency"
-  | "hit-rate"
-  | "keys-without-ttl"
-  | "ttl-compliance-unknown";
+  "memory" | "evictions" | "clients" | "latency" | "hit-rate" | "keys-without-ttl" | "ttl-compliance-unknown";
 export type AlertSeverity = "critical" | "warning" | "info";
 export type AlertState = "pending" | "firing";
 
@@ -210,15 +204,21 @@ function scanAlert(input: AlertInput, th: AlertThresholds): Alert | null {
     value: scan.noTtl,
     threshold: th.keysWithoutTtl,
     forSeconds: 0,
-    summary: `${scan.noTtl} key${scan.noTtl === 1 ? "" : "s"} without TTL in the scan of ${utcText(scan.finishedAt)}`,
+    summary: `${scan.noTtl} key${scan.noTtl === 1 ? "" : "s"} without TTL in the scan of ${utcText(scan.finishedAt, input.now)}`,
     runbook: runbookFor("keys-without-ttl", input.instanceId),
   };
 }
 
-/** "2026-12-02T05:35:14.123Z" -> "2026-12-02 05:35:14 UTC". */
-function utcText(iso: string): string {
+/**
+ * "05:35:14 UTC" like the console's other clock times; "2026-12-01 05:35:14 UTC" when not on
+ * `now`'s UTC day.
+ */
+export function utcText(iso: string, now: number): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  if (Number.isNaN(d.getTime())) return iso;
+  const [day, time] = d.toISOString().slice(0, 19).split("T");
+  const today = new Date(now).toISOString().slice(0, 10);
+  return day === today ? `${time} UTC` : `${day} ${time} UTC`;
 }
 
 function complianceAlert(input: AlertInput): Alert | null {
@@ -235,7 +235,7 @@ function complianceAlert(input: AlertInput): Alert | null {
     threshold: 0,
     forSeconds: 0,
     summary: unknown.since
-      ? `TTL compliance unknown since ${utcText(unknown.since)}: ${unknown.reason}`
+      ? `TTL compliance unknown since ${utcText(unknown.since, input.now)}: ${unknown.reason}`
       : `TTL compliance unknown: ${unknown.reason}`,
     runbook: runbookFor("ttl-compliance-unknown", input.instanceId),
   };

@@ -13,11 +13,13 @@ export default async function OpsPage({ params }: { params: Promise<{ id: string
   if (!instance) notFound();
   return (
     <div className="space-y-3">
+      {/* One boundary for both: hydrated apart, a query the danger zone started (capabilities)
+          could answer before the panels hydrate and make them differ from the server's HTML. */}
       <Suspense fallback={<OpsSkeleton />}>
         <OpsClient instanceId={instance.id} />
+        {/* FLUSHDB for admins (issue 6); renders nothing for other roles and read-only instances. */}
+        <DangerZone instanceId={instance.id} />
       </Suspense>
-      {/* FLUSHDB for admins (issue 6); renders nothing for other roles and read-only instances. */}
-      <DangerZone instanceId={instance.id} />
     </div>
   );
 }
