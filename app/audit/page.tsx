@@ -17,6 +17,7 @@ export default async function AuditPage() {
         instances={getConfig().instances.map((i) => i.id)}
         actions={auditActionNames(db)}
         initial={initial}
+        patterns={getConfig().policy.patterns.map((p) => ({ name: p.name, keyPrefix: p.keyPrefix }))}
       />
     </Suspense>
   );

@@ -3,6 +3,7 @@
 
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
+import type { PatternRef } from "@/lib/audit/describe";
 import { auditOutcomeSchema, type AuditResponse } from "@/lib/schemas/audit";
 import { actionNames } from "@/lib/schemas/actions";
 import { AuditTable } from "./audit-table";
@@ -22,11 +23,14 @@ export function AuditClient({
   instances,
   actions,
   initial,
+  patterns,
 }: {
   instances: string[];
   /** Action names seen in the log beyond the guarded five (ops actions, "invalid"). */
   actions: string[];
   initial: AuditResponse;
+  /** The policy's patterns, to name the pattern of the keys an entry lists. */
+  patterns: PatternRef[];
 }) {
   const [filters, setFilters] = useState<Omit<AuditFilters, "since">>({});
   const [sinceHours, setSinceHours] = useState<number | null>(null);
@@ -46,8 +50,9 @@ export function AuditClient({
           <div>
             <h1 className="text-lg font-semibold">Audit log</h1>
             <p className="text-muted text-sm">
-              Every action attempt, allowed or not: an intent written before it runs, an outcome after. Each entry is
-              chained to the previous one by SHA-256; <code className="font-mono">npm run audit:verify</code> checks the chain.
+              Every action attempt, allowed or not: an intent written before it runs, an outcome after. Each
+              entry is chained to the previous one by SHA-256;{" "}
+              <code className="font-mono">npm run audit:verify</code> checks the chain.
             </p>
           </div>
           <a
@@ -58,8 +63,17 @@ export function AuditClient({
             Export CSV
           </a>
         </div>
-        <form className="flex flex-wrap items-center gap-2" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-          <select aria-label="Instance" className={field} value={filters.instance ?? ""} onChange={(e) => set("instance")(e.target.value)}>
+        <form
+          className="flex flex-wrap items-center gap-2"
+          onSubmit={(e) => e.preventDefault()}
+          aria-label="Filters"
+        >
+          <select
+            aria-label="Instance"
+            className={field}
+            value={filters.instance ?? ""}
+            onChange={(e) => set("instance")(e.target.value)}
+          >
             <option value="">all instances</option>
             {instances.map((i) => (
               <option key={i} value={i}>
@@ -74,7 +88,12 @@ export function AuditClient({
             value={filters.actor ?? ""}
             onChange={(e) => set("actor")(e.target.value)}
           />
-          <select aria-label="Action" className={field} value={filters.action ?? ""} onChange={(e) => set("action")(e.target.value)}>
+          <select
+            aria-label="Action"
+            className={field}
+            value={filters.action ?? ""}
+            onChange={(e) => set("action")(e.target.value)}
+          >
             <option value="">all actions</option>
             {actionOptions.map((a) => (
               <option key={a} value={a}>
@@ -82,7 +101,12 @@ export function AuditClient({
               </option>
             ))}
           </select>
-          <select aria-label="Outcome" className={field} value={filters.outcome ?? ""} onChange={(e) => set("outcome")(e.target.value)}>
+          <select
+            aria-label="Outcome"
+            className={field}
+            value={filters.outcome ?? ""}
+            onChange={(e) => set("outcome")(e.target.value)}
+          >
             <option value="">all outcomes</option>
             {auditOutcomeSchema.options.map((o) => (
               <option key={o} value={o}>
@@ -116,7 +140,7 @@ export function AuditClient({
           </button>
         </p>
       ) : null}
-      <AuditTable entries={entries} />
+      <AuditTable entries={entries} patterns={patterns} />
       {audit.hasNextPage ? (
         <button
           type="button"

@@ -1,9 +1,12 @@
 "use client";
+// The audit log's rows: each entry in words (lib/audit/describe.ts), its keys, its outcome and hash.
 
+import Link from "next/link";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
 import { formatCount, formatTime } from "@/lib/format";
+import { describeAuditEntry, describeDetail, type PatternRef } from "@/lib/audit/describe";
 import type { AuditEntry, AuditOutcome } from "@/lib/schemas/audit";
 
 const outcomeTone: Record<AuditOutcome, Tone> = {
@@ -15,7 +18,7 @@ const outcomeTone: Record<AuditOutcome, Tone> = {
 };
 
 function paramsText(params: Record<string, unknown>): string {
-  return Object.keys(params).length === 0 ? "" : JSON.stringify(params);
+  return Object.keys(params).length === 0 ? "" : JSON.stringify(params, null, 2);
 }
 
 function durationText(ms: number | null): string {
@@ -23,7 +26,61 @@ function durationText(ms: number | null): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+/** What was done, in words, with the keys named, the scan a list came from and the raw parameters. */
+function WhatCell({ entry, patterns }: { entry: AuditEntry; patterns: PatternRef[] }) {
+  const d = describeAuditEntry(entry, patterns);
+  const raw = paramsText(entry.params);
+  return (
+    <td className="max-w-[28rem] px-2 py-1">
+      <span className="block">{d.sentence}</span>
+      <span className="text-muted font-mono text-xs">{entry.action}</span>
+      {d.scan ? (
+        <Link
+          href={d.scan.href}
+          className="text-accent ml-2 text-xs hover:underline"
+          title={`The fix came from scan ${d.scan.id}; the TTL page shows the latest scan's lists.`}
+        >
+          TTL page
+        </Link>
+      ) : null}
+      {d.keys.length > 0 ? (
+        <ul className="mt-1 max-h-40 overflow-auto" aria-label="Keys">
+          {d.keys.map((k, i) => (
+            <li key={i} className="font-mono text-xs break-all">
+              {k}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {d.moreKeys > 0 ? <span className="text-muted text-xs">and {formatCount(d.moreKeys)} more</span> : null}
+      {raw ? (
+        <details className="mt-1">
+          <summary className="text-muted cursor-pointer text-xs">parameters</summary>
+          <pre className="font-mono text-xs break-all whitespace-pre-wrap">{raw}</pre>
+        </details>
+      ) : null}
+    </td>
+  );
+}
+
+function OutcomeCell({ entry: e }: { entry: AuditEntry }) {
+  const detail = describeDetail(e);
+  return (
+    <td className="px-2 py-1">
+      {e.outcome ? (
+        <Badge tone={outcomeTone[e.outcome]}>{e.outcome}</Badge>
+      ) : (
+        <Badge tone="info">intent</Badge>
+      )}
+      {detail ? <span className="text-muted block max-w-[16rem] text-xs break-words">{detail}</span> : null}
+      {e.durationMs !== null && e.kind === "outcome" ? (
+        <span className="text-muted block text-xs">{durationText(e.durationMs)}</span>
+      ) : null}
+    </td>
+  );
+}
+
+export function AuditTable({ entries, patterns = [] }: { entries: AuditEntry[]; patterns?: PatternRef[] }) {
   return (
     <Table>
       <TableHead>
@@ -31,8 +88,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
         <Th>Time (UTC)</Th>
         <Th>Who</Th>
         <Th>Instance</Th>
-        <Th>Action</Th>
-        <Th>Keys</Th>
+        <Th>What</Th>
         <Th>Reason</Th>
         <Th>Outcome</Th>
         <Th className="text-right">Affected</Th>
@@ -55,37 +111,11 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               </span>
             </td>
             <td className="px-2 py-1 whitespace-nowrap">{e.instance}</td>
-            <td className="px-2 py-1">
-              <span className="font-mono">{e.action}</span>
-              {paramsText(e.params) ? (
-                <span className="text-muted block font-mono text-xs break-all">{paramsText(e.params)}</span>
-              ) : null}
-            </td>
-            <td className="max-w-[18rem] px-2 py-1">
-              {e.targetCount !== null ? <span className="tabular">{formatCount(e.targetCount)}</span> : null}
-              {e.sample.slice(0, 3).map((k, i) => (
-                <span key={i} className="block font-mono text-xs break-all">
-                  {k}
-                </span>
-              ))}
-              {e.sample.length > 3 ? <span className="text-muted text-xs">…</span> : null}
-            </td>
+            <WhatCell entry={e} patterns={patterns} />
             <td className="max-w-[14rem] px-2 py-1 break-words">
               {e.reason ?? <span className="text-muted">—</span>}
             </td>
-            <td className="px-2 py-1">
-              {e.outcome ? (
-                <Badge tone={outcomeTone[e.outcome]}>{e.outcome}</Badge>
-              ) : (
-                <Badge tone="info">intent</Badge>
-              )}
-              {e.detail ? (
-                <span className="text-muted block max-w-[16rem] text-xs break-words">{e.detail}</span>
-              ) : null}
-              {e.durationMs !== null && e.kind === "outcome" ? (
-                <span className="text-muted block text-xs">{durationText(e.durationMs)}</span>
-              ) : null}
-            </td>
+            <OutcomeCell entry={e} />
             <td className="tabular px-2 py-1 text-right">{e.affected ?? ""}</td>
             <td
               className="text-muted px-2 py-1 font-mono text-xs"
@@ -95,7 +125,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
             </td>
           </tr>
         ))}
-        {entries.length === 0 ? <EmptyRow colSpan={10}>No audit entry matches.</EmptyRow> : null}
+        {entries.length === 0 ? <EmptyRow colSpan={9}>No audit entry matches.</EmptyRow> : null}
       </tbody>
     </Table>
   );

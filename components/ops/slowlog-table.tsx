@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { RedisRefusal, useMayAct, useRedisCapability } from "@/components/actions/action-scope";
 import { useCan } from "@/components/auth/use-me";
+import { clockUtc } from "@/components/overview/time";
 import { Card } from "@/components/ui/card";
 import { formatCount, formatTime } from "@/lib/format";
 import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
@@ -18,6 +19,8 @@ export function formatMicros(us: number): string {
   if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
   return `${(us / 1_000_000).toFixed(2)} s`;
 }
+
+const fromScriptAddr = (addr: string) => addr === "?:0";
 
 function Args({ entry }: { entry: SlowlogEntry }) {
   if (entry.args === null) {
@@ -116,6 +119,11 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
   const { data, error } = useSlowlog(instanceId);
   const reveal = useRevealSlowlog(instanceId);
   const shown = reveal.data ?? data;
+  // On by default: the slow log is read to find what slows ISL down; the console's own scan calls
+  // are known load, still counted next to the box so they are never silently out of sight.
+  const [hideOwn, setHideOwn] = useState(true);
+  const ownCount = shown?.entries.filter((e) => e.own).length ?? 0;
+  const rows = shown ? (hideOwn ? shown.entries.filter((e) => !e.own) : shown.entries) : [];
   return (
     <Card className="space-y-2" data-testid="slowlog">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -125,7 +133,8 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
       <AdminBar instanceId={instanceId} onReveal={() => reveal.mutate()} revealing={reveal.isPending} />
       {reveal.data ? (
         <p className="text-warn text-xs">
-          Showing arguments as of {formatTime(new Date())} (audit entry {reveal.data.auditId}).{" "}
+          {/* The reveal's own time, fixed once: not the clock at each render. */}
+          Showing arguments as of {clockUtc(reveal.submittedAt)} (audit entry {reveal.data.auditId}).{" "}
           <button type="button" className="underline" onClick={() => reveal.reset()}>
             Hide them
           </button>
@@ -133,10 +142,24 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
       ) : null}
       {reveal.error ? <p className="text-bad text-xs">Not revealed: {reveal.error.message}</p> : null}
       {error && !shown ? <p className="text-bad text-sm">Slow log unavailable: {error.message}</p> : null}
+      {shown && shown.entries.length > 0 ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={hideOwn} onChange={(e) => setHideOwn(e.target.checked)} />
+          Hide the console&apos;s own commands
+          <span className="text-muted text-xs">
+            ({formatCount(ownCount)} of {formatCount(shown.entries.length)} {hideOwn ? "hidden" : "shown"})
+          </span>
+        </label>
+      ) : null}
       {shown && shown.entries.length === 0 ? (
         <p className="text-muted text-sm">The slow log is empty.</p>
       ) : null}
-      {shown && shown.entries.length > 0 ? (
+      {shown && shown.entries.length > 0 && rows.length === 0 ? (
+        <p className="text-muted text-sm">
+          Every entry is the console&apos;s own: untick the box to see them.
+        </p>
+      ) : null}
+      {rows.length > 0 ? (
         <div className="border-line max-h-96 overflow-auto rounded border">
           <table className="w-full border-collapse text-sm">
             <thead className="bg-sunken text-muted sticky top-0 text-left text-xs">
@@ -149,7 +172,7 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
               </tr>
             </thead>
             <tbody>
-              {shown.entries.map((e) => (
+              {rows.map((e) => (
                 <tr key={e.id} className="border-line border-t">
                   <td className={`${td} tabular`}>{formatTime(e.time)}</td>
                   <td className={`${td} tabular text-right`}>{formatMicros(e.durationMicros)}</td>
@@ -158,7 +181,17 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
                     <Args entry={e} />
                   </td>
                   <td className={`${td} text-xs`}>
-                    <span className="font-mono">{e.client.addr || "—"}</span>
+                    {e.ownLabel ? (
+                      <span className="bg-sunken mr-1 rounded px-1" data-testid="slowlog-own">
+                        {e.ownLabel}
+                      </span>
+                    ) : null}
+                    {/* A command run from a script has no client: "?:0" says nothing to a reader. */}
+                    {fromScriptAddr(e.client.addr) ? (
+                      <span className="text-muted">from a script</span>
+                    ) : (
+                      <span className="font-mono">{e.client.addr || "—"}</span>
+                    )}
                     {e.client.name ? <span className="text-muted"> · {e.client.name}</span> : null}
                   </td>
                 </tr>

@@ -98,6 +98,8 @@ describe("SLOWLOG GET entries", () => {
       args: null,
       argCount: 2,
       client: { addr: "127.0.0.1:5000", name: "isl-api" },
+      own: false,
+      ownLabel: null,
     });
     expect(JSON.stringify(hidden)).not.toContain("user_123");
   });

@@ -26,7 +26,8 @@ export const META_STRIDE = 25;
 export const TYPE_NAMES = ["none", "string", "hash", "list", "set", "zset", "stream", "other"] as const;
 export const UNKNOWN_CODE = 8;
 
-const META_SCRIPT = `
+/** Exported so the slow log can tell the console's own script calls (lib/redis/slowlog.ts). */
+export const META_SCRIPT = `
 local out = {}
 local lengths = { hash = 'HLEN', list = 'LLEN', set = 'SCARD', zset = 'ZCARD', stream = 'XLEN' }
 local codes = { string = 1, hash = 2, list = 3, set = 4, zset = 5, stream = 6 }
@@ -46,7 +47,7 @@ for i = 1, #KEYS do
 end
 return table.concat(out)
 `;
-const META_SHA = createHash("sha1").update(META_SCRIPT).digest("hex");
+export const META_SHA = createHash("sha1").update(META_SCRIPT).digest("hex");
 
 /** One batch's metadata: packed (see forEachKeyMeta), and what Redis refused while reading it. */
 export interface MetaBatch {

@@ -51,6 +51,13 @@ export const slowlogEntrySchema = z.object({
   /** Arguments after the command name, as Redis logged them (Redis caps the log at 32). */
   argCount: z.number(),
   client: z.object({ addr: z.string(), name: z.string() }),
+  /**
+   * The console's own command: from one of its connections (isl-console-*), its scan metadata
+   * script (EVALSHA of its SHA), or a command run inside that script (Redis logs those as client "?:0").
+   */
+  own: z.boolean(),
+  /** What the console was doing ("console: scan metadata script"); null when not its own. */
+  ownLabel: z.string().nullable(),
 });
 export type SlowlogEntry = z.infer<typeof slowlogEntrySchema>;
 
