@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, test, type Api, type RedisHandle } from "./fixtures";
+import { expect, freshScan, test, type Api, type RedisHandle } from "./fixtures";
 import { e2eEnv } from "./support/env";
 
 const PAGES = ["/", "/i/demo", "/i/demo/keys", "/i/demo/ttl", "/i/demo/review", "/i/demo/ops", "/audit"];
@@ -25,22 +25,7 @@ let scanned = false;
 async function prepare(api: Api, demo: RedisHandle): Promise<void> {
   if (scanned) return;
   demo.cli("SET", LONG_KEY, "planted by a11y e2e", "EX", "86400");
-  await expect
-    .poll(
-      async () =>
-        (await api.get<{ scans: { status: string }[] }>("/api/instances/demo/scans?limit=1")).body.scans[0]
-          ?.status,
-      { timeout: 60_000 },
-    )
-    .not.toBe("running");
-  const started = await api.post<{ id: string }>("/api/instances/demo/scans", { mode: "fast" });
-  expect(started.status).toBe(202);
-  await expect
-    .poll(
-      async () => (await api.get<{ status: string }>(`/api/scans/${started.body.id}?lists=0`)).body.status,
-      { timeout: 60_000 },
-    )
-    .toBe("done");
+  await freshScan(api, "demo");
   scanned = true;
 }
 

@@ -3,7 +3,7 @@
 // finds it in the audit log; a row's Fix or Delete cancelled (or Enter on the row) changes nothing;
 // a viewer sees no action buttons; an admin's FLUSHDB dialog refuses a mistyped instance id.
 import type { Locator, Page } from "@playwright/test";
-import { expect, test, type Api } from "./fixtures";
+import { expect, freshScan, test, type Api } from "./fixtures";
 import { storageStateFile } from "./support/env";
 
 const KEY = "isl:result:e2e6b0000000f1c5";
@@ -11,28 +11,6 @@ const KEY_ID = Buffer.from(KEY).toString("base64url");
 /** An ident key (standard TTL 6 h) and a foreign key, planted by the confirmation specs. */
 const IDENT_KEY = "isl:ident:e2ec0f1a2b3c4d5e";
 const FOREIGN_KEY = "e2e:confirm:foreign-7d1";
-
-/** A finished scan of chaos that saw the planted key (a scheduled scan may be running first). */
-async function scanChaos(api: Api): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (await api.get<{ scans: { status: string }[] }>("/api/instances/chaos/scans?limit=1")).body.scans[0]
-          ?.status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .not.toBe("running");
-  const started = await api.post<{ id: string }>("/api/instances/chaos/scans", { mode: "fast" });
-  expect(started.status).toBe(202);
-  await expect
-    .poll(
-      async () => (await api.get<{ status: string }>(`/api/scans/${started.body.id}?lists=0`)).body.status,
-      { timeout: 60_000 },
-    )
-    .toBe("done");
-}
 
 /** The key's TTL on chaos through the key API, or "missing" when it does not exist. */
 async function ttlOf(api: Api, key: string): Promise<number | "missing"> {
@@ -67,7 +45,7 @@ test.describe("as an operator", () => {
   }) => {
     const reason = `e2e: confirmed fix ${Date.now()}`;
     chaos.cli("SET", KEY, "planted by e2e");
-    await scanChaos(api);
+    await freshScan(api, "chaos");
 
     const row = await rowOf(page, /no TTL/, KEY);
     await expect(page.getByRole("button", { name: /^Fix all/ })).toBeVisible();
@@ -109,7 +87,7 @@ test.describe("confirmations on the TTL page", () => {
     api,
   }) => {
     chaos.cli("SET", IDENT_KEY, "planted by e2e");
-    await scanChaos(api);
+    await freshScan(api, "chaos");
     const row = await rowOf(page, /no TTL/, IDENT_KEY);
     const fix = row.getByRole("button", { name: /^Fix/ });
     const dialog = page.getByRole("dialog", { name: "Fix the TTL of this key?" });
@@ -147,7 +125,7 @@ test.describe("confirmations on the TTL page", () => {
 
   test("a row's Delete asks first and Cancel keeps the key", async ({ page, chaos, api }) => {
     chaos.cli("SET", FOREIGN_KEY, "planted by e2e");
-    await scanChaos(api);
+    await freshScan(api, "chaos");
     const row = await rowOf(page, /foreign/, FOREIGN_KEY);
     const del = row.getByRole("button", { name: /^Delete/ });
 
@@ -205,7 +183,7 @@ test.describe("as a viewer", () => {
     api,
   }) => {
     chaos.cli("SET", KEY, "planted by e2e");
-    await scanChaos(api);
+    await freshScan(api, "chaos");
 
     await page.goto("/i/chaos/ttl");
     await page.getByRole("tab", { name: /no TTL/ }).click();

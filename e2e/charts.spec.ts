@@ -2,7 +2,7 @@
 // histograms' count labels fit their SVG and violation buckets stay visible next to large ones, the
 // memory chart's value ticks are round binary sizes with the threshold following maxmemory, and
 // the overview tiles do not cut text. Screenshots (light/dark, 1440 and 390 px) go to /tmp/charts-*.png.
-import { expect, test, type Api } from "./fixtures";
+import { expect, scanNow, test } from "./fixtures";
 import type { Locator, Page } from "@playwright/test";
 
 interface ReviewBody {
@@ -11,22 +11,6 @@ interface ReviewBody {
     noTtl: number;
     ttlHistogram: { count: number; overStandard: boolean }[];
   }[];
-}
-
-/** Starts a fast scan of the instance and waits until it is done (as e2e/review.spec.ts does). */
-async function scanNow(api: Api, instance: string): Promise<void> {
-  const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
-  expect([202, 409]).toContain(started.status);
-  const id = started.status === 202 ? started.body.id : undefined;
-  await expect
-    .poll(
-      async () => {
-        if (id) return (await api.get<{ status: string }>(`/api/scans/${id}`)).body.status;
-        return (await api.get(`/api/instances/${instance}/review`)).status === 200 ? "done" : "running";
-      },
-      { timeout: 60_000 },
-    )
-    .toBe("done");
 }
 
 const widths = [1440, 390] as const;
@@ -86,7 +70,7 @@ test.describe("charts that read right", () => {
     page,
     api,
   }) => {
-    await scanNow(api, "demo");
+    await scanNow(api, "demo", 60_000);
     const { body } = await api.get<ReviewBody>("/api/instances/demo/review");
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/i/demo/review");

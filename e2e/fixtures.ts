@@ -182,3 +182,42 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/**
+ * Starts a fast scan of the instance and waits until it is done. 409 (a scheduled scan is already
+ * running): the latest done one will do once the review answers.
+ */
+export async function scanNow(api: Api, instance: string, timeoutMs = 30_000): Promise<void> {
+  const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
+  expect([202, 409]).toContain(started.status);
+  const id = started.status === 202 ? started.body.id : undefined;
+  await expect
+    .poll(
+      async () => {
+        if (id) return (await api.get<{ status: string }>(`/api/scans/${id}`)).body.status;
+        return (await api.get(`/api/instances/${instance}/review`)).status === 200 ? "done" : "running";
+      },
+      { timeout: timeoutMs },
+    )
+    .toBe("done");
+}
+
+/** A finished fast scan that started after now (one that is running, e.g. scheduled, ends first). */
+export async function freshScan(api: Api, instance: string): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await api.get<{ scans: { status: string }[] }>(`/api/instances/${instance}/scans?limit=1`)).body
+          .scans[0]?.status,
+      { timeout: 60_000 },
+    )
+    .not.toBe("running");
+  const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
+  expect(started.status).toBe(202);
+  await expect
+    .poll(
+      async () => (await api.get<{ status: string }>(`/api/scans/${started.body.id}?lists=0`)).body.status,
+      { timeout: 60_000 },
+    )
+    .toBe("done");
+}

@@ -1,27 +1,10 @@
 // The weekly review in a real browser against the seeded demo Redis: after a scan, the page shows
 // the per-pattern table and the TTL histograms, and the Markdown export downloads.
 import { readFileSync } from "node:fs";
-import { expect, test, type Api } from "./fixtures";
+import { expect, scanNow, test } from "./fixtures";
 
 interface ReviewBody {
   patterns: { name: string; keys: number }[];
-}
-
-/** Starts a fast scan of the instance and waits until it is done. */
-async function scanNow(api: Api, instance: string): Promise<void> {
-  const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
-  // 409: a (scheduled) scan is already running; the latest done one will do once it finishes.
-  expect([202, 409]).toContain(started.status);
-  const id = started.status === 202 ? started.body.id : undefined;
-  await expect
-    .poll(
-      async () => {
-        if (id) return (await api.get<{ status: string }>(`/api/scans/${id}`)).body.status;
-        return (await api.get(`/api/instances/${instance}/review`)).status === 200 ? "done" : "running";
-      },
-      { timeout: 30_000 },
-    )
-    .toBe("done");
 }
 
 test.describe("weekly review", () => {

@@ -1,4 +1,4 @@
-// The access settings (issue 6): local users file, session secret and idle timeout, API tokens,
+// The access settings: local users file, session secret and idle timeout, API tokens,
 // and SSO through a trusted reverse proxy. Parsed once with the rest of the configuration; a bad
 // entry stops start-up with one line naming the variable.
 import { randomBytes } from "node:crypto";

@@ -56,7 +56,7 @@ export const envSchema = z.object({
       .optional(),
   ),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  // Metrics sampler and alert thresholds (issue 3); fractions of a second allowed for tests.
+  // Metrics sampler and alert thresholds; fractions of a second allowed for tests.
   SAMPLE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   METRICS_RAW_RETENTION_HOURS: z.coerce.number().positive().default(48),
   METRICS_ROLLUP_RETENTION_DAYS: z.coerce.number().positive().default(14),
@@ -66,10 +66,10 @@ export const envSchema = z.object({
   ALERT_LATENCY_MS: z.coerce.number().min(0).default(100),
   /** Overrides the per-environment hit-rate target (30 % development/staging, 50 % production). */
   ALERT_HIT_RATE_TARGET_PERCENT: z.coerce.number().min(0).max(100).optional(),
-  // Keyspace scans (issue 4): scheduled gentle scan interval (0 disables) and history kept.
+  // Keyspace scans: scheduled gentle scan interval (0 disables) and history kept.
   SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   SCAN_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(35),
-  // Access (issue 6): local users, sessions, API tokens, SSO through a trusted reverse proxy.
+  // Access: local users, sessions, API tokens, SSO through a trusted reverse proxy.
   CONSOLE_USERS_FILE: z.string().min(1).optional(),
   SESSION_SECRET: z.preprocess(
     (v) => (v === "" ? undefined : v),

@@ -17,7 +17,7 @@ export default async function OpsPage({ params }: { params: Promise<{ id: string
           could answer before the panels hydrate and make them differ from the server's HTML. */}
       <Suspense fallback={<OpsSkeleton />}>
         <OpsClient instanceId={instance.id} />
-        {/* FLUSHDB for admins (issue 6); renders nothing for other roles and read-only instances. */}
+        {/* FLUSHDB for admins; renders nothing for other roles and read-only instances. */}
         <DangerZone instanceId={instance.id} />
       </Suspense>
     </div>
