@@ -52,6 +52,7 @@ describe("single-instance configuration from the environment", () => {
         id: "local",
         name: "local",
         environment: "development",
+        kind: "standalone",
         url: "redis://127.0.0.1:6379/0",
         tls: undefined,
         readOnly: false,
@@ -163,6 +164,7 @@ describe("multi-instance configuration from ISL_INSTANCES_FILE", () => {
         id: "prod",
         name: "Production",
         environment: "production",
+        kind: "standalone",
         url: "rediss://cache.prod:6380/0",
         password: "s3cret",
         tls: {
@@ -177,6 +179,7 @@ describe("multi-instance configuration from ISL_INSTANCES_FILE", () => {
         id: "dev",
         name: "Dev",
         environment: "development",
+        kind: "standalone",
         url: "redis://127.0.0.1:6379/1",
         password: undefined,
         tls: undefined,
@@ -323,5 +326,121 @@ describe("ISL_POLICY_FILE", () => {
     expect(configError({ ISL_POLICY_FILE: writeJson("{ namespace: isl }") })).toMatch(
       /^ISL_POLICY_FILE: .* is not valid JSON/,
     );
+  });
+});
+
+describe("cluster and sentinel deployments", () => {
+  it("reads a cluster entry: seed nodes, the first as url, scanFrom defaulting to masters", () => {
+    const file = writeJson([
+      {
+        id: "prod",
+        kind: "cluster",
+        name: "Prod",
+        environment: "production",
+        nodes: ["rediss://isl-console@node-1:6379", "rediss://node-2:6379/0"],
+        passwordEnv: "PROD_PW",
+      },
+    ]);
+    const [prod] = loadConfig({ ISL_INSTANCES_FILE: file, PROD_PW: "pw" }).instances;
+    expect(prod).toMatchObject({
+      kind: "cluster",
+      url: "rediss://isl-console@node-1:6379",
+      nodes: ["rediss://isl-console@node-1:6379", "rediss://node-2:6379/0"],
+      password: "pw",
+      scanFrom: "masters",
+      tls: { rejectUnauthorized: true },
+    });
+  });
+
+  it("refuses a cluster seed with a database other than 0", () => {
+    const file = writeJson([{ ...entry(), url: undefined, kind: "cluster", nodes: ["redis://a:6379/3"] }]);
+    expect(configError({ ISL_INSTANCES_FILE: file })).toBe(
+      "ISL_INSTANCES_FILE[0].nodes[0]: a cluster has database 0 only: drop the /db part",
+    );
+  });
+
+  it("reads a sentinel entry with its own sentinel password", () => {
+    const file = writeJson([
+      {
+        id: "staging",
+        kind: "sentinel",
+        name: "Staging",
+        environment: "staging",
+        sentinels: ["sentinel-1:26379", "[::1]:26380"],
+        masterName: "isl",
+        url: "redis://isl-console@isl/2",
+        passwordEnv: "STAGING_PW",
+        sentinelPasswordEnv: "SENTINEL_PW",
+        scanFrom: "replicas",
+      },
+    ]);
+    const [staging] = loadConfig({ ISL_INSTANCES_FILE: file, STAGING_PW: "a", SENTINEL_PW: "b" }).instances;
+    expect(staging).toMatchObject({
+      kind: "sentinel",
+      url: "redis://isl-console@isl/2",
+      password: "a",
+      scanFrom: "replicas",
+      sentinel: {
+        addresses: [
+          { host: "sentinel-1", port: 26379 },
+          { host: "::1", port: 26380 },
+        ],
+        masterName: "isl",
+        password: "b",
+        tls: false,
+      },
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "a sentinel url naming another host",
+      { url: "redis://other/0" },
+      "ISL_INSTANCES_FILE[0].url: host must be the master name isl (the address comes from the sentinels)",
+    ],
+    ["a sentinel address without port", { sentinels: ["sentinel-1"] }, "ISL_INSTANCES_FILE[0].sentinels[0]: must be host:port, e.g. sentinel-1:26379"],
+    ["an unset sentinel password variable", { sentinelPasswordEnv: "NOPE" }, "ISL_INSTANCES_FILE[0].sentinelPasswordEnv: environment variable NOPE is not set"],
+  ])("%s is reported with the field's path", (_label, over, expected) => {
+    const file = writeJson([
+      { id: "s", kind: "sentinel", name: "S", environment: "staging", sentinels: ["127.0.0.1:26379"], masterName: "isl", ...over },
+    ]);
+    expect(configError({ ISL_INSTANCES_FILE: file })).toBe(expected);
+  });
+
+  it("an unknown kind is named", () => {
+    expect(configError({ ISL_INSTANCES_FILE: writeJson([entry({ kind: "ring" })]) })).toMatch(
+      /^ISL_INSTANCES_FILE\[0\]\.kind: kind must be standalone, cluster or sentinel/,
+    );
+  });
+
+  it("the environment form: a cluster from several REDIS_URL seeds, a sentinel from REDIS_SENTINELS", () => {
+    const [cluster] = loadConfig({
+      REDIS_KIND: "cluster",
+      REDIS_URL: "redis://a:7000, redis://b:7001",
+      REDIS_SCAN_FROM: "replicas",
+    }).instances;
+    expect(cluster).toMatchObject({ kind: "cluster", url: "redis://a:7000", nodes: ["redis://a:7000", "redis://b:7001"], scanFrom: "replicas" });
+    const [sentinel] = loadConfig({
+      REDIS_KIND: "sentinel",
+      REDIS_URL: "redis://isl-console:pw@ignored:6379/1",
+      REDIS_SENTINELS: "s1:26379,s2:26379",
+      REDIS_SENTINEL_MASTER: "isl",
+      REDIS_SENTINEL_PASSWORD: "sp",
+    }).instances;
+    expect(sentinel).toMatchObject({
+      kind: "sentinel",
+      url: "redis://isl-console:pw@isl/1",
+      sentinel: { masterName: "isl", password: "sp", addresses: [{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }] },
+    });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ["several URLs for a standalone", { REDIS_URL: "redis://a:1,redis://b:2" }, "REDIS_URL: lists 2 URLs; only a cluster (REDIS_KIND=cluster) takes several seed nodes"],
+    ["a sentinel without sentinels", { REDIS_KIND: "sentinel", REDIS_SENTINEL_MASTER: "isl" }, "REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)"],
+    ["a sentinel without master name", { REDIS_KIND: "sentinel", REDIS_SENTINELS: "s:1" }, "REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)"],
+    ["a cluster seed with a db", { REDIS_KIND: "cluster", REDIS_URL: "redis://a:1/2" }, "REDIS_URL: a cluster has database 0 only: drop the /db part of a:1"],
+    ["a scan URL for a cluster", { REDIS_KIND: "cluster", REDIS_SCAN_URL: "redis://r:1" }, "REDIS_SCAN_URL: only for a standalone instance; use REDIS_SCAN_FROM=replicas"],
+  ])("environment: %s is named", (_label, env, expected) => {
+    expect(configError(env)).toBe(expected);
   });
 });

@@ -8,7 +8,7 @@ import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema, type Environment, type Policy } from "@/lib/policy/types";
 import { loadAuthConfig, type AuthConfig } from "./auth";
 import { ConfigError } from "./errors";
-import { envSchema, instancesFileSchema } from "./schema";
+import { envSchema, hostPortSchema, instancesFileSchema, splitUrlList } from "./schema";
 
 export interface TlsConfig {
   /** PEM text of the CA bundle, read at start-up. */
@@ -17,12 +17,34 @@ export interface TlsConfig {
   rejectUnauthorized: boolean;
 }
 
+export type InstanceKind = "standalone" | "cluster" | "sentinel";
+
+export interface SentinelConfig {
+  addresses: { host: string; port: number }[];
+  masterName: string;
+  username?: string;
+  password?: string;
+  /** TLS to the sentinels themselves. */
+  tls: boolean;
+}
+
 export interface InstanceConfig {
   id: string;
   name: string;
   environment: Environment;
-  /** Holds credentials: never send it to a browser. */
+  /** Absent: standalone. Only lib/redis looks at it. */
+  kind?: InstanceKind;
+  /**
+   * Holds credentials: never send it to a browser. Standalone: the server. Cluster: the first seed
+   * node (its user and scheme apply to every node). Sentinel: `redis://[user@]<masterName>/<db>`,
+   * the data nodes' user, database and scheme (their address comes from the sentinels).
+   */
   url: string;
+  /** Cluster: every seed node URL, `url` first. */
+  nodes?: string[];
+  sentinel?: SentinelConfig;
+  /** Cluster and sentinel: scans read the masters (default) or their replicas (READONLY). */
+  scanFrom?: "masters" | "replicas";
   /** Password from the variable named by passwordEnv; overrides the URL's. */
   password?: string;
   tls?: TlsConfig;
@@ -145,19 +167,28 @@ function loadInstancesFile(file: string, env: Env): InstanceConfig[] {
   const baseDir = path.dirname(path.resolve(file));
   return parsed.data.map((entry, i) => {
     const field = `ISL_INSTANCES_FILE[${i}]`;
-    let password: string | undefined;
-    if (entry.passwordEnv) {
-      password = env[entry.passwordEnv];
-      if (password === undefined || password === "") {
-        throw new ConfigError(`${field}.passwordEnv: environment variable ${entry.passwordEnv} is not set`);
+    const secret = (name: string | undefined, what: string): string | undefined => {
+      if (!name) return undefined;
+      const value = env[name];
+      if (value === undefined || value === "") {
+        throw new ConfigError(`${field}.${what}: environment variable ${name} is not set`);
       }
-    }
-    const useTls = entry.tls !== undefined || entry.url.startsWith("rediss:");
-    return {
+      return value;
+    };
+    const password = secret(entry.passwordEnv, "passwordEnv");
+    const url =
+      entry.kind === "standalone"
+        ? entry.url
+        : entry.kind === "cluster"
+          ? (entry.nodes[0] as string)
+          : (entry.url ?? `redis://${entry.masterName}/0`);
+    const useTls = entry.tls !== undefined || url.startsWith("rediss:");
+    const base: InstanceConfig = {
       id: entry.id,
       name: entry.name,
       environment: entry.environment,
-      url: entry.url,
+      kind: entry.kind,
+      url,
       password,
       tls: useTls
         ? {
@@ -167,9 +198,77 @@ function loadInstancesFile(file: string, env: Env): InstanceConfig[] {
           }
         : undefined,
       readOnly: entry.readOnly,
-      scanUrl: entry.scanUrl,
+    };
+    if (entry.kind === "standalone") return { ...base, scanUrl: entry.scanUrl };
+    if (entry.kind === "cluster") return { ...base, nodes: entry.nodes, scanFrom: entry.scanFrom };
+    return {
+      ...base,
+      scanFrom: entry.scanFrom,
+      sentinel: {
+        addresses: entry.sentinels.map(parseHostPort),
+        masterName: entry.masterName,
+        username: entry.sentinelUsername,
+        password: secret(entry.sentinelPasswordEnv, "sentinelPasswordEnv"),
+        tls: entry.sentinelTls,
+      },
     };
   });
+}
+
+/** "host:port" (validated by the schema) to its parts; "[::1]:26379" loses its brackets. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(":");
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(value.slice(at + 1)) };
+}
+
+/** The single-instance form: REDIS_URL (several seed URLs for a cluster), or the sentinel variables. */
+function envInstance(e: z.output<typeof envSchema>): InstanceConfig {
+  const urls = splitUrlList(e.REDIS_URL);
+  const url = urls[0] as string;
+  const base: InstanceConfig = {
+    id: e.REDIS_INSTANCE_ID,
+    name: e.REDIS_INSTANCE_NAME ?? e.REDIS_INSTANCE_ID,
+    environment: e.REDIS_ENVIRONMENT,
+    kind: e.REDIS_KIND,
+    url,
+    tls: e.REDIS_TLS || url.startsWith("rediss:") ? { rejectUnauthorized: true } : undefined,
+    readOnly: e.REDIS_READ_ONLY,
+  };
+  if (e.REDIS_KIND !== "cluster" && urls.length > 1) {
+    throw new ConfigError(
+      `REDIS_URL: lists ${urls.length} URLs; only a cluster (REDIS_KIND=cluster) takes several seed nodes`,
+    );
+  }
+  if (e.REDIS_KIND === "standalone") return { ...base, scanUrl: e.REDIS_SCAN_URL };
+  if (e.REDIS_SCAN_URL) {
+    throw new ConfigError(`REDIS_SCAN_URL: only for a standalone instance; use REDIS_SCAN_FROM=replicas`);
+  }
+  if (e.REDIS_KIND === "cluster") {
+    const withDb = urls.find((u) => !/^\/?0?$/.test(new URL(u).pathname));
+    if (withDb) throw new ConfigError(`REDIS_URL: a cluster has database 0 only: drop the /db part of ${new URL(withDb).host}`);
+    return { ...base, nodes: urls, scanFrom: e.REDIS_SCAN_FROM };
+  }
+  if (!e.REDIS_SENTINELS) throw new ConfigError("REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)");
+  if (!e.REDIS_SENTINEL_MASTER) throw new ConfigError("REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)");
+  const addresses = e.REDIS_SENTINELS.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const a of addresses) {
+    if (!hostPortSchema.safeParse(a).success) throw new ConfigError(`REDIS_SENTINELS: ${a} is not host:port`);
+  }
+  // REDIS_URL gives the data nodes' user, password, database and scheme; the address comes from the sentinels.
+  const parsedUrl = new URL(url);
+  parsedUrl.hostname = e.REDIS_SENTINEL_MASTER;
+  parsedUrl.port = "";
+  return {
+    ...base,
+    url: parsedUrl.toString(),
+    scanFrom: e.REDIS_SCAN_FROM,
+    sentinel: {
+      addresses: addresses.map(parseHostPort),
+      masterName: e.REDIS_SENTINEL_MASTER,
+      password: e.REDIS_SENTINEL_PASSWORD,
+      tls: false,
+    },
+  };
 }
 
 export function loadConfig(env: Env): AppConfig {
@@ -178,17 +277,7 @@ export function loadConfig(env: Env): AppConfig {
   const e = parsed.data;
   const instances: InstanceConfig[] = e.ISL_INSTANCES_FILE
     ? loadInstancesFile(e.ISL_INSTANCES_FILE, env)
-    : [
-        {
-          id: e.REDIS_INSTANCE_ID,
-          name: e.REDIS_INSTANCE_NAME ?? e.REDIS_INSTANCE_ID,
-          environment: e.REDIS_ENVIRONMENT,
-          url: e.REDIS_URL,
-          tls: e.REDIS_TLS || e.REDIS_URL.startsWith("rediss:") ? { rejectUnauthorized: true } : undefined,
-          readOnly: e.REDIS_READ_ONLY,
-          scanUrl: e.REDIS_SCAN_URL,
-        },
-      ];
+    : [envInstance(e)];
   return {
     instances,
     policy: loadPolicy(env),

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { environmentSchema } from "@/lib/policy/types";
 
-export const redisUrlSchema = z.string().superRefine((value, ctx) => {
+function checkRedisUrl(value: string, ctx: z.RefinementCtx): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -19,6 +19,23 @@ export const redisUrlSchema = z.string().superRefine((value, ctx) => {
   if (db !== "" && !/^\d{1,2}$/.test(db)) {
     ctx.addIssue({ code: "custom", message: `database "${db}" is not a number` });
   }
+}
+
+export const redisUrlSchema = z.string().superRefine(checkRedisUrl);
+
+/** The URLs of a comma-separated list ("redis://a:6379, redis://b:6379"). */
+export function splitUrlList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** REDIS_URL: one URL, or for a cluster several seed nodes separated by commas. */
+const redisUrlListSchema = z.string().superRefine((value, ctx) => {
+  const urls = splitUrlList(value);
+  if (urls.length === 0) checkRedisUrl(value, ctx);
+  for (const url of urls) checkRedisUrl(url, ctx);
 });
 
 const booleanString = z
@@ -29,14 +46,24 @@ export const instanceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be 1-63 lowercase letters, digits, - or _");
 
+const scanFromEnvSchema = z.enum(["masters", "replicas"]);
+
 export const envSchema = z.object({
-  REDIS_URL: redisUrlSchema.default("redis://127.0.0.1:6379/0"),
+  REDIS_URL: redisUrlListSchema.default("redis://127.0.0.1:6379/0"),
   REDIS_TLS: booleanString.default(false),
   REDIS_INSTANCE_ID: instanceIdSchema.default("local"),
   REDIS_INSTANCE_NAME: z.string().min(1).optional(),
   REDIS_ENVIRONMENT: environmentSchema.default("development"),
   REDIS_READ_ONLY: booleanString.default(false),
   REDIS_SCAN_URL: redisUrlSchema.optional(),
+  /** standalone (REDIS_URL), cluster (REDIS_URL: comma-separated seed nodes) or sentinel. */
+  REDIS_KIND: z.enum(["standalone", "cluster", "sentinel"]).default("standalone"),
+  /** Sentinel form: comma-separated host:port of the sentinels. */
+  REDIS_SENTINELS: z.string().min(1).optional(),
+  /** Sentinel form: the master's name; REDIS_URL's host must be this name. */
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_SCAN_FROM: scanFromEnvSchema.default("masters"),
   ISL_INSTANCES_FILE: z.string().min(1).optional(),
   ISL_POLICY_FILE: z.string().min(1).optional(),
   CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
@@ -93,28 +120,96 @@ export const envSchema = z.object({
 });
 export type EnvInput = z.input<typeof envSchema>;
 
-export const instanceFileEntrySchema = z
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name");
+
+const tlsFileSchema = z
   .object({
-    id: instanceIdSchema,
-    name: z.string().min(1),
-    environment: environmentSchema,
+    caFile: z.string().min(1).optional(),
+    servername: z.string().min(1).optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
+/** "host:port" of a sentinel (IPv6 in brackets: "[::1]:26379"). */
+export const hostPortSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port, e.g. sentinel-1:26379");
+
+/** Where a deployment's heavy scans read from: the masters, or their replicas (READONLY). */
+export const scanFromSchema = z.enum(["masters", "replicas"]);
+
+const commonEntryFields = {
+  id: instanceIdSchema,
+  name: z.string().min(1),
+  environment: environmentSchema,
+  tls: tlsFileSchema.optional(),
+  passwordEnv: envVarName.optional(),
+  readOnly: z.boolean().default(false),
+};
+
+const standaloneEntrySchema = z
+  .object({
+    kind: z.literal("standalone"),
+    ...commonEntryFields,
     url: redisUrlSchema,
-    tls: z
-      .object({
-        caFile: z.string().min(1).optional(),
-        servername: z.string().min(1).optional(),
-        rejectUnauthorized: z.boolean().default(true),
-      })
-      .strict()
-      .optional(),
-    passwordEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
-      .optional(),
-    readOnly: z.boolean().default(false),
     scanUrl: redisUrlSchema.optional(),
   })
   .strict();
+
+/** A Redis Cluster: seed nodes (any of them; the topology is discovered). Cluster mode has database 0 only. */
+const clusterEntrySchema = z
+  .object({
+    kind: z.literal("cluster"),
+    ...commonEntryFields,
+    nodes: z
+      .array(
+        redisUrlSchema.refine(
+          (u) => /^\/?0?$/.test(new URL(u).pathname),
+          "a cluster has database 0 only: drop the /db part",
+        ),
+      )
+      .min(1, "lists no seed node"),
+    scanFrom: scanFromSchema.default("masters"),
+  })
+  .strict();
+
+/**
+ * A master followed through Sentinel. `url` (optional) gives the data nodes' ACL user, database and
+ * scheme with the master name as its host: "rediss://isl-console@isl/0".
+ */
+const sentinelEntrySchema = z
+  .object({
+    kind: z.literal("sentinel"),
+    ...commonEntryFields,
+    sentinels: z.array(hostPortSchema).min(1, "lists no sentinel"),
+    masterName: z.string().min(1),
+    url: redisUrlSchema.optional(),
+    sentinelUsername: z.string().min(1).optional(),
+    sentinelPasswordEnv: envVarName.optional(),
+    /** TLS to the sentinels themselves (the data nodes follow `tls` / rediss:). */
+    sentinelTls: z.boolean().default(false),
+    scanFrom: scanFromSchema.default("masters"),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.url && new URL(entry.url).hostname !== entry.masterName) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: `host must be the master name ${entry.masterName} (the address comes from the sentinels)`,
+      });
+    }
+  });
+
+export const instanceFileEntrySchema = z.preprocess(
+  (v) => (v && typeof v === "object" && !Array.isArray(v) && !("kind" in v) ? { ...v, kind: "standalone" } : v),
+  z.discriminatedUnion(
+    "kind",
+    [standaloneEntrySchema, clusterEntrySchema, sentinelEntrySchema],
+    { error: () => "kind must be standalone, cluster or sentinel" },
+  ),
+);
+export type InstanceFileEntry = z.output<typeof instanceFileEntrySchema>;
 
 export const instancesFileSchema = z
   .array(instanceFileEntrySchema)
