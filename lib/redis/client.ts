@@ -293,12 +293,20 @@ const extra = globalThis as typeof globalThis & {
 const serverConnections: Map<string, Redis> = (extra.__islServerConnections ??= new Map());
 const sentinelConnections: Map<string, Redis> = (extra.__islSentinelConnections ??= new Map());
 
-/** A kept connection to one server of an instance at "host:port" (a sentinel's replica). */
-export function serverConnection(instance: InstanceConfig, address: string): Redis {
-  const key = `${instance.id}|${address}`;
+/**
+ * A kept connection to one server of an instance at "host:port" (a sentinel's replica, a cluster
+ * node outside ioredis's slot map). `readOnly` sends READONLY on connect (reads on a cluster replica).
+ */
+export function serverConnection(instance: InstanceConfig, address: string, { readOnly = false } = {}): Redis {
+  const key = `${instance.id}|${address}|${readOnly ? "ro" : "rw"}`;
   let redis = serverConnections.get(key);
   if (!redis) {
-    redis = new Redis({ ...serverOptions(instance, address, "main"), lazyConnect: true, enableOfflineQueue: true });
+    redis = new Redis({
+      ...serverOptions(instance, address, readOnly ? "scan" : "main"),
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      readOnly,
+    });
     redis.on("error", () => undefined);
     serverConnections.set(key, redis);
   }

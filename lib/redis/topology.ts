@@ -132,17 +132,33 @@ export async function keyspaceNodes(
   }
   const { masters } = clusterShape(client);
   const onReplicas = purpose === "scan" && instance.scanFrom === "replicas";
+  // A replica that is up by CLUSTER NODES (CLUSTER SLOTS leaves out one that has not replicated yet).
+  const healthy = onReplicas ? await healthyReplicas(instance) : new Map<string, string>();
   return [...masters].map(([address, { slots, replicas }]) => {
-    const replica = onReplicas ? [...replicas][0] : undefined;
-    const chosen = replica ?? address;
+    const replica = onReplicas ? ([...replicas][0] ?? healthy.get(address)) : undefined;
+    const pooled = replica ? client.nodes("slave").find((r) => nodeKeyOf(r) === replica) : undefined;
     return {
-      address: chosen,
+      address: replica ?? address,
       role: replica ? "replica" : "master",
       slots: slotRanges(slots),
       ...(replica ? { master: address } : {}),
-      client: clusterConnection(client, chosen, instance.id),
+      client: replica
+        ? (pooled ?? serverConnection(instance, replica, { readOnly: true }))
+        : clusterConnection(client, address, instance.id),
     };
   });
+}
+
+/** Master address -> one of its replicas that CLUSTER NODES shows connected and not failing. */
+async function healthyReplicas(instance: InstanceConfig): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const line of (await readClusterNodes(instance)) ?? []) {
+    const bad = line.flags.some((f) => f === "fail" || f === "fail?" || f === "noaddr" || f === "handshake");
+    if (!bad && line.flags.includes("slave") && line.masterAddress && !out.has(line.masterAddress)) {
+      out.set(line.masterAddress, line.address);
+    }
+  }
+  return out;
 }
 
 /** What the sentinels say about a monitored master. */
@@ -205,12 +221,30 @@ export async function allNodes(instance: InstanceConfig): Promise<RedisNode[]> {
     const { masters } = clusterShape(client);
     const out: RedisNode[] = [];
     const replicas: RedisNode[] = [];
+    const connection = (address: string) =>
+      client.nodes("all").find((r) => nodeKeyOf(r) === address) ?? serverConnection(instance, address);
     for (const [address, { slots, replicas: rs }] of masters) {
       const ranges = slotRanges(slots);
-      out.push({ address, role: "master", slots: ranges, client: clusterConnection(client, address, instance.id) });
+      out.push({ address, role: "master", slots: ranges, client: connection(address) });
       for (const r of rs) {
-        replicas.push({ address: r, role: "replica", slots: ranges, master: address, client: clusterConnection(client, r, instance.id) });
+        replicas.push({ address: r, role: "replica", slots: ranges, master: address, client: connection(r) });
       }
+    }
+    // CLUSTER SLOTS leaves out replicas that have not replicated yet and nodes flagged as failing:
+    // CLUSTER NODES lists them, so a node that is down is read (and reported) instead of missing.
+    const known = new Set([...out, ...replicas].map((n) => n.address));
+    for (const line of (await readClusterNodes(instance)) ?? []) {
+      if (known.has(line.address) || line.address === "" || line.flags.includes("noaddr")) continue;
+      known.add(line.address);
+      const master = line.masterId ? line.masterAddress : undefined;
+      const node: RedisNode = {
+        address: line.address,
+        role: line.flags.includes("slave") ? "replica" : "master",
+        slots: master ? (out.find((m) => m.address === master)?.slots ?? []) : [],
+        ...(master ? { master } : {}),
+        client: connection(line.address),
+      };
+      (node.role === "master" ? out : replicas).push(node);
     }
     return [...out, ...replicas];
   }
@@ -228,6 +262,47 @@ export async function allNodes(instance: InstanceConfig): Promise<RedisNode[]> {
       client: serverConnection(instance, r.address),
     })),
   ];
+}
+
+/** One line of CLUSTER NODES. */
+export interface ClusterNodeLine {
+  id: string;
+  address: string;
+  flags: string[];
+  masterId?: string;
+  masterAddress?: string;
+}
+
+/**
+ * CLUSTER NODES asked of the first master that answers, parsed; undefined outside a cluster or when
+ * no master may run it (ACL +cluster|nodes).
+ */
+export async function readClusterNodes(instance: InstanceConfig): Promise<ClusterNodeLine[] | undefined> {
+  if (instanceKind(instance) !== "cluster") return undefined;
+  for (const node of await keyspaceNodes(instance)) {
+    let text: string;
+    try {
+      text = String(await node.client.call("CLUSTER", "NODES"));
+    } catch {
+      continue;
+    }
+    const rows = text
+      .split(/\r?\n/)
+      .map((line) => line.trim().split(" "))
+      .filter((parts) => parts.length >= 8);
+    const addressOf = (parts: string[]) => (parts[1] ?? "").split(/[@,]/)[0] ?? "";
+    const byId = new Map(rows.map((parts) => [parts[0] ?? "", addressOf(parts)]));
+    return rows.map((parts) => {
+      const masterId = parts[3] && parts[3] !== "-" ? parts[3] : undefined;
+      return {
+        id: parts[0] ?? "",
+        address: addressOf(parts),
+        flags: (parts[2] ?? "").split(","),
+        ...(masterId ? { masterId, masterAddress: byId.get(masterId) } : {}),
+      };
+    });
+  }
+  return undefined;
 }
 
 /** The cluster slot of a key (hash tags respected). */
@@ -288,4 +363,34 @@ export function atNode(err: unknown, instance: InstanceConfig, node: RedisNode, 
     },
     { cause: err },
   );
+}
+
+/** A cluster node the cluster itself flags as failing: CLUSTER SLOTS (and so allNodes) leaves it out. */
+export interface DownNode {
+  address: string;
+  role: "master" | "replica";
+  /** A replica's master address, when the cluster still knows it. */
+  master?: string;
+  /** The CLUSTER NODES flags, e.g. "slave,fail". */
+  flags: string;
+}
+
+/**
+ * Cluster nodes flagged `fail`, `fail?` or `noaddr` in CLUSTER NODES, asked of the first master that
+ * answers: per-node reads name them instead of missing them silently. [] outside a cluster, and
+ * when no master may run CLUSTER NODES (ACL +cluster|nodes).
+ */
+export async function downNodes(instance: InstanceConfig): Promise<DownNode[]> {
+  const lines = await readClusterNodes(instance);
+  return (lines ?? [])
+    .filter((line) => line.flags.some((f) => f === "fail" || f === "fail?" || f === "noaddr"))
+    .map((line): DownNode => {
+      const replica = line.flags.includes("slave");
+      return {
+        address: line.address,
+        role: replica ? "replica" : "master",
+        ...(replica && line.masterAddress ? { master: line.masterAddress } : {}),
+        flags: line.flags.join(","),
+      };
+    });
 }
