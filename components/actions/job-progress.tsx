@@ -52,6 +52,17 @@ export function JobProgress({
       </div>
       {job.status === "running" ? <ProgressBar label="Action progress" fraction={p.fraction} /> : null}
       {job.error ? <p className="text-bad text-sm">{job.error}</p> : null}
+      {job.nodes ? (
+        <ul className="text-muted text-xs" data-testid="action-job-nodes" aria-label="Per master">
+          {job.nodes.map((n) => (
+            <li key={n.node}>
+              <span className="font-mono">{n.node}</span>: {formatCount(n.scanned)} scanned,{" "}
+              {formatCount(n.affected)} {verbs[job.action]}
+              {n.error ? <span className="text-bad"> · failed: {n.error}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className="text-muted text-xs">Audit entry #{job.auditId}</p>
     </div>
   );

@@ -381,6 +381,13 @@ function DryRunPreview({ preview }: { preview: ActionResult }) {
       {preview.source === "walk" && preview.note ? (
         <p className="text-muted text-xs">{preview.note}.</p>
       ) : null}
+      {preview.nodes ? (
+        <p className="text-muted text-xs" data-testid="dry-run-nodes">
+          Counted on {formatCount(preview.nodes.length)} masters:{" "}
+          {preview.nodes.map((n) => `${n.node} ${formatCount(n.count)}`).join(", ")}; each is walked with its
+          own throttle.
+        </p>
+      ) : null}
       {preview.sample && preview.sample.length > 0 ? (
         <ul className="bg-sunken max-h-40 overflow-auto rounded p-2 font-mono text-xs">
           {preview.sample.map((k) => (

@@ -105,6 +105,7 @@ export function KeyDetail({
           </dd>
         </div>
       </dl>
+      <ClusterPlace slot={key.slot} node={key.node} hashTag={key.hashTag} />
       <KeyActions
         instanceId={instanceId}
         keyDisplay={key.key}
@@ -127,5 +128,32 @@ export function KeyDetail({
         </button>
       </div>
     </Card>
+  );
+}
+
+/**
+ * Where a key lives in a cluster: its hash slot, the master holding it, and its hash tag (keys
+ * sharing a tag share the slot, so they can be used together in one multi-key command).
+ */
+function ClusterPlace({ slot, node, hashTag }: { slot?: number; node?: string; hashTag?: string }) {
+  if (slot === undefined) return null;
+  return (
+    <p className="text-muted mt-2 text-xs" data-testid="key-cluster-place">
+      Slot <span className="tabular text-fg font-semibold">{slot}</span>
+      {node ? (
+        <>
+          {" "}
+          on master <span className="text-fg font-mono">{node}</span>
+        </>
+      ) : null}
+      {hashTag !== undefined ? (
+        <>
+          {" · "}hash tag <code className="bg-sunken text-fg rounded px-1 font-mono">{`{${hashTag}}`}</code>{" "}
+          (keys with the same tag share this slot)
+        </>
+      ) : (
+        " · no hash tag"
+      )}
+    </p>
   );
 }

@@ -6,7 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { base64ToBase64Url } from "@/lib/redis/keys";
-import type { RedisTypeName } from "@/lib/schemas/keys";
+import type { KeyListItem, KeysResponse, RedisTypeName } from "@/lib/schemas/keys";
 import { ClassBadge, KeyFlags } from "./key-badges";
 import { useKeys } from "./use-keys";
 
@@ -48,7 +48,11 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
       </div>
     );
   }
-  const status = hasNextPage ? (isFetching ? "scanning…" : "more keys may match") : "scan complete";
+  const last = pages[pages.length - 1];
+  const status =
+    (hasNextPage ? (isFetching ? "scanning…" : "more keys may match") : "scan complete") + clusterWhere(last);
+  const uncovered = last?.uncoveredSlots;
+  const notices = [...new Set(pages.flatMap((p) => (p.notice ? [p.notice] : [])))];
   const unreadable = pages.reduce((n, p) => n + (p.unreadable ?? 0), 0);
   const unreadableReason = pages.find((p) => p.unreadableReason)?.unreadableReason;
   return (
@@ -58,6 +62,24 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
         {scanEstimate ? <span data-testid="scan-estimate"> · {scanEstimate}</span> : null}
       </p>
       <Unreadable count={unreadable} reason={unreadableReason} more={rows.length > 0} />
+      {uncovered ? (
+        <p
+          role="alert"
+          data-testid="keys-uncovered"
+          className="border-bad/40 bg-bad-soft text-bad mb-1 rounded border px-2 py-1 text-xs"
+        >
+          Slots {uncovered} are served by no cluster master right now: their keys are not listed.
+        </p>
+      ) : null}
+      {notices.map((n) => (
+        <p
+          key={n}
+          role="status"
+          className="border-warn/40 bg-warn-soft text-warn mb-1 rounded border px-2 py-1 text-xs"
+        >
+          {n}.
+        </p>
+      ))}
       <Table className="table-fixed">
         <TableHead>
           <Th>Key</Th>
@@ -82,6 +104,7 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
                 <td className="px-2 py-1 font-mono break-all">
                   <button
                     type="button"
+                    title={placeText(row)}
                     className="text-left hover:underline"
                     onClick={(e) => {
                       e.stopPropagation();
@@ -125,6 +148,23 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
       ) : null}
     </div>
   );
+}
+
+/** A cluster is listed master after master: which one the next page continues on. */
+function clusterWhere(page: KeysResponse | undefined): string {
+  const cluster = page?.cluster;
+  if (!cluster) return "";
+  return cluster.nodeIndex !== undefined
+    ? ` (master ${cluster.nodeIndex} of ${cluster.nodes})`
+    : ` (all ${cluster.nodes} masters)`;
+}
+
+/** Where a key lives in a cluster, for the row's tooltip. */
+function placeText(row: KeyListItem): string | undefined {
+  if (row.slot === undefined) return undefined;
+  const node = row.node ? ` on ${row.node}` : "";
+  const tag = row.hashTag !== undefined ? `, hash tag {${row.hashTag}}` : "";
+  return `slot ${row.slot}${node}${tag}`;
 }
 
 function emptyText(more: boolean, unreadable: number): string {

@@ -1,15 +1,31 @@
 // The Redis work of each action, given validated input: single-key actions, dry-run counts and
 // the bulk walks jobs run. Errors propagate; lib/actions/perform.ts audits them.
+//
+// Named keys go through the instance's client (a cluster client routes them by slot, batched per
+// node). Walks by pattern run on every keyspace node (a cluster's masters) at once, each node with
+// its own SCAN, its own throttle and its own tally; progress is their sum, one cancel stops all,
+// and a node that fails stops the others and names itself, with what every node did counted.
 import "server-only";
+import type { KeyClient } from "@/lib/redis/client";
 import { standardTtlFor, type CompiledPolicy } from "@/lib/policy/classify";
 import type { ChangeSink, KeyChange } from "@/lib/scan/changes";
 import { keyRef, type KeyRef } from "@/lib/redis/keys";
-import { fixTtls, needsFix, readTtls, unlinkKeys, type FixMode } from "@/lib/redis/mutate";
-import { BudgetThrottle, FixedThrottle, walkKeyspace, type Throttle } from "@/lib/redis/walk";
+import { fixTtls, needsFix, readTtls, unlinkOnNode, type FixMode } from "@/lib/redis/mutate";
+import { atNode, type RedisNode } from "@/lib/redis/topology";
+import {
+  BudgetThrottle,
+  FixedThrottle,
+  WalkCancelledError,
+  walkKeyspace,
+  type Throttle,
+} from "@/lib/redis/walk";
+import type { InstanceConfig } from "@/lib/config";
 import { SAMPLE_SIZE } from "@/lib/schemas/actions";
 
-/** The ioredis client, named through lib/redis so this module stays off the client library. */
-type Client = Parameters<typeof walkKeyspace>[0];
+/** The instance's client for named keys: a server's connection or a cluster client. */
+type Client = KeyClient;
+/** One server's connection: what a SCAN walk runs on. */
+type NodeClient = Parameters<typeof walkKeyspace>[0];
 
 /** Dry runs answer within an HTTP request: larger SCAN calls, still half of Redis's time at most. */
 export const dryRunThrottle = (): Throttle => new FixedThrottle(1000, 500, 1, 0.5);
@@ -155,11 +171,11 @@ export interface WalkOptions {
  * then reports progress when asked to.
  */
 async function tallyMatching(
-  redis: Client,
+  redis: NodeClient,
   options: WalkOptions,
   each: (keys: Buffer[], tally: Tally) => Promise<void>,
+  tally: Tally = emptyTally(),
 ): Promise<Tally> {
-  const tally = emptyTally();
   await walkKeyspace(redis, {
     match: options.match,
     throttle: options.throttle ?? new BudgetThrottle(),
@@ -195,39 +211,167 @@ function dryRunWalk(options: WalkOptions): WalkOptions {
   return { match: options.match, throttle: options.throttle ?? dryRunThrottle(), signal: options.signal };
 }
 
-/** Dry run of a fix over every key matching: a SCAN with a TTL pipeline per batch. */
+/** What one node's walk did (a cluster's job reports it per master). */
+export interface NodeTally {
+  node: string;
+  tally: Tally;
+  /** The node's failure, in words, when its walk failed. */
+  error?: string;
+}
+
+/** The sum of several nodes' tallies (samples: the first SAMPLE_SIZE in node order). */
+export function sumTallies(tallies: Tally[]): Tally {
+  const sum = emptyTally();
+  for (const t of tallies) {
+    sum.count += t.count;
+    sum.skipped += t.skipped;
+    sum.scanned += t.scanned;
+    sum.unreadable += t.unreadable;
+    for (const k of t.sample) if (sum.sample.length < SAMPLE_SIZE) sum.sample.push(k);
+    for (const k of t.skippedSample) if (sum.skippedSample.length < SAMPLE_SIZE) sum.skippedSample.push(k);
+  }
+  return sum;
+}
+
+/** Where a walk by pattern runs: the keyspace nodes, and the instance (to name a failing node). */
+export interface WalkTargets {
+  instance: InstanceConfig;
+  nodes: RedisNode[];
+  /** Filled with each node's tally as the walk ends (done, failed or cancelled). */
+  perNode?: NodeTally[];
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs one walk per node at once, each with its own tally (and, the caller's throttle being a
+ * factory per node, its own throttle); progress reports the sum. When a node fails, the others are
+ * stopped and the node's error (naming it, on a cluster) is thrown once every walk has ended, so
+ * the last progress counts everything that was done; a cancel throws WalkCancelledError.
+ */
+async function walkNodes(
+  targets: WalkTargets,
+  options: WalkOptions,
+  throttle: () => Throttle | undefined,
+  walk: (node: RedisNode, options: WalkOptions, tally: Tally) => Promise<Tally>,
+): Promise<Tally> {
+  const { nodes, instance } = targets;
+  const tallies = nodes.map(() => emptyTally());
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const report = () => options.onProgress?.(sumTallies(tallies));
+  let failure: { err: unknown } | undefined;
+  // Live: each node's tally is filled as its walk goes (a job shows every master's share).
+  targets.perNode = nodes.map((node, i) => ({ node: node.address, tally: tallies[i] as Tally }));
+  const settled = await Promise.allSettled(
+    nodes.map(async (node, i) => {
+      try {
+        return await walk(
+          node,
+          { ...options, signal, throttle: throttle(), onProgress: options.onProgress ? report : undefined },
+          tallies[i] as Tally,
+        );
+      } catch (err) {
+        const named =
+          nodes.length > 1 && !(err instanceof WalkCancelledError)
+            ? atNode(err, instance, node, nodes.length)
+            : err;
+        if (!(err instanceof WalkCancelledError) && !failure) {
+          failure = { err: named };
+          stop.abort();
+        }
+        throw named;
+      }
+    }),
+  );
+  targets.perNode = nodes.map((node, i) => {
+    const s = settled[i];
+    const failed = s?.status === "rejected" && !(s.reason instanceof WalkCancelledError);
+    return {
+      node: node.address,
+      tally: tallies[i] as Tally,
+      ...(failed ? { error: errorText(s.reason) } : {}),
+    };
+  });
+  report();
+  if (failure) throw failure.err;
+  const cancelled = settled.find((s) => s.status === "rejected");
+  if (cancelled?.status === "rejected") throw cancelled.reason;
+  return sumTallies(tallies);
+}
+
+/** Dry run of a fix over every key matching, on every node: a SCAN with a TTL pipeline per batch. */
 export function dryRunFixMatching(
-  redis: Client,
+  targets: WalkTargets,
   compiled: CompiledPolicy,
   mode: FixMode,
   options: WalkOptions,
 ): Promise<Tally> {
-  return tallyMatching(redis, dryRunWalk(options), (keys, tally) =>
-    countFixable(redis, compiled, keys, mode, tally),
+  const walk = dryRunWalk(options);
+  return walkNodes(
+    targets,
+    walk,
+    () => options.throttle ?? dryRunThrottle(),
+    (node, o, tally) =>
+      tallyMatching(node.client, o, (keys, t) => countFixable(node.client, compiled, keys, mode, t), tally),
   );
 }
 
-/** Dry run of delete-pattern: how many keys match. */
-export function dryRunDeleteMatching(redis: Client, options: WalkOptions): Promise<Tally> {
-  return tallyMatching(redis, dryRunWalk(options), async (keys, tally) => {
-    tally.count += keys.length;
-    for (const key of keys) addSample(tally.sample, key);
-  });
+/** Dry run of delete-pattern: how many keys match, on every node. */
+export function dryRunDeleteMatching(targets: WalkTargets, options: WalkOptions): Promise<Tally> {
+  const walk = dryRunWalk(options);
+  return walkNodes(
+    targets,
+    walk,
+    () => options.throttle ?? dryRunThrottle(),
+    (node, o, tally) =>
+      tallyMatching(
+        node.client,
+        o,
+        async (keys, t) => {
+          t.count += keys.length;
+          for (const key of keys) addSample(t.sample, key);
+        },
+        tally,
+      ),
+  );
 }
 
-/** Bulk fix: SCAN batches, one conditional EXPIRE pipeline each, sized and paced like a gentle scan. */
+/**
+ * Bulk fix on every node: SCAN batches, one conditional EXPIRE pipeline each, sized and paced like
+ * a gentle scan (each node with its own throttle, so gentle stays gentle per node).
+ */
 export function fixMatching(
-  redis: Client,
+  targets: WalkTargets,
   compiled: CompiledPolicy,
   mode: FixMode,
   options: WalkOptions,
 ): Promise<Tally> {
-  return tallyMatching(redis, options, (keys, tally) => fixKeys(redis, compiled, keys, mode, tally));
+  return walkNodes(
+    targets,
+    options,
+    () => options.throttle ?? new BudgetThrottle(),
+    (node, o, tally) =>
+      tallyMatching(node.client, o, (keys, t) => fixKeys(node.client, compiled, keys, mode, t), tally),
+  );
 }
 
-/** Bulk delete: SCAN batches, one UNLINK each, sized and paced like a gentle scan. */
-export function unlinkMatching(redis: Client, options: WalkOptions): Promise<Tally> {
-  return tallyMatching(redis, options, async (keys, tally) => {
-    tally.count += await unlinkKeys(redis, keys);
-  });
+/** Bulk delete on every node: SCAN batches, one UNLINK each, sized and paced like a gentle scan. */
+export function unlinkMatching(targets: WalkTargets, options: WalkOptions): Promise<Tally> {
+  return walkNodes(
+    targets,
+    options,
+    () => options.throttle ?? new BudgetThrottle(),
+    (node, o, tally) =>
+      tallyMatching(
+        node.client,
+        o,
+        async (keys, t) => {
+          t.count += await unlinkOnNode(node, keys);
+        },
+        tally,
+      ),
+  );
 }

@@ -9,6 +9,7 @@ import { ApiError, ForbiddenError, ReadOnlyInstanceError } from "@/lib/http/erro
 import { apiErrorOf } from "@/lib/http/route";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
 import { isRedisError } from "@/lib/redis/errors";
+import { affectedBeforeFailure } from "@/lib/redis/mutate";
 import type { AuditEntry } from "@/lib/schemas/audit";
 
 export interface GuardedRequest {
@@ -84,7 +85,13 @@ export class Guard {
     } catch (err) {
       // A conflict found while running (a job already running, CONFIG disabled) is a refusal; the rest failed.
       const refused = err instanceof ApiError && err.status < 500;
-      recordOutcome(intent, { outcome: refused ? "rejected" : "error", detail: failureDetail(err) });
+      // A write that failed on one node of several keeps what the other nodes did.
+      const affected = affectedBeforeFailure(err);
+      recordOutcome(intent, {
+        outcome: refused ? "rejected" : "error",
+        detail: failureDetail(err),
+        ...(affected !== undefined ? { affected } : {}),
+      });
       throw err;
     }
     if ("later" in completion) {

@@ -1,14 +1,17 @@
 // Bulk action jobs (fix-ttl and delete-pattern over a SCAN MATCH): at most one per instance in
 // this process, live progress, cancel. A job's id is its audit intent's id, so a finished job is
-// read back from its outcome entry, even after a restart.
+// read back from its outcome entry, even after a restart. On a cluster the job walks every master
+// at once; its progress is their sum, it reports each master's share, and a master that fails
+// ends the job failed with the master named and every master's changes counted.
 import "server-only";
 import type { Outcome } from "@/lib/audit/log";
 import { findInstance, type InstanceConfig } from "@/lib/config";
 import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { ConflictError, NotFoundError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/policy/access";
-import { withRedis } from "@/lib/redis/client";
-import { describeRedisError, isRedisError } from "@/lib/redis/errors";
+import { describeRedisError, isRedisError, toRedisError } from "@/lib/redis/errors";
+import type { RedisNode } from "@/lib/redis/topology";
+import { formatCount } from "@/lib/format";
 import type { FixMode } from "@/lib/redis/mutate";
 import { WalkCancelledError } from "@/lib/redis/walk";
 import { ChangeRecorder } from "@/lib/scan/track";
@@ -16,7 +19,7 @@ import type { ActionJob } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
-import { fixMatching, unlinkMatching, type Tally } from "./bulk";
+import { fixMatching, unlinkMatching, type NodeTally, type Tally, type WalkTargets } from "./bulk";
 import { guard } from "./guard";
 import { permissionFor } from "./plan";
 
@@ -71,8 +74,30 @@ function progress(tally: Tally, total: number, startedAt: string, done = false) 
   };
 }
 
+/** Each node's share of a job over several nodes. */
+function nodeShares(perNode: NodeTally[] | undefined): ActionJob["nodes"] {
+  if (!perNode || perNode.length < 2) return undefined;
+  return perNode.map((n) => ({
+    node: n.node,
+    scanned: n.tally.scanned,
+    affected: n.tally.count,
+    ...(n.error ? { error: n.error } : {}),
+  }));
+}
+
+/** "on 3 masters (a: 400 changed, b: 380 changed, c: failed)" for the audit outcome. */
+function sharesText(shares: ActionJob["nodes"]): string {
+  if (!shares) return "";
+  const each = shares.map(
+    (n) =>
+      `${n.node}: ${n.error ? `failed after ${formatCount(n.affected)} changed` : `${formatCount(n.affected)} changed`}`,
+  );
+  return `on ${shares.length} masters (${each.join(", ")})`;
+}
+
 /**
- * Starts the bulk run of an intent already written. `total` is DBSIZE (progress estimate).
+ * Starts the bulk run of an intent already written. `total` is DBSIZE summed over `nodes`, the
+ * keyspace nodes the job walks (progress estimate).
  * `outcome` settles when the job ends (ok, cancelled or error, with the keys changed); the
  * guarded-action pipeline writes it to the audit log.
  */
@@ -81,6 +106,7 @@ export function startBulkJob(
   intent: AuditEntry,
   spec: BulkSpec,
   total: number,
+  nodes: RedisNode[],
 ): { job: ActionJob; outcome: Promise<Outcome> } {
   assertNoRunningJob(instance.id);
   const id = String(intent.id);
@@ -102,7 +128,7 @@ export function startBulkJob(
     done: Promise.resolve(),
   };
   state.jobs.set(id, running);
-  const outcome = execute(instance, running, spec).finally(() => {
+  const outcome = execute(instance, running, spec, nodes).finally(() => {
     state.jobs.delete(id);
     remember(job);
   });
@@ -110,8 +136,14 @@ export function startBulkJob(
   return { job, outcome };
 }
 
-async function execute(instance: InstanceConfig, running: RunningJob, spec: BulkSpec): Promise<Outcome> {
+async function execute(
+  instance: InstanceConfig,
+  running: RunningJob,
+  spec: BulkSpec,
+  nodes: RedisNode[],
+): Promise<Outcome> {
   const { job } = running;
+  const targets: WalkTargets = { instance, nodes };
   let last: Tally | undefined;
   // Keys each batch changed leave the latest scan's lists as the job goes, cancelled or not.
   const changes = new ChangeRecorder(instance.id);
@@ -122,38 +154,61 @@ async function execute(instance: InstanceConfig, running: RunningJob, spec: Bulk
     onProgress: (t: Tally) => {
       last = t;
       job.progress = progress(t, job.progress.total, job.startedAt);
+      const shares = nodeShares(targets.perNode);
+      if (shares) job.nodes = shares;
     },
   };
   try {
-    const tally = await withRedis(instance, (redis) =>
+    const tally =
       spec.action === "fix-ttl"
-        ? fixMatching(redis, compiledPolicy(), spec.mode, options)
-        : unlinkMatching(redis, options),
-    );
+        ? await fixMatching(targets, compiledPolicy(), spec.mode, options)
+        : await unlinkMatching(targets, options);
     job.progress = progress(tally, job.progress.total, job.startedAt, true);
     job.status = "done";
+    const shares = nodeShares(targets.perNode);
+    if (shares) job.nodes = shares;
+    const details = [
+      tally.skipped > 0
+        ? `${tally.skipped} keys outside every pattern left alone (no standard TTL to give them); ` +
+          `${tally.scanned - tally.count - tally.skipped} keys under a pattern needed no fix`
+        : "",
+      sharesText(shares),
+    ].filter(Boolean);
     return {
       outcome: "ok",
       affected: tally.count,
-      detail:
-        tally.skipped > 0
-          ? `${tally.skipped} keys outside every pattern left alone (no standard TTL to give them); ` +
-            `${tally.scanned - tally.count - tally.skipped} keys under a pattern needed no fix`
-          : undefined,
+      detail: details.length > 0 ? details.join("; ") : undefined,
     };
-  } catch (err) {
+  } catch (raw) {
+    const err = raw instanceof WalkCancelledError ? raw : classified(instance, raw);
     const affected = last?.count ?? 0;
+    const shares = nodeShares(targets.perNode);
+    if (shares) job.nodes = shares;
+    const where = shares ? `; ${sharesText(shares)}` : "";
     if (err instanceof WalkCancelledError) {
       job.status = "cancelled";
-      return { outcome: "cancelled", affected, detail: `cancelled by ${running.cancelledBy ?? "unknown"}` };
+      return {
+        outcome: "cancelled",
+        affected,
+        detail: `cancelled by ${running.cancelledBy ?? "unknown"}${where}`,
+      };
     }
     job.status = "failed";
-    job.error = `${describeRedisError(err)} after ${job.progress.scanned} keys (${affected} changed)`;
+    job.error = `${describeRedisError(err)} after ${job.progress.scanned} keys (${affected} changed)${where}`;
     if (!isRedisError(err)) console.error(`isl-console: action job ${job.id} failed`, err);
     return { outcome: "error", affected, detail: job.error };
   } finally {
     changes.flush();
     job.finishedAt = new Date().toISOString();
+  }
+}
+
+/** A Redis failure classified (with the instance named); other errors unchanged. */
+function classified(instance: InstanceConfig, err: unknown): unknown {
+  try {
+    return toRedisError(err, { instanceId: instance.id });
+  } catch {
+    return err;
   }
 }
 

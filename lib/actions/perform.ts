@@ -1,15 +1,31 @@
 // The key actions of POST /api/instances/{id}/actions (expire, delete, fix-ttl, delete-pattern,
 // flushdb): parse and validate the request, then run it through the guarded-action pipeline
 // (guard.ts), so every attempt is audited whether it ran, was denied or was rejected.
+//
+// On a cluster, named keys are routed by slot and batched per master (lib/redis/mutate.ts); walks
+// by pattern, their dry runs and FLUSHDB run on every master, and their answers and audit entries
+// say how many masters and what each did. What a cluster cannot do right now (slots no master
+// serves) is refused with 409 before anything runs.
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import { BadRequestError, ConflictError } from "@/lib/http/errors";
 import { zodMessage } from "@/lib/http/route";
 import { compiledPolicy } from "@/lib/config/compiled-policy";
 import type { Principal } from "@/lib/policy/access";
-import { withRedis } from "@/lib/redis/client";
+import { instanceKind, withRedis } from "@/lib/redis/client";
+import { RedisError } from "@/lib/redis/errors";
 import { fromBase64 } from "@/lib/redis/keys";
-import { expireKeys, flushDbAsync, unlinkKeys, type FixMode } from "@/lib/redis/mutate";
+import {
+  affectedBeforeFailure,
+  expireKeys,
+  flushEveryNode,
+  keyspaceTargets,
+  markAffectedBeforeFailure,
+  unlinkKeys,
+  type FixMode,
+} from "@/lib/redis/mutate";
+import { atNode, keyspaceNodes, type RedisNode } from "@/lib/redis/topology";
+import { formatCount } from "@/lib/format";
 import {
   actionBodySchemas,
   type ActionBody,
@@ -31,7 +47,9 @@ import {
   emptyTally,
   fixKeys,
   tracked,
+  type NodeTally,
   type Tally,
+  type WalkTargets,
 } from "./bulk";
 import { guard, type Guard } from "./guard";
 import { assertNoRunningJob, startBulkJob, type BulkSpec } from "./jobs";
@@ -41,6 +59,31 @@ export type ActionResponse = { status: 200; body: ActionResult } | { status: 202
 
 type Client = Parameters<Parameters<typeof withRedis>[1]>[0];
 type Done = Omit<ActionResult, "auditId" | "action" | "outcome" | "dryRun">;
+/** A dry run's count, with each node's share when it walked several. */
+type DryTally = Tally & { perNode?: NodeTally[] };
+
+/** Runs a walk by pattern on every keyspace node (409 first when a cluster cannot reach every key). */
+async function overKeyspace(
+  instance: InstanceConfig,
+  run: (targets: WalkTargets) => Promise<Tally>,
+): Promise<DryTally> {
+  const targets: WalkTargets = { instance, nodes: await keyspaceTargets(instance) };
+  const tally = await run(targets);
+  return targets.nodes.length > 1 ? { ...tally, perNode: targets.perNode } : tally;
+}
+
+/**
+ * On a cluster, the intent records how many masters the action will run on (read from the slot
+ * map before the intent is written; a failure here is left to the run, which reports it).
+ */
+async function noteNodes(instance: InstanceConfig, g: Guard): Promise<void> {
+  if (instanceKind(instance) !== "cluster") return;
+  try {
+    g.note({ nodes: (await keyspaceNodes(instance)).length });
+  } catch {
+    // The run reaches the same nodes and fails with the classified reason.
+  }
+}
 
 function decodeKeys(g: Guard, keys: string[]): Buffer[] {
   return keys.map((k, i) => {
@@ -142,23 +185,23 @@ async function dispatch(
       });
     }
     case "flushdb": {
+      await noteNodes(instance, g);
+      if (body.dryRun) return dryRunFlush(instance, g);
       if (body.confirm !== instance.id) {
         g.refuse(
           "rejected",
           new ConflictError(`confirmation does not match: type the instance id "${instance.id}" exactly`),
         );
       }
-      return sync(instance, g, body.action, async (redis) => {
-        const keysBefore = await flushDbAsync(redis);
-        return { affected: keysBefore, keysBefore };
-      });
+      return sync(instance, g, body.action, () => flushKeyspace(instance));
     }
     case "fix-ttl":
       return fixTtl(instance, g, body, signal);
     case "delete-pattern":
+      await noteNodes(instance, g);
       if (body.dryRun)
-        return dryRun(instance, g, body.action, (redis) =>
-          dryRunDeleteMatching(redis, { match: body.match, signal }),
+        return dryRun(instance, g, body.action, () =>
+          overKeyspace(instance, (targets) => dryRunDeleteMatching(targets, { match: body.match, signal })),
         );
       return bulk(instance, g, { action: "delete-pattern", match: body.match });
   }
@@ -201,9 +244,10 @@ async function fixTtl(
     g.note({ match, scanId: latest.id });
     if (body.dryRun) return dryRunFromList(instance, g, latest, body.list, signal);
   }
+  await noteNodes(instance, g);
   if (body.dryRun)
-    return dryRun(instance, g, "fix-ttl", (redis) =>
-      dryRunFixMatching(redis, compiled, mode, { match, signal }),
+    return dryRun(instance, g, "fix-ttl", () =>
+      overKeyspace(instance, (targets) => dryRunFixMatching(targets, compiled, mode, { match, signal })),
     );
   return bulk(instance, g, { action: "fix-ttl", match, mode });
 }
@@ -246,12 +290,95 @@ function dryRunFromList(
     instance,
     g,
     "fix-ttl",
-    (redis) => dryRunFixMatching(redis, compiled, list, { match: latest.match, signal }),
+    () =>
+      overKeyspace(instance, (targets) =>
+        dryRunFixMatching(targets, compiled, list, { match: latest.match, signal }),
+      ),
     { source: "walk", note: `${why}: counted by walking ${latest.match}` },
   );
 }
 
+/** "3 masters, 1,204 keys (10.0.0.1:6379: 400, ...)": a flush over several nodes, in words. */
+function nodesText(nodes: { node: string; count: number }[], total: number): string {
+  return (
+    `${nodes.length} masters, ${formatCount(total)} ${total === 1 ? "key" : "keys"} ` +
+    `(${nodes.map((n) => `${n.node}: ${formatCount(n.count)}`).join(", ")})`
+  );
+}
+
+/**
+ * FLUSHDB ASYNC on every keyspace node (a cluster's masters, at once). Every node is tried; when
+ * one fails the answer is its error, naming it and saying which nodes were flushed and how many
+ * keys they held (kept for the audit outcome).
+ */
+async function flushKeyspace(instance: InstanceConfig): Promise<Done> {
+  const nodes = await keyspaceTargets(instance);
+  const flushed = await flushEveryNode(nodes);
+  const keysBefore = flushed.reduce((n, f) => n + (f.keysBefore ?? 0), 0);
+  const failedAt = flushed.findIndex((f) => f.error !== undefined);
+  if (failedAt !== -1) {
+    const first = flushed[failedAt];
+    if (nodes.length === 1) throw first?.error;
+    const named = atNode(first?.error, instance, nodes[failedAt] as RedisNode, nodes.length);
+    const done = flushed.filter((f) => f.error === undefined);
+    const failed = flushed.filter((f) => f.error !== undefined).map((f) => f.node);
+    const message =
+      `FLUSHDB failed on ${failed.join(", ")} (${named instanceof Error ? named.message : String(named)}); ` +
+      `flushed ${done.length} of ${nodes.length} masters (${formatCount(keysBefore)} keys)` +
+      (done.length > 0 ? `: ${done.map((f) => f.node).join(", ")}` : "");
+    const err =
+      named instanceof RedisError
+        ? new RedisError(
+            named.kind,
+            message,
+            { instanceId: instance.id, command: "flushdb", raw: named.raw },
+            { cause: named },
+          )
+        : named;
+    throw markAffectedBeforeFailure(err, keysBefore);
+  }
+  const perNode = flushed.map((f) => ({ node: f.node, count: f.keysBefore ?? 0 }));
+  return { affected: keysBefore, keysBefore, ...(nodes.length > 1 ? { nodes: perNode } : {}) };
+}
+
+/** A flush's dry run: how many keys (DBSIZE) each keyspace node holds now. */
+async function dryRunFlush(instance: InstanceConfig, g: Guard): Promise<ActionResponse> {
+  const body = await g.run(async () => {
+    const counts = await withRedis(instance, async () => {
+      const nodes = await keyspaceTargets(instance);
+      return Promise.all(
+        nodes.map(async (node) => {
+          try {
+            return { node: node.address, count: await node.client.dbsize() };
+          } catch (err) {
+            throw atNode(err, instance, node, nodes.length);
+          }
+        }),
+      );
+    });
+    const count = counts.reduce((n, c) => n + c.count, 0);
+    return {
+      body: {
+        action: "flushdb" as const,
+        outcome: "ok" as const,
+        dryRun: true,
+        affected: 0,
+        count,
+        ...(counts.length > 1 ? { nodes: counts } : {}),
+      },
+      affected: 0,
+      detail:
+        counts.length > 1
+          ? `dry run: FLUSHDB would empty ${nodesText(counts, count)}`
+          : `dry run: FLUSHDB would remove ${formatCount(count)} keys`,
+    };
+  });
+  return { status: 200, body };
+}
+
 function doneDetail(result: Done): string | undefined {
+  if (result.nodes && result.keysBefore !== undefined)
+    return `FLUSHDB ASYNC on ${nodesText(result.nodes, result.keysBefore)}`;
   if (result.skipped !== undefined && result.skipped > 0)
     return `${result.skipped} keys outside every pattern left alone (no standard TTL to give them)`;
   if (result.missing) return `${result.missing} keys did not exist`;
@@ -270,8 +397,23 @@ async function sync(
 ): Promise<ActionResponse> {
   const body = await g.run(async () => {
     const changes = new ChangeRecorder(instance.id, Infinity);
-    const result = await withRedis(instance, (redis) => fn(redis, changes));
-    changes.flush();
+    let partial: number | undefined;
+    let result: Done;
+    try {
+      result = await withRedis(instance, async (redis) => {
+        try {
+          return await fn(redis, changes);
+        } catch (err) {
+          partial = affectedBeforeFailure(err);
+          throw err;
+        }
+      });
+    } catch (err) {
+      // The error was classified on its way out: it keeps what the nodes that did not fail changed.
+      throw partial !== undefined ? markAffectedBeforeFailure(err, partial) : err;
+    } finally {
+      changes.flush();
+    }
     return {
       body: { action, outcome: "ok" as const, dryRun: false, ...result },
       affected: result.affected,
@@ -285,11 +427,11 @@ async function dryRun(
   instance: InstanceConfig,
   g: Guard,
   action: ActionName,
-  fn: (redis: Client) => Promise<Tally>,
+  fn: (redis: Client) => Promise<DryTally>,
   how: { source: "list" | "walk"; note: string } | undefined = undefined,
 ): Promise<ActionResponse> {
   const body = await g.run(async () => {
-    let tally: Tally;
+    let tally: DryTally;
     try {
       tally = await withRedis(instance, fn);
     } catch (err) {
@@ -309,10 +451,14 @@ async function dryRun(
         ...(action === "fix-ttl" ? { skipped: tally.skipped, skippedSample: tally.skippedSample } : {}),
         ...(tally.unreadable > 0 ? { unreadable: tally.unreadable } : {}),
         ...(how ?? {}),
+        ...(tally.perNode
+          ? { nodes: tally.perNode.map((n) => ({ node: n.node, count: n.tally.count })) }
+          : {}),
       },
       affected: 0,
       detail:
         `dry run: ${tally.count} keys would change` +
+        (tally.perNode ? ` on ${tally.perNode.length} masters` : "") +
         (tally.skipped
           ? `, ${tally.skipped} outside every pattern left alone (no standard TTL to give them)`
           : "") +
@@ -330,9 +476,22 @@ async function bulk(instance: InstanceConfig, g: Guard, spec: BulkSpec): Promise
     throw err;
   }
   const started = await g.run(async (intent) => {
-    // DBSIZE first: an unreachable Redis answers 503 before a job is promised.
-    const total = await withRedis(instance, (redis) => redis.dbsize());
-    const { job, outcome } = startBulkJob(instance, intent, spec, total);
+    // DBSIZE of every node first: an unreachable Redis answers 503 (a cluster that cannot reach
+    // every key, 409) before a job is promised.
+    const { nodes, total } = await withRedis(instance, async () => {
+      const targets = await keyspaceTargets(instance);
+      const sizes = await Promise.all(
+        targets.map(async (node) => {
+          try {
+            return await node.client.dbsize();
+          } catch (err) {
+            throw atNode(err, instance, node, targets.length);
+          }
+        }),
+      );
+      return { nodes: targets, total: sizes.reduce((a, b) => a + b, 0) };
+    });
+    const { job, outcome } = startBulkJob(instance, intent, spec, total, nodes);
     return { body: job, later: outcome };
   });
   return { status: 202, body: started };

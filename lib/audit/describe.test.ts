@@ -142,6 +142,21 @@ describe("describeAuditEntry", () => {
     expect(
       describeAuditEntry(entry({ ...admin, action: "flushdb", outcome: "rejected", affected: 0 })).sentence,
     ).toBe("carol (admin) tried to flush the database");
+    expect(
+      describeAuditEntry(
+        entry({ ...admin, action: "flushdb", params: { confirm: "c", nodes: 3 }, affected: 1204 }),
+      ).sentence,
+    ).toBe("carol (admin) flushed the database (3 masters, 1,204 keys)");
+    expect(
+      describeAuditEntry(
+        entry({ ...admin, action: "flushdb", params: { nodes: 3 }, outcome: "error", affected: 800 }),
+      ).sentence,
+    ).toBe("carol (admin) tried to flush the database on 3 masters");
+    expect(
+      describeAuditEntry(
+        entry({ ...admin, action: "flushdb", params: { dryRun: true, nodes: 3 }, affected: 0 }),
+      ).sentence,
+    ).toBe("carol (admin) previewed flushing the database on 3 masters");
     expect(describeAuditEntry(entry({ ...admin, action: "config-set", affected: 1 })).sentence).toBe(
       "carol (admin) applied the recommended config",
     );

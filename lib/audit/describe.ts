@@ -134,6 +134,18 @@ function deletePattern(e: AuditEntry, mood: Mood): Phrase {
   };
 }
 
+function flushdb(e: AuditEntry, mood: Mood): Phrase {
+  const n = doneCount(e, mood);
+  // A cluster's flush runs on every master: the intent records how many.
+  const nodes = num(e.params.nodes);
+  const masters = nodes !== undefined && nodes > 1 ? `${formatCount(nodes)} masters` : undefined;
+  const on = masters ? ` on ${masters}` : "";
+  if (e.params.dryRun === true)
+    return { past: `previewed flushing the database${on}`, base: `preview flushing the database${on}` };
+  const counts = [masters, n !== undefined ? keysText(n) : undefined].filter(Boolean).join(", ");
+  return { past: `flushed the database${counts ? ` (${counts})` : ""}`, base: `flush the database${on}` };
+}
+
 function scanStart(e: AuditEntry): Phrase {
   const match = str(e.params.match);
   const mode = str(e.params.mode);
@@ -180,13 +192,8 @@ function phraseOf(e: AuditEntry, mood: Mood, patterns: PatternRef[]): Phrase {
       return fixTtl(e, mood, patterns);
     case "delete-pattern":
       return deletePattern(e, mood);
-    case "flushdb": {
-      const n = doneCount(e, mood);
-      return {
-        past: `flushed the database${n !== undefined ? ` (${keysText(n)})` : ""}`,
-        base: "flush the database",
-      };
-    }
+    case "flushdb":
+      return flushdb(e, mood);
     case "config-set":
       return { past: "applied the recommended config", base: "apply the recommended config" };
     case "slowlog-reveal": {

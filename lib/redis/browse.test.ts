@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { decodePrintable, matchToRedis, MAX_HEX_BYTES, reindentJson, renderString } from "./browse";
+import { keysQuerySchema } from "@/lib/schemas/keys";
+import {
+  clusterPlace,
+  decodeNodeCursor,
+  decodePrintable,
+  encodeNodeCursor,
+  matchToRedis,
+  MAX_HEX_BYTES,
+  reindentJson,
+  renderString,
+} from "./browse";
+import { KeyArgumentError } from "./errors";
 
 describe("matchToRedis", () => {
   it("turns displayKey escapes into bytes so a shown key can be pasted as a match", () => {
@@ -68,5 +79,50 @@ describe("renderString", () => {
     const out = renderString(bytes, bytes.length);
     expect(out).toMatchObject({ encoding: "hex", shownBytes: MAX_HEX_BYTES, truncated: true });
     expect(out.value).toHaveLength(MAX_HEX_BYTES * 2);
+  });
+});
+
+describe("cluster listing cursors", () => {
+  it("round-trip the node and its SCAN cursor, opaque and never only digits", () => {
+    const at = { firstSlot: 5461, address: "10.0.0.2:6379", scan: "18446744073709551615" };
+    const token = encodeNodeCursor(at);
+    expect(token).not.toMatch(/^\d+$/);
+    expect(decodeNodeCursor(token)).toEqual(at);
+    expect(keysQuerySchema.parse({ cursor: token }).cursor).toBe(token);
+    const v6 = { firstSlot: 0, address: "[::1]:7000", scan: "0" };
+    expect(decodeNodeCursor(encodeNodeCursor(v6))).toEqual(v6);
+  });
+
+  it("refuse anything a page did not return with a KeyArgumentError (400)", () => {
+    const forged = (t: string) => Buffer.from(t).toString("base64url");
+    for (const bad of [
+      forged("c1:16384:0:h:1"),
+      forged("c1:0:18446744073709551616:h:1"),
+      forged("c1:0:007:h:1"),
+      forged("c2:0:0:h:1"),
+      forged("c1:0:0:no-port"),
+      "not=base64url",
+      forged("c1:0:0:h:1") + "A",
+    ]) {
+      expect(() => decodeNodeCursor(bad), bad).toThrow(KeyArgumentError);
+    }
+  });
+
+  it("the query schema keeps SCAN cursors canonical and refuses short or mixed junk", () => {
+    expect(keysQuerySchema.parse({ cursor: "0042" }).cursor).toBe("42");
+    for (const bad of ["abc", "12ab!", "-1", "18446744073709551616", " 5"]) {
+      expect(keysQuerySchema.safeParse({ cursor: bad }).success, bad).toBe(false);
+    }
+  });
+});
+
+describe("clusterPlace", () => {
+  it("gives the slot, the node and the hash tag of a key", () => {
+    expect(clusterPlace(Buffer.from("{user:7}:cart"), "10.0.0.1:6379")).toEqual({
+      slot: clusterPlace(Buffer.from("user:7"), undefined).slot,
+      node: "10.0.0.1:6379",
+      hashTag: "user:7",
+    });
+    expect(clusterPlace(Buffer.from("foo"), undefined)).toEqual({ slot: 12182 });
   });
 });

@@ -1,8 +1,18 @@
 // The key browser's reads: one time-bounded SCAN page of keys with their metadata and policy class,
 // and one key's value for every Redis type, truncated so no answer grows past about a megabyte.
 // Keys are Buffers end to end (binary-safe); never KEYS.
+//
+// A cluster's listing walks its masters one after another in slot order (the master serving the
+// lowest slot first), each with its own SCAN; the page cursor is an opaque token naming the node
+// (its address and the first slot it served) and that node's SCAN cursor, so each key comes once
+// across the pages. A node that is gone when the cursor comes back (a failover) is found again by
+// its first slot: the master now serving it restarts its part from the beginning, and the page
+// says so (keys of that part may be listed again). When no master serves that slot the page is a
+// 409: start again. Key details go through the cluster client, which routes by slot.
 import "server-only";
 import type Redis from "ioredis";
+import { ConflictError } from "@/lib/http/errors";
+import type { InstanceConfig } from "@/lib/config";
 import { classifyKey, matchPattern, type CompiledPolicy } from "@/lib/policy/classify";
 import type {
   KeyDetailQuery,
@@ -13,10 +23,12 @@ import type {
   KeyValue,
   TextValue,
 } from "@/lib/schemas/keys";
+import { instanceKind, isCluster, type KeyClient } from "./client";
 import { KeyArgumentError } from "./errors";
 import { readKeyMeta, type KeyMeta } from "./key-meta";
+import { atNode, describeSlots, keySlot, keyspaceNodes, uncoveredSlots, type RedisNode } from "./topology";
 import { DensityThrottle, walkKeyspace } from "./walk";
-import { displayKey, keyRef } from "./keys";
+import { displayKey, fromBase64Url, hashTag, keyRef } from "./keys";
 
 /** How long one keys request keeps SCANning before it answers with what it found and the cursor. */
 export const SCAN_BUDGET_MS = 200;
@@ -124,31 +136,179 @@ function listItem(compiled: CompiledPolicy, key: Buffer, meta: KeyMeta): KeyList
   };
 }
 
-/**
- * One page of keys with type, TTL, size and policy class. Keys that vanished meanwhile are left
- * out; keys the console's user may not read (ACL key patterns) are counted in `unreadable` with the
- * reason, never shown as missing. A refused command (TTL, TYPE) or a timeout fails the page.
- */
-export async function listKeys(
-  redis: Redis,
+/** Where a key lives in a cluster: its slot, its hash tag (if any) and the master holding it. */
+export function clusterPlace(
+  key: Buffer,
+  node: string | undefined,
+): Pick<KeyListItem, "slot" | "node" | "hashTag"> {
+  const tag = hashTag(key);
+  return {
+    slot: keySlot(key),
+    ...(node ? { node } : {}),
+    ...(tag ? { hashTag: displayKey(tag) } : {}),
+  };
+}
+
+/** Metadata of the keys of a page and the items to list; unreadable keys counted with the first reason. */
+function pageItems(
   compiled: CompiledPolicy,
-  query: KeysQuery,
-  budgetMs = SCAN_BUDGET_MS,
-): Promise<KeysResponse> {
-  const page = await scanPage(redis, query, budgetMs);
-  const metas = await readKeyMeta(redis, page.keys);
-  const keys: KeyListItem[] = [];
+  keys: Buffer[],
+  metas: Awaited<ReturnType<typeof readKeyMeta>>,
+  place?: (i: number) => Pick<KeyListItem, "slot" | "node" | "hashTag">,
+): Pick<KeysResponse, "keys" | "unreadable" | "unreadableReason"> {
+  const items: KeyListItem[] = [];
   let unreadable = 0;
   let reason: string | undefined;
-  page.keys.forEach((key, i) => {
+  keys.forEach((key, i) => {
     const r = metas[i];
-    if (r?.state === "present") keys.push(listItem(compiled, key, r.meta));
+    if (r?.state === "present") items.push({ ...listItem(compiled, key, r.meta), ...place?.(i) });
     else if (r?.state === "unknown") {
       unreadable++;
       reason ??= r.error.message;
     }
   });
-  return { cursor: page.cursor, keys, ...(unreadable > 0 ? { unreadable, unreadableReason: reason } : {}) };
+  return { keys: items, ...(unreadable > 0 ? { unreadable, unreadableReason: reason } : {}) };
+}
+
+/**
+ * One page of keys with type, TTL, size and policy class. Keys that vanished meanwhile are left
+ * out; keys the console's user may not read (ACL key patterns) are counted in `unreadable` with the
+ * reason, never shown as missing. A refused command (TTL, TYPE) or a timeout fails the page. A
+ * cluster instance is listed master after master (see the top of this file); a failing master
+ * fails the page with its address in the message.
+ */
+export async function listKeys(
+  instance: InstanceConfig,
+  compiled: CompiledPolicy,
+  query: KeysQuery,
+  budgetMs = SCAN_BUDGET_MS,
+): Promise<KeysResponse> {
+  if (instanceKind(instance) === "cluster") return listClusterKeys(instance, compiled, query, budgetMs);
+  if (!/^\d+$/.test(query.cursor))
+    throw new KeyArgumentError(
+      "cursor: this instance is one server: its cursor is the number a previous page returned",
+    );
+  const [node] = await keyspaceNodes(instance);
+  if (!node) throw new Error(`instance ${instance.id} has no server`);
+  const page = await scanPage(node.client, query, budgetMs);
+  const metas = await readKeyMeta(node.client, page.keys);
+  return { cursor: page.cursor, ...pageItems(compiled, page.keys, metas) };
+}
+
+// ---------------------------------------------------------------- cluster listing
+
+const CURSOR_VERSION = "c1";
+
+/** Where a cluster listing continues: the node (by address and the first slot it served) and its SCAN cursor. */
+export interface NodeCursor {
+  firstSlot: number;
+  address: string;
+  scan: string;
+}
+
+/** The opaque page cursor of a cluster listing (base64url, never only digits). */
+export function encodeNodeCursor(c: NodeCursor): string {
+  return Buffer.from(`${CURSOR_VERSION}:${c.firstSlot}:${c.scan}:${c.address}`).toString("base64url");
+}
+
+/** Decodes a cluster listing's cursor; anything that is not one a page returned is a 400. */
+export function decodeNodeCursor(cursor: string): NodeCursor {
+  const bad = () =>
+    new KeyArgumentError("cursor: not a cursor this cluster's listing returned (start again with cursor=0)");
+  const bytes = fromBase64Url(cursor);
+  if (!bytes) throw bad();
+  const text = bytes.toString("utf8");
+  const m = /^c1:(\d{1,5}):(\d{1,20}):(.+:\d{1,5})$/.exec(text);
+  if (!m) throw bad();
+  const firstSlot = Number(m[1]);
+  const scan = m[2] as string;
+  if (firstSlot > 16383 || BigInt(scan) > 2n ** 64n - 1n || BigInt(scan).toString() !== scan) throw bad();
+  return { firstSlot, address: m[3] as string, scan };
+}
+
+function firstSlotOf(node: RedisNode): number {
+  return node.slots[0]?.[0] ?? 0;
+}
+
+function servesSlot(node: RedisNode, slot: number): boolean {
+  return node.slots.some(([a, b]) => slot >= a && slot <= b);
+}
+
+/** The node and SCAN cursor a cluster cursor continues with, or a restart notice after a failover. */
+function resume(masters: RedisNode[], cursor: string): { index: number; scan: string; notice?: string } {
+  if (cursor === "0") return { index: 0, scan: "0" };
+  if (/^\d+$/.test(cursor))
+    throw new KeyArgumentError(
+      "cursor: a cluster's listing continues from the cursor a previous page returned (0 to start)",
+    );
+  const at = decodeNodeCursor(cursor);
+  const same = masters.findIndex((m) => m.address === at.address);
+  if (same !== -1) return { index: same, scan: at.scan };
+  const successor = masters.findIndex((m) => servesSlot(m, at.firstSlot));
+  if (successor === -1) {
+    throw new ConflictError(
+      `cluster node ${at.address} is no longer a master and no master serves its slot ${at.firstSlot}: start the listing again`,
+    );
+  }
+  const now = (masters[successor] as RedisNode).address;
+  return {
+    index: successor,
+    scan: "0",
+    notice: `cluster node ${at.address} is no longer a master (failover): its slots are now on ${now}, whose part of the listing restarted, so some of its keys may be listed again`,
+  };
+}
+
+async function listClusterKeys(
+  instance: InstanceConfig,
+  compiled: CompiledPolicy,
+  query: KeysQuery,
+  budgetMs: number,
+): Promise<KeysResponse> {
+  const masters = [...(await keyspaceNodes(instance))].sort((a, b) => firstSlotOf(a) - firstSlotOf(b));
+  const uncovered = await uncoveredSlots(instance);
+  const start = resume(masters, query.cursor);
+  let { index, scan } = start;
+  const started = performance.now();
+  const found: { key: Buffer; node: RedisNode }[] = [];
+  while (index < masters.length) {
+    const node = masters[index] as RedisNode;
+    const left = Math.max(0, budgetMs - (performance.now() - started));
+    let page: ScanPage;
+    try {
+      page = await scanPage(node.client, { ...query, cursor: scan, count: query.count - found.length }, left);
+    } catch (err) {
+      throw atNode(err, instance, node, masters.length);
+    }
+    for (const key of page.keys) found.push({ key, node });
+    scan = page.cursor;
+    if (scan === "0") index++;
+    if (found.length >= query.count || performance.now() - started >= budgetMs) break;
+  }
+  const keys = found.map((f) => f.key);
+  const metas = new Array<Awaited<ReturnType<typeof readKeyMeta>>[number]>(found.length);
+  await Promise.all(
+    masters.map(async (node) => {
+      const mine = found.flatMap((f, i) => (f.node === node ? [i] : []));
+      if (mine.length === 0) return;
+      try {
+        const read = await readKeyMeta(
+          node.client,
+          mine.map((i) => keys[i] as Buffer),
+        );
+        mine.forEach((i, j) => (metas[i] = read[j] as (typeof metas)[number]));
+      } catch (err) {
+        throw atNode(err, instance, node, masters.length);
+      }
+    }),
+  );
+  const next = masters[index];
+  return {
+    cursor: next ? encodeNodeCursor({ firstSlot: firstSlotOf(next), address: next.address, scan }) : "0",
+    ...pageItems(compiled, keys, metas, (i) => clusterPlace(keys[i] as Buffer, found[i]?.node.address)),
+    cluster: { nodes: masters.length, ...(next ? { nodeIndex: index + 1 } : {}) },
+    ...(uncovered.length > 0 ? { uncoveredSlots: describeSlots(uncovered) } : {}),
+    ...(start.notice ? { notice: start.notice } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- values
@@ -287,7 +447,7 @@ function pairs(flat: Buffer[]): [Buffer, Buffer][] {
 
 /** HSCAN / SSCAN from a cursor until about `limit` elements (a small hash or set answers in one call). */
 async function scanCollection(
-  redis: Redis,
+  redis: KeyClient,
   command: "HSCAN" | "SSCAN",
   key: Buffer,
   from: string,
@@ -308,21 +468,21 @@ async function scanCollection(
   return { items, next: cursor === "0" ? undefined : cursor };
 }
 
-async function readHash(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
+async function readHash(redis: KeyClient, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
   const { items, next } = await scanCollection(redis, "HSCAN", key, position(q, "a cursor", "hash"), q.limit);
   const budget = new PageBudget();
   const fields = pairs(items).map(([f, v]) => ({ field: budget.text(f), value: budget.text(v) }));
   return { kind: "hash", total, truncated: fields.length < total, next, fields };
 }
 
-async function readSet(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
+async function readSet(redis: KeyClient, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
   const { items, next } = await scanCollection(redis, "SSCAN", key, position(q, "a cursor", "set"), q.limit);
   const budget = new PageBudget();
   const members = items.sort(Buffer.compare).map((m) => budget.text(m));
   return { kind: "set", total, truncated: members.length < total, next, members };
 }
 
-async function readList(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
+async function readList(redis: KeyClient, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
   const offset = Number(position(q, "an index", "list or sorted set"));
   const items = (await redis.callBuffer(
     "LRANGE",
@@ -349,7 +509,7 @@ function scoreText(score: unknown): string {
   return Buffer.isBuffer(score) ? score.toString() : String(score);
 }
 
-async function readZset(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
+async function readZset(redis: KeyClient, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
   const offset = Number(position(q, "an index", "list or sorted set"));
   const reply = (await redis.callBuffer(
     "ZRANGE",
@@ -373,7 +533,12 @@ async function readZset(redis: Redis, key: Buffer, total: number, q: KeyDetailQu
   };
 }
 
-async function readStream(redis: Redis, key: Buffer, total: number, q: KeyDetailQuery): Promise<KeyValue> {
+async function readStream(
+  redis: KeyClient,
+  key: Buffer,
+  total: number,
+  q: KeyDetailQuery,
+): Promise<KeyValue> {
   const end = q.from ? `(${q.from}` : "+";
   const raw = (await redis.callBuffer("XREVRANGE", key, end, "-", "COUNT", String(q.limit))) as [
     Buffer,
@@ -394,7 +559,7 @@ async function readStream(redis: Redis, key: Buffer, total: number, q: KeyDetail
   };
 }
 
-async function readValue(redis: Redis, key: Buffer, meta: KeyMeta, q: KeyDetailQuery): Promise<KeyValue> {
+async function readValue(redis: KeyClient, key: Buffer, meta: KeyMeta, q: KeyDetailQuery): Promise<KeyValue> {
   const total = meta.length ?? 0;
   switch (meta.type) {
     case "string": {
@@ -424,10 +589,12 @@ export interface ReadKeyOptions {
 /**
  * One key's metadata, class and value, or null when Redis said the key does not exist. A key the
  * console's user may not read, a refused command or a timeout throws its RedisError: never "no
- * such key". A sensitive key's value is not even read unless the caller may see it.
+ * such key". A sensitive key's value is not even read unless the caller may see it. Through a
+ * cluster client every command goes to the key's master (routed by slot), and the answer says
+ * which master, the slot and the hash tag.
  */
 export async function readKey(
-  redis: Redis,
+  redis: KeyClient,
   compiled: CompiledPolicy,
   key: Buffer,
   query: KeyDetailQuery,
@@ -448,6 +615,7 @@ export async function readKey(
       : await readValue(redis, key, meta, query);
   return {
     ...item,
+    ...(isCluster(redis) ? clusterPlace(key, redis.slots[keySlot(key)]?.[0]) : {}),
     standardTtl: matchPattern(compiled, key)?.pattern.standardTtlSeconds ?? null,
     readAt,
     value,

@@ -3,9 +3,12 @@
 // only when Redis said so (TTL -2 or TYPE none); a key the console's user may not touch (ACL key
 // patterns) is "unknown"; a size Redis refused is null. A failure of the command itself (NOPERM
 // on TTL, a timeout, a lost connection) fails the whole call with its classified RedisError.
+// Through a cluster client the keys are read in one pipeline per node (a cluster refuses a
+// pipeline whose keys live on different nodes).
 import "server-only";
-import type Redis from "ioredis";
+import { isCluster, type KeyClient } from "./client";
 import { classifyRedisError, RedisError } from "./errors";
+import { groupByNode } from "./topology";
 
 export type RedisType = "string" | "hash" | "list" | "set" | "zset" | "stream" | (string & {});
 
@@ -47,9 +50,14 @@ function keyLevel(err: Error | null, command: string): RedisError | undefined {
 }
 
 /** The reply of entry `index`; a command-level failure is thrown, a key-level one returned. */
-function reply(results: PipelineResult, index: number, command: string): { value: unknown } | { denied: RedisError } {
+function reply(
+  results: PipelineResult,
+  index: number,
+  command: string,
+): { value: unknown } | { denied: RedisError } {
   const entry = results?.[index];
-  if (!entry) throw new RedisError("other", `no reply to ${command.toUpperCase()} in a pipeline`, { command, raw: "" });
+  if (!entry)
+    throw new RedisError("other", `no reply to ${command.toUpperCase()} in a pipeline`, { command, raw: "" });
   const denied = keyLevel(entry[0], command);
   return denied ? { denied } : { value: entry[1] };
 }
@@ -65,8 +73,29 @@ function sizeOf(results: PipelineResult, index: number): { bytes: number | null;
   throw classified ?? entry[0];
 }
 
-export async function readKeyMeta(redis: Redis, keys: Buffer[]): Promise<KeyMetaResult[]> {
+/** Metadata of each key, in the order given; a cluster client reads each node's keys in its own pipelines. */
+export async function readKeyMeta(redis: KeyClient, keys: Buffer[]): Promise<KeyMetaResult[]> {
   if (keys.length === 0) return [];
+  if (!isCluster(redis)) return readOneNode(redis, keys);
+  const groups = groupByNode(
+    redis,
+    keys.map((key, index) => ({ key, index })),
+    (item) => item.key,
+  );
+  const out: KeyMetaResult[] = new Array<KeyMetaResult>(keys.length);
+  await Promise.all(
+    groups.map(async (group) => {
+      const results = await readOneNode(
+        redis,
+        group.map((g) => g.key),
+      );
+      group.forEach((g, i) => (out[g.index] = results[i] as KeyMetaResult));
+    }),
+  );
+  return out;
+}
+
+async function readOneNode(redis: KeyClient, keys: Buffer[]): Promise<KeyMetaResult[]> {
   const first = redis.pipeline();
   for (const key of keys) {
     first.ttl(key);
@@ -81,7 +110,12 @@ export async function readKeyMeta(redis: Redis, keys: Buffer[]): Promise<KeyMeta
     if ("denied" in type) return { state: "unknown", error: type.denied };
     if (Number(ttl.value) === -2 || String(type.value) === "none") return { state: "missing" };
     const size = sizeOf(r1, i * 3 + 2);
-    const meta: KeyMeta = { type: String(type.value), ttl: Number(ttl.value), bytes: size.bytes, length: null };
+    const meta: KeyMeta = {
+      type: String(type.value),
+      ttl: Number(ttl.value),
+      bytes: size.bytes,
+      length: null,
+    };
     if (size.error) meta.sizeError = size.error;
     return { state: "present", meta };
   });

@@ -4,6 +4,7 @@ import {
   displayKey,
   fromBase64,
   fromBase64Url,
+  hashTag,
   keyRef,
   parseDisplayKey,
   quotedKey,
@@ -147,5 +148,25 @@ describe("keyRef", () => {
   it("keyBase64 decodes back to the exact key", () => {
     const key = bytes([0x00, 0xff, 0x0a], "isl:");
     expect(fromBase64(keyRef(key).keyBase64)).toEqual(key);
+  });
+});
+
+describe("hashTag", () => {
+  const tag = (key: string | Buffer) => {
+    const t = hashTag(Buffer.from(key));
+    return t === undefined ? undefined : Buffer.from(t).toString("latin1");
+  };
+  it("is the text between the first { and the next }", () => {
+    expect(tag("{user:7}:cart")).toBe("user:7");
+    expect(tag("isl:{a}{b}")).toBe("a");
+    expect(tag("a{b{c}d")).toBe("b{c");
+  });
+  it("is absent without braces, with an empty {} or without a closing }", () => {
+    expect(tag("isl:result:1")).toBeUndefined();
+    expect(tag("{}x{y}")).toBeUndefined();
+    expect(tag("a{b")).toBeUndefined();
+  });
+  it("is binary-safe", () => {
+    expect(hashTag(Buffer.from([0x7b, 0xff, 0x00, 0x7d]))).toEqual(Buffer.from([0xff, 0x00]));
   });
 });

@@ -122,3 +122,16 @@ export interface KeyRef {
 export function keyRef(bytes: Uint8Array): KeyRef {
   return { key: displayKey(bytes), keyBase64: toBase64(bytes) };
 }
+
+/**
+ * A key's hash tag as Redis Cluster reads it: the bytes between the first `{` and the first `}`
+ * after it, when there are any. Keys with the same tag live in the same slot; a key without one
+ * (no braces, or `{}` empty) is hashed whole.
+ */
+export function hashTag(bytes: Uint8Array): Uint8Array | undefined {
+  const open = bytes.indexOf(0x7b);
+  if (open === -1) return undefined;
+  const close = bytes.indexOf(0x7d, open + 1);
+  if (close === -1 || close === open + 1) return undefined;
+  return bytes.subarray(open + 1, close);
+}

@@ -44,13 +44,25 @@ export const deletePatternBodySchema = z
   .object({ action: z.literal("delete-pattern"), match, dryRun: z.boolean().default(false), reason })
   .strict();
 
+/**
+ * FLUSHDB needs the instance id typed as `confirm` and a reason; its dry run (`dryRun: true`) needs
+ * neither and answers how many keys (and, on a cluster, masters) the flush would empty.
+ */
 export const flushdbBodySchema = z
   .object({
     action: z.literal("flushdb"),
-    confirm: z.string(),
-    reason: z.string().trim().min(1, "a reason is required").max(500),
+    confirm: z.string().optional(),
+    reason: z.string().trim().min(1, "a reason is required").max(500).optional(),
+    dryRun: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.dryRun) return;
+    if (b.confirm === undefined)
+      ctx.addIssue({ code: "custom", path: ["confirm"], message: "type the instance id to confirm" });
+    if (b.reason === undefined)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "a reason is required" });
+  });
 
 export const actionNames = ["expire", "delete", "fix-ttl", "delete-pattern", "flushdb"] as const;
 export type ActionName = (typeof actionNames)[number];
@@ -105,6 +117,11 @@ export const actionResultSchema = z.object({
   note: z.string().optional(),
   /** flushdb: DBSIZE just before. */
   keysBefore: z.number().int().nonnegative().optional(),
+  /**
+   * Several nodes (a cluster's masters): each master's share, in node order: the keys a flush
+   * removed or would remove (DBSIZE before), or the keys a dry run counted on it.
+   */
+  nodes: z.array(z.object({ node: z.string(), count: z.number().int().nonnegative() })).optional(),
 });
 export type ActionResult = z.infer<typeof actionResultSchema>;
 
@@ -137,5 +154,16 @@ export const actionJobSchema = z.object({
     keysPerSecond: z.number().nonnegative().optional(),
   }),
   error: z.string().optional(),
+  /** Several nodes (a cluster's masters): what the job did on each (scanned, changed, its failure). */
+  nodes: z
+    .array(
+      z.object({
+        node: z.string(),
+        scanned: z.number().int().nonnegative(),
+        affected: z.number().int().nonnegative(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type ActionJob = z.infer<typeof actionJobSchema>;

@@ -1,7 +1,7 @@
 // Schemas for the key browser API (/api/instances/{id}/keys and /keys/{keyBase64url}), shared by
 // the route handlers and the browser hooks. Pure: the glob check lives here so both sides agree.
 import { z } from "zod";
-import { intParam, isUintText, scanCursorSchema, UINT64_MAX } from "./query";
+import { intParam, isUintText, UINT64_MAX } from "./query";
 
 export const MAX_MATCH_LENGTH = 512;
 /** Redis's glob matcher backtracks on every `*`; a pattern with dozens of them can stall the server. */
@@ -39,9 +39,25 @@ export const matchSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: `match ${problem}` });
 });
 
+/** The opaque cursor of a listing over several nodes (a cluster): base64url, never only digits. */
+const NODE_CURSOR = /^[A-Za-z0-9_-]{8,600}$/;
+
+/**
+ * A key-list cursor: "0" to start, or the `cursor` a previous page returned. One server's listing
+ * continues from its SCAN cursor (decimal digits, 0..2^64-1, passed on in canonical form); a
+ * cluster's from an opaque token naming the node and that node's SCAN cursor.
+ */
+export const keysCursorSchema = z
+  .string({ error: "must be the cursor a previous page returned" })
+  .refine(
+    (v) => isUintText(v, UINT64_MAX) || (NODE_CURSOR.test(v) && !/^\d+$/.test(v)),
+    "must be the cursor a previous page returned (0 to start)",
+  )
+  .transform((v) => (isUintText(v, UINT64_MAX) ? BigInt(v).toString() : v));
+
 export const keysQuerySchema = z.object({
   match: z.preprocess((v) => (v === "" ? undefined : v), matchSchema.default("*")),
-  cursor: scanCursorSchema.default("0"),
+  cursor: keysCursorSchema.default("0"),
   count: intParam(1, 1000).default(100),
   type: z.preprocess((v) => (v === "" ? undefined : v), redisTypeSchema.optional()),
 });
@@ -65,6 +81,12 @@ export const keyListItemSchema = z.object({
   possiblePii: z.boolean(),
   /** Values under this pattern may describe a person; viewers do not see them. */
   sensitive: z.boolean(),
+  /** Cluster only: the key's hash slot (0..16383). */
+  slot: z.number().int().optional(),
+  /** Cluster only: the master that holds the key ("host:port"). */
+  node: z.string().optional(),
+  /** Cluster only: the key's hash tag (the text between its first `{` and the next `}`), when it has one. */
+  hashTag: z.string().optional(),
 });
 export type KeyListItem = z.infer<typeof keyListItemSchema>;
 
@@ -75,6 +97,17 @@ export const keysResponseSchema = z.object({
   /** Keys of this page the console's Redis user may not read (ACL key patterns): not listed, not missing. */
   unreadable: z.number().int().nonnegative().optional(),
   unreadableReason: z.string().optional(),
+  /**
+   * Cluster only: the listing walks the masters one after another, in slot order; `nodes` is how
+   * many, `nodeIndex` (1-based) the one the next page continues on (absent once done).
+   */
+  cluster: z
+    .object({ nodes: z.number().int().positive(), nodeIndex: z.number().int().positive().optional() })
+    .optional(),
+  /** Cluster only: slots no master serves right now ("0-5460"): their keys are not listed. */
+  uncoveredSlots: z.string().optional(),
+  /** Something the listing had to do that the reader should know (a node that failed over restarted its part). */
+  notice: z.string().optional(),
 });
 export type KeysResponse = z.infer<typeof keysResponseSchema>;
 
