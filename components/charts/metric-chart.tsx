@@ -2,7 +2,8 @@
 
 // One metric over time: a line (connectNulls off, so a gap in the data is a gap in the line), the
 // alert threshold as a dashed line (a constant, or a stepped series when it follows a recorded
-// limit such as maxmemory), UTC time on the axis and in the tooltip.
+// limit such as maxmemory), UTC time on the axis and in the tooltip, and events (a failover) as
+// labelled vertical markers.
 import {
   CartesianGrid,
   Line,
@@ -33,6 +34,12 @@ export interface ThresholdSeries {
 
 type Row = MetricsPoint & { threshold?: number | null };
 
+/** Something that happened at one moment, drawn as a vertical line with its label. */
+export interface ChartMarker {
+  t: number;
+  label: string;
+}
+
 export interface MetricChartProps {
   title: string;
   points: MetricsPoint[];
@@ -47,6 +54,8 @@ export interface MetricChartProps {
   /** Keep 0 in view and the threshold visible even when the data stays far below it. */
   domainMax?: number;
   height?: number;
+  /** Events in the range (a failover), drawn as labelled vertical markers. */
+  markers?: ChartMarker[];
 }
 
 function tooltipTime(t: unknown): string {
@@ -122,6 +131,7 @@ export function MetricChart(props: MetricChartProps) {
     thresholdSeries,
     valueTicks,
     height = 150,
+    markers = [],
   } = props;
   const hasData = points.some((p) => series.some((s) => p[s.key] !== null));
   const { rows, offScale, drawn, drawnSeries, ticks, domain } = planOf(props);
@@ -166,6 +176,18 @@ export function MetricChart(props: MetricChartProps) {
             label={{ value: drawn.label, position: "insideTopRight", fill: "var(--bad)", fontSize: 11 }}
           />
         ) : null}
+        {markers
+          .filter((m) => m.t >= from && m.t <= to)
+          .map((m) => (
+            <ReferenceLine
+              key={`marker-${m.t}`}
+              x={m.t}
+              className="chart-marker"
+              stroke="var(--info)"
+              strokeWidth={1.2}
+              label={{ value: m.label, position: "insideTopLeft", fill: "var(--info)", fontSize: 10 }}
+            />
+          ))}
         {drawnSeries ? (
           <Line
             type="stepAfter"

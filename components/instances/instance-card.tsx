@@ -47,15 +47,26 @@ export function InstanceCard({ status }: { status: InstanceStatus }) {
             ✕ unreachable
           </Badge>
         )}
+        {status.kind && status.kind !== "standalone" ? <Badge tone="info">{status.kind}</Badge> : null}
         {status.readOnly ? <Badge>read-only</Badge> : null}
         {status.tls ? <Badge>TLS</Badge> : null}
       </div>
       <p className="mt-1 font-mono text-xs text-muted">
         {status.id} · {status.address}
       </p>
+      {status.reachable && status.nodes && status.nodes.unanswered.length > 0 ? (
+        <p role="alert" data-testid="nodes-missing" className="mt-2 rounded border border-bad/40 bg-bad-soft px-2 py-1.5 text-bad">
+          ✕ {status.nodes.unanswered.length} of {status.nodes.total} nodes not answering:{" "}
+          {status.nodes.unanswered.join(", ")}. The figures are totals over the others.
+        </p>
+      ) : null}
       {status.reachable ? (
         <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <Stat label="Memory used" value={memory.value} hint={memory.hint} />
+          <Stat
+            label={status.kind && status.kind !== "standalone" ? `Memory used (${status.nodes?.total ?? "?"} nodes)` : "Memory used"}
+            value={memory.value}
+            hint={memory.hint}
+          />
           <Stat label="Keys" value={formatCountOf(status.keys, "key")} />
           <Stat label="Clients" value={`${formatCount(status.connectedClients)} connected`} />
           <Stat

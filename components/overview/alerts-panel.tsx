@@ -1,6 +1,7 @@
 "use client";
 // Active alerts at the top of the overview, each with what to check (linking to the console page
-// that shows it) and what to do. Each has the anchor `alert-<rule>`; a link to it opens it.
+// that shows it) and what to do. Each has the anchor `alert-<rule>` (a node's: `alert-<rule>-<node>`);
+// a link to it opens it.
 
 import Link from "next/link";
 import { useEffect } from "react";
@@ -10,8 +11,12 @@ import type { OverviewAlert } from "@/lib/schemas/overview";
 import { formatDuration } from "@/lib/format";
 import { clockUtc } from "./time";
 
-/** The element id of an alert on the overview: `/i/{id}#alert-<rule>` opens and shows it. */
-export const alertAnchor = (rule: string) => `alert-${rule}`;
+/**
+ * The element id of an alert on the overview: `/i/{id}#alert-<rule>` opens and shows it; a node's
+ * alert is `alert-<rule>-<host:port>`.
+ */
+export const alertAnchor = (rule: string, node?: string) =>
+  node ? `alert-${rule}-${node}` : `alert-${rule}`;
 
 /** Opens the alert the URL's hash names, on load and when the hash changes (after hydration). */
 function useOpenHashedAlert(): void {
@@ -66,11 +71,12 @@ export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimme
     <section aria-label="Active alerts" className={cn("space-y-2", dimmed && "opacity-70")}>
       {alerts.map((a) => (
         <details
-          key={a.rule}
-          id={alertAnchor(a.rule)}
+          key={`${a.rule} ${a.node ?? ""}`}
+          id={alertAnchor(a.rule, a.node)}
           open={a.state === "firing" || alerts.length <= 2}
           data-testid="alert"
           data-rule={a.rule}
+          data-node={a.node}
           data-state={a.state}
           className={cn(
             "bg-panel rounded-md border px-3 py-2",

@@ -22,8 +22,11 @@ export function FiringAlerts({ id }: { id: string }) {
   return (
     <ul data-testid="card-alerts" aria-label="Firing alerts" className="mt-2 flex flex-wrap gap-1">
       {firing.map((a) => (
-        <li key={a.rule}>
-          <Link href={`/i/${encodeURIComponent(id)}#${alertAnchor(a.rule)}`} className="hover:underline">
+        <li key={`${a.rule} ${a.node ?? ""}`}>
+          <Link
+            href={`/i/${encodeURIComponent(id)}#${alertAnchor(a.rule, a.node)}`}
+            className="hover:underline"
+          >
             <Badge tone={a.severity === "info" ? "info" : "bad"} className="whitespace-normal">
               ● firing: {a.title} — {a.summary}
             </Badge>

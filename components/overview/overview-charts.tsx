@@ -1,6 +1,6 @@
 "use client";
 
-// The six charts of the overview over the chosen range, thresholds drawn on them.
+// The six charts of the overview over the chosen range, thresholds drawn on them, failovers marked.
 import { MetricChart } from "@/components/charts/metric-chart";
 import { formatByteTick, niceByteTicks, niceTicks } from "@/components/charts/ticks";
 import { formatBytes, formatPercent } from "@/lib/format";
@@ -30,7 +30,12 @@ export function OverviewCharts({ data }: { data: MetricsResponse }) {
   const { points, thresholds: th, from, to } = data;
   const maxBytes = lastNonNull(points, "maxBytes");
   const maxClients = lastNonNull(points, "maxClients");
-  const common = { points, from, to };
+  // "failover 10:42:05 → 127.0.0.1:6380": the full from/to is in the event's label, on hover.
+  const markers = (data.events ?? []).map((e) => ({
+    t: e.t,
+    label: `failover → ${e.label.split(" -> ").at(-1) ?? ""}`,
+  }));
+  const common = { points, from, to, markers };
   return (
     <div className="grid gap-2 md:grid-cols-2 xl:grid-cols-3">
       <MetricChart

@@ -5,6 +5,8 @@ import { RangePicker } from "@/components/charts/range-picker";
 import type { MetricsRange } from "@/lib/schemas/metrics";
 import type { Overview } from "@/lib/schemas/overview";
 import { AlertsPanel } from "./alerts-panel";
+import { DeploymentSummary } from "./deployment-summary";
+import { NodeTable } from "./node-table";
 import { OverviewCharts } from "./overview-charts";
 import { ChartsSkeleton } from "./overview-skeleton";
 import { StatusBanner } from "./status-banner";
@@ -44,7 +46,9 @@ export function OverviewClient({
         </p>
       ) : null}
       <AlertsPanel alerts={o.alerts} dimmed={lastKnown} />
+      <DeploymentSummary overview={o} />
       <OverviewTiles overview={o} lastKnown={lastKnown} />
+      <NodeTable overview={o} />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-muted text-xs" aria-live="polite">
           Sampled every {o.sampleIntervalSeconds} s · data from {clockUtc(o.sampledAt)}

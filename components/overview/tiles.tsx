@@ -109,7 +109,7 @@ export function tilesFor(o: Overview): TileSpec[] {
     {
       label: "Keys",
       value: formatCountOf(o.keys, "key"),
-      hint: "in this database",
+      hint: o.kind === "cluster" ? "over all masters" : "in this database",
       tone: "neutral",
       status: "count",
     },

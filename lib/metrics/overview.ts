@@ -3,12 +3,17 @@
 import type { Environment } from "@/lib/policy/types";
 import {
   evaluateAlerts,
+  sortAlerts,
+  topologyAlerts,
+  type Alert,
   type AlertPoint,
   type AlertThresholds,
   type LatestScan,
+  type TopologyPoint,
   type TtlComplianceUnknown,
 } from "@/lib/policy/alerts";
-import type { Overview, OverviewThresholds } from "@/lib/schemas/overview";
+import type { FailoverEvent, Overview, OverviewNode, OverviewThresholds } from "@/lib/schemas/overview";
+import type { MetricEvent, StoredNodeSample } from "@/lib/store/node-samples";
 import type { StoredSample } from "@/lib/store/samples";
 import { addDeltas, emptySum, ratesOf, windowSum, type DeltaSum } from "./rates";
 
@@ -29,8 +34,14 @@ export function thresholdsFor(th: AlertThresholds, environment: Environment): Ov
 
 const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
 
+/** What the rates and the alert points read from a sample: the instance's totals or one node's row. */
+export type SampleLike = Pick<
+  StoredSample,
+  "t" | "reachable" | "usedBytes" | "maxBytes" | "connectedClients" | "maxClients" | "latencyMs" | "deltas"
+>;
+
 /** Deltas summed over (t - windowMs, t] for every sample, in one pass (two pointers over prefix sums). */
-export function windowedSums(samples: StoredSample[], windowMs: number): DeltaSum[] {
+export function windowedSums(samples: SampleLike[], windowMs: number): DeltaSum[] {
   const out: DeltaSum[] = [];
   const running = emptySum();
   const prefix: DeltaSum[] = [];
@@ -56,7 +67,7 @@ export function windowedSums(samples: StoredSample[], windowMs: number): DeltaSu
 }
 
 /** The points the alert rules read, one per sample; unreachable samples are all-null points. */
-export function alertPoints(samples: StoredSample[], th: AlertThresholds): AlertPoint[] {
+export function alertPoints(samples: SampleLike[], th: AlertThresholds): AlertPoint[] {
   const evictions = windowedSums(samples, EVICTIONS_WINDOW_MS);
   const hits = windowedSums(samples, th.hitRateWindowMs);
   return samples.map((s, i) => {
@@ -104,6 +115,10 @@ export interface OverviewInput {
   ttlUnknown?: TtlComplianceUnknown | null;
   /** The previous overview: keeps an alert's `since` when its run started before the samples given. */
   previous?: Overview | null;
+  /** Every node's rows (oldest first) over at least the alerts' lookback; absent: no node table. */
+  nodeSamples?: StoredNodeSample[];
+  /** Failovers seen (oldest first). */
+  events?: MetricEvent[];
 }
 
 function unreachableStretch(samples: StoredSample[]): { since: number; error: string | null } | null {
@@ -126,7 +141,7 @@ function keepEarlierSince(
   if (!previous) return;
   const first = firstT === undefined ? "" : new Date(firstT).toISOString();
   for (const alert of overview.alerts) {
-    const before = previous.alerts.find((a) => a.rule === alert.rule);
+    const before = previous.alerts.find((a) => a.rule === alert.rule && a.node === alert.node);
     if (before && alert.since === first && before.since < alert.since) {
       alert.since = before.since;
     }
@@ -165,16 +180,10 @@ export function buildOverview(input: OverviewInput): Overview {
     .filter((s) => s.t > end - LATENCY_WINDOW_MS && s.latencyMs !== null)
     .map((s) => s.latencyMs ?? 0);
   const current = currentFigures(last);
+  const kind = kindOf(samples);
+  const byNode = groupNodes(input.nodeSamples ?? []);
   // While Redis is unreachable the alerts are the last known ones, judged at the last data.
-  const alerts = evaluateAlerts({
-    instanceId: input.instanceId,
-    environment: input.environment,
-    points: alertPoints(known, th),
-    now: down ? end : input.now,
-    thresholds: th,
-    latestScan: input.latestScan,
-    ttlUnknown: input.ttlUnknown ?? null,
-  });
+  const alerts = alertsOf(input, known, byNode, kind, down ? end : input.now);
   const overview: Overview = {
     id: input.instanceId,
     reachable: samples.at(-1)?.reachable ?? false,
@@ -199,9 +208,198 @@ export function buildOverview(input: OverviewInput): Overview {
     },
     thresholds: thresholdsFor(th, input.environment),
     alerts,
+    ...deploymentOf(kind, samples.at(-1) ?? null, byNode, input.events ?? [], th),
   };
   keepEarlierSince(overview, input.previous, samples[0]?.t);
   return overview;
+}
+
+/**
+ * The instance's alerts. A deployment's memory, clients, evictions and latency are judged per node
+ * (one node at 95 % fires even when the average is 50 %), its hit rate on the totals; the cluster's
+ * state and the sentinels' master on every sample, reachable or not.
+ */
+function alertsOf(
+  input: OverviewInput,
+  known: StoredSample[],
+  byNode: Map<string, StoredNodeSample[]>,
+  kind: "standalone" | "cluster" | "sentinel",
+  judgedAt: number,
+): Alert[] {
+  const th = input.thresholds;
+  const perNode = kind !== "standalone" && byNode.size > 0;
+  const alerts: Alert[] = evaluateAlerts({
+    instanceId: input.instanceId,
+    environment: input.environment,
+    points: alertPoints(known, th),
+    now: judgedAt,
+    thresholds: th,
+    latestScan: input.latestScan,
+    ttlUnknown: input.ttlUnknown ?? null,
+    ...(perNode ? { rules: ["hit-rate" as const] } : {}),
+  });
+  if (perNode) {
+    for (const rows of byNode.values()) {
+      const last = rows.at(-1);
+      if (!last) continue;
+      alerts.push(
+        ...evaluateAlerts({
+          instanceId: input.instanceId,
+          environment: input.environment,
+          points: alertPoints(rows, th),
+          now: input.now,
+          thresholds: th,
+          node: { address: last.node, role: last.role },
+          rules: ["memory", "evictions", "clients", "latency"],
+        }),
+      );
+    }
+  }
+  alerts.push(...topologyAlerts(input.instanceId, input.samples.map(topologyPoint), input.now));
+  return sortAlerts(alerts);
+}
+
+function kindOf(samples: StoredSample[]): "standalone" | "cluster" | "sentinel" {
+  return samples.at(-1)?.topology?.kind ?? "standalone";
+}
+
+function groupNodes(rows: StoredNodeSample[]): Map<string, StoredNodeSample[]> {
+  const out = new Map<string, StoredNodeSample[]>();
+  for (const r of rows) {
+    let list = out.get(r.node);
+    if (!list) out.set(r.node, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+function topologyPoint(s: StoredSample): TopologyPoint {
+  const sentinel = s.topology?.sentinel ?? null;
+  let sentinelProblem: string | null = null;
+  if (sentinel?.error) sentinelProblem = `master unknown: ${sentinel.error}`;
+  else if (sentinel && !sentinel.masterOk)
+    sentinelProblem = `the sentinels name ${sentinel.master ?? "no master"}, which does not answer as a master (failover pending or under way)`;
+  return { t: s.t, clusterNotOk: s.topology?.clusterNotOk ?? null, sentinelProblem };
+}
+
+const slotsText = (ranges: [number, number][]) => ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(", ");
+
+function nodeStatus(n: StoredNodeSample, memoryRatio: number | null, clientsRatio: number | null, th: AlertThresholds) {
+  const problems: { tone: "warn" | "bad"; text: string }[] = [];
+  if (!n.reachable) problems.push({ tone: "bad", text: `unreachable: ${n.error ?? "no answer"}` });
+  const flagged = n.flags.filter((f) => ["fail", "fail?", "noaddr", "handshake"].includes(f));
+  if (n.reachable && flagged.length > 0) problems.push({ tone: "bad", text: `flagged ${flagged.join(", ")}` });
+  if (n.reachable && n.role === "replica" && n.linkStatus === "down") problems.push({ tone: "bad", text: "master link down" });
+  if (n.clusterState !== null && n.clusterState !== "ok") problems.push({ tone: "bad", text: `cluster_state ${n.clusterState}` });
+  if (memoryRatio !== null && memoryRatio > th.memoryRatio)
+    problems.push({ tone: "bad", text: `memory ${(memoryRatio * 100).toFixed(0)} %` });
+  else if (memoryRatio !== null && memoryRatio > th.memoryRatio * 0.9)
+    problems.push({ tone: "warn", text: `memory ${(memoryRatio * 100).toFixed(0)} %` });
+  if (clientsRatio !== null && clientsRatio > th.clientsRatio)
+    problems.push({ tone: "bad", text: `clients ${(clientsRatio * 100).toFixed(0)} % of max` });
+  if (problems.length === 0)
+    return { status: "ok" as const, statusText: n.role === "replica" && n.linkStatus === "up" ? "up, link up" : "up" };
+  return {
+    status: problems.some((p) => p.tone === "bad") ? ("bad" as const) : ("warn" as const),
+    statusText: problems.map((p) => p.text).join("; "),
+  };
+}
+
+function nodeView(rows: StoredNodeSample[], th: AlertThresholds): OverviewNode | null {
+  const n = rows.at(-1);
+  if (!n) return null;
+  const end = n.t;
+  const evictions = ratesOf(windowSum(rows, end, EVICTIONS_WINDOW_MS));
+  const ops = ratesOf(windowSum(rows, end, OPS_WINDOW_MS));
+  const hits = ratesOf(windowSum(rows, end, HIT_RATE_WINDOW_MS));
+  const memoryRatio = ratio(n.usedBytes, n.maxBytes);
+  const clientsRatio = ratio(n.connectedClients, n.maxClients);
+  return {
+    address: n.node,
+    role: n.role,
+    master: n.master,
+    slots: n.slots,
+    slotCount: n.slots.reduce((c, [a, b]) => c + b - a + 1, 0),
+    slotsText: slotsText(n.slots),
+    reachable: n.reachable,
+    error: n.error,
+    memory: { usedBytes: n.usedBytes, maxBytes: n.maxBytes, ratio: memoryRatio },
+    evictionsPerMinute: n.reachable ? evictions.evictionsPerMinute : null,
+    opsPerSecond: n.reachable ? ops.opsPerSecond : null,
+    hitRate: n.reachable ? hits.hitRate : null,
+    clients: { connected: n.connectedClients, max: n.maxClients, ratio: clientsRatio },
+    latencyMs: n.latencyMs,
+    keys: n.keys,
+    replication: {
+      linkStatus: n.linkStatus,
+      linkDownSeconds: n.linkDownSeconds,
+      lagSeconds: n.lagSeconds,
+      offsetBehind: n.offsetBehind,
+      connectedReplicas: n.connectedReplicas,
+    },
+    flags: n.flags.filter((f) => !["myself", "master", "slave"].includes(f)),
+    clusterState: n.clusterState,
+    ...nodeStatus(n, memoryRatio, clientsRatio, th),
+  };
+}
+
+function failoverOf(e: MetricEvent): FailoverEvent {
+  return {
+    at: new Date(e.t).toISOString(),
+    from: e.detail.from,
+    to: e.detail.to,
+    ...(e.detail.configEpoch !== undefined ? { configEpoch: e.detail.configEpoch } : {}),
+    ...(e.detail.slots !== undefined ? { slots: e.detail.slots } : {}),
+  };
+}
+
+/** The node table (nodes of the newest sample, masters first), coverage of the totals, cluster and sentinel state. */
+function deploymentOf(
+  kind: "standalone" | "cluster" | "sentinel",
+  last: StoredSample | null,
+  byNode: Map<string, StoredNodeSample[]>,
+  events: MetricEvent[],
+  th: AlertThresholds,
+): Partial<Overview> {
+  const newest = Math.max(...[...byNode.values()].map((rows) => rows.at(-1)?.t ?? 0), 0);
+  const nodes = [...byNode.values()]
+    .filter((rows) => rows.at(-1)?.t === newest)
+    .map((rows) => nodeView(rows, th))
+    .filter((n): n is OverviewNode => n !== null)
+    .sort((a, b) => Number(a.role === "replica") - Number(b.role === "replica") || a.address.localeCompare(b.address));
+  const topology = last?.topology ?? null;
+  const failovers = events.map(failoverOf);
+  const out: Partial<Overview> = { kind, nodes, failovers };
+  if (topology) {
+    out.coverage = {
+      nodes: topology.nodes,
+      answered: topology.nodes - topology.unanswered.length,
+      unanswered: topology.unanswered,
+      rateGaps: topology.rateGaps,
+    };
+  }
+  if (kind === "cluster") {
+    const notOk = topology?.clusterNotOk ?? null;
+    out.cluster = {
+      state: notOk === null ? "unknown" : notOk.length > 0 ? "fail" : "ok",
+      notOk: notOk ?? [],
+      masters: nodes.filter((n) => n.role === "master").length,
+      replicas: nodes.filter((n) => n.role === "replica").length,
+    };
+  }
+  if (kind === "sentinel" && topology?.sentinel) {
+    const s = topology.sentinel;
+    out.sentinel = {
+      master: s.master,
+      masterOk: s.masterOk,
+      replicas: s.replicas,
+      sentinels: s.sentinels,
+      configEpoch: s.configEpoch,
+      error: s.error,
+      lastFailover: failovers.at(-1) ?? null,
+    };
+  }
+  return out;
 }
 
 /** An overview with no data yet (before the first sample). */

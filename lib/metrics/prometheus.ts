@@ -2,6 +2,9 @@
 // A fresh Registry per scrape, filled from the store only (the sampler's latest overview and the
 // newest finished scan): a scrape never sends a command to Redis, `up` included.
 // Series whose value is unknown (no limit set, no sample yet, no scan yet) are left out, not 0.
+// The instance's series are its totals (a cluster's or sentinel deployment's sums); each node also
+// has its own isl_node_* series labelled node="host:port" and role, under other names, so a query
+// on the instance series never mixes in node series.
 import "server-only";
 import { Gauge, Registry } from "prom-client";
 import type { InstanceConfig } from "@/lib/config";
@@ -18,10 +21,14 @@ const ALERT_RULES: AlertRule[] = [
   "hit-rate",
   "keys-without-ttl",
   "ttl-compliance-unknown",
+  "cluster-state",
+  "sentinel-master",
 ];
 const ALERT_STATE = { inactive: 0, pending: 1, firing: 2 } as const;
 
-type Labels = "instance_id" | "pattern" | "rule" | "name" | "environment";
+type Labels = "instance_id" | "pattern" | "rule" | "name" | "environment" | "node" | "role";
+
+const NODE_LABELS: Labels[] = ["instance_id", "node", "role"];
 
 function gauges(registry: Registry) {
   const g = (name: string, help: string, labelNames: Labels[] = ["instance_id"]) =>
@@ -74,6 +81,42 @@ function gauges(registry: Registry) {
       "instance_id",
       "rule",
     ]),
+    nodeUp: g(
+      "isl_node_up",
+      "1 when the node answered the sampler's last INFO and is current, else 0.",
+      NODE_LABELS,
+    ),
+    nodeUsed: g("isl_node_memory_used_bytes", "used_memory of the node at the last sample.", NODE_LABELS),
+    nodeMax: g("isl_node_memory_max_bytes", "maxmemory of the node (absent without a limit).", NODE_LABELS),
+    nodeMemoryRatio: g(
+      "isl_node_memory_used_ratio",
+      "used_memory / maxmemory of the node (absent without a limit).",
+      NODE_LABELS,
+    ),
+    nodeClients: g("isl_node_connected_clients", "connected_clients of the node.", NODE_LABELS),
+    nodeEvictions: g(
+      "isl_node_evictions_per_minute",
+      "Evicted keys per minute on the node over the last 5 minutes.",
+      NODE_LABELS,
+    ),
+    nodeOps: g(
+      "isl_node_ops_per_second",
+      "Commands per second on the node over the last minute.",
+      NODE_LABELS,
+    ),
+    nodeLag: g(
+      "isl_node_replication_lag_seconds",
+      "A replica's seconds since its last ack to its master.",
+      NODE_LABELS,
+    ),
+    clusterStateOk: g(
+      "isl_cluster_state_ok",
+      "1 when every master reports cluster_state ok, 0 when one does not (cluster instances).",
+    ),
+    failoverTime: g(
+      "isl_failover_last_timestamp_seconds",
+      "Unix time of the last failover the sampler saw (another master).",
+    ),
   };
 }
 
@@ -107,8 +150,31 @@ function addSampler(
     setIf(m.latency, id, overview.latencyMs.p95 === null ? null : overview.latencyMs.p95 / 1000);
   }
   for (const rule of ALERT_RULES) {
-    const alert = overview.alerts.find((a) => a.rule === rule);
-    m.alertState.set({ ...id, rule }, ALERT_STATE[alert?.state ?? "inactive"]);
+    // Per-node alerts of one rule: the rule's state is its worst node's.
+    const state = overview.alerts
+      .filter((a) => a.rule === rule)
+      .reduce<keyof typeof ALERT_STATE>(
+        (worst, a) => (ALERT_STATE[a.state] > ALERT_STATE[worst] ? a.state : worst),
+        "inactive",
+      );
+    m.alertState.set({ ...id, rule }, ALERT_STATE[state]);
+  }
+  const lastFailover = overview.failovers?.at(-1);
+  if (lastFailover) m.failoverTime.set(id, Date.parse(lastFailover.at) / 1000);
+  if (overview.stale) return;
+  if (overview.cluster && overview.cluster.state !== "unknown")
+    m.clusterStateOk.set(id, overview.cluster.state === "ok" ? 1 : 0);
+  for (const node of overview.nodes ?? []) {
+    const labels = { ...id, node: node.address, role: node.role };
+    m.nodeUp.set(labels, node.reachable ? 1 : 0);
+    if (!node.reachable) continue;
+    setIf(m.nodeUsed, labels, node.memory.usedBytes);
+    setIf(m.nodeMax, labels, node.memory.maxBytes);
+    setIf(m.nodeMemoryRatio, labels, node.memory.ratio);
+    setIf(m.nodeClients, labels, node.clients.connected);
+    setIf(m.nodeEvictions, labels, node.evictionsPerMinute);
+    setIf(m.nodeOps, labels, node.opsPerSecond);
+    setIf(m.nodeLag, labels, node.role === "replica" ? node.replication.lagSeconds : null);
   }
 }
 

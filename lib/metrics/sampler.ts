@@ -1,6 +1,8 @@
 // The metrics sampler: a background loop in the server process that, per instance and every
-// sample interval, reads INFO and a PING round trip, stores the sample with its counter deltas,
-// and writes the overview (figures, rates, alerts) for the API to read. Only the process holding
+// sample interval, reads INFO and a PING round trip from every node of the instance at once,
+// stores each node's reading with its own counter deltas and the instance's totals over them,
+// records a failover (another master) as an event, and writes the overview (figures, node table,
+// rates, alerts) for the API to read. Only the process holding
 // an instance's lease in the store samples it, so two consoles on one data directory do not both
 // poll Redis; viewers never cause Redis calls.
 import type { ScanState } from "./scan-input";
@@ -10,14 +12,29 @@ import os from "node:os";
 import type { InstanceConfig } from "@/lib/config";
 import { alertLookbackMs, type AlertThresholds } from "@/lib/policy/alerts";
 import { describeRedisError } from "@/lib/redis/errors";
-import { readSample, type RedisSample } from "@/lib/redis/sample";
+import { readInstance, totalsOf, type InstanceReading, type RedisSample } from "@/lib/redis/sample";
 import { overviewSchema, type Overview } from "@/lib/schemas/overview";
 import type { Db } from "@/lib/store";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
 import { acquireLease, releaseLease } from "@/lib/store/sampler-leases";
-import { insertSample, latestSample, samplesBetween, type StoredSample } from "@/lib/store/samples";
+import {
+  eventsBetween,
+  insertEvent,
+  insertNodeSamples,
+  latestNodeSet,
+  nodeSamplesBetween,
+  type MetricEvent,
+  type StoredNodeSample,
+} from "@/lib/store/node-samples";
+import {
+  insertSample,
+  latestSample,
+  samplesBetween,
+  type SampleTopology,
+  type StoredSample,
+} from "@/lib/store/samples";
 import { buildOverview } from "./overview";
-import { counterDeltas, maxGapFor } from "./rates";
+import { addDeltas, counterDeltas, emptySum, maxGapFor, type Deltas } from "./rates";
 import { maintainInstance } from "./retention";
 
 export interface SamplerOptions {
@@ -28,8 +45,10 @@ export interface SamplerOptions {
   rawRetentionMs: number;
   rollupRetentionMs: number;
   owner?: string;
-  /** Reads one sample from Redis (tests may replace it). */
+  /** Reads one sample of a one-node instance (tests may replace the reading of every node with it). */
   read?: (instance: InstanceConfig, now: number) => Promise<RedisSample>;
+  /** Reads every node of the instance (default: lib/redis readInstance). */
+  readNodes?: (instance: InstanceConfig, now: number) => Promise<InstanceReading>;
   /** The scans' state for the scan-based alerts (keys without TTL, TTL compliance unknown). */
   scanState?: (db: Db, instanceId: string) => ScanState;
   now?: () => number;
@@ -38,12 +57,15 @@ export interface SamplerOptions {
 export type SampleOutcome = "sampled" | "unreachable" | "standby";
 
 const MAINTENANCE_EVERY_MS = 60_000;
+/** How long failover events stay on the charts and in the overview. */
+export const EVENT_LOOKBACK_MS = 7 * 86_400_000;
 
 export class MetricsSampler {
   readonly owner: string;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly lastMaintenance = new Map<string, number>();
   private readonly previous = new Map<string, Overview>();
+  private readonly lastSentinel = new Map<string, { master: string; epoch: number | null }>();
   private running = false;
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -99,14 +121,30 @@ export class MetricsSampler {
 
   /** Takes one sample of the instance now, if this process holds (or can take) its lease. */
   async sampleOnce(instanceId: string): Promise<SampleOutcome> {
-    const { db, intervalMs } = this.options;
+    const { db } = this.options;
     const instance = this.instance(instanceId);
     const t = this.now;
     if (!acquireLease(db, instanceId, this.owner, t, this.leaseMs)) return "standby";
     let stored: StoredSample;
+    let nodes: StoredNodeSample[] = [];
+    if (this.options.read) {
+      stored = await this.readOne(instance, t);
+    } else {
+      ({ stored, nodes } = await this.readAll(instance, t));
+    }
+    insertSample(db, stored);
+    if (nodes.length > 0) insertNodeSamples(db, nodes);
+    this.writeOverview(instance, t);
+    await this.maybeMaintain(instanceId, t);
+    return stored.reachable ? "sampled" : "unreachable";
+  }
+
+  /** The one-node path of a replaced reader: the instance's sample is its only node's. */
+  private async readOne(instance: InstanceConfig, t: number): Promise<StoredSample> {
+    const { db, intervalMs } = this.options;
     try {
-      const r = await (this.options.read ?? readSample)(instance, t);
-      const prev = latestSample(db, instanceId);
+      const r = await (this.options.read as NonNullable<SamplerOptions["read"]>)(instance, t);
+      const prev = latestSample(db, instance.id);
       const prevReading =
         prev?.reachable && prev.runId !== null
           ? {
@@ -120,24 +158,103 @@ export class MetricsSampler {
             }
           : null;
       const deltas = counterDeltas(prevReading, { t, ...r }, maxGapFor(intervalMs));
-      stored = { instanceId, t, reachable: true, error: null, ...r, deltas };
+      return { instanceId: instance.id, t, reachable: true, error: null, ...r, deltas };
     } catch (err) {
-      stored = unreachableSample(instanceId, t, describeRedisError(err));
+      return unreachableSample(instance.id, t, describeRedisError(err));
     }
-    insertSample(db, stored);
-    this.writeOverview(instance, t);
-    await this.maybeMaintain(instanceId, t);
-    return stored.reachable ? "sampled" : "unreachable";
+  }
+
+  /** Every node at once: a row per node with its own deltas, and the totals over the nodes that answered. */
+  private async readAll(
+    instance: InstanceConfig,
+    t: number,
+  ): Promise<{ stored: StoredSample; nodes: StoredNodeSample[] }> {
+    const { db, intervalMs } = this.options;
+    const before = latestNodeSet(db, instance.id);
+    let reading: InstanceReading;
+    try {
+      reading = await (this.options.readNodes ?? readInstance)(instance, t);
+    } catch (err) {
+      // No node could even be asked: the nodes last seen are named, each with the instance's error.
+      const error = describeRedisError(err);
+      return {
+        stored: unreachableSample(instance.id, t, error),
+        nodes: before.map((n) => ({
+          ...unreachableNode(instance.id, t, n.node, error),
+          role: n.role,
+          master: n.master,
+          slots: n.slots,
+        })),
+      };
+    }
+    const nodes = nodeRows(instance.id, t, reading, before, maxGapFor(intervalMs));
+    const topology = topologyOf(reading, nodes);
+    this.recordFailovers(instance.id, t, reading, before, nodes);
+    let stored: StoredSample;
+    try {
+      const totals = totalsOf(reading, instance.id);
+      stored = {
+        instanceId: instance.id,
+        t,
+        reachable: true,
+        error: null,
+        ...totals,
+        deltas: totalDeltas(nodes),
+        topology,
+      };
+    } catch (err) {
+      stored = { ...unreachableSample(instance.id, t, describeRedisError(err)), topology };
+    }
+    return { stored, nodes };
+  }
+
+  /** Another master between two samples is a failover: the sentinels name another one, or a replica became master. */
+  private recordFailovers(
+    instanceId: string,
+    t: number,
+    reading: InstanceReading,
+    before: StoredNodeSample[],
+    now: StoredNodeSample[],
+  ): void {
+    const { db } = this.options;
+    const events: MetricEvent[] = [];
+    if (reading.sentinel?.master) {
+      const last = this.lastSentinel.get(instanceId) ?? sentinelOfLatest(db, instanceId);
+      const cur = { master: reading.sentinel.master, epoch: reading.sentinel.configEpoch };
+      if (
+        last &&
+        (last.master !== cur.master || (cur.epoch !== null && last.epoch !== null && cur.epoch > last.epoch))
+      ) {
+        events.push({
+          t,
+          kind: "failover",
+          detail: { from: last.master, to: cur.master, configEpoch: cur.epoch },
+        });
+      }
+      this.lastSentinel.set(instanceId, cur);
+    } else if (reading.kind === "cluster") {
+      for (const n of now) {
+        const prev = before.find((b) => b.node === n.node);
+        if (n.reachable && n.role === "master" && prev?.reachable && prev.role === "replica") {
+          const slots = n.slots.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(", ");
+          events.push({ t, kind: "failover", detail: { from: prev.master, to: n.node, slots } });
+        }
+      }
+    }
+    for (const e of events) insertEvent(db, instanceId, e);
   }
 
   private writeOverview(instance: InstanceConfig, now: number): void {
     const { db, thresholds, intervalMs } = this.options;
     const from = now - alertLookbackMs(thresholds) - thresholds.hitRateWindowMs;
     const previous = this.previous.get(instance.id) ?? storedOverview(db, instance.id);
+    const nodeFrom = now - alertLookbackMs(thresholds);
     const overview = buildOverview({
       instanceId: instance.id,
       environment: instance.environment,
       samples: samplesBetween(db, instance.id, from, now),
+      nodeSamples: nodeSamplesBetween(db, instance.id, nodeFrom, now),
+      events: eventsBetween(db, instance.id, now - EVENT_LOOKBACK_MS, now),
       now,
       intervalMs,
       thresholds,
@@ -180,6 +297,136 @@ function unreachableSample(instanceId: string, t: number, error: string): Stored
     totalCommands: null,
     deltas: null,
   };
+}
+
+function unreachableNode(instanceId: string, t: number, node: string, error: string): StoredNodeSample {
+  return {
+    instanceId,
+    t,
+    node,
+    role: "master",
+    master: null,
+    slots: [],
+    flags: [],
+    reachable: false,
+    error,
+    runId: null,
+    usedBytes: null,
+    maxBytes: null,
+    connectedClients: null,
+    maxClients: null,
+    latencyMs: null,
+    keys: null,
+    evictedKeys: null,
+    expiredKeys: null,
+    keyspaceHits: null,
+    keyspaceMisses: null,
+    totalCommands: null,
+    deltas: null,
+    linkStatus: null,
+    linkDownSeconds: null,
+    lagSeconds: null,
+    offsetBehind: null,
+    connectedReplicas: null,
+    clusterState: null,
+  };
+}
+
+/** One row per node read, with the deltas since that node's own previous row (its own run_id). */
+export function nodeRows(
+  instanceId: string,
+  t: number,
+  reading: InstanceReading,
+  before: StoredNodeSample[],
+  maxGapMs: number,
+): StoredNodeSample[] {
+  return reading.nodes.map((n) => {
+    const base = {
+      ...unreachableNode(instanceId, t, n.address, n.error ?? "no answer"),
+      role: n.role,
+      master: n.master,
+      slots: n.slots,
+      flags: n.flags,
+    };
+    const s = n.sample;
+    if (!s) return base;
+    const prev = before.find((b) => b.node === n.address);
+    const prevReading =
+      prev?.reachable && prev.runId !== null
+        ? {
+            t: prev.t,
+            runId: prev.runId,
+            evictedKeys: prev.evictedKeys ?? 0,
+            expiredKeys: prev.expiredKeys ?? 0,
+            keyspaceHits: prev.keyspaceHits ?? 0,
+            keyspaceMisses: prev.keyspaceMisses ?? 0,
+            totalCommands: prev.totalCommands ?? 0,
+          }
+        : null;
+    return {
+      ...base,
+      reachable: true,
+      error: null,
+      runId: s.runId,
+      usedBytes: s.usedBytes,
+      maxBytes: s.maxBytes,
+      connectedClients: s.connectedClients,
+      maxClients: s.maxClients,
+      latencyMs: s.latencyMs,
+      keys: s.keys,
+      evictedKeys: s.evictedKeys,
+      expiredKeys: s.expiredKeys,
+      keyspaceHits: s.keyspaceHits,
+      keyspaceMisses: s.keyspaceMisses,
+      totalCommands: s.totalCommands,
+      deltas: counterDeltas(prevReading, { t, ...s }, maxGapMs),
+      linkStatus: s.replication.linkStatus,
+      linkDownSeconds: s.replication.linkDownSeconds,
+      lagSeconds: s.replication.lagSeconds,
+      offsetBehind: s.replication.offsetBehind,
+      connectedReplicas: s.replication.connectedReplicas,
+      clusterState: s.clusterState,
+    };
+  });
+}
+
+/**
+ * The totals' deltas: the sum over the nodes that answered, when every one of them has a rate. A node
+ * that restarted (or is new) makes the totals' rates a gap for this sample rather than a lower figure.
+ */
+export function totalDeltas(nodes: StoredNodeSample[]): Deltas | null {
+  const answered = nodes.filter((n) => n.reachable);
+  if (answered.length === 0 || answered.some((n) => n.deltas === null)) return null;
+  const sum = emptySum();
+  for (const n of answered) if (n.deltas) addDeltas(sum, n.deltas);
+  // Every node was sampled at the same two moments: the totals cover one interval, not one per node.
+  return { ...sum, ms: Math.max(...answered.map((n) => n.deltas?.ms ?? 0)) };
+}
+
+function topologyOf(reading: InstanceReading, nodes: StoredNodeSample[]): SampleTopology {
+  const clusterStates = nodes.filter((n) => n.clusterState !== null);
+  const sentinel = reading.sentinel;
+  const masterNode = sentinel?.master ? nodes.find((n) => n.node === sentinel.master) : undefined;
+  return {
+    kind: reading.kind,
+    nodes: nodes.length,
+    unanswered: nodes.filter((n) => !n.reachable).map((n) => n.node),
+    rateGaps: nodes.filter((n) => n.reachable && n.deltas === null).map((n) => n.node),
+    clusterNotOk:
+      reading.kind === "cluster" && clusterStates.length > 0
+        ? clusterStates
+            .filter((n) => n.clusterState !== "ok")
+            .map((n) => ({ node: n.node, state: n.clusterState ?? "" }))
+        : null,
+    sentinel: sentinel
+      ? { ...sentinel, masterOk: masterNode?.reachable === true && masterNode.role === "master" }
+      : null,
+  };
+}
+
+function sentinelOfLatest(db: Db, instanceId: string): { master: string; epoch: number | null } | null {
+  const s = latestSample(db, instanceId)?.topology?.sentinel;
+  return s?.master ? { master: s.master, epoch: s.configEpoch } : null;
 }
 
 function storedOverview(db: Db, instanceId: string): Overview | null {

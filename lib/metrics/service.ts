@@ -8,6 +8,7 @@ import type { Overview } from "@/lib/schemas/overview";
 import { getStore, type Db } from "@/lib/store";
 import { readOverview } from "@/lib/store/overview-snapshots";
 import { rollupsBetween, rollupWatermark } from "@/lib/store/rollups";
+import { eventsBetween } from "@/lib/store/node-samples";
 import { samplesBetween } from "@/lib/store/samples";
 import { buildPoints, rangeMs, stepFor, usesRollups } from "./history";
 import { emptyOverview, thresholdsFor } from "./overview";
@@ -128,6 +129,11 @@ export function getMetrics(
       samples: samplesBetween(db, instance.id, from, now),
     });
   }
+  const events = eventsBetween(db, instance.id, from, now).map((e) => ({
+    t: e.t,
+    kind: "failover" as const,
+    label: `failover: ${e.detail.from ?? "?"} -> ${e.detail.to}`,
+  }));
   const body: MetricsResponse = {
     id: instance.id,
     range,
@@ -137,6 +143,7 @@ export function getMetrics(
     source: usesRollups(range) ? "rollups" : "raw",
     thresholds: thresholdsFor(opts.thresholds, instance.environment),
     points,
+    ...(events.length > 0 ? { events } : {}),
   };
   metricsCache.set(key, { newest, at: now, body });
   return body;

@@ -3,6 +3,7 @@ import {
   alertLookbackMs,
   defaultAlertThresholds as th,
   evaluateAlerts,
+  topologyAlerts,
   type AlertPoint,
   type AlertRule,
   utcText,
@@ -334,5 +335,102 @@ describe("evaluateAlerts", () => {
       for (const step of a.runbook.check)
         expect(step.href).toMatch(/^\/i\/prod(\/(keys|ttl|review|ops))?(\?range=\w+)?$/);
     }
+  });
+});
+
+describe("per-node alerts", () => {
+  it("a node's memory at 95 % for the rule's duration fires, names the node and keeps the rule's semantics", () => {
+    const points = series(11, () => ({ memoryRatio: 0.95 }));
+    const alerts = evaluateAlerts({
+      instanceId: "cl",
+      environment: "production",
+      points,
+      now: points.at(-1)?.t ?? T0,
+      node: { address: "10.0.0.2:6379", role: "master" },
+      rules: ["memory", "evictions", "clients", "latency"],
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ rule: "memory", node: "10.0.0.2:6379", state: "firing" });
+    expect(alerts[0]?.summary).toMatch(/^node 10\.0\.0\.2:6379 \(master\): memory at 95\.0 %/);
+    expect(alerts[0]?.title).toContain("10.0.0.2:6379");
+  });
+
+  it("is pending while the node's run is shorter than the duration, and a gap (node unreachable) restarts it", () => {
+    const points = series(11, (i) => (i === 30 ? { memoryRatio: null } : { memoryRatio: 0.95 }));
+    const [alert] = evaluateAlerts({
+      instanceId: "cl",
+      environment: "production",
+      points,
+      now: points.at(-1)?.t ?? T0,
+      node: { address: "10.0.0.2:6379", role: "replica" },
+      rules: ["memory"],
+    });
+    expect(alert).toMatchObject({
+      rule: "memory",
+      state: "pending",
+      since: new Date(T0 + 31 * 10_000).toISOString(),
+    });
+  });
+
+  it("judges only the rules asked for", () => {
+    const points = series(20, () => ({ memoryRatio: 0.95, hitRate: 0.01 }));
+    const now = points.at(-1)?.t ?? T0;
+    const rules = evaluateAlerts({
+      instanceId: "cl",
+      environment: "production",
+      points,
+      now,
+      rules: ["hit-rate"],
+    }).map((a) => a.rule);
+    expect(rules).toEqual(["hit-rate"]);
+  });
+});
+
+describe("deployment alerts", () => {
+  it("cluster_state other than ok on a master is critical and firing at once, with a runbook", () => {
+    const alerts = topologyAlerts(
+      "cl",
+      [
+        { t: T0, clusterNotOk: [], sentinelProblem: null },
+        { t: T0 + 10_000, clusterNotOk: [{ node: "10.0.0.1:6379", state: "fail" }], sentinelProblem: null },
+      ],
+      T0 + 10_000,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ rule: "cluster-state", severity: "critical", state: "firing" });
+    expect(alerts[0]?.since).toBe(new Date(T0 + 10_000).toISOString());
+    expect(alerts[0]?.summary).toContain("cluster_state fail on 10.0.0.1:6379");
+    expect(alerts[0]?.runbook.check[0]?.href).toBe("/i/cl");
+  });
+
+  it("a sentinel master that does not answer is critical until the sentinels name one that does", () => {
+    const problem = "the sentinels name 10.0.0.1:6379, which does not answer as a master";
+    const firing = topologyAlerts(
+      "s",
+      [
+        { t: T0, clusterNotOk: null, sentinelProblem: problem },
+        { t: T0 + 10_000, clusterNotOk: null, sentinelProblem: problem },
+      ],
+      T0 + 10_000,
+    );
+    expect(firing[0]).toMatchObject({
+      rule: "sentinel-master",
+      severity: "critical",
+      since: new Date(T0).toISOString(),
+    });
+    expect(firing[0]?.summary).toContain(problem);
+    const cleared = topologyAlerts(
+      "s",
+      [
+        { t: T0, clusterNotOk: null, sentinelProblem: problem },
+        { t: T0 + 10_000, clusterNotOk: null, sentinelProblem: null },
+      ],
+      T0 + 10_000,
+    );
+    expect(cleared).toEqual([]);
+  });
+
+  it("a cluster that no master answered says nothing about its state (the node table names the nodes)", () => {
+    expect(topologyAlerts("cl", [{ t: T0, clusterNotOk: null, sentinelProblem: null }], T0)).toEqual([]);
   });
 });

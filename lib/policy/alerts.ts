@@ -6,7 +6,17 @@ import type { Environment } from "./types";
 import { runbookFor, type Runbook } from "./runbooks";
 
 export type AlertRule =
-  "memory" | "evictions" | "clients" | "latency" | "hit-rate" | "keys-without-ttl" | "ttl-compliance-unknown";
+  | "memory"
+  | "evictions"
+  | "clients"
+  | "latency"
+  | "hit-rate"
+  | "keys-without-ttl"
+  | "ttl-compliance-unknown"
+  | "cluster-state"
+  | "sentinel-master";
+/** The rules judged on a series of metric points (per node in a cluster or sentinel deployment). */
+export type SeriesAlertRule = "memory" | "evictions" | "clients" | "latency" | "hit-rate";
 export type AlertSeverity = "critical" | "warning" | "info";
 export type AlertState = "pending" | "firing";
 
@@ -82,6 +92,8 @@ export interface TtlComplianceUnknown {
 
 export interface Alert {
   rule: AlertRule;
+  /** The node ("host:port") a per-node alert is about. */
+  node?: string;
   title: string;
   severity: AlertSeverity;
   state: AlertState;
@@ -104,10 +116,14 @@ export interface AlertInput {
   thresholds?: AlertThresholds;
   latestScan?: LatestScan | null;
   ttlUnknown?: TtlComplianceUnknown | null;
+  /** The points are one node's: its alerts name it. */
+  node?: { address: string; role: "master" | "replica" };
+  /** The series rules to judge (default: all). */
+  rules?: SeriesAlertRule[];
 }
 
 interface SeriesRule {
-  rule: Exclude<AlertRule, "keys-without-ttl" | "ttl-compliance-unknown">;
+  rule: SeriesAlertRule;
   title: string;
   severity: AlertSeverity;
   threshold: number;
@@ -247,20 +263,25 @@ const severityOrder: Record<AlertSeverity, number> = { critical: 0, warning: 1, 
 export function evaluateAlerts(input: AlertInput): Alert[] {
   const th = input.thresholds ?? defaultAlertThresholds;
   const alerts: Alert[] = [];
+  const node = input.node;
   for (const rule of seriesRules(input.environment, th)) {
+    if (input.rules && !input.rules.includes(rule.rule)) continue;
     const run = breachingSince(input.points, rule);
     if (!run) continue;
     const held = input.now - run.since;
     alerts.push({
       rule: rule.rule,
-      title: rule.title,
+      ...(node ? { node: node.address } : {}),
+      title: node ? `${rule.title} on ${node.address}` : rule.title,
       severity: rule.severity,
       state: held >= rule.forMs ? "firing" : "pending",
       since: new Date(run.since).toISOString(),
       value: run.value,
       threshold: rule.threshold,
       forSeconds: Math.round(rule.forMs / 1000),
-      summary: rule.summary(run.value, rule.threshold),
+      summary: node
+        ? `node ${node.address} (${node.role}): ${rule.summary(run.value, rule.threshold)}`
+        : rule.summary(run.value, rule.threshold),
       runbook: runbookFor(rule.rule, input.instanceId),
     });
   }
@@ -268,11 +289,83 @@ export function evaluateAlerts(input: AlertInput): Alert[] {
   if (scan) alerts.push(scan);
   const compliance = complianceAlert(input);
   if (compliance) alerts.push(compliance);
+  return sortAlerts(alerts);
+}
+
+/** Firing before pending, then by severity (stable otherwise). */
+export function sortAlerts(alerts: Alert[]): Alert[] {
   return alerts.sort(
     (a, b) =>
       Number(b.state === "firing") - Number(a.state === "firing") ||
       severityOrder[a.severity] - severityOrder[b.severity],
   );
+}
+
+/** The deployment's own health at one sample: what the cluster and the sentinels say. */
+export interface TopologyPoint {
+  t: number;
+  /** Cluster: masters reporting a cluster_state other than ok; null when none answered or not a cluster. */
+  clusterNotOk: { node: string; state: string }[] | null;
+  /** Sentinel: why the master is unknown or failing, or null when the sentinels name a master that answers as one. */
+  sentinelProblem: string | null;
+}
+
+function runSince<T>(
+  points: TopologyPoint[],
+  value: (p: TopologyPoint) => T | null,
+): { since: number; value: T } | null {
+  const last = points.at(-1);
+  const v = last ? value(last) : null;
+  if (!last || v === null) return null;
+  let since = last.t;
+  for (let i = points.length - 2; i >= 0; i--) {
+    const p = points[i];
+    if (!p || value(p) === null) break;
+    since = p.t;
+  }
+  return { since, value: v };
+}
+
+/**
+ * Critical at once (no duration): a cluster whose state is not ok refuses commands for slots it
+ * cannot serve; a sentinel deployment without a master that answers takes no writes.
+ */
+export function topologyAlerts(instanceId: string, points: TopologyPoint[], now: number): Alert[] {
+  const alerts: Alert[] = [];
+  const cluster = runSince(points, (p) =>
+    p.clusterNotOk && p.clusterNotOk.length > 0 ? p.clusterNotOk : null,
+  );
+  if (cluster) {
+    const states = [...new Set(cluster.value.map((n) => n.state))].join("/");
+    alerts.push({
+      rule: "cluster-state",
+      title: "Cluster state not ok",
+      severity: "critical",
+      state: "firing",
+      since: new Date(cluster.since).toISOString(),
+      value: cluster.value.length,
+      threshold: 0,
+      forSeconds: 0,
+      summary: `cluster_state ${states} on ${cluster.value.map((n) => n.node).join(", ")} since ${utcText(new Date(cluster.since).toISOString(), now)}: the cluster refuses commands`,
+      runbook: runbookFor("cluster-state", instanceId),
+    });
+  }
+  const sentinel = runSince(points, (p) => p.sentinelProblem);
+  if (sentinel) {
+    alerts.push({
+      rule: "sentinel-master",
+      title: "Sentinel master unknown or failing over",
+      severity: "critical",
+      state: "firing",
+      since: new Date(sentinel.since).toISOString(),
+      value: 1,
+      threshold: 0,
+      forSeconds: 0,
+      summary: `${sentinel.value} (since ${utcText(new Date(sentinel.since).toISOString(), now)})`,
+      runbook: runbookFor("sentinel-master", instanceId),
+    });
+  }
+  return alerts;
 }
 
 /** How far back the evaluator must see to judge every series rule (longest duration or window). */

@@ -112,6 +112,36 @@ const templates: Record<AlertRule, RunbookTemplate> = {
       { text: "Then run a scan: until one completes, no alert about keys without TTL can be trusted to be clear.", href: `${base}/ttl` },
     ],
   }),
+  "cluster-state": (base) => ({
+    check: [
+      { text: "The node table: which masters are unreachable or flagged fail, and which slots they served", href: base },
+      { text: "Whether each failed master has a replica with its link up (it can take over)", href: base },
+      { text: "redis-cli --cluster check <any node>: slot coverage and the nodes' view of each other" },
+    ],
+    do: [
+      { text: "A master down with a healthy replica: the cluster fails over within cluster-node-timeout; watch the state return to ok." },
+      {
+        text: "A master and its replicas all down: restart one of them (its nodes.conf brings it back with its slots); the slots stay unserved until then.",
+      },
+      {
+        text: "Never CLUSTER RESET or reassign slots of a node that may come back with its data; escalate to DevOps.",
+      },
+    ],
+  }),
+  "sentinel-master": (base) => ({
+    check: [
+      { text: "The sentinel panel: the master the sentinels name, their number, the replicas' links", href: base },
+      { text: "Whether a majority of sentinels (the quorum) is up and can reach each other" },
+      { text: "SENTINEL MASTER <name> on a sentinel: flags s_down/o_down, failover state" },
+    ],
+    do: [
+      { text: "Master down, failover under way: wait for down-after-milliseconds plus the failover; the console follows the new master." },
+      {
+        text: "No failover after that: a replica may be unreachable or too far behind; bring the old master or a replica back.",
+      },
+      { text: "No sentinel answers: the console cannot tell which server is master; restart the sentinels (DevOps)." },
+    ],
+  }),
 };
 
 export function runbookFor(rule: AlertRule, instanceId: string): Runbook {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseInfo, parseInfoFields, parseKeyspace, summarizeInfo } from "./info";
+import { parseClusterNodes, parseInfo, parseInfoFields, parseKeyspace, summarizeInfo } from "./info";
 
 // `redis-cli -p 6379 INFO` from Redis 7.0.15, CRLF line endings as Redis sends them.
 const INFO_7_0 = readFileSync(path.join(__dirname, "../../tests/fixtures/info-7.0.txt"), "utf8");
@@ -127,5 +127,35 @@ describe("summarizeInfo on partial output", () => {
   it("reads a replica's role", () => {
     const text = "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\nmaster_link_status:up\r\n";
     expect(summarizeInfo(parseInfo(text)).role).toBe("slave");
+  });
+});
+
+describe("parseClusterNodes", () => {
+  it("reads addresses, flags, masters, link state and slot ranges, skipping migration markers", () => {
+    const text = [
+      "a1 127.0.0.1:7001@17001 myself,master - 0 0 1 connected 0-5460 [5461->-b2]",
+      "b2 127.0.0.1:7002@17002,node-2 master,fail - 1 2 2 disconnected",
+      "c3 127.0.0.1:7003@17003 slave a1 0 3 1 connected",
+      "",
+    ].join("\n");
+    expect(parseClusterNodes(text)).toEqual([
+      {
+        id: "a1",
+        address: "127.0.0.1:7001",
+        flags: ["myself", "master"],
+        masterId: "-",
+        link: "connected",
+        slots: [[0, 5460]],
+      },
+      {
+        id: "b2",
+        address: "127.0.0.1:7002",
+        flags: ["master", "fail"],
+        masterId: "-",
+        link: "disconnected",
+        slots: [],
+      },
+      { id: "c3", address: "127.0.0.1:7003", flags: ["slave"], masterId: "a1", link: "connected", slots: [] },
+    ]);
   });
 });

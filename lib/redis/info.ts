@@ -1,4 +1,5 @@
-// Parses the text of Redis INFO into sections, and the fields the console uses into typed values.
+// Parses the text of Redis INFO (and CLUSTER NODES) into sections, and the fields the console uses
+// into typed values.
 // Pure: the text comes from the caller.
 
 export type InfoSections = Record<string, Record<string, string>>;
@@ -127,4 +128,34 @@ export function summarizeInfo(sections: InfoSections): InfoSummary {
     instantaneousOpsPerSec: num(sections, "instantaneous_ops_per_sec"),
     keyspace: parseKeyspace(sections.keyspace),
   };
+}
+
+/** One line of CLUSTER NODES. */
+export interface ClusterNodeLine {
+  address: string;
+  flags: string[];
+  masterId: string;
+  id: string;
+  link: string;
+  slots: [number, number][];
+}
+
+/** CLUSTER NODES: `<id> <ip:port@cport[,host]> <flags> <master> <ping> <pong> <epoch> <link> <slot>...`. */
+export function parseClusterNodes(text: string): ClusterNodeLine[] {
+  const out: ClusterNodeLine[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const parts = line.trim().split(" ");
+    if (parts.length < 8) continue;
+    const [id = "", addr = "", flags = "", masterId = "-", , , , link = ""] = parts;
+    const address = addr.split("@")[0] ?? "";
+    const slots: [number, number][] = [];
+    for (const entry of parts.slice(8)) {
+      if (entry.startsWith("[")) continue;
+      const [from, to = from] = entry.split("-").map(Number);
+      if (from !== undefined && to !== undefined && Number.isFinite(from) && Number.isFinite(to))
+        slots.push([from, to]);
+    }
+    out.push({ id, address, flags: flags.split(",").filter(Boolean), masterId, link, slots });
+  }
+  return out;
 }

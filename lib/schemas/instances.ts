@@ -18,6 +18,10 @@ export const instanceStatusSchema = z.object({
   memory: z.object({ usedBytes: z.number(), maxBytes: z.number() }).optional(),
   keys: z.number().optional(),
   connectedClients: z.number().optional(),
+  /** Cluster and sentinel deployments (absent: standalone); memory, keys and clients are then totals. */
+  kind: z.enum(["standalone", "cluster", "sentinel"]).optional(),
+  /** Cluster and sentinel: how many nodes were asked, and those that did not answer. */
+  nodes: z.object({ total: z.number(), unanswered: z.array(z.string()) }).optional(),
 });
 export type InstanceStatus = z.infer<typeof instanceStatusSchema>;
 

@@ -38,5 +38,7 @@ export const metricsResponseSchema = z.object({
   source: z.enum(["raw", "rollups"]),
   thresholds: thresholdsSchema,
   points: z.array(metricsPointSchema),
+  /** Failovers (another master) in the range, for markers on the charts. */
+  events: z.array(z.object({ t: z.number(), kind: z.literal("failover"), label: z.string() })).optional(),
 });
 export type MetricsResponse = z.infer<typeof metricsResponseSchema>;

@@ -190,4 +190,60 @@ export const migrations: Migration[] = [
       ALTER TABLE scans ADD COLUMN changes TEXT;
     `,
   },
+  {
+    version: 8,
+    name: "metrics per node",
+    sql: `
+      -- The deployment's shape at each sample (JSON: kind, nodes asked and answered, the cluster's
+      -- state, the sentinels' master); NULL on rows written before nodes were sampled.
+      ALTER TABLE metric_samples ADD COLUMN topology TEXT;
+      -- One row per node per sampler attempt, beside the instance's totals in metric_samples: gauges,
+      -- raw counters and the deltas since the node's previous sample (each node has its own run_id,
+      -- so a restart of one node is a gap for that node only), replication and cluster state.
+      CREATE TABLE metric_node_samples (
+        instance_id       TEXT    NOT NULL,
+        t                 INTEGER NOT NULL,
+        node              TEXT    NOT NULL,
+        role              TEXT    NOT NULL,
+        master            TEXT,
+        slots             TEXT    NOT NULL,
+        flags             TEXT    NOT NULL,
+        reachable         INTEGER NOT NULL,
+        error             TEXT,
+        run_id            TEXT,
+        used_bytes        INTEGER,
+        max_bytes         INTEGER,
+        connected_clients INTEGER,
+        max_clients       INTEGER,
+        latency_ms        REAL,
+        keys              INTEGER,
+        evicted_keys      INTEGER,
+        expired_keys      INTEGER,
+        keyspace_hits     INTEGER,
+        keyspace_misses   INTEGER,
+        total_commands    INTEGER,
+        delta_ms          INTEGER,
+        d_evicted         INTEGER,
+        d_expired         INTEGER,
+        d_hits            INTEGER,
+        d_misses          INTEGER,
+        d_commands        INTEGER,
+        link_status       TEXT,
+        link_down_seconds INTEGER,
+        lag_seconds       REAL,
+        offset_behind     INTEGER,
+        connected_replicas INTEGER,
+        cluster_state     TEXT,
+        PRIMARY KEY (instance_id, t, node)
+      ) STRICT;
+      -- Events the sampler saw between two samples (a failover: another master), for the charts.
+      CREATE TABLE metric_events (
+        instance_id TEXT    NOT NULL,
+        t           INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        detail      TEXT    NOT NULL,
+        PRIMARY KEY (instance_id, t, kind)
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,8 +1,31 @@
 // The `metric_samples` table: one row per sampler attempt per instance (raw history, kept 48 h by
-// default). Reachable rows carry gauges, raw counters and the deltas since the previous sample.
+// default). Reachable rows carry gauges, raw counters and the deltas since the previous sample; for a
+// cluster or sentinel deployment they are the totals over its nodes (lib/store/node-samples.ts has
+// each node's own row) and `topology` says which nodes they cover.
 import "server-only";
 import type { Deltas } from "@/lib/metrics/rates";
 import type { Db } from "./db";
+
+/** The deployment's shape at one sample (stored as JSON beside the totals). */
+export interface SampleTopology {
+  kind: "standalone" | "cluster" | "sentinel";
+  /** Nodes asked, and the addresses of those that did not answer. */
+  nodes: number;
+  unanswered: string[];
+  /** Nodes that answered without a rate this time (restarted, or first seen): the totals' rates are a gap. */
+  rateGaps: string[];
+  /** Cluster: cluster_state per master that answered CLUSTER INFO, when not "ok". */
+  clusterNotOk: { node: string; state: string }[] | null;
+  sentinel: {
+    master: string | null;
+    replicas: { address: string; flags: string[] }[];
+    sentinels: number;
+    configEpoch: number | null;
+    error: string | null;
+    /** Whether the master the sentinels name answered and says it is a master. */
+    masterOk: boolean;
+  } | null;
+}
 
 export interface StoredSample {
   instanceId: string;
@@ -24,6 +47,8 @@ export interface StoredSample {
   keyspaceMisses: number | null;
   totalCommands: number | null;
   deltas: Deltas | null;
+  /** Absent on rows from before nodes were sampled, and on a standalone instance's rows in tests. */
+  topology?: SampleTopology | null;
 }
 
 interface Row {
@@ -50,6 +75,7 @@ interface Row {
   d_hits: number | null;
   d_misses: number | null;
   d_commands: number | null;
+  topology?: string | null;
 }
 
 function fromRow(r: Row): StoredSample {
@@ -82,6 +108,7 @@ function fromRow(r: Row): StoredSample {
             misses: r.d_misses ?? 0,
             commands: r.d_commands ?? 0,
           },
+    topology: r.topology ? (JSON.parse(r.topology) as SampleTopology) : null,
   };
 }
 
@@ -89,8 +116,8 @@ export function insertSample(db: Db, s: StoredSample): void {
   db.prepare(
     `INSERT OR REPLACE INTO metric_samples (instance_id, t, reachable, error, run_id, uptime_seconds, used_bytes, max_bytes,
        connected_clients, max_clients, latency_ms, keys, evicted_keys, expired_keys, keyspace_hits, keyspace_misses,
-       total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands, topology)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     s.instanceId,
     s.t,
@@ -115,6 +142,7 @@ export function insertSample(db: Db, s: StoredSample): void {
     s.deltas?.hits ?? null,
     s.deltas?.misses ?? null,
     s.deltas?.commands ?? null,
+    s.topology ? JSON.stringify(s.topology) : null,
   );
 }
 

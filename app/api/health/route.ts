@@ -7,7 +7,8 @@ import type { HealthResponse } from "@/lib/schemas/instances";
 const get = route({ access: "public" }, async (): Promise<HealthResponse> => {
   const statuses = await probeAll(getConfig().instances);
   return {
-    status: statuses.every((s) => s.reachable) ? "ok" : "degraded",
+    // A cluster or sentinel deployment with a node not answering still serves, degraded.
+    status: statuses.every((s) => s.reachable && (s.nodes?.unanswered.length ?? 0) === 0) ? "ok" : "degraded",
     uptimeSeconds: Math.round(process.uptime()),
     instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
   };
