@@ -1,4 +1,5 @@
-// npm run seed:demo -- [--url URL] [--environment ENV] [--instance ID] [--scale N] [--seed S] [--force]
+// npm run seed:demo -- [--url URL] [--kind KIND] [--sentinels H:P,..] [--master-name NAME] [--environment ENV]
+//                       [--instance ID] [--scale N] [--seed S] [--force]
 // Parses arguments, picks the target instance from the configuration, runs lib/redis/seed and prints.
 // Exit codes: 0 seeded, 1 Redis or unexpected error, 2 bad arguments or configuration, 3 refused
 // (production instance, or a non-empty database without --force).
@@ -22,7 +23,11 @@ const USAGE = `Usage: npm run seed:demo -- [options]
 Fills an empty Redis database with a realistic ISL keyspace: the policy's four patterns at
 pilot counts times --scale, plus planted problems the console should find.
 
-  --url URL            Redis to seed (default: the configured instance: REDIS_URL or ISL_INSTANCES_FILE)
+  --url URL            Redis to seed (default: the configured instance: REDIS_URL or ISL_INSTANCES_FILE);
+                       a cluster: its seed nodes separated by commas, with --kind cluster
+  --kind KIND          kind of --url: standalone (default) | cluster | sentinel
+  --sentinels H:P,...  sentinel addresses of --url (--kind sentinel; --url then gives user and database)
+  --master-name NAME   the sentinels' master name (--kind sentinel)
   --environment ENV    environment of --url: development | staging | production
                        (default: REDIS_ENVIRONMENT, else development); production is refused
   --instance ID        which instance of ISL_INSTANCES_FILE (when it lists several)
@@ -30,6 +35,9 @@ pilot counts times --scale, plus planted problems the console should find.
   --seed S             same seed, same keys, values and TTLs (default "${DEFAULT_SEED}")
   --force              seed a non-empty database: adds/overwrites the demo keys, deletes nothing
   -h, --help           this text
+
+A cluster gets its keys on the master of each key's slot; a cluster or a sentinel-managed master is
+refused unless every master is empty (or --force).
 
 Exit codes: 0 seeded, 1 Redis error, 2 bad arguments or configuration, 3 refused.`;
 
@@ -39,6 +47,9 @@ class UsageError extends Error {
 
 interface Args {
   url?: string;
+  kind?: string;
+  sentinels?: string;
+  masterName?: string;
   environment?: string;
   instance?: string;
   scale: number;
@@ -53,6 +64,9 @@ function parse(argv: string[]): Args | "help" {
       args: argv,
       options: {
         url: { type: "string" },
+        kind: { type: "string" },
+        sentinels: { type: "string" },
+        "master-name": { type: "string" },
         environment: { type: "string" },
         instance: { type: "string" },
         scale: { type: "string", default: "1" },
@@ -79,13 +93,35 @@ function parse(argv: string[]): Args | "help" {
   }
   if (values.instance !== undefined && values.url !== undefined)
     throw new UsageError("use either --url or --instance");
-  return { ...values, scale, seed: values.seed, force: values.force };
+  const { "master-name": masterName, ...rest } = values;
+  for (const [flag, value] of [
+    ["--kind", rest.kind],
+    ["--sentinels", rest.sentinels],
+    ["--master-name", masterName],
+  ]) {
+    if (value !== undefined && values.url === undefined)
+      throw new UsageError(`${flag} applies to --url only`);
+  }
+  if (rest.kind !== undefined && !["standalone", "cluster", "sentinel"].includes(rest.kind))
+    throw new UsageError(`--kind must be standalone, cluster or sentinel, got "${rest.kind}"`);
+  if ((rest.sentinels !== undefined || masterName !== undefined) && rest.kind !== "sentinel")
+    throw new UsageError("--sentinels and --master-name go with --kind sentinel");
+  return {
+    ...rest,
+    ...(masterName !== undefined ? { masterName } : {}),
+    scale,
+    seed: values.seed,
+    force: values.force,
+  };
 }
 
 function targetInstance(args: Args): InstanceConfig {
   if (args.url !== undefined) {
     const overrides: Record<string, string | undefined> = {
       REDIS_URL: args.url,
+      REDIS_KIND: args.kind,
+      REDIS_SENTINELS: args.sentinels,
+      REDIS_SENTINEL_MASTER: args.masterName,
       ISL_INSTANCES_FILE: undefined,
       REDIS_SCAN_URL: undefined,
     };
@@ -96,7 +132,12 @@ function targetInstance(args: Args): InstanceConfig {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       throw new ConfigError(
-        err.message.replace(/^REDIS_URL\b/, "--url").replace(/^REDIS_ENVIRONMENT\b/, "--environment"),
+        err.message
+          .replace(/^REDIS_URL\b/, "--url")
+          .replace(/^REDIS_ENVIRONMENT\b/, "--environment")
+          .replace(/^REDIS_KIND\b/, "--kind")
+          .replace(/^REDIS_SENTINELS\b/, "--sentinels")
+          .replace(/^REDIS_SENTINEL_MASTER\b/, "--master-name"),
       );
     }
     if (!instance) throw new ConfigError("REDIS_URL: no instance");
@@ -147,6 +188,11 @@ function printSummary(s: SeedSummary): void {
     `Wrote ${formatCount(s.keysWritten)} keys (${formatBytes(s.valueBytes)} of values) in ${(s.elapsedMs / 1000).toFixed(1)} s; ` +
       `the database now holds ${formatCount(s.dbsizeAfter)} keys (before: ${formatCount(s.dbsizeBefore)}).`,
   );
+  if (s.nodes.length > 1) {
+    console.log(
+      `Keys per master: ${s.nodes.map((n) => `${n.address} ${formatCount(n.keysAfter)}`).join(", ")}.`,
+    );
+  }
   console.log("");
   console.log(
     `${pad("pattern", 13)}${pad("keys", 9, true)}${pad("planted", 9, true)}  ${pad("standard TTL", 14)}${pad("TTLs written", 28)}avg value`,

@@ -15,8 +15,11 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
   if (!allowed || data.recommended.length === 0) {
     return apply.data ? <AppliedNote applied={apply.data.applied} auditId={apply.data.auditId} /> : null;
   }
+  const several = (data.nodes?.length ?? 1) > 1;
   const lines = data.recommended.map(
-    (r) => `CONFIG SET ${r.name} ${r.value.includes(" ") ? `"${r.value}"` : r.value}`,
+    (r) =>
+      `CONFIG SET ${r.name} ${r.value.includes(" ") ? `"${r.value}"` : r.value}` +
+      (several && r.nodes ? `   # on ${r.nodes.join(", ")}` : ""),
   );
   return (
     <div className="border-line bg-sunken space-y-2 rounded border p-2 text-sm">
@@ -43,7 +46,8 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
           }}
         >
           <p>
-            Runs on this instance now (admin only, recorded in the audit log):
+            Runs on {several ? "the nodes named" : "this instance"} now (admin only, recorded in the audit
+            log):
             <code className="mt-1 block font-mono text-xs whitespace-pre">{lines.join("\n")}</code>
           </p>
           <label className="block text-xs">
@@ -78,10 +82,17 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
   );
 }
 
-function AppliedNote({ applied, auditId }: { applied: { name: string; value: string }[]; auditId: number }) {
+function AppliedNote({
+  applied,
+  auditId,
+}: {
+  applied: { name: string; value: string; nodes?: string[] }[];
+  auditId: number;
+}) {
+  const what = applied.map((a) => (a.nodes ? `${a.name} on ${a.nodes.join(", ")}` : a.name)).join("; ");
   return (
     <p className="text-ok text-xs">
-      Applied {applied.map((a) => a.name).join(", ") || "nothing"} (audit entry {auditId}).
+      Applied {what || "nothing"} (audit entry {auditId}).
     </p>
   );
 }

@@ -68,7 +68,7 @@ function Headline({ data }: { data: ClientsResponse }) {
             ) : null}
           </span>
         }
-        hint={`${formatPercent(data.ratio)} in use · alert above ${formatPercent(data.threshold, 0)}`}
+        hint={`${formatPercent(data.ratio)} in use${(data.nodes?.length ?? 1) > 1 ? " on the fullest node" : ""} · alert above ${formatPercent(data.threshold, 0)}`}
       />
       <Stat
         label="Groups"
@@ -94,7 +94,52 @@ function Headline({ data }: { data: ClientsResponse }) {
   );
 }
 
+/** Each node's connections against its own maxclients (the limit is per server). */
+function NodeTable({ data }: { data: ClientsResponse }) {
+  const nodes = data.nodes ?? [];
+  if (nodes.length <= 1) return null;
+  return (
+    <ScrollX label="Clients per node" className="border-line rounded border" data-testid="clients-by-node">
+      <table className="w-full border-collapse text-sm">
+        <thead className="bg-sunken text-muted text-left text-xs">
+          <tr>
+            <th className={th}>Node</th>
+            <th className={th}>Role</th>
+            <th className={`${th} text-right`}>Connected / maxclients</th>
+            <th className={`${th} text-right`}>In use</th>
+          </tr>
+        </thead>
+        <tbody>
+          {nodes.map((n) => (
+            <tr key={n.address} className="border-line border-t" data-node={n.address}>
+              <td className={`${td} font-mono text-xs`}>{n.address}</td>
+              <td className={td}>{n.role}</td>
+              {n.error !== null ? (
+                <td className={`${td} text-bad`} colSpan={2}>
+                  not read: {n.error}
+                </td>
+              ) : (
+                <>
+                  <td className={`${td} tabular text-right`}>
+                    {formatCount(n.connected ?? 0)} /{" "}
+                    {n.maxClients === null ? "unknown" : formatCount(n.maxClients)}
+                  </td>
+                  <td className={`${td} tabular text-right`}>
+                    {formatPercent(n.ratio)}{" "}
+                    {n.ratio !== null && n.ratio > data.threshold ? <Badge tone="bad">near max</Badge> : null}
+                  </td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollX>
+  );
+}
+
 function ClientTable({ data }: { data: ClientsResponse }) {
+  const byNode = (data.nodes?.length ?? 1) > 1;
   return (
     <details>
       <summary className="cursor-pointer text-sm">
@@ -105,6 +150,7 @@ function ClientTable({ data }: { data: ClientsResponse }) {
         <table className="w-full border-collapse text-sm">
           <thead className="bg-sunken text-muted sticky top-0 text-left text-xs">
             <tr>
+              {byNode ? <th className={th}>Node</th> : null}
               <th className={th}>Address</th>
               <th className={th}>Name</th>
               <th className={th}>User</th>
@@ -116,7 +162,8 @@ function ClientTable({ data }: { data: ClientsResponse }) {
           </thead>
           <tbody>
             {data.clients.map((c) => (
-              <tr key={c.id} className="border-line border-t">
+              <tr key={`${c.node ?? ""}#${c.id}`} className="border-line border-t">
+                {byNode ? <td className={`${td} font-mono text-xs`}>{c.node}</td> : null}
                 <td className={`${td} font-mono text-xs`}>{c.addr}</td>
                 <td className={td}>{c.name || <span className="text-muted">—</span>}</td>
                 <td className={td}>{c.user}</td>
@@ -143,6 +190,7 @@ export function ClientsPanel({ instanceId }: { instanceId: string }) {
       {data ? (
         <>
           <Headline data={data} />
+          <NodeTable data={data} />
           <div className="grid gap-3 xl:grid-cols-2">
             <Groups title="By name" groups={data.byName} testId="clients-by-name" />
             <Groups title="By address" groups={data.byAddress} testId="clients-by-address" />

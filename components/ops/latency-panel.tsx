@@ -16,6 +16,10 @@ const RANGES = [
 ];
 
 function Events({ data }: { data: LatencyResponse }) {
+  const nodes = data.nodes ?? [];
+  const answered = nodes.filter((n) => n.error === null);
+  // Several nodes: events of the nodes that answered, the failed ones named above them.
+  if (nodes.length > 1 && answered.length > 0) return <NodeEvents data={data} />;
   if (data.eventsError)
     return <p className="text-muted text-xs">Latency events unavailable: {data.eventsError}</p>;
   if (data.monitorThresholdMs === null) {
@@ -54,6 +58,56 @@ function Events({ data }: { data: LatencyResponse }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+function NodeEvents({ data }: { data: LatencyResponse }) {
+  const nodes = data.nodes ?? [];
+  const off = nodes.filter((n) => n.error === null && n.monitorThresholdMs === 0).map((n) => n.address);
+  const unknown = nodes
+    .filter((n) => n.error === null && n.monitorThresholdMs === null)
+    .map((n) => n.address);
+  return (
+    <div className="space-y-1">
+      {data.eventsError ? (
+        <p className="text-bad text-xs">Latency events not read from: {data.eventsError}</p>
+      ) : null}
+      {off.length > 0 ? (
+        <p className="text-muted text-xs">
+          Latency monitor off (latency-monitor-threshold 0) on{" "}
+          {off.length === nodes.length ? "every node" : off.join(", ")}.
+        </p>
+      ) : null}
+      {unknown.length > 0 ? (
+        <p className="text-muted text-xs">Monitor state unknown (CONFIG disabled) on {unknown.join(", ")}.</p>
+      ) : null}
+      {data.events.length === 0 ? (
+        <p className="text-muted text-xs">No latency events on the nodes read.</p>
+      ) : (
+        <table className="w-full max-w-3xl text-sm" data-testid="latency-events">
+          <thead className="text-muted text-left text-xs">
+            <tr>
+              <th className="py-1 font-medium">Node</th>
+              <th className="py-1 font-medium">Event</th>
+              <th className="py-1 font-medium">Latest</th>
+              <th className="py-1 text-right font-medium">Latest ms</th>
+              <th className="py-1 text-right font-medium">Max ms</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.events.map((e) => (
+              <tr key={`${e.node ?? ""}#${e.event}`} className="border-line border-t" data-node={e.node}>
+                <td className="py-1 font-mono text-xs">{e.node}</td>
+                <td className="py-1 font-mono text-xs">{e.event}</td>
+                <td className="tabular py-1">{formatTime(e.time)}</td>
+                <td className="tabular py-1 text-right">{e.latestMs} ms</td>
+                <td className="tabular py-1 text-right">{e.maxMs} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 

@@ -120,10 +120,40 @@ function Summary({ data }: { data: CapabilitiesResponse }) {
         read {coverageText(data.keys.outside.read)}, write {coverageText(data.keys.outside.write)}
         {data.keys.note ? ` (${data.keys.note})` : ""}
       </p>
-      {data.replica.readOnly ? (
+      {data.replica.readOnly && data.deployment?.kind !== "cluster" ? (
         <p className="text-warn">
           This instance is a read-only replica: Redis refuses every write whatever the ACL says.
         </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** What cluster mode or the sentinels change for the console, and each sentinel's answer. */
+function DeploymentNotes({ data }: { data: CapabilitiesResponse }) {
+  const deployment = data.deployment;
+  if (!deployment || deployment.kind === "standalone") return null;
+  return (
+    <div className="text-xs" data-testid="deployment-notes" data-kind={deployment.kind}>
+      <p className="font-medium">
+        {deployment.kind === "cluster" ? "Redis Cluster" : "Sentinel"}
+        {deployment.probedNode ? ` (probed on ${deployment.probedNode})` : ""}
+      </p>
+      <ul className="text-muted list-disc pl-4">
+        {deployment.notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+      {deployment.sentinels && deployment.sentinels.length > 0 ? (
+        <ul className="mt-1 space-y-0.5">
+          {deployment.sentinels.map((s) => (
+            <li key={s.address} className="flex items-center gap-2" data-sentinel={s.address}>
+              <Badge tone={s.answered ? "ok" : "bad"}>{s.answered ? "answers" : "no answer"}</Badge>
+              <span className="font-mono">{s.address}</span>
+              <span className="text-muted">{s.reason}</span>
+            </li>
+          ))}
+        </ul>
       ) : null}
     </div>
   );
@@ -198,6 +228,7 @@ export function RedisUserPanel({ instanceId }: { instanceId: string }) {
       {data ? (
         <>
           <Summary data={data} />
+          <DeploymentNotes data={data} />
           <CapabilityTable data={data} />
         </>
       ) : error ? (

@@ -34,18 +34,46 @@ function Args({ entry }: { entry: SlowlogEntry }) {
   return <span className="font-mono text-xs break-all whitespace-normal">{entry.args.join(" ")}</span>;
 }
 
+function thresholdText(micros: number | null): string {
+  return micros === null
+    ? "threshold unknown (CONFIG disabled)"
+    : micros < 0
+      ? "slow log off (slowlog-log-slower-than < 0)"
+      : `logs commands slower than ${formatMicros(micros)}`;
+}
+
 function Settings({ data }: { data: SlowlogResponse }) {
-  const threshold =
-    data.slowerThanMicros === null
-      ? "threshold unknown (CONFIG disabled)"
-      : data.slowerThanMicros < 0
-        ? "slow log off (slowlog-log-slower-than < 0)"
-        : `logs commands slower than ${formatMicros(data.slowerThanMicros)}`;
+  const nodes = data.nodes ?? [];
+  const answered = nodes.filter((n) => n.error === null);
+  // Several nodes with different thresholds: each one's, instead of a misleading "unknown".
+  const differ =
+    answered.length > 1 && answered.some((n) => n.slowerThanMicros !== answered[0]?.slowerThanMicros);
+  const threshold = differ
+    ? `thresholds per node: ${answered.map((n) => `${n.address} ${n.slowerThanMicros === null ? "unknown" : formatMicros(n.slowerThanMicros)}`).join(", ")}`
+    : thresholdText(data.slowerThanMicros);
   return (
     <p className="text-muted text-xs">
       {formatCount(data.length)} entries held
-      {data.maxLen !== null ? ` (max ${formatCount(data.maxLen)})` : ""} · {threshold}
+      {nodes.length > 1 ? ` on ${nodes.length} nodes` : ""}
+      {data.maxLen !== null
+        ? ` (max ${formatCount(data.maxLen)}${nodes.length > 1 ? " each" : ""})`
+        : ""} · {threshold}
     </p>
+  );
+}
+
+/** Nodes whose slow log could not be read: named, so a missing node is never silent. */
+function NodeErrors({ data }: { data: SlowlogResponse }) {
+  const failed = (data.nodes ?? []).filter((n) => n.error !== null);
+  if (failed.length === 0) return null;
+  return (
+    <ul className="text-bad text-xs" data-testid="slowlog-node-errors">
+      {failed.map((n) => (
+        <li key={n.address}>
+          Slow log of node {n.address} ({n.role}) not read: {n.error}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -53,10 +81,12 @@ function AdminBar({
   instanceId,
   onReveal,
   revealing,
+  nodeCount,
 }: {
   instanceId: string;
   onReveal: () => void;
   revealing: boolean;
+  nodeCount: number;
 }) {
   const canReveal = useCan("slowlog-reveal");
   const canReset = useMayAct("slowlog-reset");
@@ -92,7 +122,10 @@ function AdminBar({
       ) : null}
       {canReset && confirming ? (
         <span className="flex items-center gap-2">
-          <span>SLOWLOG RESET empties the log for everyone (audited).</span>
+          <span>
+            SLOWLOG RESET empties the log{nodeCount > 1 ? ` on all ${nodeCount} nodes` : ""} for everyone
+            (audited).
+          </span>
           <button
             type="button"
             onClick={() => reset.mutate("", { onSuccess: () => setConfirming(false) })}
@@ -114,23 +147,100 @@ function AdminBar({
   );
 }
 
+/** The entries, newest first; a node column when the log comes from several servers. */
+function EntryTable({ rows, byNode }: { rows: SlowlogEntry[]; byNode: boolean }) {
+  return (
+    <div className="border-line max-h-96 overflow-auto rounded border">
+      <table className="w-full border-collapse text-sm">
+        <thead className="bg-sunken text-muted sticky top-0 text-left text-xs">
+          <tr>
+            <th className={th}>Time</th>
+            {byNode ? <th className={th}>Node</th> : null}
+            <th className={`${th} text-right`}>Duration</th>
+            <th className={th}>Command</th>
+            <th className={th}>Arguments</th>
+            <th className={th}>Client</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={`${e.node ?? ""}#${e.id}`} className="border-line border-t" data-node={e.node}>
+              <td className={`${td} tabular`}>{formatTime(e.time)}</td>
+              {byNode ? <td className={`${td} font-mono text-xs`}>{e.node}</td> : null}
+              <td className={`${td} tabular text-right`}>{formatMicros(e.durationMicros)}</td>
+              <td className={`${td} font-mono text-xs`}>{e.command}</td>
+              <td className="px-2 py-1.5 align-top">
+                <Args entry={e} />
+              </td>
+              <td className={`${td} text-xs`}>
+                {e.ownLabel ? (
+                  <span className="bg-sunken mr-1 rounded px-1" data-testid="slowlog-own">
+                    {e.ownLabel}
+                  </span>
+                ) : null}
+                {/* A command run from a script has no client: "?:0" says nothing to a reader. */}
+                {fromScriptAddr(e.client.addr) ? (
+                  <span className="text-muted">from a script</span>
+                ) : (
+                  <span className="font-mono">{e.client.addr || "—"}</span>
+                )}
+                {e.client.name ? <span className="text-muted"> · {e.client.name}</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The hide-own box and the entries it leaves. */
+function Entries({ data }: { data: SlowlogResponse }) {
+  // On by default: the slow log is read to find what slows ISL down; the console's own scan calls
+  // are known load, still counted next to the box so they are never silently out of sight.
+  const [hideOwn, setHideOwn] = useState(true);
+  const ownCount = data.entries.filter((e) => e.own).length;
+  const rows = hideOwn ? data.entries.filter((e) => !e.own) : data.entries;
+  if (data.entries.length === 0) return <p className="text-muted text-sm">The slow log is empty.</p>;
+  return (
+    <>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={hideOwn} onChange={(e) => setHideOwn(e.target.checked)} />
+        Hide the console&apos;s own commands
+        <span className="text-muted text-xs">
+          ({formatCount(ownCount)} of {formatCount(data.entries.length)} {hideOwn ? "hidden" : "shown"})
+        </span>
+      </label>
+      {rows.length === 0 ? (
+        <p className="text-muted text-sm">
+          Every entry is the console&apos;s own: untick the box to see them.
+        </p>
+      ) : (
+        // One server: no node column (every entry is its).
+        <EntryTable rows={rows} byNode={(data.nodes?.length ?? 1) > 1} />
+      )}
+    </>
+  );
+}
+
 /** The slow log, arguments hidden; an admin's reveal shows one audited snapshot until hidden again. */
 export function SlowlogTable({ instanceId }: { instanceId: string }) {
   const { data, error } = useSlowlog(instanceId);
   const reveal = useRevealSlowlog(instanceId);
   const shown = reveal.data ?? data;
-  // On by default: the slow log is read to find what slows ISL down; the console's own scan calls
-  // are known load, still counted next to the box so they are never silently out of sight.
-  const [hideOwn, setHideOwn] = useState(true);
-  const ownCount = shown?.entries.filter((e) => e.own).length ?? 0;
-  const rows = shown ? (hideOwn ? shown.entries.filter((e) => !e.own) : shown.entries) : [];
   return (
     <Card className="space-y-2" data-testid="slowlog">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold">Slow log</h2>
         {shown ? <Settings data={shown} /> : null}
       </div>
-      <AdminBar instanceId={instanceId} onReveal={() => reveal.mutate()} revealing={reveal.isPending} />
+      <AdminBar
+        instanceId={instanceId}
+        onReveal={() => reveal.mutate()}
+        revealing={reveal.isPending}
+        nodeCount={shown?.nodes?.length ?? 1}
+      />
+      {shown ? <NodeErrors data={shown} /> : null}
       {reveal.data ? (
         <p className="text-warn text-xs">
           {/* The reveal's own time, fixed once: not the clock at each render. */}
@@ -142,64 +252,7 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
       ) : null}
       {reveal.error ? <p className="text-bad text-xs">Not revealed: {reveal.error.message}</p> : null}
       {error && !shown ? <p className="text-bad text-sm">Slow log unavailable: {error.message}</p> : null}
-      {shown && shown.entries.length > 0 ? (
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={hideOwn} onChange={(e) => setHideOwn(e.target.checked)} />
-          Hide the console&apos;s own commands
-          <span className="text-muted text-xs">
-            ({formatCount(ownCount)} of {formatCount(shown.entries.length)} {hideOwn ? "hidden" : "shown"})
-          </span>
-        </label>
-      ) : null}
-      {shown && shown.entries.length === 0 ? (
-        <p className="text-muted text-sm">The slow log is empty.</p>
-      ) : null}
-      {shown && shown.entries.length > 0 && rows.length === 0 ? (
-        <p className="text-muted text-sm">
-          Every entry is the console&apos;s own: untick the box to see them.
-        </p>
-      ) : null}
-      {rows.length > 0 ? (
-        <div className="border-line max-h-96 overflow-auto rounded border">
-          <table className="w-full border-collapse text-sm">
-            <thead className="bg-sunken text-muted sticky top-0 text-left text-xs">
-              <tr>
-                <th className={th}>Time</th>
-                <th className={`${th} text-right`}>Duration</th>
-                <th className={th}>Command</th>
-                <th className={th}>Arguments</th>
-                <th className={th}>Client</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} className="border-line border-t">
-                  <td className={`${td} tabular`}>{formatTime(e.time)}</td>
-                  <td className={`${td} tabular text-right`}>{formatMicros(e.durationMicros)}</td>
-                  <td className={`${td} font-mono text-xs`}>{e.command}</td>
-                  <td className="px-2 py-1.5 align-top">
-                    <Args entry={e} />
-                  </td>
-                  <td className={`${td} text-xs`}>
-                    {e.ownLabel ? (
-                      <span className="bg-sunken mr-1 rounded px-1" data-testid="slowlog-own">
-                        {e.ownLabel}
-                      </span>
-                    ) : null}
-                    {/* A command run from a script has no client: "?:0" says nothing to a reader. */}
-                    {fromScriptAddr(e.client.addr) ? (
-                      <span className="text-muted">from a script</span>
-                    ) : (
-                      <span className="font-mono">{e.client.addr || "—"}</span>
-                    )}
-                    {e.client.name ? <span className="text-muted"> · {e.client.name}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {shown ? <Entries data={shown} /> : null}
     </Card>
   );
 }

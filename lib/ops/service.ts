@@ -1,32 +1,109 @@
-// The ops page's reads: config compliance, slow log, clients and latency for one instance.
+// The ops page's reads: config compliance, slow log, clients and latency for one instance, read
+// from every server of it (a cluster's or a sentinel instance's masters and replicas).
 // Redis is asked only for what the store does not hold (config, slow log, clients, latency
 // events); the PING history comes from the sampler's samples.
 import "server-only";
 import { getConfig, type InstanceConfig } from "@/lib/config";
-import { checkConfig, recommendedSettings } from "@/lib/policy/config-checks";
+import {
+  checkConfig,
+  combineNodeChecks,
+  recommendedSettings,
+  type ConfigCheck,
+} from "@/lib/policy/config-checks";
 import { readClients } from "@/lib/redis/clients";
 import { describeRedisError } from "@/lib/redis/errors";
 import { readLatencyMonitor } from "@/lib/redis/latency";
-import { readServerConfig } from "@/lib/redis/server-config";
+import { readNodeConfigs, type NodeConfig } from "@/lib/redis/server-config";
 import { readSlowlog } from "@/lib/redis/slowlog";
 import type { ClientsResponse, ConfigResponse, LatencyResponse, SlowlogResponse } from "@/lib/schemas/ops";
 import { getStore, type Db } from "@/lib/store";
 import { samplesBetween } from "@/lib/store/samples";
 import { latencyMinutes } from "@/lib/metrics/latency";
 
+/** The checklist of every server read, combined: a node that differs or could not tell is named. */
+export function complianceOf(
+  instance: InstanceConfig,
+  nodes: NodeConfig[],
+): { checks: ConfigCheck[]; perNode: { node: NodeConfig; checks: ConfigCheck[] | null }[] } {
+  const perNode = nodes.map((node) => ({
+    node,
+    checks: node.facts ? checkConfig(node.facts, instance.environment) : null,
+  }));
+  const checks = combineNodeChecks(
+    perNode.map(({ node, checks: c }) => ({
+      address: node.address,
+      role: node.role,
+      checks: c,
+      ...(node.error ? { error: describeRedisError(node.error) } : {}),
+    })),
+  );
+  return { checks, perNode };
+}
+
+/**
+ * The CONFIG SET each node needs, or why none can be planned: CONFIG refused or a node unreadable
+ * anywhere (applying elsewhere would leave the nodes differing while looking done).
+ */
+export function recommendedPlan(
+  instance: InstanceConfig,
+  perNode: { node: NodeConfig; checks: ConfigCheck[] | null }[],
+): { address: string; settings: [string, string][] }[] | { blocked: string } {
+  const unread = perNode.filter((p) => p.checks === null).map((p) => p.node.address);
+  if (unread.length > 0) return { blocked: `node ${unread.join(", ")} could not be read` };
+  const refused = perNode.filter((p) => p.node.facts?.configDisabled).map((p) => p.node.address);
+  if (refused.length > 0) {
+    return {
+      blocked:
+        perNode.length === 1
+          ? "CONFIG is disabled on this instance: change the settings in the provider's console"
+          : `CONFIG is refused on ${refused.length === perNode.length ? "every node" : `node ${refused.join(", ")}`}: change the settings in the provider's console`,
+    };
+  }
+  return perNode
+    .map(({ node, checks }) => ({
+      address: node.address,
+      settings: recommendedSettings(checks ?? [], instance.environment),
+    }))
+    .filter((p) => p.settings.length > 0);
+}
+
+/** Settings of a plan by name and value, with the nodes each goes to (in the plan's order). */
+export function planBySetting(
+  plan: { address: string; settings: [string, string][] }[],
+): { name: string; value: string; nodes: string[] }[] {
+  const out = new Map<string, { name: string; value: string; nodes: string[] }>();
+  for (const { address, settings } of plan) {
+    for (const [name, value] of settings) {
+      const key = `${name}\0${value}`;
+      const entry = out.get(key) ?? { name, value, nodes: [] };
+      entry.nodes.push(address);
+      out.set(key, entry);
+    }
+  }
+  return [...out.values()];
+}
+
 export async function configCompliance(instance: InstanceConfig, now = new Date()): Promise<ConfigResponse> {
-  const { facts, source } = await readServerConfig(instance);
-  const checks = checkConfig(facts, instance.environment);
+  const nodes = await readNodeConfigs(instance);
+  const { checks, perNode } = complianceOf(instance, nodes);
+  const plan = recommendedPlan(instance, perNode);
+  const configDisabled = nodes.some((n) => n.facts?.configDisabled);
   return {
     id: instance.id,
     environment: instance.environment,
-    source,
-    configDisabled: facts.configDisabled,
+    source: nodes.some((n) => n.source === "info") ? "info" : "config",
+    configDisabled,
     checkedAt: now.toISOString(),
     checks,
-    recommended: facts.configDisabled
-      ? []
-      : recommendedSettings(checks, instance.environment).map(([name, value]) => ({ name, value })),
+    recommended: "blocked" in plan ? [] : planBySetting(plan),
+    nodes: nodes.map((n) => ({
+      address: n.address,
+      role: n.role,
+      source: n.source,
+      configDisabled: n.facts ? n.facts.configDisabled : null,
+      ...(n.facts?.configRefusal ? { configRefusal: n.facts.configRefusal } : {}),
+      error: n.error ? describeRedisError(n.error) : null,
+    })),
   };
 }
 
@@ -59,6 +136,14 @@ export async function latency(
     const monitor = await readLatencyMonitor(instance);
     body.monitorThresholdMs = monitor.thresholdMs;
     body.events = monitor.events;
+    body.nodes = monitor.nodes.map((n) => ({
+      address: n.address,
+      role: n.role,
+      monitorThresholdMs: "error" in n ? null : n.thresholdMs,
+      error: "error" in n ? n.error : null,
+    }));
+    const failed = monitor.nodes.flatMap((n) => ("error" in n ? [n.error] : []));
+    if (failed.length > 0) body.eventsError = failed.join("; ");
   } catch (err) {
     // The history is in the store: an unreachable Redis only costs the events.
     body.eventsError = describeRedisError(err);

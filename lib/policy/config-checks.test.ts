@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   checkConfig,
+  combineNodeChecks,
   recommendedSettings,
   versionAtLeast,
   type ConfigCheckId,
@@ -156,5 +157,79 @@ describe("recommendedSettings", () => {
       ["save", "900 1 300 10 60 10000"],
     ]);
     expect(recommendedSettings(checkConfig(compliant, "staging"), "staging")).toEqual([]);
+  });
+});
+
+describe("combineNodeChecks", () => {
+  const node = (address: string, facts: Partial<ConfigFacts>, role: "master" | "replica" = "master") => ({
+    address,
+    role,
+    checks: checkConfig({ ...compliant, ...facts }, "staging"),
+  });
+  const byId = (checks: ReturnType<typeof combineNodeChecks>, id: ConfigCheckId) => {
+    const found = checks.find((c) => c.id === id);
+    if (!found) throw new Error(`no check ${id}`);
+    return found;
+  };
+
+  it("is the node's own checklist for one server, with its verdict listed once", () => {
+    const [single] = [node("10.0.0.1:6379", { maxmemoryPolicy: "noeviction" })];
+    const combined = combineNodeChecks([single as NonNullable<typeof single>]);
+    expect(combined.map(({ nodes: _n, ...c }) => c)).toEqual(
+      checkConfig({ ...compliant, maxmemoryPolicy: "noeviction" }, "staging"),
+    );
+    expect(byId(combined, "maxmemory-policy").nodes).toEqual([
+      { address: "10.0.0.1:6379", role: "master", status: "fail", actual: "noeviction" },
+    ]);
+  });
+
+  it("fails a check that fails on one node of several, and names that node", () => {
+    const combined = combineNodeChecks([
+      node("a:1", {}),
+      node("b:2", { maxmemoryPolicy: "allkeys-lru" }),
+      node("c:3", {}, "replica"),
+    ]);
+    const policy = byId(combined, "maxmemory-policy");
+    expect(policy.status).toBe("fail");
+    expect(policy.actual).toBe("allkeys-lru on b:2; volatile-lru on 2 other nodes");
+    expect(policy.nodes?.map((n) => n.status)).toEqual(["pass", "fail", "pass"]);
+    expect(byId(combined, "save")).toMatchObject({
+      status: "pass",
+      actual: '"900 1 300 10 60 10000" (all 3 nodes)',
+    });
+  });
+
+  it("never counts a node whose CONFIG is refused, or that could not be read, as compliant", () => {
+    const combined = combineNodeChecks([
+      node("a:1", {}),
+      node("b:2", { save: null, configDisabled: true, configRefusal: "permission" }),
+      { address: "c:3", role: "replica", checks: null, error: "connection refused" },
+    ]);
+    const save = byId(combined, "save");
+    expect(save.status).toBe("unknown");
+    expect(save.actual).toBe('unknown on b:2, c:3; "900 1 300 10 60 10000" on 1 other node');
+    expect(save.advice).toContain(
+      "b:2: the console's Redis user may not run CONFIG GET (ACL rule +config|get)",
+    );
+    expect(save.advice).toContain("node c:3 could not be read: connection refused");
+    expect(save.nodes?.map((n) => n.status)).toEqual(["pass", "unknown", "unknown"]);
+    // A failure elsewhere still wins over an unknown.
+    const failing = combineNodeChecks([
+      node("a:1", { save: "" }),
+      { address: "c:3", role: "master", checks: null },
+    ]);
+    expect(byId(failing, "save").status).toBe("fail");
+  });
+
+  it("says CONFIG is disabled in the guide's words when every node refuses it", () => {
+    const combined = combineNodeChecks([
+      node("a:1", { save: null, configDisabled: true }),
+      node("b:2", { save: null, configDisabled: true }),
+    ]);
+    expect(byId(combined, "save")).toMatchObject({
+      status: "unknown",
+      actual: "unknown (all 2 nodes)",
+      advice: expect.stringMatching(/^CONFIG is disabled on this instance/),
+    });
   });
 });

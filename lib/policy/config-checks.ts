@@ -26,6 +26,17 @@ export interface ConfigCheck {
   fix: string | null;
   /** What to do where there is no CONFIG SET line (TLS, auth, version), or why a value is unknown. */
   advice?: string;
+  /** The verdict on each server of the instance (combineNodeChecks), masters first. */
+  nodes?: NodeCheck[];
+}
+
+/** One check's verdict on one server of an instance. */
+export interface NodeCheck {
+  address: string;
+  role: "master" | "replica";
+  status: CheckStatus;
+  actual: string;
+  advice?: string;
 }
 
 /** What the server told us; null = could not be read (CONFIG disabled, command refused). */
@@ -46,6 +57,8 @@ export interface ConfigFacts {
   version: string | null;
   /** CONFIG GET was refused (managed service, rename-command): say so next to unknown values. */
   configDisabled: boolean;
+  /** Why CONFIG GET was refused: the console's ACL user may not run it, or the server does not offer it. */
+  configRefusal?: "permission" | "unsupported";
 }
 
 const GB = 1024 ** 3;
@@ -80,8 +93,12 @@ function gb(bytes: number): string {
 const UNKNOWN_CONFIG =
   "CONFIG is disabled on this instance (managed service or rename-command): check it in the provider's console";
 
+const CONFIG_NOT_PERMITTED =
+  "the console's Redis user may not run CONFIG GET (ACL rule +config|get): grant it, or check the setting in the provider's console";
+
 function unknown(facts: ConfigFacts, what: string): string {
-  return facts.configDisabled ? UNKNOWN_CONFIG : `${what} could not be read`;
+  if (!facts.configDisabled) return `${what} could not be read`;
+  return facts.configRefusal === "permission" ? CONFIG_NOT_PERMITTED : UNKNOWN_CONFIG;
 }
 
 function maxmemoryCheck(facts: ConfigFacts, environment: Environment): ConfigCheck {
@@ -273,4 +290,113 @@ export function recommendedSettings(checks: ConfigCheck[], environment: Environm
     if (check.id === "save") out.push(["save", RECOMMENDED_SAVE]);
   }
   return out;
+}
+
+/** What was read from one server: its checks, or why it could not be read. */
+export interface NodeChecks {
+  address: string;
+  role: "master" | "replica";
+  /** null: the server could not be read at all (`error` says why). */
+  checks: ConfigCheck[] | null;
+  error?: string;
+}
+
+function nodeVerdict(node: NodeChecks, id: ConfigCheckId): NodeCheck {
+  const check = node.checks?.find((c) => c.id === id);
+  if (!check) {
+    return {
+      address: node.address,
+      role: node.role,
+      status: "unknown",
+      actual: "unknown",
+      // The error usually names its node already ("node 10.0.0.3:6379 (replica) is down: ...").
+      advice: node.error?.includes(node.address)
+        ? node.error
+        : `node ${node.address} could not be read: ${node.error ?? "no answer"}`,
+    };
+  }
+  return {
+    address: node.address,
+    role: node.role,
+    status: check.status,
+    actual: check.actual,
+    ...(check.advice ? { advice: check.advice } : {}),
+  };
+}
+
+function worst(statuses: CheckStatus[]): CheckStatus {
+  if (statuses.includes("fail")) return "fail";
+  if (statuses.includes("unknown")) return "unknown";
+  return "pass";
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * One value per node -> what the checklist's actual column says: the value alone when every node
+ * agrees, else each differing value with the nodes that hold it (the passing majority counted).
+ */
+function combinedActual(verdicts: NodeCheck[]): string {
+  const groups = new Map<string, NodeCheck[]>();
+  for (const v of verdicts) {
+    const group = groups.get(v.actual);
+    if (group) group.push(v);
+    else groups.set(v.actual, [v]);
+  }
+  if (groups.size === 1) {
+    const [actual = "unknown"] = groups.keys();
+    return verdicts.length > 1 ? `${actual} (all ${verdicts.length} nodes)` : actual;
+  }
+  const parts: string[] = [];
+  const passing: string[] = [];
+  for (const [actual, group] of groups) {
+    if (group.every((v) => v.status === "pass")) {
+      passing.push(`${actual} on ${plural(group.length, "other node", "other nodes")}`);
+    } else {
+      parts.push(`${actual} on ${group.map((v) => v.address).join(", ")}`);
+    }
+  }
+  return [...parts, ...passing].join("; ");
+}
+
+/** The advice of the nodes that do not pass, each naming its nodes unless it holds for all of them. */
+function combinedAdvice(verdicts: NodeCheck[]): string | undefined {
+  const byAdvice = new Map<string, string[]>();
+  for (const v of verdicts) {
+    if (v.status === "pass" || !v.advice) continue;
+    const nodes = byAdvice.get(v.advice);
+    if (nodes) nodes.push(v.address);
+    else byAdvice.set(v.advice, [v.address]);
+  }
+  if (byAdvice.size === 0) return undefined;
+  return [...byAdvice]
+    .map(([advice, nodes]) =>
+      nodes.length === verdicts.length || advice.includes(nodes[0] ?? "\0")
+        ? advice
+        : `${nodes.join(", ")}: ${advice}`,
+    )
+    .join(" ");
+}
+
+/**
+ * The instance's checklist from each server's: a check fails when it fails on any node, is unknown
+ * when any node could not tell (CONFIG refused, node unreachable: never counted as compliant), and
+ * passes only when it passes everywhere. Each check keeps its per-node verdicts. `nodes` must hold
+ * at least one node whose checks were read.
+ */
+export function combineNodeChecks(nodes: NodeChecks[]): ConfigCheck[] {
+  const template = nodes.find((n) => n.checks !== null)?.checks;
+  if (!template) throw new Error("no node of the instance could be read");
+  return template.map((base) => {
+    const verdicts = nodes.map((n) => nodeVerdict(n, base.id));
+    const advice = combinedAdvice(verdicts);
+    const { advice: _ignored, nodes: _none, ...rest } = base;
+    return {
+      ...rest,
+      status: worst(verdicts.map((v) => v.status)),
+      actual: combinedActual(verdicts),
+      ...(advice ? { advice } : {}),
+      nodes: verdicts,
+    };
+  });
 }

@@ -64,3 +64,16 @@ export function aclSetUserLine(user: ConsoleRedisUser, password = PASSWORD_PLACE
 export function aclFileLine(user: ConsoleRedisUser, password = PASSWORD_PLACEHOLDER): string {
   return `user ${user.name} reset on >${password} ${user.rules}`;
 }
+
+/**
+ * What every console user needs in addition on a Redis Cluster: the client learns the slot map with
+ * CLUSTER SLOTS and checks the cluster with CLUSTER INFO (the overview's cluster_state too), the ops
+ * page names failing nodes from CLUSTER NODES, and scans on replicas open their connections with
+ * READONLY. ACL users are per node: set the user on every node.
+ */
+export const CLUSTER_ACL_RULES = "+cluster|slots +cluster|info +cluster|nodes +readonly";
+
+/** A console user's rules for a cluster node: its rules plus CLUSTER_ACL_RULES. */
+export function clusterUser(user: ConsoleRedisUser): ConsoleRedisUser {
+  return { ...user, rules: `${user.rules} ${CLUSTER_ACL_RULES}` };
+}

@@ -10,6 +10,9 @@
 // Key-based commands are probed with a key under the policy's namespace, so `~isl:*` users answer
 // for the keys the console cares about; one extra probe tells whether keys outside it are covered.
 // Answers are cached per instance for a few minutes (globalThis, like client.ts's connections).
+// On a cluster the probe runs on one node (ACL users are per node; the answer says which) and adds
+// what cluster mode changes; on a sentinel instance it runs on the current master and asks every
+// sentinel for the master with the sentinels' own credentials.
 import "server-only";
 import type Redis from "ioredis";
 import { getConfig, type InstanceConfig } from "@/lib/config";
@@ -20,12 +23,19 @@ import {
   type CapabilityId,
   type CapabilityStatus,
   type CommandCapability,
+  type Deployment,
   type PermissionCapability,
   type ProbeMethod,
   type RedisActionPermission,
 } from "@/lib/schemas/capabilities";
-import { connectionOptions, withOwnConnection } from "./client";
-import { classifyRedisError } from "./errors";
+import {
+  connectionOptions,
+  instanceKind,
+  scansOnReplicas,
+  sentinelConnection,
+  withOwnConnection,
+} from "./client";
+import { classifyRedisError, describeRedisError } from "./errors";
 import { parseInfo } from "./info";
 
 /** How long an answer is served from the cache. */
@@ -38,6 +48,9 @@ interface ProbeContext {
   probeKey: string;
   db: number;
   redis7: boolean;
+  kind: "standalone" | "cluster" | "sentinel";
+  /** Scans (cluster: READONLY connections) read replicas. */
+  scansOnReplicas: boolean;
 }
 
 interface CommandSpec {
@@ -93,6 +106,10 @@ const SPECS: Record<string, CommandSpec> = {
   flushdb: { argv: () => ["FLUSHDB", "ASYNC"], changes: true, write: true },
   "config|set": { argv: () => ["CONFIG", "SET", "slowlog-max-len", "128"], changes: true },
   "slowlog|reset": { argv: () => ["SLOWLOG", "RESET"], changes: true },
+  "cluster|slots": { argv: () => ["CLUSTER", "SLOTS"] },
+  "cluster|info": { argv: () => ["CLUSTER", "INFO"] },
+  // Only changes the probe connection's own state (closed afterwards).
+  readonly: { argv: () => ["READONLY"] },
 };
 
 interface Need {
@@ -172,6 +189,19 @@ const CAPABILITIES: CapabilityDef[] = [
     role: "admin",
     needs: () => [{ command: "flushdb" }, { command: "config|set" }, { command: "slowlog|reset" }],
   },
+  {
+    id: "cluster",
+    title: "Follow the cluster (slot map, cluster state)",
+    role: "viewer",
+    needs: (ctx) =>
+      ctx.kind !== "cluster"
+        ? []
+        : [
+            { command: "cluster|slots" },
+            { command: "cluster|info" },
+            ...(ctx.scansOnReplicas ? [{ command: "readonly" }] : []),
+          ],
+  },
 ];
 
 /** The commands each guarded action sends (lib/actions, lib/ops), for the action buttons. */
@@ -215,7 +245,7 @@ function keyRule(key: string, namespace: string, write: boolean): string {
 function refusal(
   text: string,
   key: string,
-  ctx: { namespace: string; spec: CommandSpec },
+  ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   via: ProbeMethod,
 ): Answer {
   const command = /'([^']+)' command/.exec(text)?.[1]?.toLowerCase();
@@ -239,11 +269,25 @@ function fromError(
   err: unknown,
   label: string,
   key: string,
-  ctx: { namespace: string; spec: CommandSpec },
+  ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   via: ProbeMethod,
 ): Answer | NoAnswer {
   const classified = classifyRedisError(err, { command: label.toLowerCase() });
   if (!classified) throw err;
+  // A cluster node redirects a key it does not serve, and a replica refuses a write, only after the
+  // ACL check passed (a cluster sends writes to the masters whichever node was probed).
+  if (
+    classified.code === "MOVED" ||
+    classified.code === "ASK" ||
+    (ctx.cluster && classified.kind === "readonly")
+  ) {
+    return {
+      allowed: true,
+      via,
+      reason: `${via === "multi" ? "MULTI probe" : "direct probe"}: passed the ACL check (${classified.kind === "readonly" ? "the probed node is a replica" : `${key} lives on another cluster node`})`,
+      aclRule: null,
+    };
+  }
   switch (classified.kind) {
     case "permission":
       return refusal(classified.raw, key, ctx, via);
@@ -293,7 +337,7 @@ class Prober {
     if (!spec) throw new Error(`no probe for ${command}`);
     const argv = spec.argv(key, this.ctx);
     const label = labelOf(command);
-    const ctx = { namespace: this.namespace, spec };
+    const ctx = { namespace: this.namespace, spec, cluster: this.ctx.kind === "cluster" };
     const tried: string[] = [];
     const attempts: [ProbeMethod, () => Promise<Answer | NoAnswer>][] = [
       ["acl-dryrun", () => this.dryrun(argv, label, key, ctx)],
@@ -329,7 +373,7 @@ class Prober {
     argv: string[],
     label: string,
     key: string,
-    ctx: { namespace: string; spec: CommandSpec },
+    ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   ): Promise<Answer | NoAnswer> {
     let reply: unknown;
     try {
@@ -361,7 +405,7 @@ class Prober {
     argv: string[],
     label: string,
     key: string,
-    ctx: { namespace: string; spec: CommandSpec },
+    ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   ): Promise<Answer | NoAnswer> {
     const notOpened = await this.openMulti();
     if (notOpened) return notOpened;
@@ -431,7 +475,7 @@ class Prober {
     argv: string[],
     label: string,
     key: string,
-    ctx: { namespace: string; spec: CommandSpec },
+    ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   ): Promise<Answer | NoAnswer> {
     try {
       await this.redis.call(argv[0] as string, ...argv.slice(1));
@@ -592,11 +636,20 @@ async function probeCapabilities(instance: InstanceConfig, now: () => Date): Pro
   const probeKey = `${namespace}${PROBE_KEY_NAME}`;
   const outsideKey = PROBE_KEY_NAME.startsWith(namespace) ? `~${PROBE_KEY_NAME}` : PROBE_KEY_NAME;
   const db = connectionOptions(instance).db ?? 0;
+  const kind = instanceKind(instance);
   return withOwnConnection(instance, async (redis) => {
     const { user, source } = await whoAmI(redis, instance);
     const facts = await serverFacts(redis);
     const major = facts.version ? Number(facts.version.split(".")[0]) : 7;
-    const ctx: ProbeContext = { probeKey, db, redis7: major >= 7 };
+    const ctx: ProbeContext = {
+      probeKey,
+      db: kind === "cluster" ? 0 : db,
+      redis7: major >= 7,
+      kind,
+      scansOnReplicas: kind === "cluster" && scansOnReplicas(instance),
+    };
+    // A cluster sends writes to the masters whichever node was probed: a replica's READONLY says nothing.
+    const replicaRefusesWrites = facts.readOnly === true && kind !== "cluster";
     const prober = new Prober(redis, ctx, namespace);
     await prober.setUpDryrun(user);
     await prober.setUpMulti();
@@ -607,7 +660,7 @@ async function probeCapabilities(instance: InstanceConfig, now: () => Date): Pro
     const answers = new Map<string, Answer>();
     for (const command of wanted) {
       let answer = await prober.answer(command);
-      if (SPECS[command]?.write && facts.readOnly === true && answer.allowed !== false) {
+      if (SPECS[command]?.write && replicaRefusesWrites && answer.allowed !== false) {
         answer = {
           ...answer,
           allowed: false,
@@ -628,13 +681,13 @@ async function probeCapabilities(instance: InstanceConfig, now: () => Date): Pro
       outside: { read: coverage(outsideRead), write: coverage(outsideWrite) },
     };
     // A read-only replica refuses the write whatever the patterns say: that tells nothing about them.
-    if (facts.readOnly === true) {
+    if (replicaRefusesWrites) {
       keys.inside.write = null;
       keys.outside.write = null;
     }
     const note = keysNote(keys.inside, keys.outside, namespace);
 
-    const capabilities: Capability[] = CAPABILITIES.map((def) => {
+    const capabilities: Capability[] = CAPABILITIES.filter((def) => def.needs(ctx).length > 0).map((def) => {
       const commands = def.needs(ctx).map((need): CommandCapability => {
         const answer = answers.get(need.command) as Answer;
         return {
@@ -650,6 +703,7 @@ async function probeCapabilities(instance: InstanceConfig, now: () => Date): Pro
       redisActionPermissions.map((p) => [p, permissionOf(p, answers, user, keys.outside.write, namespace)]),
     ) as Record<RedisActionPermission, PermissionCapability>;
     const order: ProbeMethod[] = ["acl-dryrun", "multi", "direct"];
+    const deployment = await deploymentOf(instance, redis, { db, answers });
     return {
       id: instance.id,
       user,
@@ -663,8 +717,125 @@ async function probeCapabilities(instance: InstanceConfig, now: () => Date): Pro
       permissions,
       checkedAt: now().toISOString(),
       maxAgeSeconds: CAPABILITIES_MAX_AGE_MS / 1000,
+      deployment,
     };
   });
+}
+
+// ---------------------------------------------------------------- what the deployment changes
+
+/** The server a connection went to (a sentinel-managed one resolves the master itself). */
+function probedAddress(redis: Redis): string | null {
+  const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
+  if (stream?.remoteAddress && stream.remotePort) return `${stream.remoteAddress}:${stream.remotePort}`;
+  return redis.options.host ? `${redis.options.host}:${redis.options.port ?? 6379}` : null;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** CLUSTER INFO on the probe's node: readable, and what it says; a refusal is said, not thrown. */
+async function clusterFacts(redis: Redis): Promise<NonNullable<Deployment["cluster"]>> {
+  try {
+    const fields = parseInfo(String(await redis.call("CLUSTER", "INFO"))).default ?? {};
+    const n = (name: string) => (fields[name] === undefined ? null : Number(fields[name]));
+    return {
+      clusterInfo: true,
+      state: fields.cluster_state ?? null,
+      masters: n("cluster_size"),
+      knownNodes: n("cluster_known_nodes"),
+    };
+  } catch (err) {
+    const classified = classifyRedisError(err, { command: "cluster|info" });
+    if (!classified || classified.transient || classified.kind === "auth") throw classified ?? err;
+    return { clusterInfo: false, state: null, masters: null, knownNodes: null, reason: classified.message };
+  }
+}
+
+/** SENTINEL MASTER <name> on every configured sentinel, with the sentinels' own credentials. */
+async function sentinelAnswers(instance: InstanceConfig): Promise<NonNullable<Deployment["sentinels"]>> {
+  const sentinel = instance.sentinel;
+  if (!sentinel) return [];
+  return Promise.all(
+    sentinel.addresses.map(async ({ host, port }) => {
+      const address = `${host}:${port}`;
+      try {
+        const reply = await sentinelConnection(instance, { host, port }).call(
+          "SENTINEL",
+          "MASTER",
+          sentinel.masterName,
+        );
+        const fields: Record<string, string> = {};
+        if (Array.isArray(reply))
+          for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
+        const master = fields.ip && fields.port ? `${fields.ip}:${fields.port}` : null;
+        const flags = fields.flags ?? null;
+        const down = flags !== null && /s_down|o_down/.test(flags);
+        return {
+          address,
+          answered: true,
+          master,
+          flags,
+          reason: down ? `names master ${master ?? "?"}, flagged ${flags}` : `names master ${master ?? "?"}`,
+        };
+      } catch (err) {
+        const classified = classifyRedisError(err, { command: "sentinel|master" });
+        const why =
+          classified?.kind === "auth"
+            ? "refused the sentinel credentials (sentinel username / password)"
+            : describeRedisError(err);
+        return { address, answered: false, master: null, flags: null, reason: why };
+      }
+    }),
+  );
+}
+
+/** What a cluster or sentinel deployment changes for the console's features, in words. */
+async function deploymentOf(
+  instance: InstanceConfig,
+  redis: Redis,
+  { db, answers }: { db: number; answers: Map<string, Answer> },
+): Promise<Deployment> {
+  const kind = instanceKind(instance);
+  const probedNode = probedAddress(redis);
+  if (kind === "cluster") {
+    const cluster = await clusterFacts(redis);
+    const masters = cluster.masters !== null ? plural(cluster.masters, "master", "masters") : "masters";
+    const replicas = scansOnReplicas(instance);
+    const notes = [
+      `SCAN and DBSIZE run on each of the ${masters}${replicas ? " (on a replica of each, with READONLY)" : ""}; key commands go to the node that serves the key's slot.`,
+      "FLUSHDB empties every master: the confirmation and the audit entry count the nodes and keys.",
+      db > 0
+        ? `The instance URL names database ${db}, but a cluster has database 0 only (no SELECT).`
+        : "Database 0 only: a cluster has no SELECT.",
+      "Commands and scripts over keys of several slots are refused (CROSSSLOT): key batches are sent per node.",
+      `ACL users are set on each node (Redis Cluster does not copy them): these answers are node ${probedNode ?? "?"}'s; every node needs the same user.`,
+      cluster.clusterInfo
+        ? `CLUSTER INFO is readable: cluster_state ${cluster.state ?? "?"}${cluster.knownNodes !== null ? `, ${plural(cluster.knownNodes, "node", "nodes")} known` : ""}.`
+        : `CLUSTER INFO is refused (${cluster.reason ?? "no answer"}): the cluster state cannot be shown or alerted on; grant +cluster|info.`,
+    ];
+    if (answers.get("cluster|slots")?.allowed === false)
+      notes.push("CLUSTER SLOTS is refused: the console cannot learn the slot map (grant +cluster|slots).");
+    return { kind, probedNode, notes, cluster };
+  }
+  if (kind === "sentinel") {
+    const sentinels = await sentinelAnswers(instance);
+    const answered = sentinels.filter((s) => s.answered).length;
+    const masters = new Set(sentinels.flatMap((s) => (s.master ? [s.master] : [])));
+    const notes = [
+      `The console finds the master through the sentinels (master name ${instance.sentinel?.masterName ?? "?"}) and follows a failover; these answers are the current master's (${probedNode ?? "?"}).`,
+      answered === sentinels.length
+        ? `All ${plural(sentinels.length, "sentinel answers", "sentinels answer")} SENTINEL MASTER with the configured sentinel credentials.`
+        : answered === 0
+          ? "No sentinel answers SENTINEL MASTER with the configured sentinel credentials: after a failover the console cannot find the new master."
+          : `${answered} of ${sentinels.length} sentinels answer SENTINEL MASTER; the others: ${sentinels
+              .filter((s) => !s.answered)
+              .map((s) => `${s.address} ${s.reason}`)
+              .join("; ")}.`,
+      ...(masters.size > 1 ? [`The sentinels disagree on the master: ${[...masters].join(", ")}.`] : []),
+    ];
+    return { kind, probedNode, notes, sentinels };
+  }
+  return { kind, probedNode, notes: [] };
 }
 
 // ---------------------------------------------------------------- cache

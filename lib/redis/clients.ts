@@ -1,11 +1,11 @@
-// CLIENT LIST and the guide's "connection pool near max" triage: connected vs maxclients, clients
-// grouped by name and by address, idle times, the oldest and the busiest connection.
+// CLIENT LIST of every server and the guide's "connection pool near max" triage: connected vs
+// maxclients, clients grouped by name and by address, idle times, the oldest and the busiest connection.
 import "server-only";
+import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
 import type { ClientGroup, ClientsResponse, ClientView } from "@/lib/schemas/ops";
-import { withRedis } from "./client";
 import { parseInfo, summarizeInfo } from "./info";
-import { configGet } from "./server-config";
+import { configGet, readEveryNode } from "./server-config";
 
 export const CLIENTS_SHOWN = 200;
 
@@ -105,23 +105,60 @@ export function summarizeClients(
   };
 }
 
+interface NodeClients {
+  clients: ClientView[];
+  connected: number;
+  maxClients: number | null;
+}
+
+async function readNodeClients(redis: Redis, address: string): Promise<NodeClients> {
+  const [listText, infoText] = await Promise.all([
+    redis.call("CLIENT", "LIST") as Promise<string>,
+    redis.info("clients"),
+  ]);
+  const info = summarizeInfo(parseInfo(infoText));
+  let maxClients = info.maxClients ?? null;
+  if (maxClients === null) {
+    const config = await configGet(redis, ["maxclients"]);
+    const value = Number(config?.get("maxclients"));
+    maxClients = Number.isFinite(value) && config?.has("maxclients") ? value : null;
+  }
+  return {
+    clients: parseClientList(String(listText)).map((c) => ({ ...c, node: address })),
+    connected: info.connectedClients,
+    maxClients,
+  };
+}
+
+/**
+ * CLIENT LIST of every server of the instance, each connection with its node. Connected and
+ * maxclients are summed over the nodes; the ratio is the fullest node's (the limit is per server).
+ */
 export async function readClients(instance: InstanceConfig, threshold: number): Promise<ClientsResponse> {
-  return withRedis(instance, async (redis) => {
-    const [listText, infoText] = await Promise.all([
-      redis.call("CLIENT", "LIST") as Promise<string>,
-      redis.info("clients"),
-    ]);
-    const info = summarizeInfo(parseInfo(infoText));
-    let maxClients = info.maxClients ?? null;
-    if (maxClients === null) {
-      const config = await configGet(redis, ["maxclients"]);
-      const value = Number(config?.get("maxclients"));
-      maxClients = Number.isFinite(value) && config?.has("maxclients") ? value : null;
-    }
-    return summarizeClients(instance.id, parseClientList(String(listText)), {
-      connected: info.connectedClients,
-      maxClients,
+  const reads = await readEveryNode(instance, (node) => readNodeClients(node.client, node.address));
+  const answered = reads.flatMap((r) => (r.value ? [r.value] : []));
+  const ratioOf = (n: NodeClients) => (n.maxClients ? n.connected / n.maxClients : null);
+  const ratios = answered.map(ratioOf).filter((r): r is number => r !== null);
+  const maxKnown = answered.every((n) => n.maxClients !== null);
+  const summary = summarizeClients(
+    instance.id,
+    answered.flatMap((n) => n.clients),
+    {
+      connected: answered.reduce((sum, n) => sum + n.connected, 0),
+      maxClients: maxKnown ? answered.reduce((sum, n) => sum + (n.maxClients ?? 0), 0) : null,
       threshold,
-    });
-  });
+    },
+  );
+  return {
+    ...summary,
+    ratio: ratios.length > 0 ? Math.max(...ratios) : null,
+    nodes: reads.map(({ node, value, error }) => ({
+      address: node.address,
+      role: node.role,
+      connected: value?.connected ?? null,
+      maxClients: value?.maxClients ?? null,
+      ratio: value ? ratioOf(value) : null,
+      error: error ? error.message : null,
+    })),
+  };
 }

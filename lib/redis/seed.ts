@@ -1,13 +1,15 @@
 // Fills a Redis with the demo keyspace of seed-values.ts (`npm run seed:demo`, e2e set-up).
-// Refuses production instances and non-empty databases (unless forced, and even then it only
-// writes its own keys: it never deletes or flushes). Writes in pipelined batches, keeping one
+// Refuses production instances and non-empty databases (every master of a cluster is asked; unless
+// forced, and even then it only writes its own keys: it never deletes or flushes). Writes in
+// pipelined batches, one pipeline per node (a cluster routes each key by its slot), keeping one
 // batch in flight while the next is generated, so --scale 1000 takes seconds and flat memory.
 import "server-only";
 import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import { withRedis } from "./client";
+import { withRedis, type KeyClient } from "./client";
 import { instanceAddress } from "./instances";
 import { displayKey, toBase64 } from "./keys";
+import { groupByNode, onEveryKeyspaceNode } from "./topology";
 import {
   DEMO_PATTERNS,
   plantedKeys,
@@ -77,8 +79,11 @@ export interface SeedSummary {
   keysWritten: number;
   valueBytes: number;
   elapsedMs: number;
+  /** Keys in the database before and after, summed over the keyspace nodes (a cluster's masters). */
   dbsizeBefore: number;
   dbsizeAfter: number;
+  /** Per keyspace node: the keys it held before and after. */
+  nodes: { address: string; keysBefore: number; keysAfter: number }[];
   patterns: PatternSummary[];
   planted: PlantedSummary[];
 }
@@ -127,8 +132,19 @@ function* allKeys(seed: string, scale: number, planted: DemoKey[]): Generator<De
   yield* planted;
 }
 
+/** Sends one batch: one pipeline per node (a cluster refuses a pipeline whose keys span nodes). */
+async function sendBatch(client: KeyClient, batch: DemoKey[]): Promise<void> {
+  await Promise.all(
+    groupByNode(client, batch, (k) => k.key).map(async (group) => {
+      const pipeline = client.pipeline();
+      for (const k of group) queue(pipeline, k);
+      checkResults(await pipeline.exec());
+    }),
+  );
+}
+
 async function writeKeys(
-  redis: Redis,
+  client: KeyClient,
   keys: Iterable<DemoKey>,
   total: number,
   options: SeedOptions,
@@ -137,23 +153,19 @@ async function writeKeys(
   const maxKeys = options.batchKeys ?? 500;
   const maxBytes = options.batchBytes ?? 4 * 1024 * 1024;
   const started = Date.now();
-  let pipeline = redis.pipeline();
-  let batchKeys = 0;
+  let batch: DemoKey[] = [];
   let batchBytes = 0;
   let written = 0;
   let inFlight: Promise<void> | undefined;
 
   const flush = async () => {
-    if (batchKeys === 0) return;
-    const sending = pipeline;
-    const count = batchKeys;
-    pipeline = redis.pipeline();
-    batchKeys = 0;
+    if (batch.length === 0) return;
+    const sending = batch;
+    batch = [];
     batchBytes = 0;
     const previous = inFlight;
-    inFlight = sending.exec().then((results) => {
-      checkResults(results);
-      written += count;
+    inFlight = sendBatch(client, sending).then(() => {
+      written += sending.length;
       options.onProgress?.({ written, total, elapsedMs: Date.now() - started });
     });
     // Observed at the next await; this only stops Node reporting it as unhandled meanwhile.
@@ -162,14 +174,19 @@ async function writeKeys(
   };
 
   for (const k of keys) {
-    queue(pipeline, k);
+    batch.push(k);
     onKey(k);
-    batchKeys++;
     batchBytes += k.valueBytes;
-    if (batchKeys >= maxKeys || batchBytes >= maxBytes) await flush();
+    if (batch.length >= maxKeys || batchBytes >= maxBytes) await flush();
   }
   await flush();
   await inFlight;
+}
+
+/** Keys per keyspace node (every master of a cluster), each with its address. */
+async function nodeSizes(instance: InstanceConfig): Promise<{ address: string; keys: number }[]> {
+  const sizes = await onEveryKeyspaceNode(instance, (node) => node.client.dbsize());
+  return sizes.map(({ node, value }) => ({ address: node.address, keys: value }));
 }
 
 /** Seeds `instance` (its configured database) with the demo keyspace and says what it wrote. */
@@ -189,11 +206,19 @@ export async function seedDemo(instance: InstanceConfig, options: SeedOptions = 
   }
 
   return withRedis(instance, async (redis) => {
-    const dbsizeBefore = await redis.dbsize();
+    const before = await nodeSizes(instance);
+    const dbsizeBefore = before.reduce((n, s) => n + s.keys, 0);
     if (dbsizeBefore > 0 && !options.force) {
+      const where =
+        before.length === 1
+          ? `database ${address} already holds ${dbsizeBefore} keys`
+          : `the cluster already holds ${dbsizeBefore} keys (${before
+              .filter((s) => s.keys > 0)
+              .map((s) => `${s.keys} on ${s.address}`)
+              .join(", ")})`;
       throw new SeedRefusedError(
         "not-empty",
-        `database ${address} already holds ${dbsizeBefore} keys; demo data goes only into an empty database ` +
+        `${where}; demo data goes only into an empty database ` +
           "(--force writes the demo keys anyway: it adds and overwrites its own keys and deletes nothing)",
       );
     }
@@ -226,7 +251,14 @@ export async function seedDemo(instance: InstanceConfig, options: SeedOptions = 
       valueBytes,
       elapsedMs: Date.now() - started,
       dbsizeBefore,
-      dbsizeAfter: await redis.dbsize(),
+      ...(await nodeSizes(instance).then((after) => ({
+        dbsizeAfter: after.reduce((n, s) => n + s.keys, 0),
+        nodes: after.map((s) => ({
+          address: s.address,
+          keysBefore: before.find((b) => b.address === s.address)?.keys ?? 0,
+          keysAfter: s.keys,
+        })),
+      }))),
       patterns: DEMO_PATTERNS.map((pattern) => {
         const t = tallies[pattern];
         const regular = t.keys - t.planted;

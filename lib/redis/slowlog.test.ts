@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { META_SCRIPT, META_SHA } from "./scanner";
-import { SCRIPT_LABEL, isOwnScriptCall, markScriptCommands, toSlowlogEntry } from "./slowlog";
+import { SCRIPT_LABEL, isOwnScriptCall, markScriptCommands, mergeSlowlogs, toSlowlogEntry } from "./slowlog";
 
 type Raw = Parameters<typeof toSlowlogEntry>[0];
 const b = (s: string) => Buffer.from(s);
@@ -70,5 +70,22 @@ describe("the console's own slow log entries", () => {
   it("a script command whose call is not in the list (another script, or cut off) stays unattributed", () => {
     const entries = markScriptCommands([toSlowlogEntry(raw(8, ["TTL", "isl:a"], "?:0"), false)]);
     expect(entries[0]).toMatchObject({ own: false, ownLabel: null });
+  });
+});
+
+describe("the slow logs of several nodes", () => {
+  const at = (id: number, seconds: number, node: string) => ({
+    ...toSlowlogEntry(
+      [id, 1_795_000_000 + seconds, 500, [b("GET"), b("k")], b("127.0.0.1:5000"), b("")],
+      false,
+    ),
+    node,
+  });
+
+  it("merges newest first, ids kept per node, and keeps the newest `count`", () => {
+    const a = [at(9, 5, "a:1"), at(8, 3, "a:1"), at(7, 3, "a:1")];
+    const c = [at(2, 4, "c:3"), at(1, 3, "c:3")];
+    const merged = mergeSlowlogs([a, c], 4);
+    expect(merged.map((e) => `${e.node}#${e.id}`)).toEqual(["a:1#9", "c:3#2", "a:1#8", "a:1#7"]);
   });
 });

@@ -1,23 +1,21 @@
-// SLOWLOG GET / LEN / RESET. Arguments may carry PII (the guide forbids logging Redis commands):
+// SLOWLOG GET / LEN / RESET on every server of an instance (entries merged, each with its node).
+// Arguments may carry PII (the guide forbids logging Redis commands):
 // they are dropped here unless the caller asks to reveal them, so a hidden entry never holds them.
 // Binary-safe: arguments are read as bytes and escaped like redis-cli. The console's own entries
 // (its connections, its scan metadata script and the commands inside it) are marked here, from the
 // arguments, before they are dropped.
 import "server-only";
 import { createHash } from "node:crypto";
+import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import type { SlowlogEntry } from "@/lib/schemas/ops";
-import { withRedis } from "./client";
+import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
+import { describeRedisError, RedisError } from "./errors";
 import { displayKey } from "./keys";
 import { META_SCRIPT, META_SHA } from "./scanner";
-import { configGet } from "./server-config";
+import { configGet, everyNode, readEveryNode } from "./server-config";
+import { atNode } from "./topology";
 
-export interface Slowlog {
-  length: number;
-  slowerThanMicros: number | null;
-  maxLen: number | null;
-  entries: SlowlogEntry[];
-}
+export type Slowlog = Omit<SlowlogResponse, "id" | "revealed" | "auditId">;
 
 type RawEntry = [number | Buffer, number | Buffer, number | Buffer, Buffer[], Buffer?, Buffer?];
 
@@ -109,28 +107,110 @@ export function toSlowlogEntry(raw: RawEntry, reveal: boolean): SlowlogEntry {
   };
 }
 
+interface NodeSlowlog {
+  length: number;
+  slowerThanMicros: number | null;
+  maxLen: number | null;
+  entries: SlowlogEntry[];
+}
+
+async function readNodeSlowlog(
+  redis: Redis,
+  address: string,
+  { count, reveal }: { count: number; reveal: boolean },
+): Promise<NodeSlowlog> {
+  const [raw, length, config] = await Promise.all([
+    redis.callBuffer("SLOWLOG", "GET", String(count)) as Promise<RawEntry[]>,
+    redis.call("SLOWLOG", "LEN") as Promise<number>,
+    configGet(redis, ["slowlog-log-slower-than", "slowlog-max-len"]),
+  ]);
+  const slower = config?.get("slowlog-log-slower-than");
+  const maxLen = config?.get("slowlog-max-len");
+  // Script entries are matched by consecutive ids: per node, before the logs are merged.
+  const entries = markScriptCommands(raw.map((entry) => toSlowlogEntry(entry, reveal)));
+  return {
+    length: Number(length),
+    slowerThanMicros: slower === undefined ? null : Number(slower),
+    maxLen: maxLen === undefined ? null : Number(maxLen),
+    entries: entries.map((e) => ({ ...e, node: address })),
+  };
+}
+
+/** The one value every node has, or null when they differ (or none told). */
+function common(values: (number | null)[]): number | null {
+  const [first = null] = values;
+  return values.every((v) => v === first) ? first : null;
+}
+
+/** Newest first over several nodes' logs; within a second and a node, by id (Redis's order). */
+export function mergeSlowlogs(logs: SlowlogEntry[][], count: number): SlowlogEntry[] {
+  return logs
+    .flat()
+    .sort((a, b) => b.time.localeCompare(a.time) || (a.node ?? "").localeCompare(b.node ?? "") || b.id - a.id)
+    .slice(0, count);
+}
+
+/**
+ * The slow log of every server of the instance (a cluster's masters and replicas, a sentinel
+ * instance's master and replicas), merged newest first with each entry's node; the newest `count`.
+ */
 export async function readSlowlog(
   instance: InstanceConfig,
   { count, reveal }: { count: number; reveal: boolean },
 ): Promise<Slowlog> {
-  return withRedis(instance, async (redis) => {
-    const [raw, length, config] = await Promise.all([
-      redis.callBuffer("SLOWLOG", "GET", String(count)) as Promise<RawEntry[]>,
-      redis.call("SLOWLOG", "LEN") as Promise<number>,
-      configGet(redis, ["slowlog-log-slower-than", "slowlog-max-len"]),
-    ]);
-    const slower = config?.get("slowlog-log-slower-than");
-    const maxLen = config?.get("slowlog-max-len");
-    return {
-      length: Number(length),
-      slowerThanMicros: slower === undefined ? null : Number(slower),
-      maxLen: maxLen === undefined ? null : Number(maxLen),
-      entries: markScriptCommands(raw.map((entry) => toSlowlogEntry(entry, reveal))),
-    };
-  });
+  const reads = await readEveryNode(instance, (node) =>
+    readNodeSlowlog(node.client, node.address, { count, reveal }),
+  );
+  const answered = reads.flatMap((r) => (r.value ? [r.value] : []));
+  return {
+    length: answered.reduce((n, log) => n + log.length, 0),
+    slowerThanMicros: common(answered.map((log) => log.slowerThanMicros)),
+    maxLen: common(answered.map((log) => log.maxLen)),
+    entries: mergeSlowlogs(
+      answered.map((log) => log.entries),
+      count,
+    ),
+    nodes: reads.map(({ node, value, error }) => ({
+      address: node.address,
+      role: node.role,
+      length: value?.length ?? null,
+      slowerThanMicros: value?.slowerThanMicros ?? null,
+      maxLen: value?.maxLen ?? null,
+      error: error ? error.message : null,
+    })),
+  };
 }
 
-/** SLOWLOG RESET (the admin's audited action). */
-export async function resetSlowlog(instance: InstanceConfig): Promise<void> {
-  await withRedis(instance, (redis) => redis.call("SLOWLOG", "RESET"));
+/**
+ * SLOWLOG RESET on every server of the instance (the admin's audited action); answers the nodes
+ * reset. When a node refuses or fails, the error names it and the nodes that were reset.
+ */
+export async function resetSlowlog(instance: InstanceConfig): Promise<string[]> {
+  const { nodes, down } = await everyNode(instance);
+  const results: { node: { address: string }; error: unknown }[] = await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        await node.client.call("SLOWLOG", "RESET");
+        return { node, error: undefined };
+      } catch (err) {
+        return { node, error: atNode(err, instance, node, nodes.length) };
+      }
+    }),
+  );
+  results.push(...down);
+  const reset = results.filter((r) => r.error === undefined).map((r) => r.node.address);
+  const failed = results.filter((r) => r.error !== undefined);
+  const first = failed[0]?.error;
+  if (first === undefined) return reset;
+  if (!(first instanceof RedisError)) throw first;
+  if (results.length === 1) throw first;
+  const message =
+    `SLOWLOG RESET failed on ${failed.length} of ${results.length} nodes (${failed.map((f) => describeRedisError(f.error)).join("; ")}); ` +
+    (reset.length > 0 ? `reset on ${reset.join(", ")}` : "no node was reset");
+  throw new RedisError(first.kind, message, {
+    instanceId: instance.id,
+    command: "slowlog|reset",
+    code: first.code,
+    raw: first.raw,
+  });
 }

@@ -30,7 +30,7 @@ export const commandCapabilitySchema = z.object({
 });
 export type CommandCapability = z.infer<typeof commandCapabilitySchema>;
 
-export const capabilityIdSchema = z.enum(["browse", "values", "ops-read", "keys-write", "admin"]);
+export const capabilityIdSchema = z.enum(["browse", "values", "ops-read", "keys-write", "admin", "cluster"]);
 export type CapabilityId = z.infer<typeof capabilityIdSchema>;
 
 /**
@@ -75,6 +75,38 @@ export type PermissionCapability = z.infer<typeof permissionCapabilitySchema>;
 
 const coverageSchema = z.object({ read: z.boolean().nullable(), write: z.boolean().nullable() });
 
+/** What the deployment kind changes for the console (cluster mode, sentinels), told in words. */
+export const deploymentSchema = z.object({
+  kind: z.enum(["standalone", "cluster", "sentinel"]),
+  /** The server the ACL probe ran on ("host:port"). */
+  probedNode: z.string().nullable(),
+  notes: z.array(z.string()),
+  /** Cluster: CLUSTER INFO on the probed node (refused: `clusterInfo` false, with the reason). */
+  cluster: z
+    .object({
+      clusterInfo: z.boolean(),
+      state: z.string().nullable(),
+      /** cluster_size: masters serving slots. */
+      masters: z.number().nullable(),
+      knownNodes: z.number().nullable(),
+      reason: z.string().optional(),
+    })
+    .optional(),
+  /** Sentinel: each configured sentinel's answer to SENTINEL MASTER with the sentinel credentials. */
+  sentinels: z
+    .array(
+      z.object({
+        address: z.string(),
+        answered: z.boolean(),
+        master: z.string().nullable(),
+        flags: z.string().nullable(),
+        reason: z.string(),
+      }),
+    )
+    .optional(),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+
 export const capabilitiesResponseSchema = z.object({
   id: z.string(),
   /** The Redis user the console signs in as (ACL WHOAMI, else the instance URL's, else "default"). */
@@ -100,5 +132,6 @@ export const capabilitiesResponseSchema = z.object({
   checkedAt: z.string(),
   /** The answer is cached this long; `?refresh=1` probes again. */
   maxAgeSeconds: z.number(),
+  deployment: deploymentSchema.optional(),
 });
 export type CapabilitiesResponse = z.infer<typeof capabilitiesResponseSchema>;

@@ -13,19 +13,52 @@ export const configCheckSchema = z.object({
   /** The guide's exact `redis-cli CONFIG SET ...` line; null where the guide has none. */
   fix: z.string().nullable(),
   advice: z.string().optional(),
+  /** The verdict on each server (masters first); `status` is the worst of them. */
+  nodes: z
+    .array(
+      z.object({
+        address: z.string(),
+        role: z.enum(["master", "replica"]),
+        status: z.enum(["pass", "fail", "unknown"]),
+        actual: z.string(),
+        advice: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type ConfigCheckView = z.infer<typeof configCheckSchema>;
 
 export const configResponseSchema = z.object({
   id: z.string(),
   environment: z.enum(["development", "staging", "production"]),
-  /** Where maxmemory and the policy came from: CONFIG GET, or INFO when CONFIG is disabled. */
+  /** Where maxmemory and the policy came from: CONFIG GET, or INFO when CONFIG is disabled (on any node). */
   source: z.enum(["config", "info"]),
+  /** CONFIG is refused on at least one node (disabled, renamed, or not granted to the console's user). */
   configDisabled: z.boolean(),
   checkedAt: z.string(),
   checks: z.array(configCheckSchema),
-  /** CONFIG SET arguments that would fix the failing settable checks ("apply recommended"). */
-  recommended: z.array(z.object({ name: z.string(), value: z.string() })),
+  /**
+   * CONFIG SET arguments that would fix the failing settable checks ("apply recommended"), with the
+   * nodes each goes to; empty when CONFIG is refused on any node or a node could not be read.
+   */
+  recommended: z.array(
+    z.object({ name: z.string(), value: z.string(), nodes: z.array(z.string()).optional() }),
+  ),
+  /** Every server the checklist was read from (one for a standalone instance), masters first. */
+  nodes: z
+    .array(
+      z.object({
+        address: z.string(),
+        role: z.enum(["master", "replica"]),
+        /** null: the node could not be read (`error`). */
+        source: z.enum(["config", "info"]).nullable(),
+        configDisabled: z.boolean().nullable(),
+        /** Why CONFIG GET was refused on this node. */
+        configRefusal: z.enum(["permission", "unsupported"]).optional(),
+        error: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type ConfigResponse = z.infer<typeof configResponseSchema>;
 
@@ -58,18 +91,37 @@ export const slowlogEntrySchema = z.object({
   own: z.boolean(),
   /** What the console was doing ("console: scan metadata script"); null when not its own. */
   ownLabel: z.string().nullable(),
+  /** The server that logged it ("host:port"): ids are per node. */
+  node: z.string().optional(),
 });
 export type SlowlogEntry = z.infer<typeof slowlogEntrySchema>;
 
 export const slowlogResponseSchema = z.object({
   id: z.string(),
   revealed: z.boolean(),
-  /** SLOWLOG LEN: entries Redis holds (the list shows the newest `count`). */
+  /** SLOWLOG LEN: entries Redis holds, summed over the nodes read (the list shows the newest `count`). */
   length: z.number(),
-  /** slowlog-log-slower-than in microseconds; null when CONFIG is disabled. */
+  /**
+   * slowlog-log-slower-than in microseconds; null when CONFIG is disabled, or (several nodes) when
+   * the nodes differ: `nodes` then holds each one's.
+   */
   slowerThanMicros: z.number().nullable(),
   maxLen: z.number().nullable(),
+  /** Newest first over every node. */
   entries: z.array(slowlogEntrySchema),
+  /** Every server read (one for a standalone instance); a node that failed has `error` and no entries. */
+  nodes: z
+    .array(
+      z.object({
+        address: z.string(),
+        role: z.enum(["master", "replica"]),
+        length: z.number().nullable(),
+        slowerThanMicros: z.number().nullable(),
+        maxLen: z.number().nullable(),
+        error: z.string().nullable(),
+      }),
+    )
+    .optional(),
   /** The audit entry of a reveal. */
   auditId: z.number().int().optional(),
 });
@@ -92,6 +144,8 @@ export const clientSchema = z.object({
   memoryBytes: z.number(),
   /** Commands run on this connection (tot-cmds, Redis 7.2+); null before. */
   commands: z.number().nullable(),
+  /** The server the connection is to ("host:port"): ids are per node. */
+  node: z.string().optional(),
 });
 export type ClientView = z.infer<typeof clientSchema>;
 
@@ -107,8 +161,11 @@ export type ClientGroup = z.infer<typeof clientGroupSchema>;
 
 export const clientsResponseSchema = z.object({
   id: z.string(),
+  /** Connected clients, summed over the nodes read. */
   connected: z.number(),
+  /** maxclients, summed over the nodes read; null when one is unknown. */
   maxClients: z.number().nullable(),
+  /** connected / maxclients of the fullest node (the limit is per server). */
   ratio: z.number().nullable(),
   /** The alert threshold (connected / maxclients). */
   threshold: z.number(),
@@ -121,6 +178,19 @@ export const clientsResponseSchema = z.object({
   /** The longest idle first, at most 200. */
   clients: z.array(clientSchema),
   truncated: z.boolean(),
+  /** Every server read (one for a standalone instance); a node that failed has `error`. */
+  nodes: z
+    .array(
+      z.object({
+        address: z.string(),
+        role: z.enum(["master", "replica"]),
+        connected: z.number().nullable(),
+        maxClients: z.number().nullable(),
+        ratio: z.number().nullable(),
+        error: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type ClientsResponse = z.infer<typeof clientsResponseSchema>;
 
@@ -146,6 +216,8 @@ export const latencyEventSchema = z.object({
   time: z.string(),
   latestMs: z.number(),
   maxMs: z.number(),
+  /** The server that recorded it ("host:port"). */
+  node: z.string().optional(),
 });
 
 export const latencyResponseSchema = z.object({
@@ -155,8 +227,19 @@ export const latencyResponseSchema = z.object({
   /** latency-monitor-threshold in ms: 0 = monitoring off, null = CONFIG disabled. */
   monitorThresholdMs: z.number().nullable(),
   events: z.array(latencyEventSchema),
-  /** Redis could not be asked for LATENCY LATEST (unreachable): the minutes still come from the store. */
+  /** Redis could not be asked for LATENCY LATEST (unreachable; on several nodes: each failed node named). */
   eventsError: z.string().optional(),
+  /** Every server asked (one for a standalone instance), with its monitor threshold or its error. */
+  nodes: z
+    .array(
+      z.object({
+        address: z.string(),
+        role: z.enum(["master", "replica"]),
+        monitorThresholdMs: z.number().nullable(),
+        error: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type LatencyResponse = z.infer<typeof latencyResponseSchema>;
 
@@ -166,10 +249,18 @@ export type LatencyResponse = z.infer<typeof latencyResponseSchema>;
 export const opsActionBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
 export const applyConfigResponseSchema = z.object({
-  applied: z.array(z.object({ name: z.string(), value: z.string() })),
+  /** Each setting written, with the nodes it was written to. */
+  applied: z.array(z.object({ name: z.string(), value: z.string(), nodes: z.array(z.string()).optional() })),
+  /** Every node something was written to. */
+  nodes: z.array(z.string()).optional(),
   auditId: z.number().int(),
 });
 export type ApplyConfigResponse = z.infer<typeof applyConfigResponseSchema>;
 
-export const resetSlowlogResponseSchema = z.object({ ok: z.literal(true), auditId: z.number().int() });
+export const resetSlowlogResponseSchema = z.object({
+  ok: z.literal(true),
+  /** The nodes whose slow log was emptied (every server of the instance). */
+  nodes: z.array(z.string()).optional(),
+  auditId: z.number().int(),
+});
 export type ResetSlowlogResponse = z.infer<typeof resetSlowlogResponseSchema>;

@@ -3,9 +3,10 @@
 // script with client "?:0", and anything sent on its named connections.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/client";
 import { chooseMetaReader } from "@/lib/redis/scanner";
 import { readSlowlog, SCRIPT_LABEL } from "@/lib/redis/slowlog";
+import { keyspaceNodes } from "@/lib/redis/topology";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 let redis: RedisServer;
@@ -24,11 +25,11 @@ afterAll(async () => {
 describe("the console's own slow log entries", () => {
   it("marks the script call, the commands inside it and the console's connections; not ISL's commands", async () => {
     await redis.cli("SET", "isl:ident:abc", "1");
-    await withRedis(instance, async (client) => {
-      const reader = await chooseMetaReader(client, "isl:ident:abc");
-      expect(reader.call).toBeDefined();
-      await reader.call?.(client, [Buffer.from("isl:ident:abc")]);
-    });
+    const [node] = await keyspaceNodes(instance);
+    if (!node) throw new Error("no node");
+    const reader = await chooseMetaReader(node.client, "isl:ident:abc");
+    expect(reader.call).toBeDefined();
+    await reader.call?.(node.client, [Buffer.from("isl:ident:abc")]);
     await redis.cli("EVAL", "return redis.call('GET', KEYS[1])", "1", "isl:ident:abc");
     const { entries } = await readSlowlog(instance, { count: 1000, reveal: false });
 
