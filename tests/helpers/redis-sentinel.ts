@@ -36,6 +36,8 @@ export interface SentinelProcess {
   stop(): Promise<void>;
   /** Runs redis-cli against this sentinel (with sentinelPassword) and returns stdout. */
   cli(...args: string[]): Promise<string>;
+  /** The end of the sentinel's own log (loglevel warning: its events such as +sdown, +tilt, votes). */
+  log(): string;
 }
 
 export interface HostPort {
@@ -88,8 +90,11 @@ async function startSentinel(
   writeFileSync(file, conf(port, dir));
   const child = spawn("redis-server", [file, "--sentinel"], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const collect = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
   const halt = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -120,6 +125,7 @@ async function startSentinel(
       rmSync(dir, { recursive: true, force: true });
     },
     cli: (...args: string[]) => redisCli(port, args, { auth }),
+    log: () => output,
   };
 }
 
@@ -248,7 +254,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         return server;
       },
       async waitForFailover(oldPort, timeoutMs = 30_000) {
-        return pollUntil<HostPort>(`failover away from ${oldPort}`, timeoutMs, async () => {
+        const waiting = pollUntil<HostPort>(`failover away from ${oldPort}`, timeoutMs, async () => {
           const replies = await Promise.all(
             sentinels.filter(isAlive).map((x) => x.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName)),
           );
@@ -260,6 +266,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           const role = await dataCli(Number(port), "ROLE");
           if (!role.startsWith("master")) return { notYet: `${address} is not master yet` };
           return { host, port: Number(port) };
+        });
+        // A timeout says what the sentinels logged meanwhile (a failed election, TILT, ...).
+        return waiting.catch((e: unknown) => {
+          const logs = sentinels.map(
+            (x) => `sentinel ${x.port}:\n${x.log().split("\n").slice(-30).join("\n")}`,
+          );
+          throw new Error(`${e instanceof Error ? e.message : String(e)}\n${logs.join("\n")}`);
         });
       },
       async waitForReplicaSync(timeoutMs = readyTimeoutMs) {

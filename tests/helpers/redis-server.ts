@@ -106,7 +106,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         let err = "";
         p.stdout.on("data", (d: Buffer) => (out += d.toString()));
         p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(" ")}: ${err}`))));
+        // "close", not "exit": exit may fire before stdout was read, and the reply would be empty.
+        p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(" ")}: ${err}`))));
       });
     },
   };
