@@ -8,7 +8,9 @@ import { Cluster, Redis } from "ioredis";
 import { keySlot, pollUntil, startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import { startRedisSentinel, type RedisSentinelSet } from "../helpers/redis-sentinel";
 
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 180_000;
+/** A loaded machine can stall a failover: a sentinel in TILT mode does nothing for 30 s. */
+const FAILOVER_DEADLINE_MS = 60_000;
 
 /** Reads every key once; the values and the errors of the keys that failed. */
 async function readAll(
@@ -69,7 +71,7 @@ describe("redis cluster helper", () => {
       expect(masters.map((m) => m.server)).toContain(victim);
       const killedAt = performance.now();
       await c.kill(victim);
-      const successor = await c.waitForFailover(victim);
+      const successor = await c.waitForFailover(victim, FAILOVER_DEADLINE_MS);
       const failedOverAt = performance.now();
       expect(successor).not.toBe(victim);
       expect((await c.masters()).map((m) => m.server)).toContain(successor);
@@ -136,7 +138,7 @@ describe("redis sentinel helper", () => {
       const killedAt = performance.now();
       const old = await s.killMaster();
       expect(old).toBe(s.master);
-      const promoted = await s.waitForFailover(old.port);
+      const promoted = await s.waitForFailover(old.port, FAILOVER_DEADLINE_MS);
       const failedOverAt = performance.now();
       expect(promoted.port).toBe(s.replicas[0]?.port);
 
