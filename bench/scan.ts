@@ -37,15 +37,13 @@ interface ChildResult {
 
 // ---------------------------------------------------------------- child: one scan, one process
 async function child(url: string, mode: Mode): Promise<void> {
-  const { runScan } = await import("../lib/scan/run");
+  const { scanInstance } = await import("../lib/scan/instance");
   const { policySchema } = await import("../lib/policy/types");
   const { defaultPolicy } = await import("../lib/policy/default-policy");
-  const redis = await getClient(
-    { id: "bench-child", name: "bench", environment: "development", url, readOnly: false },
-    { purpose: "scan" },
-  );
+  const instance = { id: "bench-child", name: "bench", environment: "development" as const, url, readOnly: false };
+  await getClient(instance, { purpose: "scan" });
   const t0 = performance.now();
-  const { result, via } = await runScan(redis, { policy: policySchema.parse(defaultPolicy), mode });
+  const { result, via } = await scanInstance(instance, { policy: policySchema.parse(defaultPolicy), mode });
   const ms = performance.now() - t0;
   const out: ChildResult = {
     keys: result.keys,
@@ -469,7 +467,10 @@ async function main(): Promise<void> {
   process.exit(checks.every((c) => c.ok) ? 0 : 1);
 }
 
-if (process.argv[2] === "--child") {
+if (process.argv.includes("--cluster")) {
+  // `npm run bench:scan -- --cluster 3`: the same scan over a cluster's masters (bench/scan-cluster.ts).
+  void import("./scan-cluster").then((m) => m.runClusterBench(process.argv));
+} else if (process.argv[2] === "--child") {
   void child(process.argv[3] ?? "", (process.argv[4] as Mode) ?? "fast");
 } else {
   void main().catch((err: unknown) => {

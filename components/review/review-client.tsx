@@ -12,12 +12,21 @@ import type { Review, ReviewFormat } from "@/lib/schemas/review";
 import { CapacitySection } from "./capacity-section";
 import { BiggestKeys, OutsideKeys } from "./key-tables";
 import { PatternTable } from "./pattern-table";
+import { ReviewNodes, type ReviewNodesInitial } from "./review-nodes";
 import { ReviewSkeleton } from "./review-skeleton";
 import { signed } from "./status";
 import { TtlHistogram } from "./ttl-histogram";
 import { reviewUrl, useReview } from "./use-review";
 
-export function ReviewClient({ instanceId, initialData }: { instanceId: string; initialData?: Review }) {
+export function ReviewClient({
+  instanceId,
+  initialData,
+  initialNodes = { scan: null, latestFinished: null },
+}: {
+  instanceId: string;
+  initialData?: Review;
+  initialNodes?: ReviewNodesInitial;
+}) {
   // No initial review: the server found no finished scan. Asking the API would only answer 409,
   // which the browser logs as a failed load on every visit; the empty state says what to do.
   const query = useReview(instanceId, initialData, { enabled: initialData !== undefined });
@@ -40,7 +49,7 @@ export function ReviewClient({ instanceId, initialData }: { instanceId: string; 
       </Card>
     );
   }
-  return <ReviewView review={query.data} />;
+  return <ReviewView review={query.data} nodes={initialNodes} />;
 }
 
 function NoScanYet({ instanceId }: { instanceId: string }) {
@@ -171,11 +180,12 @@ function ChangeNote({ review }: { review: Review }) {
   );
 }
 
-export function ReviewView({ review }: { review: Review }) {
+export function ReviewView({ review, nodes }: { review: Review; nodes?: ReviewNodesInitial }) {
   const now = Date.parse(review.generatedAt);
   return (
     <div className="space-y-4">
       <Header review={review} />
+      {nodes ? <ReviewNodes instanceId={review.instance.id} scanId={review.scan.id} initial={nodes} /> : null}
       <Card aria-labelledby="patterns-title">
         <h2 id="patterns-title" className="mb-2 text-base font-semibold">
           Patterns

@@ -12,6 +12,7 @@ import { ChangedSinceScan } from "./changed-since-scan";
 import { ClassCounts } from "./class-counts";
 import { ComplianceNotice } from "./compliance-notice";
 import { KeyList } from "./key-list";
+import { FailedScanNodes, NodeBreakdown } from "./node-breakdown";
 import { PatternCounts } from "./pattern-counts";
 import { RunningJobs } from "./running-jobs";
 import { ScanPanel } from "./scan-panel";
@@ -22,6 +23,8 @@ import { useStartScan } from "./use-start-scan";
 
 export interface TtlInitial {
   latest: ScanJob | null;
+  /** The newest finished scan, failed or cancelled ones included. */
+  latestFinished: ScanJob | null;
   runningId: string | undefined;
   firstPage: ScanKeysResponse | undefined;
   now: number;
@@ -73,6 +76,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const queryClient = useQueryClient();
   const now = useNow(initial.now);
   const latest = useLatestScan(instanceId, initial.latest);
+  const latestFinished = useLatestScan(instanceId, initial.latestFinished, "any");
   const [followId, setFollowId] = useState<string | undefined>(initial.runningId);
   const followed = useScanJob(followId);
   const start = useStartScan(instanceId);
@@ -90,10 +94,11 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const finished = job && job.status !== "running" ? job : undefined;
   const { runningJobs, runningFix } = useOthersWork(instanceId, running !== undefined, setFollowId);
 
+  const finishedId = finished?.id;
   useEffect(() => {
-    if (finished?.status === "done")
-      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
-  }, [finished?.id, finished?.status, instanceId, queryClient]);
+    // A failed scan too: the page shows the newest finished scan's nodes and uncovered slots.
+    if (finishedId) void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+  }, [finishedId, instanceId, queryClient]);
 
   const cancel = async () => {
     if (!running) return;
@@ -124,6 +129,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
         onCancel={() => void cancel()}
         cancelling={cancelling}
       />
+      {!running && latestFinished.data ? <FailedScanNodes job={latestFinished.data} /> : null}
       <RunningJobs instanceId={instanceId} jobs={runningJobs} />
       {latest.error ? (
         <p role="alert" className="border-warn/40 bg-warn-soft text-warn rounded border px-2 py-1.5">
@@ -135,6 +141,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
           {data.changedSinceScan ? <ChangedSinceScan changes={data.changedSinceScan} /> : null}
           <ClassCounts classes={result.classes} unknown={result.unknown} selected={list} onSelect={setList} />
           <PatternCounts patterns={result.patterns} />
+          <NodeBreakdown result={result} caption="Nodes of the latest scan" />
           <KeyList
             key={data.id}
             scanId={data.id}

@@ -4,14 +4,21 @@ import { useQuery } from "@tanstack/react-query";
 import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
 import { scanJobSchema, type ScanJob } from "@/lib/schemas/scans";
 
-/** The newest finished scan without its lists; null before the first scan (the API's 404). */
-export function useLatestScan(instanceId: string, initialData: ScanJob | null) {
+/**
+ * The newest done scan without its lists (`status` "any": the newest finished scan, failed or
+ * cancelled too); null before the first scan (the API's 404).
+ */
+export function useLatestScan(
+  instanceId: string,
+  initialData: ScanJob | null,
+  status: "done" | "any" = "done",
+) {
   return useQuery({
-    queryKey: ["latest-scan", instanceId],
+    queryKey: status === "done" ? ["latest-scan", instanceId] : ["latest-scan", instanceId, status],
     queryFn: async ({ signal }) => {
       try {
         return await fetchJson(
-          `/api/instances/${encodeURIComponent(instanceId)}/scans/latest?lists=0`,
+          `/api/instances/${encodeURIComponent(instanceId)}/scans/latest?lists=0${status === "any" ? "&status=any" : ""}`,
           scanJobSchema,
           {
             signal,

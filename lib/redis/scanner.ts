@@ -55,6 +55,18 @@ export interface MetaBatch {
   problems: RedisError[];
 }
 
+/**
+ * The same reader for a Redis Cluster node. A cluster refuses a script whose declared KEYS lie in
+ * several slots (CROSSSLOT), and a SCAN batch spans hundreds of slots; Redis 7 lets a script that
+ * says `allow-cross-slot-keys` touch keys of several slots as long as they all live on the node
+ * that runs it, which every key SCAN returned from that node does. The keys go in ARGV (nothing
+ * declared, so the cluster's slot check of the call itself passes) and each command inside is
+ * still checked against the node's slots and the user's ACL key patterns.
+ */
+export const META_SCRIPT_CROSS_SLOT =
+  "#!lua flags=no-writes,allow-cross-slot-keys\n" + META_SCRIPT.replace("local out = {}", "local KEYS = ARGV\nlocal out = {}");
+export const META_SHA_CROSS_SLOT = createHash("sha1").update(META_SCRIPT_CROSS_SLOT).digest("hex");
+
 type ScriptCall = (redis: Redis, keys: Buffer[]) => Promise<Buffer>;
 
 /** Per-key pipelines, same layout: where scripting is refused, or a batch needs a per-key answer. */
@@ -100,6 +112,43 @@ function scriptCall(evalsha: string, evalCmd: string): ScriptCall {
       throw err;
     }
   };
+}
+
+function crossSlotCall(evalsha: string, evalCmd: string): ScriptCall {
+  return async (redis, keys) => {
+    try {
+      return (await redis.callBuffer(evalsha, META_SHA_CROSS_SLOT, 0, ...keys)) as Buffer;
+    } catch (err) {
+      if (classifyRedisError(err)?.code === "NOSCRIPT") {
+        return (await redis.callBuffer(evalCmd, META_SCRIPT_CROSS_SLOT, 0, ...keys)) as Buffer;
+      }
+      throw err;
+    }
+  };
+}
+
+/**
+ * The fastest metadata reader a cluster node allows: the cross-slot script (Redis 7+, scripting
+ * allowed) or per-key pipelines. The probe runs the script on no key, so it needs no key of the node.
+ */
+export async function chooseClusterMetaReader(redis: Redis): Promise<{ call?: ScriptCall; via: string }> {
+  try {
+    await redis.call("SCRIPT", "LOAD", META_SCRIPT_CROSS_SLOT);
+  } catch {
+    return { via: "pipeline" };
+  }
+  for (const [evalsha, evalCmd] of [
+    ["EVALSHA_RO", "EVAL_RO"],
+    ["EVALSHA", "EVAL"],
+  ] as const) {
+    try {
+      await redis.callBuffer(evalsha, META_SHA_CROSS_SLOT, 0);
+      return { call: crossSlotCall(evalsha, evalCmd), via: `${evalsha} cross-slot` };
+    } catch {
+      // try the next form
+    }
+  }
+  return { via: "pipeline" };
 }
 
 /**
@@ -165,6 +214,20 @@ export interface ScanKeyspaceOptions {
   signal?: AbortSignal;
   /** A key under the namespace the console's user may read, for the script probe. */
   probeKey: Buffer | string;
+  /**
+   * How metadata is read: "script" (one Lua call per batch, declared keys: a standalone or
+   * sentinel server), "cluster" (a cluster node: the cross-slot script where allowed), or
+   * "pipeline" (per-key pipelines only). Default "script".
+   */
+  reader?: "script" | "cluster" | "pipeline";
+  /** Keys SCAN returned that this walk must skip unread (a part of a node's slots). */
+  filter?: (key: Buffer) => boolean;
+  /**
+   * Pace on the metadata call's round trip alone, not on the processing of its reply: several
+   * walks sharing one process (a cluster's nodes) would otherwise count each other's processing
+   * as their node's time and slow each other down for nothing.
+   */
+  timeRedisOnly?: boolean;
   /** One batch of keys with their packed metadata (see forEachKeyMeta), in scan order. */
   onBatch: (keys: Buffer[], batch: MetaBatch) => void;
 }
@@ -175,7 +238,13 @@ export interface ScanKeyspaceOptions {
  * the console's user may not run (TTL, TYPE) fails the scan, it never turns into vanished keys.
  */
 export async function scanKeyspace(redis: Redis, options: ScanKeyspaceOptions): Promise<{ via: string }> {
-  const reader = await chooseMetaReader(redis, options.probeKey);
+  const how = options.reader ?? "script";
+  const reader =
+    how === "pipeline"
+      ? { via: "pipeline" }
+      : how === "cluster"
+        ? await chooseClusterMetaReader(redis)
+        : await chooseMetaReader(redis, options.probeKey);
   let script = reader.call;
   let sizeReasonKnown = false;
 
@@ -213,10 +282,17 @@ export async function scanKeyspace(redis: Redis, options: ScanKeyspaceOptions): 
     match: options.match,
     throttle: options.throttle,
     signal: options.signal,
-    onKeys: (keys, runner) =>
-      runner.each(keys, async (batch) => {
-        options.onBatch(batch, await readBatch(batch));
-      }),
+    onKeys: (found, runner) => {
+      const keys = options.filter ? found.filter(options.filter) : found;
+      if (keys.length === 0) return;
+      return runner.each(keys, async (batch) => {
+        const t0 = performance.now();
+        const meta = await readBatch(batch);
+        const ms = performance.now() - t0;
+        options.onBatch(batch, meta);
+        return options.timeRedisOnly ? ms : undefined;
+      });
+    },
   });
   return { via: script ? reader.via : "pipeline" };
 }

@@ -31,6 +31,37 @@ describe("BudgetThrottle", () => {
   });
 });
 
+describe("BudgetThrottle shared by parallel walks (a cluster's nodes)", () => {
+  /** A stand-in connection whose PING takes the given round trips, one after the other. */
+  const pinging = (ms: number[]) =>
+    ({
+      ping: async () => {
+        const wait = ms.shift() ?? 0;
+        const until = performance.now() + wait;
+        while (performance.now() < until) await new Promise((r) => setImmediate(r));
+        return "PONG";
+      },
+    }) as unknown as Parameters<BudgetThrottle["prepare"]>[0];
+
+  it("keeps the lowest bare round trip: an inflated PING never makes commands look free", async () => {
+    const t = new BudgetThrottle(GENTLE_COMMAND_BUDGET_MS, 0.25, undefined, true);
+    await t.prepare(pinging([0, 0, 0]));
+    await t.prepare(pinging([30, 30, 30]));
+    // 100 keys in 0.5 ms: with the bare round trip still ~0, 5 µs a key, not 0.
+    t.observe("batch", 100, 0.5);
+    expect(t.batchSize()).toBeLessThan(500);
+  });
+
+  it("sizes on the lower quartile of recent costs: round trips stretched by other walks do not shrink commands", () => {
+    const t = new BudgetThrottle(GENTLE_COMMAND_BUDGET_MS, 0.25, undefined, true);
+    for (let i = 0; i < 3; i++) t.observe("batch", 40, 0.12); // 3 µs a key
+    for (let i = 0; i < 5; i++) t.observe("batch", 40, 2); // waited for the other walks
+    expect(t.batchSize()).toBe(Math.floor(GENTLE_COMMAND_BUDGET_MS / 0.003));
+    for (let i = 0; i < 8; i++) t.observe("batch", 10, 0.5); // a lasting rise: 50 µs a key
+    expect(t.batchSize()).toBe(Math.floor(GENTLE_COMMAND_BUDGET_MS / 0.05));
+  });
+});
+
 describe("DensityThrottle", () => {
   it("grows SCAN COUNT with how sparse the matches are, at most 4x a call", () => {
     const t = new DensityThrottle(100);

@@ -74,6 +74,13 @@ export class BudgetThrottle implements Throttle {
     readonly budgetMs = GENTLE_COMMAND_BUDGET_MS,
     readonly maxShare = 0.25,
     private readonly limits = { scan: { min: 10, max: 1000 }, batch: { min: 1, max: 500 } },
+    /**
+     * For walks that share one process (a cluster's nodes scanned in parallel): a round trip also
+     * holds the time the reply waited for the other walks' processing, which can inflate a PING
+     * as much as a command. The bare round trip is then the lowest ever measured (an inflated one
+     * would make every command look free and size it to the maximum), re-measured early and often.
+     */
+    private readonly shared = false,
   ) {}
 
   async prepare(redis: Redis): Promise<void> {
@@ -83,15 +90,24 @@ export class BudgetThrottle implements Throttle {
       await redis.ping();
       best = Math.min(best, performance.now() - t0);
     }
-    this.base = best;
+    this.base = this.shared && this.measured ? Math.min(this.base, best) : best;
+    this.measured = true;
   }
 
-  /** Redis ms per unit: the 75th percentile of the recent samples. */
+  private measured = false;
+
+  /**
+   * Redis ms per unit: the 75th percentile of the recent samples. Walks sharing a process take the
+   * 25th: there a round trip is inflated by the other walks' processing far more often than by
+   * Redis, and a real change in cost still shows in most samples.
+   */
   perUnit(kind: "scan" | "batch"): number {
     const xs = this.samples[kind];
     if (xs.length === 0) return this.guess[kind];
     const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.75) - 1)] ?? this.guess[kind];
+    const q = this.shared ? 0.25 : 0.75;
+    const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1));
+    return sorted[at] ?? this.guess[kind];
   }
 
   private size(kind: "scan" | "batch"): number {
@@ -117,6 +133,7 @@ export class BudgetThrottle implements Throttle {
 
   /** The bare round trip may change (network, load): re-measured every few hundred commands. */
   shouldRemeasure(): boolean {
+    if (this.shared && (this.calls === 10 || this.calls === 50 || this.calls % 100 === 99)) return true;
     return this.calls % 500 === 499;
   }
 }
@@ -172,11 +189,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Runs the follow-up commands of a batch under the walk's throttle. */
 export interface BatchRunner {
   /**
-   * Splits `keys` into batches of the throttle's size and calls `fn` for each, timing it. Resolves
+   * Splits `keys` into batches of the throttle's size and calls `fn` for each, timing it (or
+   * taking the milliseconds `fn` resolves with: the round trip of its Redis command alone). Resolves
    * once every batch was started (in fast mode several may still be awaiting their reply; the walk
    * waits for them before it ends); a failure stops the walk.
    */
-  each(keys: Buffer[], fn: (batch: Buffer[]) => Promise<void>): Promise<void>;
+  each(keys: Buffer[], fn: (batch: Buffer[]) => Promise<void | number>): Promise<void>;
 }
 
 export interface WalkOptions {
@@ -230,8 +248,8 @@ export async function walkKeyspace(redis: Redis, options: WalkOptions): Promise<
         i += batch.length;
         const t0 = performance.now();
         const p: Promise<void> = fn(batch).then(
-          async () => {
-            const ms = performance.now() - t0;
+          async (own) => {
+            const ms = typeof own === "number" ? own : performance.now() - t0;
             throttle.observe("batch", batch.length, ms);
             await pauseAfter(ms);
           },

@@ -1,4 +1,5 @@
-// The review without the web server (npm run review): scans one Redis directly, optionally reads
+// The review without the web server (npm run review): scans the instance directly (every master
+// of a cluster), optionally reads
 // the console's store for the week-old baseline and the memory history, optionally saves the scan
 // there, and builds the same Review the API serves.
 import "server-only";
@@ -7,9 +8,9 @@ import type { InstanceConfig } from "@/lib/config";
 import type { MemoryPoint } from "@/lib/policy/capacity";
 import { baselineTarget, buildReview, type DoneScan } from "@/lib/policy/review";
 import type { Policy } from "@/lib/policy/types";
-import { withRedis } from "@/lib/redis/client";
+import { RedisError } from "@/lib/redis/errors";
 import { readSample } from "@/lib/redis/sample";
-import { runScan } from "@/lib/scan/run";
+import { scanInstance } from "@/lib/scan/instance";
 import type { Review } from "@/lib/schemas/review";
 import type { ScanJob, ScanMode, ScanProgress } from "@/lib/schemas/scans";
 import { openStore, type Db } from "@/lib/store/db";
@@ -53,17 +54,18 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
   const { instance } = options;
   if (options.save && !options.dataDir) throw new Error("saving the scan needs the console's data directory");
   const startedAt = new Date(clock()).toISOString();
-  const { result, progress, via } = await withRedis(
-    instance,
-    (redis) =>
-      runScan(redis, {
-        policy: options.policy,
-        match: options.match,
-        mode: options.mode,
-        onProgress: options.onProgress,
-      }),
-    { purpose: "scan" },
-  );
+  const outcome = await scanInstance(instance, {
+    policy: options.policy,
+    match: options.match,
+    mode: options.mode,
+    onProgress: options.onProgress,
+  });
+  if (outcome.status !== "done") {
+    // A review of part of a cluster's keyspace would understate every count: refuse it, naming why.
+    const message = outcome.error ?? "the scan did not cover the whole keyspace";
+    throw new RedisError("other", message, { instanceId: instance.id, raw: message });
+  }
+  const { result, progress, via } = outcome;
   const memory = await readSample(instance, clock());
   const now = clock();
   const scan: DoneScan = {

@@ -99,3 +99,44 @@ describe("helpers", () => {
     expect(top.accepts(4)).toBe(false);
   });
 });
+
+describe("ScanAggregator.merge", () => {
+  /** A mixed keyspace: every class, sizes, collections, prefixes. */
+  function feed(agg: ScanAggregator, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const k = i % 7;
+      if (k === 0) agg.add(key(`isl:result:${hex(i)}`), "string", 3600 - i, 100 + i, 0);
+      else if (k === 1) agg.add(key(`isl:result:${hex(i)}`), "list", -1, 200, i % 13);
+      else if (k === 2) agg.add(key(`isl:ident:${hex(i)}`), "string", 86_400, null, 0);
+      else if (k === 3) agg.add(key(`isl:tmp:${i % 5}:${i}`), "string", 60, 50, 0);
+      else if (k === 4) agg.add(key(`sess:${i % 3}:${i}`), "hash", -1, 80, i % 11);
+      else if (k === 5) agg.add(key(`isl:beliefs:user_${i}`), "string", 100, 40, 0);
+      else agg.vanished();
+    }
+    agg.unknown(key(`isl:result:${hex(to)}`), { kind: "permission", command: "ttl", message: "denied" });
+    agg.problem({ kind: "permission", command: "memory|usage", message: "no size" }, "size");
+  }
+
+  it("two parts merged equal one aggregator that saw every key", () => {
+    const whole = new ScanAggregator(compiled);
+    feed(whole, 0, 2000);
+    feed(whole, 2000, 5000);
+    const a = new ScanAggregator(compiled);
+    const b = new ScanAggregator(compiled);
+    feed(a, 0, 2000);
+    feed(b, 2000, 5000);
+    const merged = new ScanAggregator(compiled);
+    merged.merge(a);
+    merged.merge(b);
+    const m = merged.result(1);
+    const w = whole.result(1);
+    const sortBiggest = (xs: { keyBase64: string }[]) => xs.map((x) => x.keyBase64).sort();
+    expect({ ...m, biggest: undefined }).toEqual({ ...w, biggest: undefined });
+    expect(sortBiggest(m.biggest.byMemory)).toEqual(sortBiggest(w.biggest.byMemory));
+    // Equal lengths tie: the same scores, whichever keys won the ties.
+    expect(m.biggest.byLength.map((e) => e.length)).toEqual(w.biggest.byLength.map((e) => e.length));
+    // The parts are left as they were.
+    expect(a.keyCount + b.keyCount).toBe(m.keys);
+    expect(a.vanishedCount + b.vanishedCount).toBe(m.vanished);
+  });
+});

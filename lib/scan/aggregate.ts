@@ -123,7 +123,7 @@ export class ScanAggregator {
   private keys = 0;
   private bytes = 0;
   private sizeUnknown = 0;
-  private vanishedCount = 0;
+  private vanishedKeys = 0;
 
   constructor(private readonly compiled: CompiledPolicy) {
     for (const pattern of compiled.policy.patterns) {
@@ -141,11 +141,71 @@ export class ScanAggregator {
 
   /** A key SCAN returned that was gone (TTL -2) when we looked: skipped, only counted. */
   vanished(count = 1): void {
-    this.vanishedCount += count;
+    this.vanishedKeys += count;
   }
 
   get keyCount(): number {
     return this.keys;
+  }
+
+  /** MEMORY USAGE sum of the keys counted (sizes Redis refused left out). */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
+  get vanishedCount(): number {
+    return this.vanishedKeys;
+  }
+
+  get unknownCount(): number {
+    return this.totals.unknown;
+  }
+
+  /**
+   * Adds everything `other` counted (another node's part of the keyspace, same policy) as if its
+   * keys had been added here: counters and histograms sum, lists append up to their cap, the
+   * biggest keys compete again, prefixes merge under the same cap. `other` is left as it was.
+   */
+  merge(other: ScanAggregator): void {
+    this.keys += other.keys;
+    this.bytes += other.bytes;
+    this.sizeUnknown += other.sizeUnknown;
+    this.vanishedKeys += other.vanishedKeys;
+    for (const name of Object.keys(this.classes) as (keyof typeof this.classes)[])
+      this.classes[name] += other.classes[name];
+    for (const [name, theirs] of other.patterns) {
+      const ours = this.patterns.get(name);
+      if (!ours) continue;
+      ours.keys += theirs.keys;
+      ours.bytes += theirs.bytes;
+      ours.sizeUnknown += theirs.sizeUnknown;
+      ours.noTtl += theirs.noTtl;
+      ours.aboveStandard += theirs.aboveStandard;
+      ours.possiblePii += theirs.possiblePii;
+      theirs.histogram.forEach((n, i) => (ours.histogram[i] = (ours.histogram[i] ?? 0) + n));
+    }
+    for (const name of Object.keys(this.lists) as ScanListName[]) {
+      this.totals[name] += other.totals[name];
+      const room = SCAN_LIST_CAP - this.lists[name].length;
+      if (room > 0) this.lists[name].push(...other.lists[name].slice(0, room));
+    }
+    for (const [id, p] of other.problems) {
+      const known = this.problems.get(id);
+      if (known) known.keys += p.keys;
+      else if (this.problems.size < MAX_PROBLEMS) this.problems.set(id, { ...p });
+    }
+    for (const [score, c] of other.byMemory.entries()) this.byMemory.push(score, c);
+    for (const [score, c] of other.byLength.entries()) this.byLength.push(score, c);
+    for (const group of ["unknownPattern", "foreign"] as const) {
+      const map = this.prefixes[group];
+      for (const theirs of other.prefixes[group].values()) {
+        const prefix = !map.has(theirs.prefix) && map.size >= MAX_PREFIXES ? "(other)" : theirs.prefix;
+        const entry = map.get(prefix) ?? { prefix, keys: 0, bytes: 0 };
+        entry.keys += theirs.keys;
+        entry.bytes += theirs.bytes;
+        map.set(prefix, entry);
+      }
+    }
   }
 
   /** A key whose metadata could not be read: listed as unknown, never counted as vanished or in a class. */
@@ -250,7 +310,7 @@ export class ScanAggregator {
       keys: this.keys,
       bytes: this.bytes,
       durationMs,
-      vanished: this.vanishedCount,
+      vanished: this.vanishedKeys,
       unknown: this.totals.unknown,
       sizeUnknown: this.sizeUnknown,
       // A size reason is found once; it stands for every key whose size is unknown.

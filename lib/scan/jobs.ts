@@ -1,6 +1,7 @@
 // Scan jobs: at most one running scan per instance in this process, its live progress, cancel,
 // the stored record (lib/store/scans.ts) and the scheduled scan every SCAN_INTERVAL_MINUTES.
-// Scans run on the instance's scan connection (its replica when scanUrl is set).
+// Scans run on the instance's scan connection (its replica when scanUrl is set); a cluster's
+// masters (or their replicas) are scanned in parallel and merged (lib/scan/instance.ts).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { guard, type Guard } from "@/lib/actions/guard";
@@ -9,7 +10,6 @@ import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
 import { zodMessage } from "@/lib/http/route";
 import type { Principal } from "@/lib/policy/access";
-import { withRedis } from "@/lib/redis/client";
 import { isRedisError, RedisError } from "@/lib/redis/errors";
 import { WalkCancelledError } from "@/lib/redis/walk";
 import {
@@ -31,7 +31,8 @@ import {
   runningScan,
   updateScanProgress,
 } from "@/lib/store/scans";
-import { makeProgress, runScan } from "./run";
+import { planScan, scanInstance, type ScanPlan } from "./instance";
+import { makeProgress } from "./run";
 
 interface RunningJob {
   id: string;
@@ -144,13 +145,14 @@ export async function launchScan(
   state.jobs.set(instance.id, job);
   const match = options.match ?? "*";
   const mode = options.mode ?? "gentle";
-  let total: number;
+  let plan: ScanPlan;
   try {
-    total = await withRedis(instance, (redis) => redis.dbsize(), { purpose: "scan" });
+    plan = await planScan(instance);
   } catch (err) {
     state.jobs.delete(instance.id);
     throw err;
   }
+  const total = plan.total;
   job.progress = makeProgress(0, total, 0);
   insertScan(getStore(), {
     id: job.id,
@@ -162,7 +164,7 @@ export async function launchScan(
     total,
     ...(options.startedBy ? { startedBy: options.startedBy } : {}),
   });
-  job.done = execute(instance, job, match, mode, total).finally(() => state.jobs.delete(instance.id));
+  job.done = execute(instance, job, match, mode, plan).finally(() => state.jobs.delete(instance.id));
   return { id: job.id };
 }
 
@@ -171,27 +173,35 @@ async function execute(
   job: RunningJob,
   match: string,
   mode: ScanMode,
-  total: number,
+  plan: ScanPlan,
 ): Promise<void> {
   const db = getStore();
   try {
-    const { result, progress } = await withRedis(
-      instance,
-      (redis) =>
-        runScan(redis, {
-          policy: compiledPolicy(),
-          match,
-          mode,
-          total,
-          signal: job.controller.signal,
-          onProgress: (p) => {
-            job.progress = p;
-            updateScanProgress(db, job.id, p);
-          },
-        }),
-      { purpose: "scan" },
-    );
+    const outcome = await scanInstance(instance, {
+      policy: compiledPolicy(),
+      match,
+      mode,
+      plan,
+      signal: job.controller.signal,
+      onProgress: (p) => {
+        job.progress = p;
+        updateScanProgress(db, job.id, p);
+      },
+    });
+    const { result, progress } = outcome;
     job.progress = progress;
+    if (outcome.status === "failed") {
+      // Part of a cluster's keyspace was not covered: the partial result is kept for the record
+      // (nodes, what was found), but only a done scan feeds the lists' alert and the pages' counts.
+      finishScan(db, job.id, {
+        status: "failed",
+        finishedAt: new Date().toISOString(),
+        progress,
+        error: outcome.error ?? "the scan did not cover the whole keyspace",
+        result,
+      });
+      return;
+    }
     finishScan(db, job.id, { status: "done", finishedAt: new Date().toISOString(), progress, result });
     const { retentionDays, keepFullResults } = getConfig().scan;
     pruneScans(db, instance.id, {

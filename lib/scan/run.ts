@@ -1,11 +1,13 @@
 // One scan of one Redis connection into a ScanResult: the scanner feeds the streaming
-// aggregator batch by batch. Used by the job runner, the benchmark and the review CLI.
+// aggregator batch by batch. Used by the job runner (through lib/scan/instance.ts, which scans
+// every node of a cluster with it), the benchmark and the review CLI.
 import "server-only";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
 import type { Policy } from "@/lib/policy/types";
-import { forEachKeyMeta, scanKeyspace, scanThrottle } from "@/lib/redis/scanner";
+import { isCluster, type KeyClient } from "@/lib/redis/client";
+import { forEachKeyMeta, scanKeyspace, scanThrottle, type ScanKeyspaceOptions } from "@/lib/redis/scanner";
 import type { Throttle } from "@/lib/redis/walk";
-import type { ScanMode, ScanProgress, ScanResult } from "@/lib/schemas/scans";
+import type { ScanMode, ScanNode, ScanProgress, ScanResult } from "@/lib/schemas/scans";
 import { ScanAggregator } from "./aggregate";
 
 /** The ioredis client, named through lib/redis so this module stays off the client library. */
@@ -23,6 +25,8 @@ export interface RunScanOptions {
   /** Called after each batch, at most every `progressEveryMs`. */
   onProgress?: (progress: ScanProgress) => void;
   progressEveryMs?: number;
+  /** The server scanned, for the result's node entry (default: the connection's host and port). */
+  node?: Pick<ScanNode, "address" | "role" | "master" | "slots">;
 }
 
 export function makeProgress(scanned: number, total: number, elapsedMs: number, done = false): ScanProgress {
@@ -34,25 +38,38 @@ export function makeProgress(scanned: number, total: number, elapsedMs: number, 
   };
 }
 
-export async function runScan(
+export function toCompiled(policy: Policy | CompiledPolicy): CompiledPolicy {
+  return "namespace" in policy && Buffer.isBuffer(policy.namespace)
+    ? (policy as CompiledPolicy)
+    : compilePolicy(policy as Policy);
+}
+
+export interface ScanIntoOptions {
+  compiled: CompiledPolicy;
+  match: string;
+  throttle: Throttle;
+  signal?: AbortSignal;
+  reader?: ScanKeyspaceOptions["reader"];
+  filter?: ScanKeyspaceOptions["filter"];
+  timeRedisOnly?: boolean;
+  /** After each batch: how many keys SCAN returned in it (vanished ones included). */
+  onKeys?: (count: number) => void;
+}
+
+/** Walks one server's keyspace into `aggregator`; answers the metadata path used. */
+export async function scanInto(
   redis: ScanClient,
-  options: RunScanOptions,
-): Promise<{ result: ScanResult; progress: ScanProgress; via: string }> {
-  const compiled =
-    "namespace" in options.policy && Buffer.isBuffer(options.policy.namespace)
-      ? (options.policy as CompiledPolicy)
-      : compilePolicy(options.policy as Policy);
-  const total = options.total ?? (await redis.dbsize());
-  const aggregator = new ScanAggregator(compiled);
-  const started = performance.now();
-  const every = options.progressEveryMs ?? 250;
-  let scanned = 0;
-  let lastReport = 0;
-  const { via } = await scanKeyspace(redis, {
-    match: options.match ?? "*",
-    throttle: options.throttle ?? scanThrottle(options.mode ?? "gentle"),
+  aggregator: ScanAggregator,
+  options: ScanIntoOptions,
+): Promise<{ via: string }> {
+  return scanKeyspace(redis, {
+    match: options.match,
+    throttle: options.throttle,
     signal: options.signal,
-    probeKey: Buffer.concat([compiled.namespace, Buffer.from("isl-console-probe")]),
+    reader: options.reader,
+    filter: options.filter,
+    timeRedisOnly: options.timeRedisOnly,
+    probeKey: Buffer.concat([options.compiled.namespace, Buffer.from("isl-console-probe")]),
     onBatch: (keys, batch) => {
       // pipelineMeta lists one reason per unreadable key, in key order, before the size reasons.
       const unreadable = batch.problems.filter((p) => p.keyDenied);
@@ -63,7 +80,59 @@ export async function runScan(
         else aggregator.add(key, type, ttl, bytes, length);
       });
       for (const p of batch.problems) if (!p.keyDenied) aggregator.problem(p, "size");
-      scanned += keys.length;
+      options.onKeys?.(keys.length);
+    },
+  });
+}
+
+/** A node entry from what its aggregator counted. */
+export function nodeEntry(
+  node: Pick<ScanNode, "address" | "role" | "master" | "slots">,
+  aggregator: ScanAggregator,
+  durationMs: number,
+  status: ScanNode["status"],
+  extra: { error?: string; failedNode?: string } = {},
+): ScanNode {
+  return {
+    address: node.address,
+    role: node.role,
+    ...(node.master ? { master: node.master } : {}),
+    slots: node.slots,
+    keys: aggregator.keyCount,
+    bytes: aggregator.byteCount,
+    vanished: aggregator.vanishedCount,
+    unknown: aggregator.unknownCount,
+    durationMs: Math.round(durationMs),
+    status,
+    ...(extra.failedNode ? { failedNode: extra.failedNode } : {}),
+    ...(extra.error ? { error: extra.error } : {}),
+  };
+}
+
+/**
+ * Scans one server (a standalone or sentinel instance, or one node for a benchmark). A cluster
+ * client is refused: its SCAN would go to one random node; scanInstance walks every master.
+ */
+export async function runScan(
+  client: ScanClient | KeyClient,
+  options: RunScanOptions,
+): Promise<{ result: ScanResult; progress: ScanProgress; via: string }> {
+  if (isCluster(client)) throw new Error("runScan reads one server: scan a cluster with scanInstance");
+  const redis: ScanClient = client;
+  const compiled = toCompiled(options.policy);
+  const total = options.total ?? (await redis.dbsize());
+  const aggregator = new ScanAggregator(compiled);
+  const started = performance.now();
+  const every = options.progressEveryMs ?? 250;
+  let scanned = 0;
+  let lastReport = 0;
+  const { via } = await scanInto(redis, aggregator, {
+    compiled,
+    match: options.match ?? "*",
+    throttle: options.throttle ?? scanThrottle(options.mode ?? "gentle"),
+    signal: options.signal,
+    onKeys: (count) => {
+      scanned += count;
       const now = performance.now();
       if (options.onProgress && now - lastReport >= every) {
         lastReport = now;
@@ -72,8 +141,17 @@ export async function runScan(
     },
   });
   const durationMs = Math.round(performance.now() - started);
+  const node = options.node ?? {
+    address: `${redis.options.host ?? "localhost"}:${redis.options.port ?? 6379}`,
+    role: "master" as const,
+    slots: [],
+  };
   return {
-    result: aggregator.result(durationMs),
+    result: {
+      ...aggregator.result(durationMs),
+      nodes: [nodeEntry(node, aggregator, durationMs, "done")],
+      uncoveredSlots: [],
+    },
     progress: makeProgress(scanned, total, durationMs, true),
     via,
   };

@@ -30,6 +30,11 @@ export class TopN<T> {
     }
   }
 
+  /** Every kept item with its score, in no particular order (for merging heaps). */
+  entries(): [number, T][] {
+    return this.items.map((item, i) => [this.scores[i] as number, item]);
+  }
+
   /** Largest first; ties keep no particular order. */
   sorted(): T[] {
     return this.items

@@ -142,6 +142,44 @@ export const scanPrefixSchema = z.object({
 });
 export type ScanPrefix = z.infer<typeof scanPrefixSchema>;
 
+/** Inclusive cluster slot ranges, [from, to]. */
+export const slotRangeSchema = z.tuple([
+  z.number().int().min(0).max(16383),
+  z.number().int().min(0).max(16383),
+]);
+export type SlotRange = z.infer<typeof slotRangeSchema>;
+
+/**
+ * How one node's part of the keyspace went. "done": scanned to the end; "retried": the node that
+ * held the part failed mid-scan (`failedNode`, `error`) and its part was scanned again from the
+ * start on the node that took over its slots (`address`); "failed": the part was not scanned to
+ * the end (`error` says why; the keys read before the failure are counted); "cancelled": the scan
+ * was cancelled before the part was done.
+ */
+export const scanNodeStatusSchema = z.enum(["done", "retried", "failed", "cancelled"]);
+export type ScanNodeStatus = z.infer<typeof scanNodeStatusSchema>;
+
+export const scanNodeSchema = z.object({
+  /** "host:port" of the server that was scanned. */
+  address: z.string(),
+  role: z.enum(["master", "replica"]),
+  /** A replica's master. */
+  master: z.string().optional(),
+  /** The cluster slots this part of the keyspace holds ([] outside a cluster). */
+  slots: z.array(slotRangeSchema),
+  /** Keys classified on this node (vanished ones excluded); the node entries sum to the result's `keys`. */
+  keys: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  vanished: z.number().int().nonnegative().default(0),
+  unknown: z.number().int().nonnegative().default(0),
+  durationMs: z.number().nonnegative().default(0),
+  status: scanNodeStatusSchema,
+  /** The node that failed before a retry took its slots over. */
+  failedNode: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ScanNode = z.infer<typeof scanNodeSchema>;
+
 export const scanResultSchema = z.object({
   /** Distinct keys classified (vanished ones excluded). */
   keys: z.number().int().nonnegative(),
@@ -172,6 +210,13 @@ export const scanResultSchema = z.object({
   }),
   /** Largest groups of unknown-pattern and foreign keys (at most 50 each, most keys first). */
   prefixes: z.object({ unknownPattern: z.array(scanPrefixSchema), foreign: z.array(scanPrefixSchema) }),
+  /**
+   * The servers scanned, one entry per part of the keyspace (a standalone or sentinel instance: one;
+   * a cluster: one per master's slot ranges). Absent in scans stored before nodes were recorded.
+   */
+  nodes: z.array(scanNodeSchema).optional(),
+  /** Cluster slots whose keys were not (fully) scanned: a scan with any is failed, never done. */
+  uncoveredSlots: z.array(slotRangeSchema).optional(),
 });
 export type ScanResult = z.infer<typeof scanResultSchema>;
 

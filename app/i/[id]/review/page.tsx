@@ -2,10 +2,15 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { ReviewClient } from "@/components/review/review-client";
+import type { ReviewNodesInitial } from "@/components/review/review-nodes";
 import { ReviewSkeleton } from "@/components/review/review-skeleton";
 import { findInstance } from "@/lib/config";
 import { loadReview, NoScanError } from "@/lib/review/load";
+import { withoutLists } from "@/lib/scan/lists";
 import type { Review } from "@/lib/schemas/review";
+import type { ScanJob } from "@/lib/schemas/scans";
+import { getStore } from "@/lib/store";
+import { getScan, listScans } from "@/lib/store/scans";
 
 /** The first paint gets the review from the store; without a scan the client shows the empty state. */
 async function initialReview(instanceId: string): Promise<Review | undefined> {
@@ -19,6 +24,19 @@ async function initialReview(instanceId: string): Promise<Review | undefined> {
   }
 }
 
+const lean = (job: ScanJob | undefined): ScanJob | null =>
+  job ? (job.result ? { ...job, result: withoutLists(job.result) } : job) : null;
+
+/** The reviewed scan's nodes and the newest finished scan (a failed cluster scan), from the store. */
+function initialNodes(review: Review | undefined, instanceId: string): ReviewNodesInitial {
+  const db = getStore();
+  const newest = listScans(db, instanceId, 10).find((s) => s.status !== "running");
+  return {
+    scan: review ? lean(getScan(db, review.scan.id)) : null,
+    latestFinished: newest ? lean(getScan(db, newest.id)) : null,
+  };
+}
+
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const { id } = await params;
@@ -27,7 +45,11 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const review = await initialReview(instance.id);
   return (
     <Suspense fallback={<ReviewSkeleton />}>
-      <ReviewClient instanceId={instance.id} initialData={review} />
+      <ReviewClient
+        instanceId={instance.id}
+        initialData={review}
+        initialNodes={initialNodes(review, instance.id)}
+      />
     </Suspense>
   );
 }

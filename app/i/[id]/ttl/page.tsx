@@ -6,17 +6,23 @@ import { TtlSkeleton } from "@/components/ttl/ttl-skeleton";
 import { findInstance } from "@/lib/config";
 import { pageScanList, withoutLists } from "@/lib/scan/lists";
 import { getStore } from "@/lib/store";
-import { latestDoneScan, runningScan } from "@/lib/store/scans";
+import { getScan, latestDoneScan, listScans, runningScan } from "@/lib/store/scans";
 
 /** From the store only: opening the page causes no Redis call. */
 function initialData(instanceId: string): TtlInitial {
   const db = getStore();
   const latest = latestDoneScan(db, instanceId);
+  // The newest finished scan whatever its outcome: a failed cluster scan names its nodes and slots.
+  const newest = listScans(db, instanceId, 10).find((s) => s.status !== "running");
+  const finished = newest && newest.id !== latest?.id ? getScan(db, newest.id) : latest;
   const firstPage = latest?.result
     ? pageScanList(latest.id, latest.result, { list: "noTtl", offset: 0, limit: 50 })
     : undefined;
   return {
     latest: latest?.result ? { ...latest, result: withoutLists(latest.result) } : (latest ?? null),
+    latestFinished: finished?.result
+      ? { ...finished, result: withoutLists(finished.result) }
+      : (finished ?? null),
     runningId: runningScan(db, instanceId)?.id,
     firstPage,
     now: Date.now(),
