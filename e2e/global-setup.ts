@@ -15,11 +15,18 @@ import {
   type E2eRole,
 } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
+import { plantClusterKeys } from "./support/cluster";
+import { startRedisCluster } from "../tests/helpers/redis-cluster";
 
 export interface E2eState {
   consolePid: number;
   demoRedisPid: number;
   chaosRedisPid: number;
+  /** The "cluster" instance: 3 masters, 3 replicas. */
+  clusterPids: number[];
+  clusterDirs: string[];
+  /** A key without TTL planted on the cluster's second master (by slot order). */
+  clusterNoTtlKey: string;
   dataDir: string;
   logFile: string;
 }
@@ -70,6 +77,9 @@ async function start(spawned: ChildProcess[]): Promise<void> {
     chaosRedisArgs,
   );
   spawned.push(chaos);
+  const cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1, readyTimeoutMs: 120_000 });
+  for (const node of cluster.nodes) spawned.push(node.process);
+  const clusterNoTtlKey = await plantClusterKeys(cluster.seeds);
   const demoUrl = `redis://127.0.0.1:${e2eEnv.demoRedisPort}/0`;
   seedDemo(demoUrl);
   build();
@@ -85,6 +95,7 @@ async function start(spawned: ChildProcess[]): Promise<void> {
         environment: "staging",
         url: `redis://127.0.0.1:${e2eEnv.chaosRedisPort}/0`,
       },
+      { id: "cluster", kind: "cluster", name: "Cluster (3 masters)", environment: "staging", nodes: cluster.seeds },
     ]),
   );
   const usersFile = path.join(e2eEnv.workDir, "users.json");
@@ -126,6 +137,9 @@ async function start(spawned: ChildProcess[]): Promise<void> {
     consolePid: consoleProcess.pid ?? 0,
     demoRedisPid: demo.pid ?? 0,
     chaosRedisPid: chaos.pid ?? 0,
+    clusterPids: cluster.nodes.map((n) => n.process.pid ?? 0),
+    clusterDirs: cluster.nodes.map((n) => n.dir),
+    clusterNoTtlKey,
     dataDir,
     logFile,
   };

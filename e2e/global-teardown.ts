@@ -13,5 +13,7 @@ export default async function globalTeardown(): Promise<void> {
   killQuietly(state.consolePid);
   killQuietly(state.demoRedisPid, "SIGKILL");
   killQuietly(state.chaosRedisPid, "SIGKILL");
+  for (const pid of state.clusterPids ?? []) killQuietly(pid, "SIGKILL");
+  for (const dir of state.clusterDirs ?? []) rmSync(dir, { recursive: true, force: true });
   if (!process.env.E2E_KEEP) rmSync(e2eEnv.workDir, { recursive: true, force: true });
 }

@@ -51,6 +51,6 @@ test.describe("instances API", () => {
   test("the health endpoint answers without authentication", async ({ api }) => {
     const { status, body } = await api.get<{ status: string; instances: { id: string }[] }>("/api/health");
     expect(status).toBe(200);
-    expect(body.instances.map((i) => i.id).sort()).toEqual(["chaos", "demo"]);
+    expect(body.instances.map((i) => i.id).sort()).toEqual(["chaos", "cluster", "demo"]);
   });
 });

@@ -51,7 +51,7 @@ export function InstanceCard({ status }: { status: InstanceStatus }) {
         {status.readOnly ? <Badge>read-only</Badge> : null}
         {status.tls ? <Badge>TLS</Badge> : null}
       </div>
-      <p className="mt-1 font-mono text-xs text-muted">
+      <p className="mt-1 break-words font-mono text-xs text-muted">
         {status.id} · {status.address}
       </p>
       {status.reachable && status.nodes && status.nodes.unanswered.length > 0 ? (

@@ -19,7 +19,7 @@ export function instanceDb(instance: InstanceConfig): number {
 export function instanceAddress(instance: InstanceConfig): string {
   const kind = instanceKind(instance);
   if (kind === "sentinel" && instance.sentinel) {
-    const sentinels = instance.sentinel.addresses.map((a) => `${a.host}:${a.port}`).join(",");
+    const sentinels = instance.sentinel.addresses.map((a) => `${a.host}:${a.port}`).join(", ");
     return `sentinel ${instance.sentinel.masterName} via ${sentinels}/${instanceDb(instance)}`;
   }
   if (kind === "cluster") {
@@ -27,7 +27,7 @@ export function instanceAddress(instance: InstanceConfig): string {
       const url = new URL(u);
       return `${url.hostname}:${url.port || "6379"}`;
     });
-    return `cluster ${seeds.join(",")}`;
+    return `cluster via ${seeds.join(", ")}`;
   }
   const url = new URL(instance.url);
   return `${url.hostname}:${url.port || "6379"}/${instanceDb(instance)}`;

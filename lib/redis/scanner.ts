@@ -100,55 +100,66 @@ export async function pipelineMeta(redis: Redis, keys: Buffer[]): Promise<MetaBa
   return { packed: out, problems };
 }
 
-function scriptCall(evalsha: string, evalCmd: string): ScriptCall {
+/**
+ * A metadata call through the loaded script: the keys as KEYS (one server) or as ARGV with no
+ * declared key (the cross-slot form for cluster nodes).
+ */
+function scriptCall(evalsha: string, evalCmd: string, crossSlot = false): ScriptCall {
+  const [sha, body] = crossSlot ? [META_SHA_CROSS_SLOT, META_SCRIPT_CROSS_SLOT] : [META_SHA, META_SCRIPT];
   return async (redis, keys) => {
+    const numKeys = crossSlot ? 0 : keys.length;
     try {
-      return (await redis.callBuffer(evalsha, META_SHA, keys.length, ...keys)) as Buffer;
+      return (await redis.callBuffer(evalsha, sha, numKeys, ...keys)) as Buffer;
     } catch (err) {
       // The script cache was flushed mid-scan: send the body once more.
       if (classifyRedisError(err)?.code === "NOSCRIPT") {
-        return (await redis.callBuffer(evalCmd, META_SCRIPT, keys.length, ...keys)) as Buffer;
+        return (await redis.callBuffer(evalCmd, body, numKeys, ...keys)) as Buffer;
       }
       throw err;
     }
   };
 }
 
-function crossSlotCall(evalsha: string, evalCmd: string): ScriptCall {
-  return async (redis, keys) => {
+type ScriptForm = readonly ["EVALSHA_RO", "EVAL_RO"] | readonly ["EVALSHA", "EVAL"];
+const SCRIPT_FORMS: readonly ScriptForm[] = [
+  ["EVALSHA_RO", "EVAL_RO"],
+  ["EVALSHA", "EVAL"],
+];
+
+/** Loads `body` and answers the first script form the server runs (`probe` tries one), or pipelines. */
+async function chooseScriptForm(
+  redis: Redis,
+  body: string,
+  probe: (evalsha: string) => Promise<unknown>,
+  make: (form: ScriptForm) => { call: ScriptCall; via: string },
+): Promise<{ call?: ScriptCall; via: string }> {
+  try {
+    await redis.call("SCRIPT", "LOAD", body);
+  } catch {
+    return { via: "pipeline" };
+  }
+  for (const form of SCRIPT_FORMS) {
     try {
-      return (await redis.callBuffer(evalsha, META_SHA_CROSS_SLOT, 0, ...keys)) as Buffer;
-    } catch (err) {
-      if (classifyRedisError(err)?.code === "NOSCRIPT") {
-        return (await redis.callBuffer(evalCmd, META_SCRIPT_CROSS_SLOT, 0, ...keys)) as Buffer;
-      }
-      throw err;
+      await probe(form[0]);
+      return make(form);
+    } catch {
+      // try the next form
     }
-  };
+  }
+  return { via: "pipeline" };
 }
 
 /**
  * The fastest metadata reader a cluster node allows: the cross-slot script (Redis 7+, scripting
  * allowed) or per-key pipelines. The probe runs the script on no key, so it needs no key of the node.
  */
-export async function chooseClusterMetaReader(redis: Redis): Promise<{ call?: ScriptCall; via: string }> {
-  try {
-    await redis.call("SCRIPT", "LOAD", META_SCRIPT_CROSS_SLOT);
-  } catch {
-    return { via: "pipeline" };
-  }
-  for (const [evalsha, evalCmd] of [
-    ["EVALSHA_RO", "EVAL_RO"],
-    ["EVALSHA", "EVAL"],
-  ] as const) {
-    try {
-      await redis.callBuffer(evalsha, META_SHA_CROSS_SLOT, 0);
-      return { call: crossSlotCall(evalsha, evalCmd), via: `${evalsha} cross-slot` };
-    } catch {
-      // try the next form
-    }
-  }
-  return { via: "pipeline" };
+export function chooseClusterMetaReader(redis: Redis): Promise<{ call?: ScriptCall; via: string }> {
+  return chooseScriptForm(
+    redis,
+    META_SCRIPT_CROSS_SLOT,
+    (evalsha) => redis.callBuffer(evalsha, META_SHA_CROSS_SLOT, 0),
+    ([evalsha, evalCmd]) => ({ call: scriptCall(evalsha, evalCmd, true), via: `${evalsha} cross-slot` }),
+  );
 }
 
 /**
@@ -156,24 +167,13 @@ export async function chooseClusterMetaReader(redis: Redis): Promise<{ call?: Sc
  * pipelines. `probeKey` must lie under the key patterns the console's user may touch (the policy's
  * namespace), so a user restricted to `~isl:*` still gets the script.
  */
-export async function chooseMetaReader(redis: Redis, probeKey: Buffer | string): Promise<{ call?: ScriptCall; via: string }> {
-  try {
-    await redis.call("SCRIPT", "LOAD", META_SCRIPT);
-  } catch {
-    return { via: "pipeline" };
-  }
-  for (const [evalsha, evalCmd] of [
-    ["EVALSHA_RO", "EVAL_RO"],
-    ["EVALSHA", "EVAL"],
-  ] as const) {
-    try {
-      await redis.callBuffer(evalsha, META_SHA, 1, probeKey);
-      return { call: scriptCall(evalsha, evalCmd), via: evalsha };
-    } catch {
-      // try the next form
-    }
-  }
-  return { via: "pipeline" };
+export function chooseMetaReader(redis: Redis, probeKey: Buffer | string): Promise<{ call?: ScriptCall; via: string }> {
+  return chooseScriptForm(
+    redis,
+    META_SCRIPT,
+    (evalsha) => redis.callBuffer(evalsha, META_SHA, 1, probeKey),
+    ([evalsha, evalCmd]) => ({ call: scriptCall(evalsha, evalCmd), via: evalsha }),
+  );
 }
 
 /** Decoded metadata of one key; `type` "unknown" with a NaN TTL when the key could not be read. */

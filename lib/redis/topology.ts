@@ -105,7 +105,9 @@ function standaloneAddress(instance: InstanceConfig, purpose: ConnectionPurpose)
 /** Where a connection really goes (a sentinel-managed client moves on failover). */
 function connectedAddress(redis: Redis, fallback: string): string {
   const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
-  return stream?.remoteAddress && stream.remotePort ? `${stream.remoteAddress}:${stream.remotePort}` : fallback;
+  return stream?.remoteAddress && stream.remotePort
+    ? `${stream.remoteAddress}:${stream.remotePort}`
+    : fallback;
 }
 
 /**

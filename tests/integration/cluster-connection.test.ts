@@ -41,15 +41,30 @@ function instancesFile(entries: unknown[]): string {
   return file;
 }
 
-function clusterInstance(over: Record<string, unknown> = {}, env: Record<string, string> = {}): InstanceConfig {
+function clusterInstance(
+  over: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): InstanceConfig {
   const nodes = cluster.seeds.slice(0, 2).map((u) => u.replace("redis://", "redis://isl-console@"));
   const file = instancesFile([
-    { id: `prod-${++ids}`, kind: "cluster", name: "Prod", environment: "production", nodes, passwordEnv: "PROD_PW", ...over },
+    {
+      id: `prod-${++ids}`,
+      kind: "cluster",
+      name: "Prod",
+      environment: "production",
+      nodes,
+      passwordEnv: "PROD_PW",
+      ...over,
+    },
   ]);
-  return loadConfig({ ISL_INSTANCES_FILE: file, PROD_PW: "console-pw", ...env }).instances[0] as InstanceConfig;
+  return loadConfig({ ISL_INSTANCES_FILE: file, PROD_PW: "console-pw", ...env })
+    .instances[0] as InstanceConfig;
 }
 
-function sentinelInstance(over: Record<string, unknown> = {}, env: Record<string, string> = {}): InstanceConfig {
+function sentinelInstance(
+  over: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): InstanceConfig {
   const file = instancesFile([
     {
       id: `staging-${++ids}`,
@@ -99,12 +114,17 @@ describe("a cluster instance", () => {
     expect(masters.every((m) => m.role === "master")).toBe(true);
     expect(masters.reduce((n, m) => n + slotCount(m.slots), 0)).toBe(16384);
     const truth = await cluster.masters();
-    expect(masters.map((m) => m.address).sort()).toEqual(truth.map((m) => `127.0.0.1:${m.server.port}`).sort());
-    for (const m of masters) expect(await m.client.call("ROLE").then((r) => (r as string[])[0])).toBe("master");
+    expect(masters.map((m) => m.address).sort()).toEqual(
+      truth.map((m) => `127.0.0.1:${m.server.port}`).sort(),
+    );
+    for (const m of masters)
+      expect(await m.client.call("ROLE").then((r) => (r as string[])[0])).toBe("master");
 
     const nodes = await allNodes(instance);
     expect(nodes).toHaveLength(6);
-    expect(nodes.filter((n) => n.role === "replica").every((n) => masters.some((m) => m.address === n.master))).toBe(true);
+    expect(
+      nodes.filter((n) => n.role === "replica").every((n) => masters.some((m) => m.address === n.master)),
+    ).toBe(true);
   });
 
   it("scans replicas with READONLY when scanFrom is replicas", async () => {
@@ -126,7 +146,8 @@ describe("a cluster instance", () => {
     expect(err).toBeInstanceOf(RedisError);
     expect((err as RedisError).kind).toMatch(/auth|unreachable/);
 
-    const dead = loadConfig({ REDIS_KIND: "cluster", REDIS_URL: "redis://127.0.0.1:1,redis://127.0.0.1:2" }).instances[0] as InstanceConfig;
+    const dead = loadConfig({ REDIS_KIND: "cluster", REDIS_URL: "redis://127.0.0.1:1,redis://127.0.0.1:2" })
+      .instances[0] as InstanceConfig;
     const down = await withRedis({ ...dead, id: "dead" }, (r) => r.get("k")).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(RedisError);
     expect((down as RedisError).kind).toBe("unreachable");
