@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { freePort } from "./free-port";
 import { startRedisServer, type RedisServer } from "./redis-server";
+import type { TlsFiles } from "./tls";
 
 export const CLUSTER_SLOTS = 16384;
 
@@ -29,6 +30,8 @@ export interface RedisClusterOptions {
    */
   adminUser?: RedisAuth;
   nodeTimeoutMs?: number;
+  /** Serve TLS only, on the client port and the cluster bus (tls-cluster, tls-replication). */
+  tls?: TlsFiles;
   /** How long startup may take until the cluster is healthy. */
   readyTimeoutMs?: number;
 }
@@ -91,11 +94,16 @@ export interface RedisCluster {
 export function redisCli(
   port: number,
   args: string[],
-  options: { auth?: RedisAuth; timeoutMs?: number } = {},
+  options: { auth?: RedisAuth; timeoutMs?: number; tls?: TlsFiles } = {},
 ): Promise<string> {
   const base = ["-h", "127.0.0.1", "-p", String(port)];
   if (options.auth) base.push(...authArgs(options.auth));
+  if (options.tls) base.push(...tlsArgs(options.tls));
   return runProcess("redis-cli", [...base, ...args], options.timeoutMs ?? 10_000);
+}
+
+function tlsArgs(tls: TlsFiles): string[] {
+  return ["--tls", "--cacert", tls.caCert];
 }
 
 function authArgs(auth: RedisAuth): string[] {
@@ -232,7 +240,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   /** Slots a node served when kill() took it down. */
   const slotsAtKill = new Map<RedisServer, [number, number][]>();
 
-  const cli = (server: RedisServer, ...args: string[]) => redisCli(server.port, args, { auth });
+  const cli = (server: RedisServer, ...args: string[]) => redisCli(server.port, args, { auth, tls: options.tls });
 
   /** One node; a bus port taken between picking and binding costs another attempt. */
   const startNode = async (): Promise<RedisServer> => {
@@ -262,10 +270,12 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       if (auth.username) config.masteruser = auth.username;
     }
     Object.assign(config, options.config);
+    if (options.tls) Object.assign(config, { "tls-cluster": "yes", "tls-replication": "yes" });
     const server = await startRedisServer({
       config,
       requirepass: options.requirepass,
       aclUsers: options.aclUsers,
+      tls: options.tls,
     });
     busPorts.set(server.port, busPort);
     return server;
@@ -451,6 +461,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     const createArgs = ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`)];
     createArgs.push("--cluster-replicas", String(replicasPerMaster), "--cluster-yes");
     if (auth) createArgs.push(...authArgs(auth));
+    if (options.tls) createArgs.push(...tlsArgs(options.tls));
     await runProcess("redis-cli", createArgs, readyTimeoutMs);
     await cluster.waitForHealthy(readyTimeoutMs);
   } catch (e) {

@@ -13,6 +13,7 @@ import { RedisError } from "@/lib/redis/errors";
 import { allNodes, groupByNode, keyspaceNodes, sentinelView, slotCount } from "@/lib/redis/topology";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import { startRedisSentinel, type RedisSentinelSet } from "../helpers/redis-sentinel";
+import { makeTlsFiles } from "../helpers/tls";
 
 const ACL = "user isl-console on >console-pw ~* &* +@all";
 
@@ -187,4 +188,47 @@ describe("a sentinel instance", () => {
     expect(err).toBeInstanceOf(RedisError);
     expect((err as RedisError).kind).toBe("auth");
   });
+});
+
+describe("a cluster over TLS", () => {
+  it("connects to every node with the instance's CA, ACL user and passwordEnv, and routes keys", async () => {
+    const tls = makeTlsFiles();
+    const secure = await startRedisCluster({
+      masters: 3,
+      replicasPerMaster: 0,
+      tls,
+      aclUsers: [ACL],
+      requirepass: "admin-pw",
+    });
+    try {
+      expect(secure.seeds.every((u) => u.startsWith("rediss://"))).toBe(true);
+      const file = instancesFile([
+        {
+          id: "tls-cluster",
+          kind: "cluster",
+          name: "TLS",
+          environment: "production",
+          nodes: [secure.seeds[0]?.replace("rediss://", "rediss://isl-console@")],
+          tls: { caFile: tls.caCert },
+          passwordEnv: "TLS_PW",
+        },
+      ]);
+      const instance = loadConfig({ ISL_INSTANCES_FILE: file, TLS_PW: "console-pw" })
+        .instances[0] as InstanceConfig;
+      const keys = Array.from(
+        { length: 30 },
+        (_, i) => `isl:ident:${(i + 0xabc).toString(16).padStart(16, "0")}`,
+      );
+      await withRedis(instance, async (redis) => {
+        for (const key of keys) await redis.set(key, "t", "EX", 600);
+        expect(await Promise.all(keys.map((k) => redis.get(k)))).toEqual(keys.map(() => "t"));
+      });
+      const masters = await keyspaceNodes(instance);
+      expect(masters).toHaveLength(3);
+      const sizes = await Promise.all(masters.map((m) => m.client.dbsize()));
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
+    } finally {
+      await secure.stop();
+    }
+  }, 120_000);
 });
