@@ -8,7 +8,19 @@ import type { Page } from "@playwright/test";
 import { expect, freshScan, test, type Api, type RedisHandle } from "./fixtures";
 import { e2eEnv } from "./support/env";
 
-const PAGES = ["/", "/i/demo", "/i/demo/keys", "/i/demo/ttl", "/i/demo/review", "/i/demo/ops", "/audit"];
+const PAGES = [
+  "/",
+  "/i/demo",
+  "/i/demo/keys",
+  "/i/demo/ttl",
+  "/i/demo/review",
+  "/i/demo/ops",
+  "/audit",
+  // A cluster's node tables (overview, TTL page) and per-node ops panels.
+  "/i/cluster",
+  "/i/cluster/ttl",
+  "/i/cluster/ops",
+];
 const THEMES = ["light", "dark"] as const;
 type Theme = (typeof THEMES)[number];
 
@@ -21,11 +33,12 @@ function shotName(path: string): string {
 
 let scanned = false;
 
-/** Plants the long key and makes sure a finished scan of demo saw it (the TTL lists need one). */
+/** Plants the long key and makes sure a finished scan of demo saw it (the TTL lists need one); scans the cluster too. */
 async function prepare(api: Api, demo: RedisHandle): Promise<void> {
   if (scanned) return;
   demo.cli("SET", LONG_KEY, "planted by a11y e2e", "EX", "86400");
   await freshScan(api, "demo");
+  await freshScan(api, "cluster");
   scanned = true;
 }
 
