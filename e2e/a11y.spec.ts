@@ -15,6 +15,7 @@ const PAGES = [
   "/i/demo/ttl",
   "/i/demo/review",
   "/i/demo/ops",
+  "/i/demo/cache-key",
   "/audit",
   // A cluster's node tables (overview, TTL page) and per-node ops panels.
   "/i/cluster",

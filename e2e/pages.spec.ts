@@ -4,7 +4,7 @@
 import { expect, test, type Api } from "./fixtures";
 
 const PAGES = ["/", "/audit"];
-const INSTANCE_PAGES = ["", "/keys", "/ttl", "/review", "/ops"];
+const INSTANCE_PAGES = ["", "/keys", "/ttl", "/review", "/ops", "/cache-key"];
 const INSTANCES = ["demo", "chaos", "cluster"];
 const paths = [...PAGES, ...INSTANCES.flatMap((id) => INSTANCE_PAGES.map((p) => `/i/${id}${p}`))];
 

@@ -10,6 +10,7 @@ const tabs = [
   { path: "/ttl", label: "TTL" },
   { path: "/review", label: "Review" },
   { path: "/ops", label: "Ops" },
+  { path: "/cache-key", label: "Cache key" },
 ];
 
 export function InstanceTabs({ id }: { id: string }) {
