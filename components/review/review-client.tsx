@@ -10,6 +10,7 @@ import { scanDuration } from "@/lib/policy/review-export";
 import { ApiClientError } from "@/lib/http/fetch-json";
 import type { Review, ReviewFormat } from "@/lib/schemas/review";
 import { CapacitySection } from "./capacity-section";
+import { EffectivenessSection } from "./effectiveness-section";
 import { BiggestKeys, OutsideKeys } from "./key-tables";
 import { PatternTable } from "./pattern-table";
 import { ReviewNodes, type ReviewNodesInitial } from "./review-nodes";
@@ -195,6 +196,7 @@ export function ReviewView({ review, nodes }: { review: Review; nodes?: ReviewNo
           <ChangeNote review={review} />
         </div>
       </Card>
+      <EffectivenessSection review={review} />
       <Card aria-labelledby="ttl-title">
         <h2 id="ttl-title" className="text-base font-semibold">
           TTL histograms

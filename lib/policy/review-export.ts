@@ -170,6 +170,35 @@ export function reviewToCsv(r: Review): string {
       ]),
     ),
     csvBlock(
+      [
+        "section",
+        "pattern",
+        "mode",
+        "judged",
+        "read",
+        "never_read",
+        "read_share",
+        "never_read_share",
+        "last_read_histogram",
+        "recommendations",
+      ],
+      r.patterns.map((p): Cell[] => {
+        const e = p.effectiveness;
+        return [
+          "effectiveness",
+          p.name,
+          e?.mode ?? null,
+          e ? e.judged : null,
+          e ? e.read : null,
+          e ? e.neverRead : null,
+          e?.readShare ?? null,
+          e?.neverReadShare ?? null,
+          e?.lastReadHistogram?.map((b) => b.count).join(" ") ?? null,
+          p.recommendations.map((x) => x.text).join(" | "),
+        ];
+      }),
+    ),
+    csvBlock(
       ["section", "prefix", "keys", "bytes"],
       [
         ...csvPrefixes("unknown_pattern_prefix", r.unknownPattern.prefixes),
@@ -307,6 +336,35 @@ function mdHistograms(r: Review): string {
   )}\n\n⚠ = no TTL, or every TTL in the bucket is above the pattern's standard TTL.`;
 }
 
+function mdEffectiveness(r: Review): string {
+  const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)} %`);
+  const rows = r.patterns.map((p) => {
+    const e = p.effectiveness;
+    if (!e || e.mode === null)
+      return [mdText(p.name), "—", "—", "—", mdText(e?.reason ?? "not read by this scan")];
+    const hist = e.lastReadHistogram
+      ? e.lastReadHistogram.map((b) => b.count).join(" · ")
+      : "— (LFU: no time of last read)";
+    return [mdText(p.name), formatCount(e.judged), pct(e.readShare), pct(e.neverReadShare), hist];
+  });
+  const recs = r.patterns.flatMap((p) => p.recommendations.map((x) => `- ${mdText(x.text)}.`));
+  return [
+    table(
+      [
+        "pattern",
+        "keys judged",
+        "read since written",
+        "never read",
+        "last read at 0-10 % … 90-100 % of TTL (keys)",
+      ],
+      ["l", "r", "r", "r", "l"],
+      rows,
+    ),
+    recs.length > 0 ? `**TTL recommendations**\n\n${recs.join("\n")}` : "_No TTL recommendation._",
+    `_${mdText(r.effectivenessNote)}_`,
+  ].join("\n\n");
+}
+
 function mdOutside(title: string, group: Review["unknownPattern"]): string {
   if (group.total === 0) return `## ${title}\n\nNone.`;
   const parts = [`## ${title} (${plural(group.total, "key")})`];
@@ -412,6 +470,7 @@ export function reviewToMarkdown(r: Review): string {
     ...header,
     `## Patterns\n\n${mdPatterns(r)}`,
     `## TTL histograms\n\n${mdHistograms(r)}`,
+    `## Cache effectiveness\n\n${mdEffectiveness(r)}`,
     mdOutside("Unknown patterns", r.unknownPattern),
     mdOutside("Foreign keys", r.foreign),
     `## Biggest keys\n\n${mdBiggest("By memory", r.biggest.byMemory)}\n\n${mdBiggest("By element count (collections)", r.biggest.byLength)}`,

@@ -1,15 +1,17 @@
 // The weekly key-distribution review, computed from one finished scan, the stored scan closest to
 // 7 days earlier and the sampler's memory history. Pure: everything, `now` included, is passed in.
 import { formatDuration, formatTime } from "@/lib/format";
+import { ACCESS_ASSUMPTIONS } from "@/lib/scan/effectiveness";
 import type {
   KeysStatus,
   Review,
   ReviewChange,
   ReviewPattern,
+  ReviewRecommendation,
   ReviewTtlBucket,
   SizeFlag,
 } from "@/lib/schemas/review";
-import type { ScanJob, ScanPattern, ScanResult, TtlBucket } from "@/lib/schemas/scans";
+import type { ScanEffectiveness, ScanJob, ScanPattern, ScanResult, TtlBucket } from "@/lib/schemas/scans";
 import type { Environment } from "./types";
 import { projectCapacity, type CapacityOptions, type MemoryPoint } from "./capacity";
 
@@ -91,6 +93,85 @@ export function labelTtlHistogram(
   });
 }
 
+/** A never-read share at or above this gets a recommendation. */
+export const NEVER_READ_SHARE_THRESHOLD = 0.3;
+/** Of the keys read since written, this share last read in the final LATE_READ_FROM of their life or more. */
+export const LATE_READ_SHARE_THRESHOLD = 0.1;
+/** "The last 10 % of their life": last read at 90 % of the TTL or later. */
+export const LATE_READ_FROM = 0.9;
+/** Fewer judged keys than this say too little for a recommendation. */
+export const MIN_JUDGED_KEYS = 20;
+/** TTLs the guide suggests ("Cache Hit Rate Optimization": consider beliefs=48h). */
+export const GUIDE_TTL_SUGGESTIONS: Readonly<Record<string, number>> = { beliefs: 48 * 3600 };
+
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+/** Recommendations from one pattern's cache effectiveness (none when too few keys were judged). */
+export function recommendTtl(
+  name: string,
+  standardTtlSeconds: number,
+  e: ScanEffectiveness | null | undefined,
+): ReviewRecommendation[] {
+  if (!e || e.mode === null || e.judged < MIN_JUDGED_KEYS || e.neverReadShare === null) return [];
+  const out: ReviewRecommendation[] = [];
+  if (e.neverReadShare >= NEVER_READ_SHARE_THRESHOLD) {
+    const text =
+      e.mode === "idle"
+        ? `${percent(e.neverReadShare)} of ${name} keys are never read again: their memory buys no hits`
+        : `${percent(e.neverReadShare)} of ${name} keys show no recent read (LFU counter at its initial value): their memory likely buys no hits`;
+    out.push({
+      kind: "never-read",
+      text,
+      share: e.neverReadShare,
+      threshold: NEVER_READ_SHARE_THRESHOLD,
+      suggestedTtlSeconds: null,
+    });
+  }
+  const late = lateReadShare(e);
+  if (late !== null && late >= LATE_READ_SHARE_THRESHOLD) {
+    const guide = GUIDE_TTL_SUGGESTIONS[name] ?? null;
+    const hint =
+      guide !== null && guide > standardTtlSeconds
+        ? `the guide suggests ${guide % 3600 === 0 ? `${guide / 3600} h` : formatDuration(guide)}`
+        : `longer than the standard ${formatDuration(standardTtlSeconds)}; the guide names no figure`;
+    out.push({
+      kind: "late-reads",
+      text: `${name} keys are still read in the last ${percent(1 - LATE_READ_FROM)} of their life (${percent(late)} of the keys read): a longer TTL would likely raise the hit rate (${hint})`,
+      share: late,
+      threshold: LATE_READ_SHARE_THRESHOLD,
+      suggestedTtlSeconds: guide !== null && guide > standardTtlSeconds ? guide : null,
+    });
+  }
+  return out;
+}
+
+/** Of the keys read since written, the share last read at LATE_READ_FROM of the TTL or later; null without a histogram. */
+export function lateReadShare(e: ScanEffectiveness): number | null {
+  if (!e.lastReadHistogram || e.read === 0) return null;
+  const late = e.lastReadHistogram
+    .filter((b) => b.from >= LATE_READ_FROM - 1e-9)
+    .reduce((n, b) => n + b.count, 0);
+  return late / e.read;
+}
+
+/** How the effectiveness figures were read (each node's policy) and what they assume. */
+export function effectivenessNote(r: ScanResult): string {
+  const how = new Set<string>();
+  for (const n of r.nodes ?? []) {
+    if (!n.access) continue;
+    const figure =
+      n.access.mode === "idle"
+        ? "OBJECT IDLETIME"
+        : n.access.mode === "freq"
+          ? "OBJECT FREQ"
+          : `nothing (${n.access.note ?? "no policy read"})`;
+    how.add(`${figure} under maxmemory-policy ${n.access.policy ?? "unknown"}`);
+  }
+  if (how.size === 0)
+    return "This scan read no access figure (it was stored before the console read them): no cache effectiveness.";
+  return `Read with ${[...how].join("; ")}. ${ACCESS_ASSUMPTIONS}`;
+}
+
 function reviewPattern(
   p: ScanPattern,
   totalBytes: number,
@@ -122,6 +203,8 @@ function reviewPattern(
     change: hasBaseline
       ? { keys: p.keys - (before?.keys ?? 0), bytes: p.bytes - (before?.bytes ?? 0) }
       : null,
+    effectiveness: p.effectiveness ?? null,
+    recommendations: recommendTtl(p.name, p.standardTtlSeconds, p.effectiveness),
   };
 }
 
@@ -221,5 +304,6 @@ export function buildReview(input: ReviewInput, options: Partial<ReviewOptions> 
     change: baseline ? changeFrom(scan, baseline) : null,
     changeNote: note,
     capacity: projectCapacity({ ...input.memory, now: input.now }, o.capacity),
+    effectivenessNote: effectivenessNote(r),
   };
 }

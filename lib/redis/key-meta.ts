@@ -73,10 +73,22 @@ function sizeOf(results: PipelineResult, index: number): { bytes: number | null;
   throw classified ?? entry[0];
 }
 
+export interface ReadKeyMetaOptions {
+  /**
+   * Also read strings' length (STRLEN); default true. The scan leaves it out: STRLEN touches the
+   * key (its LRU clock, its LFU counter), which would make the next scan see it as read.
+   */
+  stringLength?: boolean;
+}
+
 /** Metadata of each key, in the order given; a cluster client reads each node's keys in its own pipelines. */
-export async function readKeyMeta(redis: KeyClient, keys: Buffer[]): Promise<KeyMetaResult[]> {
+export async function readKeyMeta(
+  redis: KeyClient,
+  keys: Buffer[],
+  options: ReadKeyMetaOptions = {},
+): Promise<KeyMetaResult[]> {
   if (keys.length === 0) return [];
-  if (!isCluster(redis)) return readOneNode(redis, keys);
+  if (!isCluster(redis)) return readOneNode(redis, keys, options);
   const groups = groupByNode(
     redis,
     keys.map((key, index) => ({ key, index })),
@@ -88,6 +100,7 @@ export async function readKeyMeta(redis: KeyClient, keys: Buffer[]): Promise<Key
       const results = await readOneNode(
         redis,
         group.map((g) => g.key),
+        options,
       );
       group.forEach((g, i) => (out[g.index] = results[i] as KeyMetaResult));
     }),
@@ -95,7 +108,11 @@ export async function readKeyMeta(redis: KeyClient, keys: Buffer[]): Promise<Key
   return out;
 }
 
-async function readOneNode(redis: KeyClient, keys: Buffer[]): Promise<KeyMetaResult[]> {
+async function readOneNode(
+  redis: KeyClient,
+  keys: Buffer[],
+  options: ReadKeyMetaOptions,
+): Promise<KeyMetaResult[]> {
   const first = redis.pipeline();
   for (const key of keys) {
     first.ttl(key);
@@ -122,7 +139,10 @@ async function readOneNode(redis: KeyClient, keys: Buffer[]): Promise<KeyMetaRes
   const second = redis.pipeline();
   const asked: number[] = [];
   results.forEach((r, i) => {
-    const command = r.state === "present" ? lengthCommand[r.meta.type] : undefined;
+    const command =
+      r.state === "present" && (r.meta.type !== "string" || options.stringLength !== false)
+        ? lengthCommand[r.meta.type]
+        : undefined;
     if (command) {
       second.call(command, keys[i] as Buffer);
       asked.push(i);

@@ -11,7 +11,7 @@ import type { InstanceConfig } from "@/lib/config";
 import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
 import { describeRedisError, RedisError } from "./errors";
 import { displayKey } from "./keys";
-import { META_SCRIPT, META_SHA } from "./scanner";
+import { OWN_SCRIPTS } from "./scanner";
 import { configGet, everyNode, readEveryNode } from "./server-config";
 import { atNode } from "./topology";
 
@@ -42,18 +42,19 @@ function loggedForm(arg: string): string {
     : `${bytes.subarray(0, SLOWLOG_MAX_STRING).toString("latin1")}... (${bytes.length - SLOWLOG_MAX_STRING} more bytes)`;
 }
 
-const LOGGED_SCRIPT = loggedForm(META_SCRIPT);
+/** Every scanner script (metadata, its cluster form, SCAN with metadata) as the slow log shows its body. */
+const LOGGED_SCRIPTS = new Set([...OWN_SCRIPTS.values()].map(loggedForm));
 
-/** A call of the scan metadata script: EVALSHA(_RO) of its SHA, or EVAL(_RO) of its body (the NOSCRIPT fallback). */
+/** A call of a scan metadata script: EVALSHA(_RO) of its SHA, or EVAL(_RO) of its body (the NOSCRIPT fallback). */
 export function isOwnScriptCall(argv: Buffer[]): boolean {
   const command = argv[0] ? text(argv[0]).toUpperCase() : "";
   const first = argv[1];
   if (!first) return false;
   if (command === "EVALSHA" || command === "EVALSHA_RO")
-    return first.toString("latin1").toLowerCase() === META_SHA;
+    return OWN_SCRIPTS.has(first.toString("latin1").toLowerCase());
   if (command === "EVAL" || command === "EVAL_RO") {
     const logged = first.toString("latin1");
-    return logged === LOGGED_SCRIPT || createHash("sha1").update(first).digest("hex") === META_SHA;
+    return LOGGED_SCRIPTS.has(logged) || OWN_SCRIPTS.has(createHash("sha1").update(first).digest("hex"));
   }
   return false;
 }

@@ -197,7 +197,14 @@ export interface BatchRunner {
   each(keys: Buffer[], fn: (batch: Buffer[]) => Promise<void | number>): Promise<void>;
 }
 
-export interface WalkOptions {
+/** One SCAN step: the next cursor, the keys, and whatever else the call answered (see WalkOptions.scan). */
+export interface ScanStep<P> {
+  cursor: string;
+  keys: Buffer[];
+  payload: P;
+}
+
+export interface WalkOptions<P = undefined> {
   /** SCAN MATCH glob as Redis receives it. */
   match: Buffer | string;
   /** SCAN TYPE filter. */
@@ -210,8 +217,18 @@ export interface WalkOptions {
   budgetMs?: number;
   /** Stop (resumably) after a batch when this says so. */
   enough?: () => boolean;
+  /**
+   * Sends the SCAN step itself instead of a plain SCAN (the scanner's SCAN-with-metadata call),
+   * with the cursor and the throttle's COUNT; `type` is not applied then. Its payload reaches onKeys.
+   */
+  scan?: (cursor: string, count: number) => Promise<ScanStep<P>>;
+  /**
+   * Send the next SCAN step as soon as the previous one answered, before its keys are processed,
+   * so Redis works on the next batch while the client handles this one.
+   */
+  prefetch?: boolean;
   /** One SCAN batch; its follow-up commands go through `runner`. */
-  onKeys: (keys: Buffer[], runner: BatchRunner) => Promise<void> | void;
+  onKeys: (keys: Buffer[], runner: BatchRunner, payload: P | undefined) => Promise<void> | void;
 }
 
 export interface WalkResult {
@@ -226,7 +243,10 @@ export interface WalkResult {
  * stops early (budget, enough); rejects with WalkCancelledError within one command of `signal`
  * aborting, or with the first Redis error of a SCAN or a follow-up command.
  */
-export async function walkKeyspace(redis: Redis, options: WalkOptions): Promise<WalkResult> {
+export async function walkKeyspace<P = undefined>(
+  redis: Redis,
+  options: WalkOptions<P>,
+): Promise<WalkResult> {
   const { throttle, signal } = options;
   const started = performance.now();
   const pending = new Set<Promise<void>>();
@@ -240,7 +260,7 @@ export async function walkKeyspace(redis: Redis, options: WalkOptions): Promise<
 
   const runner: BatchRunner = {
     async each(keys, fn) {
-      for (let i = 0; i < keys.length; ) {
+      for (let i = 0; i < keys.length;) {
         check();
         while (pending.size >= throttle.inFlight) await Promise.race(pending);
         check();
@@ -264,25 +284,46 @@ export async function walkKeyspace(redis: Redis, options: WalkOptions): Promise<
   };
 
   await throttle.prepare?.(redis);
+  const step = (from: string): Promise<ScanStep<P | undefined> & { ms: number; count: number }> => {
+    const count = throttle.scanCount();
+    const t0 = performance.now();
+    const sent: Promise<ScanStep<P | undefined>> = options.scan
+      ? options.scan(from, count)
+      : (async () => {
+          const args: (string | Buffer)[] = [from, "MATCH", options.match, "COUNT", String(count)];
+          if (options.type) args.push("TYPE", options.type);
+          const [next, keys] = (await redis.callBuffer("SCAN", ...args)) as [Buffer, Buffer[]];
+          return { cursor: next.toString(), keys, payload: undefined };
+        })();
+    return sent.then((r) => ({ ...r, ms: performance.now() - t0, count }));
+  };
   let cursor = options.cursor ?? "0";
   let calls = 0;
+  // A step sent ahead that is no longer wanted (cancelled, failed) is left to finish unread.
+  let ahead: ReturnType<typeof step> | undefined;
   do {
     // A gentle walk has one command outstanding at a time: the last batch's reply comes first.
     while (pending.size >= throttle.inFlight) await Promise.race(pending);
     check();
-    if (throttle instanceof BudgetThrottle && throttle.shouldRemeasure()) await throttle.prepare(redis);
-    const count = throttle.scanCount();
-    const args: (string | Buffer)[] = [cursor, "MATCH", options.match, "COUNT", String(count)];
-    if (options.type) args.push("TYPE", options.type);
-    const t0 = performance.now();
-    const [next, keys] = (await redis.callBuffer("SCAN", ...args)) as [Buffer, Buffer[]];
-    const ms = performance.now() - t0;
+    if (!ahead && throttle instanceof BudgetThrottle && throttle.shouldRemeasure())
+      await throttle.prepare(redis);
+    const { cursor: next, keys, payload, ms, count } = await (ahead ?? step(cursor));
+    ahead = undefined;
     calls++;
     throttle.observe("scan", count, ms, keys.length);
-    cursor = next.toString();
+    cursor = next;
+    const more = () =>
+      cursor !== "0" &&
+      !options.enough?.() &&
+      (options.budgetMs === undefined || performance.now() - started < options.budgetMs);
+    if (options.prefetch && throttle.maxShare >= 1 && more() && !signal?.aborted) {
+      ahead = step(cursor);
+      // Handled when awaited next round; until then a failure must not count as unhandled.
+      void ahead.catch(() => undefined);
+    }
     await pauseAfter(ms);
     check();
-    if (keys.length > 0) await options.onKeys(keys, runner);
+    if (keys.length > 0) await options.onKeys(keys, runner, payload);
     if (options.enough?.()) break;
     if (options.budgetMs !== undefined && performance.now() - started >= options.budgetMs) break;
   } while (cursor !== "0");

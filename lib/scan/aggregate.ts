@@ -14,6 +14,7 @@ import {
   type ScanProblem,
   type ScanResult,
 } from "@/lib/schemas/scans";
+import { EffectivenessCounter, type AccessModeRead } from "./effectiveness";
 import { TopN } from "./top-n";
 
 /** Distinct prefixes tracked per group; past this, new prefixes are counted under "(other)". */
@@ -29,6 +30,7 @@ interface PatternStats {
   possiblePii: number;
   /** One slot per TTL_BUCKETS_SECONDS bound plus the open bucket. */
   histogram: number[];
+  access: EffectivenessCounter;
 }
 
 interface Candidate {
@@ -123,10 +125,15 @@ export class ScanAggregator {
   private keys = 0;
   private bytes = 0;
   private sizeUnknown = 0;
+  /** Keys whose access figure was wanted (a mode was chosen) but not read. */
+  private accessUnknown = 0;
   private vanishedKeys = 0;
+
+  private readonly standardTtl = new Map<string, number>();
 
   constructor(private readonly compiled: CompiledPolicy) {
     for (const pattern of compiled.policy.patterns) {
+      this.standardTtl.set(pattern.name, pattern.standardTtlSeconds);
       this.patterns.set(pattern.name, {
         keys: 0,
         bytes: 0,
@@ -135,8 +142,14 @@ export class ScanAggregator {
         aboveStandard: 0,
         possiblePii: 0,
         histogram: new Array<number>(TTL_BUCKETS_SECONDS.length + 1).fill(0),
+        access: new EffectivenessCounter(),
       });
     }
+  }
+
+  /** One string key in `every` has its access figure read (see accessSampleEvery). */
+  setAccessSampling(every: number): void {
+    for (const stats of this.patterns.values()) stats.access.sampleEvery = every;
   }
 
   /** A key SCAN returned that was gone (TTL -2) when we looked: skipped, only counted. */
@@ -170,6 +183,7 @@ export class ScanAggregator {
     this.keys += other.keys;
     this.bytes += other.bytes;
     this.sizeUnknown += other.sizeUnknown;
+    this.accessUnknown += other.accessUnknown;
     this.vanishedKeys += other.vanishedKeys;
     for (const name of Object.keys(this.classes) as (keyof typeof this.classes)[])
       this.classes[name] += other.classes[name];
@@ -183,6 +197,7 @@ export class ScanAggregator {
       ours.aboveStandard += theirs.aboveStandard;
       ours.possiblePii += theirs.possiblePii;
       theirs.histogram.forEach((n, i) => (ours.histogram[i] = (ours.histogram[i] ?? 0) + n));
+      ours.access.merge(theirs.access);
     }
     for (const name of Object.keys(this.lists) as ScanListName[]) {
       this.totals[name] += other.totals[name];
@@ -227,21 +242,37 @@ export class ScanAggregator {
     const known = this.problems.get(id);
     if (known) known.keys++;
     else if (this.problems.size < MAX_PROBLEMS)
-      this.problems.set(id, { kind: p.kind, ...(p.command ? { command: p.command } : {}), message: p.message, affects, keys: 1 });
+      this.problems.set(id, {
+        kind: p.kind,
+        ...(p.command ? { command: p.command } : {}),
+        message: p.message,
+        affects,
+        keys: 1,
+      });
   }
 
   /**
    * `ttl` is Redis's TTL reply (-1 = no expiry); -2 must go to vanished() instead. `bytes` null:
-   * Redis refused MEMORY USAGE (counted in sizeUnknown, never as 0 bytes).
+   * Redis refused MEMORY USAGE (counted in sizeUnknown, never as 0 bytes). `access`: the key's
+   * OBJECT IDLETIME or OBJECT FREQ (`accessMode` says which), null where not read.
    */
-  add(key: Uint8Array, type: string, ttl: number, bytes: number | null, length: number | null): void {
+  add(
+    key: Uint8Array,
+    type: string,
+    ttl: number,
+    bytes: number | null,
+    length: number | null,
+    access?: number | null,
+    accessMode: AccessModeRead = "none",
+  ): void {
     const verdict = classifyKey(this.compiled, key, ttl);
     const len = length ?? 0;
     this.keys++;
     if (bytes === null) this.sizeUnknown++;
     else this.bytes += bytes;
+    this.countAccessUnknown(type, ttl, access, accessMode);
     this.classes[verdict.class]++;
-    if (verdict.pattern !== null) this.countPattern(verdict, ttl, bytes);
+    if (verdict.pattern !== null) this.countPattern(verdict, type, ttl, bytes, access, accessMode);
     else this.countPrefix(verdict.class === "foreign" ? "foreign" : "unknownPattern", key, bytes ?? 0);
     const listed = verdict.class !== "ok";
     const bigByMemory = bytes !== null && this.byMemory.accepts(bytes);
@@ -260,6 +291,16 @@ export class ScanAggregator {
     if (c && bigByLength) this.byLength.push(len, c);
   }
 
+  /** A key whose access figure was wanted (a string with a TTL) but not read: counted for the access problem. */
+  private countAccessUnknown(
+    type: string,
+    ttl: number,
+    access: number | null | undefined,
+    accessMode: AccessModeRead,
+  ): void {
+    if (access === null && accessMode !== "none" && type === "string" && ttl > 0) this.accessUnknown++;
+  }
+
   /** Whether a list this key belongs on still has room for its entry. */
   private wantsListing(verdict: Classification): boolean {
     return (
@@ -268,10 +309,19 @@ export class ScanAggregator {
     );
   }
 
-  private countPattern(verdict: Classification, ttl: number, bytes: number | null): void {
+  private countPattern(
+    verdict: Classification,
+    type: string,
+    ttl: number,
+    bytes: number | null,
+    access: number | null | undefined,
+    accessMode: AccessModeRead,
+  ): void {
     const stats = verdict.pattern === null ? undefined : this.patterns.get(verdict.pattern);
     if (!stats) return;
     stats.keys++;
+    const standard = this.standardTtl.get(verdict.pattern as string);
+    if (standard !== undefined) stats.access.add(type, ttl, standard, access, accessMode);
     if (bytes === null) stats.sizeUnknown++;
     else stats.bytes += bytes;
     if (verdict.class === "noTtl") stats.noTtl++;
@@ -314,7 +364,13 @@ export class ScanAggregator {
       unknown: this.totals.unknown,
       sizeUnknown: this.sizeUnknown,
       // A size reason is found once; it stands for every key whose size is unknown.
-      problems: [...this.problems.values()].map((p) => (p.affects === "size" ? { ...p, keys: this.sizeUnknown } : p)),
+      problems: [...this.problems.values()].map((p) =>
+        p.affects === "size"
+          ? { ...p, keys: this.sizeUnknown }
+          : p.affects === "access"
+            ? { ...p, keys: this.accessUnknown }
+            : p,
+      ),
       classes: { ...this.classes },
       patterns: this.compiled.policy.patterns.map((p) => {
         const s = this.patterns.get(p.name) as PatternStats;
@@ -332,6 +388,7 @@ export class ScanAggregator {
           aboveStandard: s.aboveStandard,
           possiblePii: s.possiblePii,
           ttlHistogram: s.histogram.map((count, i) => ({ le: TTL_BUCKETS_SECONDS[i] ?? null, count })),
+          effectiveness: s.access.result(),
         };
       }),
       lists: {

@@ -32,7 +32,8 @@ import {
 } from "@/lib/redis/walk";
 import type { ScanMode, ScanNode, ScanProgress, ScanResult, SlotRange } from "@/lib/schemas/scans";
 import { ScanAggregator } from "./aggregate";
-import { makeProgress, nodeEntry, runScan, scanInto, toCompiled } from "./run";
+import { accessSampleEvery } from "./effectiveness";
+import { makeProgress, nodeAccess, nodeEntry, runScan, scanInto, toCompiled } from "./run";
 
 /** How long a failed node's slots may stay without a new owner before the scan gives them up. */
 export const FAILOVER_WAIT_MS = 20_000;
@@ -155,6 +156,7 @@ interface Part {
   scanned: number;
   ms: number;
   status: ScanNode["status"] | "running";
+  access?: ScanNode["access"];
   error?: string;
   failedNode?: string;
   retried?: boolean;
@@ -293,7 +295,7 @@ async function scanCluster(
       const t0 = performance.now();
       try {
         const throttle = (attempt === 0 ? first[index] : undefined) ?? (await prepared(part.node));
-        const { via } = await scanInto(part.node.client, part.aggregator, {
+        const outcome = await scanInto(part.node.client, part.aggregator, {
           compiled,
           match,
           throttle,
@@ -301,12 +303,15 @@ async function scanCluster(
           reader,
           filter,
           timeRedisOnly: true,
+          // One rate for every node: the merged shares weigh each node's keys alike.
+          accessSampleEvery: accessSampleEvery(plan.total),
           onKeys: (count) => {
             part.scanned += count;
             report();
           },
         });
-        vias.add(via);
+        vias.add(outcome.via);
+        part.access = nodeAccess(outcome);
         part.ms = performance.now() - t0;
         part.status = part.retried ? "retried" : "done";
         return;
@@ -385,7 +390,7 @@ async function scanCluster(
       p.aggregator,
       p.ms,
       p.status === "running" ? "failed" : p.status,
-      { error: p.error, failedNode: p.failedNode },
+      { error: p.error, failedNode: p.failedNode, access: p.access },
     ),
   );
   const scanned = scannedSoFar();

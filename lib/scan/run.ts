@@ -5,10 +5,17 @@ import "server-only";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
 import type { Policy } from "@/lib/policy/types";
 import { isCluster, type KeyClient } from "@/lib/redis/client";
-import { forEachKeyMeta, scanKeyspace, scanThrottle, type ScanKeyspaceOptions } from "@/lib/redis/scanner";
+import {
+  forEachKeyMeta,
+  scanKeyspace,
+  scanThrottle,
+  type ScanKeyspaceOptions,
+  type ScanKeyspaceOutcome,
+} from "@/lib/redis/scanner";
 import type { Throttle } from "@/lib/redis/walk";
 import type { ScanMode, ScanNode, ScanProgress, ScanResult } from "@/lib/schemas/scans";
 import { ScanAggregator } from "./aggregate";
+import { accessSampleEvery } from "./effectiveness";
 
 /** The ioredis client, named through lib/redis so this module stays off the client library. */
 type ScanClient = Parameters<typeof scanKeyspace>[0];
@@ -54,15 +61,20 @@ export interface ScanIntoOptions {
   timeRedisOnly?: boolean;
   /** After each batch: how many keys SCAN returned in it (vanished ones included). */
   onKeys?: (count: number) => void;
+  /** Read the access figure of one string key in this many (accessSampleEvery of the scan's key count). */
+  accessSampleEvery?: number;
 }
 
-/** Walks one server's keyspace into `aggregator`; answers the metadata path used. */
+/** Walks one server's keyspace into `aggregator`; answers the metadata path used and the access figure read. */
 export async function scanInto(
   redis: ScanClient,
   aggregator: ScanAggregator,
   options: ScanIntoOptions,
-): Promise<{ via: string }> {
+): Promise<ScanKeyspaceOutcome> {
+  const every = options.accessSampleEvery ?? 1;
+  aggregator.setAccessSampling(every);
   return scanKeyspace(redis, {
+    accessSampleEvery: every,
     match: options.match,
     throttle: options.throttle,
     signal: options.signal,
@@ -74,12 +86,13 @@ export async function scanInto(
       // pipelineMeta lists one reason per unreadable key, in key order, before the size reasons.
       const unreadable = batch.problems.filter((p) => p.keyDenied);
       let next = 0;
-      forEachKeyMeta(keys, batch.packed, (key, type, ttl, bytes, length) => {
+      forEachKeyMeta(keys, batch.packed, (key, type, ttl, bytes, length, access) => {
         if (type === "unknown") aggregator.unknown(key, unreadable[next++]);
         else if (ttl === -2) aggregator.vanished();
-        else aggregator.add(key, type, ttl, bytes, length);
+        else aggregator.add(key, type, ttl, bytes, length, access, batch.access);
       });
-      for (const p of batch.problems) if (!p.keyDenied) aggregator.problem(p, "size");
+      for (const p of batch.problems)
+        if (!p.keyDenied) aggregator.problem(p, p.command?.startsWith("object") ? "access" : "size");
       options.onKeys?.(keys.length);
     },
   });
@@ -91,7 +104,7 @@ export function nodeEntry(
   aggregator: ScanAggregator,
   durationMs: number,
   status: ScanNode["status"],
-  extra: { error?: string; failedNode?: string } = {},
+  extra: { error?: string; failedNode?: string; access?: ScanNode["access"] } = {},
 ): ScanNode {
   return {
     address: node.address,
@@ -106,6 +119,18 @@ export function nodeEntry(
     status,
     ...(extra.failedNode ? { failedNode: extra.failedNode } : {}),
     ...(extra.error ? { error: extra.error } : {}),
+    ...(extra.access ? { access: extra.access } : {}),
+  };
+}
+
+/** A node entry's access summary from what its walk read. */
+export function nodeAccess(
+  outcome: Pick<ScanKeyspaceOutcome, "access" | "policy" | "accessNote">,
+): ScanNode["access"] {
+  return {
+    policy: outcome.policy,
+    mode: outcome.access,
+    ...(outcome.accessNote ? { note: outcome.accessNote } : {}),
   };
 }
 
@@ -126,11 +151,12 @@ export async function runScan(
   const every = options.progressEveryMs ?? 250;
   let scanned = 0;
   let lastReport = 0;
-  const { via } = await scanInto(redis, aggregator, {
+  const outcome = await scanInto(redis, aggregator, {
     compiled,
     match: options.match ?? "*",
     throttle: options.throttle ?? scanThrottle(options.mode ?? "gentle"),
     signal: options.signal,
+    accessSampleEvery: accessSampleEvery(total),
     onKeys: (count) => {
       scanned += count;
       const now = performance.now();
@@ -149,10 +175,10 @@ export async function runScan(
   return {
     result: {
       ...aggregator.result(durationMs),
-      nodes: [nodeEntry(node, aggregator, durationMs, "done")],
+      nodes: [nodeEntry(node, aggregator, durationMs, "done", { access: nodeAccess(outcome) })],
       uncoveredSlots: [],
     },
     progress: makeProgress(scanned, total, durationMs, true),
-    via,
+    via: outcome.via,
   };
 }

@@ -6,6 +6,7 @@ import {
   scanBiggestEntrySchema,
   scanClassesSchema,
   scanKeyEntrySchema,
+  scanEffectivenessSchema,
   scanModeSchema,
   scanPrefixSchema,
 } from "./scans";
@@ -30,6 +31,22 @@ export const reviewTtlBucketSchema = z.object({
   overStandard: z.boolean(),
 });
 export type ReviewTtlBucket = z.infer<typeof reviewTtlBucketSchema>;
+
+/**
+ * A TTL recommendation from the pattern's cache effectiveness (lib/policy/review.ts):
+ * "never-read": a large share of its keys is never read after the write (their memory buys no hits);
+ * "late-reads": keys are still read near the end of their life (a longer TTL would likely raise the hit rate).
+ */
+export const reviewRecommendationSchema = z.object({
+  kind: z.enum(["never-read", "late-reads"]),
+  text: z.string(),
+  /** The figure behind it (a share, 0..1) and the threshold it passed. */
+  share: z.number().min(0).max(1),
+  threshold: z.number().min(0).max(1),
+  /** A TTL the guide suggests for this pattern, in seconds, where it names one. */
+  suggestedTtlSeconds: z.number().int().positive().nullable(),
+});
+export type ReviewRecommendation = z.infer<typeof reviewRecommendationSchema>;
 
 export const reviewPatternSchema = z.object({
   name: z.string(),
@@ -56,6 +73,9 @@ export const reviewPatternSchema = z.object({
   ttlHistogram: z.array(reviewTtlBucketSchema),
   /** Since the baseline scan; null without a baseline. */
   change: deltaSchema.nullable(),
+  /** Cache effectiveness from the scan; null for scans stored before it was read. */
+  effectiveness: scanEffectivenessSchema.nullable().default(null),
+  recommendations: z.array(reviewRecommendationSchema).default([]),
 });
 export type ReviewPattern = z.infer<typeof reviewPatternSchema>;
 
@@ -151,6 +171,8 @@ export const reviewSchema = z.object({
   /** Why `change` is null, or which scan it compares with. */
   changeNote: z.string(),
   capacity: capacitySchema,
+  /** What the cache effectiveness figures assume, and how they were read (the nodes' policies). */
+  effectivenessNote: z.string().default(""),
 });
 export type Review = z.infer<typeof reviewSchema>;
 

@@ -45,6 +45,12 @@ export const scanKeyEntrySchema = z.object({
   bytes: z.number().int().nonnegative().nullable(),
   /** Policy pattern name, or null for unknown-pattern and foreign keys. */
   pattern: z.string().nullable(),
+  /** "watch": the live TTL watch saw the key written after the scan started (absent: the scan found it). */
+  source: z.enum(["scan", "watch"]).optional(),
+  /** ISO time the watch saw the write (source "watch"). */
+  seenAt: z.string().optional(),
+  /** The keyevent the watch saw ("set", "persist"...), source "watch". */
+  event: z.string().optional(),
 });
 export type ScanKeyEntry = z.infer<typeof scanKeyEntrySchema>;
 
@@ -63,6 +69,45 @@ export const ttlBucketSchema = z.object({
 });
 export type TtlBucket = z.infer<typeof ttlBucketSchema>;
 
+/**
+ * Per-pattern cache effectiveness (lib/scan/effectiveness.ts): of the string keys written with the
+ * standard TTL, the share read since written and never read, and when they were last read as a
+ * share of the TTL. `mode`: how "read" was told (OBJECT IDLETIME: "idle"; OBJECT FREQ under LFU:
+ * "freq"; nodes of both: "mixed"); null when no key could be judged (`reason` says why).
+ */
+export const scanEffectivenessSchema = z.object({
+  mode: z.enum(["idle", "freq", "mixed"]).nullable(),
+  judged: z.number().int().nonnegative(),
+  read: z.number().int().nonnegative(),
+  neverRead: z.number().int().nonnegative(),
+  readShare: z.number().min(0).max(1).nullable(),
+  neverReadShare: z.number().min(0).max(1).nullable(),
+  /** Read keys by (age − idle) / standard TTL, in buckets [from, to); null unless every judged key had an idle time. */
+  lastReadHistogram: z
+    .array(z.object({ from: z.number().min(0).max(1), to: z.number().min(0).max(1), count: z.number().int().nonnegative() }))
+    .nullable(),
+  /** Keys of the pattern not judged, by reason. */
+  notJudged: z.object({
+    /** Collections (the scan's length read touches them) and other types. */
+    notString: z.number().int().nonnegative(),
+    /** No TTL, or a TTL above the standard: not written with the standard TTL. */
+    ttlOutside: z.number().int().nonnegative(),
+    /** Written within the tolerance: a read cannot be told from the write. */
+    tooYoung: z.number().int().nonnegative(),
+    /** The access figure was not read (refused, or the policy unknown). */
+    unknown: z.number().int().nonnegative(),
+    /** Idle longer than the age: the TTL was set after the write. */
+    inconsistent: z.number().int().nonnegative(),
+    /** Left out of the sample (see sampleEvery). */
+    notSampled: z.number().int().nonnegative().default(0),
+  }),
+  toleranceSeconds: z.number().int().nonnegative(),
+  /** The figure was read for one string key in this many (1: every key). */
+  sampleEvery: z.number().int().positive().default(1),
+  reason: z.string().optional(),
+});
+export type ScanEffectiveness = z.infer<typeof scanEffectivenessSchema>;
+
 export const scanPatternSchema = z.object({
   name: z.string(),
   /** The policy's template: "isl:result:{request_hash}". */
@@ -80,6 +125,8 @@ export const scanPatternSchema = z.object({
   /** Keys of the pattern whose MEMORY USAGE Redis refused: `bytes` and `avgBytes` leave them out. */
   sizeUnknown: z.number().int().nonnegative().default(0),
   ttlHistogram: z.array(ttlBucketSchema),
+  /** Absent in scans stored before the scan read access figures. */
+  effectiveness: scanEffectivenessSchema.optional(),
 });
 export type ScanPattern = z.infer<typeof scanPatternSchema>;
 
@@ -128,8 +175,8 @@ export const scanProblemSchema = z.object({
   kind: z.string(),
   command: z.string().optional(),
   message: z.string(),
-  /** "unknown": the keys' class could not be read; "size": only their MEMORY USAGE. */
-  affects: z.enum(["unknown", "size"]),
+  /** "unknown": the keys' class could not be read; "size": only their MEMORY USAGE; "access": only their OBJECT IDLETIME / FREQ. */
+  affects: z.enum(["unknown", "size", "access"]),
   keys: z.number().int().nonnegative(),
 });
 export type ScanProblem = z.infer<typeof scanProblemSchema>;
@@ -176,6 +223,10 @@ export const scanNodeSchema = z.object({
   status: scanNodeStatusSchema,
   /** The node that failed before a retry took its slots over. */
   failedNode: z.string().optional(),
+  /** The node's maxmemory-policy (INFO memory) and the access figure read under it; absent in older scans. */
+  access: z
+    .object({ policy: z.string().nullable(), mode: z.enum(["idle", "freq", "none"]), note: z.string().optional() })
+    .optional(),
   error: z.string().optional(),
 });
 export type ScanNode = z.infer<typeof scanNodeSchema>;
@@ -250,6 +301,18 @@ export const scanJobSchema = z.object({
   error: z.string().optional(),
   /** Present once an action changed keys of this (finished) scan's lists. */
   changedSinceScan: scanChangesSchema.optional(),
+  /**
+   * GET .../scans/latest: keys the live TTL watch saw since the scan started that joined its lists
+   * and counts (keys already in a list are not counted twice); absent when none.
+   */
+  watchedSinceScan: z
+    .object({
+      noTtl: z.number().int().nonnegative(),
+      aboveStandard: z.number().int().nonnegative(),
+      /** ISO time of the newest write seen. */
+      lastSeenAt: z.string(),
+    })
+    .optional(),
   result: scanResultSchema.optional(),
 });
 export type ScanJob = z.infer<typeof scanJobSchema>;
