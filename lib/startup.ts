@@ -8,6 +8,7 @@ import { assertConfigOrExit, getConfig } from "@/lib/config";
 import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
+import { startLiveWatch } from "@/lib/watch/service";
 
 /**
  * Sessions at start-up: those of users no longer in CONSOLE_USERS_FILE are revoked (the per-request
@@ -43,7 +44,9 @@ export function startServer(): void {
   if (interrupted > 0)
     console.warn(`isl-console: ${interrupted} action(s) were interrupted by the last stop; audited as error`);
   // Metrics sampler: one per instance per data directory (a lease in the store), every SAMPLE_INTERVAL_SECONDS.
-  startMetricsSampler();
+  const sampler = startMetricsSampler();
+  // Live TTL watch (keyspace notifications), per instance where this process holds the sampler's lease.
+  startLiveWatch(sampler.owner);
   // Scheduled keyspace scans (SCAN_INTERVAL_MINUTES; 0 disables).
   startScanScheduler();
 }

@@ -1,7 +1,7 @@
 // `npm test`: preflight (installs the Debian packages the tests need), `npm ci` when there is no
-// node_modules yet (a fresh clone), lint, typecheck, unit, integration and e2e, in that order,
-// stopping at the first failing stage; ends with one summary line "N passed, N failed" over every
-// test that ran.
+// node_modules yet (a fresh clone), lint, typecheck, unit, integration (then the load-generating
+// integration files alone: vitest.config.mts) and e2e, in that order, stopping at the first failing
+// stage; ends with one summary line "N passed, N failed" over every test that ran.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import os from "node:os";
@@ -49,7 +49,7 @@ if (!existsSync(path.join(root, "node_modules/.package-lock.json"))) {
 }
 if (!run("lint", npx, ["eslint", "--max-warnings=0", "."])) finish(false);
 if (!run("typecheck", npx, ["tsc", "--noEmit"])) finish(false);
-for (const project of ["unit", "integration"]) {
+for (const project of ["unit", "integration", "integration-serial"]) {
   const json = path.join(out, `${project}.json`);
   const ok = run(project, npx, ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`]);
   addVitest(json);

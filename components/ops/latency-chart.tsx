@@ -1,7 +1,8 @@
 "use client";
 
 // The `redis-cli --latency-history` view: per-minute min/p50/p95/max of the sampler's PING round
-// trips, the latency alert threshold as a dashed line; minutes without samples are gaps.
+// trips, the latency alert threshold as a dashed line; minutes without samples are gaps. The same
+// chart draws one command's server-side p50/p95/p99 per minute (`series` and `caption`).
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import {
   chartMargin,
@@ -13,7 +14,18 @@ import {
 import { niceTicks } from "@/components/charts/ticks";
 import type { LatencyMinute } from "@/lib/schemas/ops";
 
-const series: { key: keyof LatencyMinute; name: string; color: string; width: number; dashed?: boolean }[] = [
+export interface LatencySeries {
+  key: string;
+  name: string;
+  color: string;
+  width: number;
+  dashed?: boolean;
+}
+
+/** A minute of any series: its start and the series' values in ms (null: a gap). */
+export type LatencyPoint = { t: number } & Record<string, number | null>;
+
+const pingSeries: LatencySeries[] = [
   { key: "maxMs", name: "max", color: "var(--bad)", width: 1, dashed: true },
   { key: "p95Ms", name: "p95", color: "var(--warn)", width: 1.6 },
   { key: "p50Ms", name: "p50", color: "var(--accent)", width: 1.6 },
@@ -31,19 +43,32 @@ function tooltipTime(t: unknown): string {
   return Number.isNaN(d.getTime()) ? "" : `minute from ${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-export function LatencyChart({ minutes, thresholdMs }: { minutes: LatencyMinute[]; thresholdMs: number }) {
+export function LatencyChart({
+  minutes,
+  thresholdMs,
+  series = pingSeries,
+  caption = "PING round trip per minute (ms), UTC",
+  testId = "latency-chart",
+}: {
+  minutes: LatencyMinute[] | LatencyPoint[];
+  thresholdMs: number;
+  series?: LatencySeries[];
+  caption?: string;
+  testId?: string;
+}) {
   const from = minutes[0]?.t ?? 0;
   const to = (minutes.at(-1)?.t ?? 0) + 60_000;
-  const dataMax = Math.max(0, ...minutes.map((m) => m.maxMs ?? 0));
+  const values = (minutes as LatencyPoint[]).flatMap((m) => series.map((s) => m[s.key] ?? null));
+  const dataMax = Math.max(0, ...values.map((v) => v ?? 0));
   // A threshold far above the data would flatten the lines: name it instead of drawing it.
   const drawThreshold = dataMax * 4 >= thresholdMs;
-  const hasData = minutes.some((m) => m.samples > 0);
+  const hasData = values.some((v) => v !== null);
   // Round ticks (0, 0.5, 1 ms… or 0, 200, 400 ms), no finer than the 2-decimal label.
   const ticks = niceTicks(Math.max(dataMax, drawThreshold ? thresholdMs * 1.1 : 0), 0.01);
   return (
-    <figure className="min-w-0" data-testid="latency-chart">
+    <figure className="min-w-0" data-testid={testId}>
       <figcaption className="text-muted flex justify-between px-1 text-xs">
-        <span>PING round trip per minute (ms), UTC</span>
+        <span>{caption}</span>
         <span>
           alert threshold {thresholdMs} ms{drawThreshold ? "" : " · far above the data"}
         </span>

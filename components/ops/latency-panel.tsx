@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { formatTime } from "@/lib/format";
 import type { LatencyResponse } from "@/lib/schemas/ops";
 import { LatencyChart } from "./latency-chart";
+import { CommandLatencySection } from "./latency-commands";
 import { useLatency } from "./use-latency";
 
 const RANGES = [
@@ -142,7 +143,10 @@ export function LatencyPanel({ instanceId }: { instanceId: string }) {
       {error && !data ? <p className="text-bad text-sm">Latency unavailable: {error.message}</p> : null}
       {data ? (
         <>
-          <LatencyChart minutes={data.minutes} thresholdMs={data.thresholdMs} />
+          <div className="grid gap-4 xl:grid-cols-2">
+            <LatencyChart minutes={data.minutes} thresholdMs={data.thresholdMs} />
+            <CommandLatencySection data={data} />
+          </div>
           <Events data={data} />
         </>
       ) : null}

@@ -5,9 +5,11 @@ import { ClientsPanel } from "./clients-panel";
 import { ConfigChecklist } from "./config-checklist";
 import { LatencyPanel } from "./latency-panel";
 import { ChecklistSkeleton } from "./ops-skeleton";
+import { PersistencePanel } from "./persistence-panel";
 import { RedisUserPanel } from "./redis-user-panel";
 import { SlowlogTable } from "./slowlog-table";
 import { useConfigChecks } from "./use-config-checks";
+import { WatchPanel } from "./watch-panel";
 
 function Checklist({ instanceId }: { instanceId: string }) {
   const { data, error, refetch, isFetching } = useConfigChecks(instanceId);
@@ -39,8 +41,10 @@ export function OpsClient({ instanceId }: { instanceId: string }) {
   return (
     <div className="space-y-4">
       <Checklist instanceId={instanceId} />
+      <WatchPanel instanceId={instanceId} />
       <RedisUserPanel instanceId={instanceId} />
       <LatencyPanel instanceId={instanceId} />
+      <PersistencePanel instanceId={instanceId} />
       <ClientsPanel instanceId={instanceId} />
       <SlowlogTable instanceId={instanceId} />
     </div>

@@ -13,10 +13,10 @@ import { clockUtc } from "./time";
 
 /**
  * The element id of an alert on the overview: `/i/{id}#alert-<rule>` opens and shows it; a node's
- * alert is `alert-<rule>-<host:port>`.
+ * alert is `alert-<rule>-<host:port>`; a command's (command-latency) adds `-<command>`.
  */
-export const alertAnchor = (rule: string, node?: string) =>
-  node ? `alert-${rule}-${node}` : `alert-${rule}`;
+export const alertAnchor = (rule: string, node?: string, command?: string) =>
+  [`alert-${rule}`, node, command].filter(Boolean).join("-");
 
 /** Opens the alert the URL's hash names, on load and when the hash changes (after hydration). */
 function useOpenHashedAlert(): void {
@@ -71,8 +71,8 @@ export function AlertsPanel({ alerts, dimmed }: { alerts: OverviewAlert[]; dimme
     <section aria-label="Active alerts" className={cn("space-y-2", dimmed && "opacity-70")}>
       {alerts.map((a) => (
         <details
-          key={`${a.rule} ${a.node ?? ""}`}
-          id={alertAnchor(a.rule, a.node)}
+          key={`${a.rule} ${a.node ?? ""} ${a.command ?? ""}`}
+          id={alertAnchor(a.rule, a.node, a.command)}
           open={a.state === "firing" || alerts.length <= 2}
           data-testid="alert"
           data-rule={a.rule}

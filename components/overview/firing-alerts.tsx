@@ -22,9 +22,9 @@ export function FiringAlerts({ id }: { id: string }) {
   return (
     <ul data-testid="card-alerts" aria-label="Firing alerts" className="mt-2 flex flex-wrap gap-1">
       {firing.map((a) => (
-        <li key={`${a.rule} ${a.node ?? ""}`}>
+        <li key={`${a.rule} ${a.node ?? ""} ${a.command ?? ""}`}>
           <Link
-            href={`/i/${encodeURIComponent(id)}#${alertAnchor(a.rule, a.node)}`}
+            href={`/i/${encodeURIComponent(id)}#${alertAnchor(a.rule, a.node, a.command)}`}
             className="hover:underline"
           >
             <Badge tone={a.severity === "info" ? "info" : "bad"} className="whitespace-normal">

@@ -18,6 +18,7 @@ import {
 } from "@/lib/schemas/scans";
 import { KEY_LIST_TABS, listLabels } from "./class-counts";
 import { useScanKeys } from "./use-scan-keys";
+import { utcClock } from "@/components/ops/watch-state";
 
 const PAGE = 50;
 
@@ -165,7 +166,14 @@ function Rows({
       <tbody>
         {entries.map((e) => (
           <tr key={e.keyBase64} className="border-line border-t" data-testid="scan-key-row">
-            <td className="min-w-[14rem] px-2 py-1 font-mono break-all">{e.key}</td>
+            <td className="min-w-[14rem] px-2 py-1 font-mono break-all">
+              {e.key}
+              {e.source === "watch" && e.seenAt ? (
+                <Badge tone="info" className="ml-2 font-sans">
+                  seen live {utcClock(e.seenAt)}
+                </Badge>
+              ) : null}
+            </td>
             <td className="px-2 py-1 whitespace-nowrap">
               {e.pattern ?? <span className="text-muted">none</span>}
             </td>

@@ -20,6 +20,7 @@ import { useLatestScan } from "./use-latest-scan";
 import { useRunningWork } from "./use-running-work";
 import { useScanJob } from "./use-scan-job";
 import { useStartScan } from "./use-start-scan";
+import { SeenLive, WatchLine } from "./watch-findings";
 
 export interface TtlInitial {
   latest: ScanJob | null;
@@ -118,6 +119,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   return (
     <div className="space-y-3">
       <ComplianceNotice instanceId={instanceId} />
+      <WatchLine instanceId={instanceId} />
       <ScanPanel
         latest={data}
         running={running}
@@ -142,6 +144,23 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
           <ClassCounts classes={result.classes} unknown={result.unknown} selected={list} onSelect={setList} />
           <PatternCounts patterns={result.patterns} />
           <NodeBreakdown result={result} caption="Nodes of the latest scan" />
+          <SeenLive
+            instanceId={instanceId}
+            list={list}
+            rowAction={
+              listAction
+                ? (entry) => (
+                    <RowAction
+                      instanceId={instanceId}
+                      entry={entry}
+                      kind={listAction}
+                      patterns={result.patterns}
+                      selection={selection}
+                    />
+                  )
+                : undefined
+            }
+          />
           <KeyList
             key={data.id}
             scanId={data.id}

@@ -63,6 +63,13 @@ export interface AppConfig {
   metrics: MetricsConfig;
   scan: ScanConfig;
   auth: AuthConfig;
+  /** The live TTL watch (lib/watch); absent in hand-built configs: the defaults apply. */
+  watch?: WatchConfig;
+}
+
+export interface WatchConfig {
+  /** TTL reads per second per instance (sampling beyond); 0 = the watch is off. */
+  maxReadsPerSecond: number;
 }
 
 export interface ScanConfig {
@@ -291,6 +298,7 @@ export function loadConfig(env: Env): AppConfig {
       keepFullResults: 48,
     },
     auth: loadAuthConfig(e, describeZodError),
+    watch: { maxReadsPerSecond: e.WATCH_MAX_READS_PER_SECOND },
   };
 }
 

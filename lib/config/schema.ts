@@ -96,6 +96,8 @@ export const envSchema = z.object({
   // Keyspace scans: scheduled gentle scan interval (0 disables) and history kept.
   SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   SCAN_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(35),
+  // Live TTL watch (keyspace notifications): TTL reads per second per instance, sampling beyond; 0 turns it off.
+  WATCH_MAX_READS_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(500),
   // Access: local users, sessions, API tokens, SSO through a trusted reverse proxy.
   CONSOLE_USERS_FILE: z.string().min(1).optional(),
   SESSION_SECRET: z.preprocess(

@@ -2,19 +2,24 @@
 // samples. Pure: the sampler passes the samples, the clock and the scan input; it stores the result.
 import type { Environment } from "@/lib/policy/types";
 import {
+  commandLatencyAlerts,
   evaluateAlerts,
+  persistenceAlerts,
   sortAlerts,
   topologyAlerts,
   type Alert,
   type AlertPoint,
   type AlertThresholds,
+  type CommandLatencySeries,
   type LatestScan,
   type TopologyPoint,
   type TtlComplianceUnknown,
 } from "@/lib/policy/alerts";
 import type { FailoverEvent, Overview, OverviewNode, OverviewThresholds } from "@/lib/schemas/overview";
+import type { StoredCommandLatency } from "@/lib/store/command-latency";
 import type { MetricEvent, StoredNodeSample } from "@/lib/store/node-samples";
 import type { StoredSample } from "@/lib/store/samples";
+import { judgedUs } from "./latency";
 import { addDeltas, emptySum, ratesOf, windowSum, type DeltaSum } from "./rates";
 
 export const EVICTIONS_WINDOW_MS = 5 * 60_000;
@@ -119,6 +124,8 @@ export interface OverviewInput {
   nodeSamples?: StoredNodeSample[];
   /** Failovers seen (oldest first). */
   events?: MetricEvent[];
+  /** Per-command latency rows (oldest first) over at least the latency rule's duration. */
+  commandLatency?: StoredCommandLatency[];
 }
 
 function unreachableStretch(samples: StoredSample[]): { since: number; error: string | null } | null {
@@ -141,10 +148,14 @@ function keepEarlierSince(
   if (!previous) return;
   const first = firstT === undefined ? "" : new Date(firstT).toISOString();
   for (const alert of overview.alerts) {
-    const before = previous.alerts.find((a) => a.rule === alert.rule && a.node === alert.node);
+    const before = previous.alerts.find(
+      (a) => a.rule === alert.rule && a.node === alert.node && a.command === alert.command,
+    );
     if (before && alert.since === first && before.since < alert.since) {
       alert.since = before.since;
     }
+    // A failing save can outlast the node rows read (the alerts' lookback): the run goes on while it fires.
+    if (before && alert.rule === "persistence" && before.since < alert.since) alert.since = before.since;
     // Before any scan the compliance alert has no time of its own: it holds from when it was first seen.
     if (before && alert.rule === "ttl-compliance-unknown" && before.summary === alert.summary && before.since < alert.since) {
       alert.since = before.since;
@@ -256,7 +267,63 @@ function alertsOf(
     }
   }
   alerts.push(...topologyAlerts(input.instanceId, input.samples.map(topologyPoint), input.now));
+  alerts.push(
+    ...commandLatencyAlerts(input.instanceId, commandSeries(input.commandLatency ?? [], byNode, kind), input.now, th),
+  );
+  alerts.push(...persistenceAlerts(input.instanceId, persistenceSeries(byNode, kind)));
   return sortAlerts(alerts);
+}
+
+/**
+ * Per node and command, the judged figure at each of the node's reachable samples (null where the
+ * command had no calls): windowed figures only, never since-start percentiles, which never clear.
+ */
+export function commandSeries(
+  rows: StoredCommandLatency[],
+  byNode: Map<string, StoredNodeSample[]>,
+  kind: "standalone" | "cluster" | "sentinel",
+): CommandLatencySeries[] {
+  const out: CommandLatencySeries[] = [];
+  for (const [address, nodeRows] of byNode) {
+    const times = nodeRows.filter((r) => r.reachable).map((r) => r.t);
+    const last = nodeRows.at(-1);
+    const byCommand = new Map<string, Map<number, StoredCommandLatency>>();
+    for (const r of rows) {
+      if (r.node !== address || r.source === "latencystats") continue;
+      let m = byCommand.get(r.command);
+      if (!m) byCommand.set(r.command, (m = new Map()));
+      m.set(r.t, r);
+    }
+    for (const [command, at] of byCommand) {
+      const newest = [...at.values()].at(-1);
+      if (!newest || newest.source === "latencystats") continue;
+      out.push({
+        command,
+        ...(kind !== "standalone" && last ? { node: { address, role: last.role } } : {}),
+        source: newest.source,
+        windowMs: newest.windowMs ?? 0,
+        points: times.map((t) => {
+          const r = at.get(t);
+          const us = r ? judgedUs(r) : null;
+          return { t, valueMs: us === null ? null : us / 1000 };
+        }),
+      });
+    }
+  }
+  return out;
+}
+
+function persistenceSeries(byNode: Map<string, StoredNodeSample[]>, kind: "standalone" | "cluster" | "sentinel") {
+  return [...byNode.values()].flatMap((rows) => {
+    const last = rows.at(-1);
+    if (!last) return [];
+    const points = rows.flatMap((r) =>
+      r.reachable && r.persistence
+        ? [{ t: r.t, info: r.persistence.info, save: r.persistence.save, writesRefused: r.persistence.writesRefused }]
+        : [],
+    );
+    return [{ ...(kind !== "standalone" ? { node: { address: last.node, role: last.role } } : {}), points }];
+  });
 }
 
 function kindOf(samples: StoredSample[]): "standalone" | "cluster" | "sentinel" {

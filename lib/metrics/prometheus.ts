@@ -8,25 +8,28 @@
 import "server-only";
 import { Gauge, Registry } from "prom-client";
 import type { InstanceConfig } from "@/lib/config";
-import type { AlertRule } from "@/lib/policy/alerts";
+import { ALERT_RULES } from "@/lib/policy/alerts";
 import { getStore, type Db } from "@/lib/store";
 import { latestDoneScanCounts } from "@/lib/store/scans";
+import { addedToScan, findingCounts } from "@/lib/store/watch";
+import { watchStatus } from "@/lib/watch/service";
+import { commandLatencyBetween } from "@/lib/store/command-latency";
+import { latestCommands } from "./latency";
 import { getOverview, type ReadSettings } from "./service";
 
-const ALERT_RULES: AlertRule[] = [
-  "memory",
-  "evictions",
-  "clients",
-  "latency",
-  "hit-rate",
-  "keys-without-ttl",
-  "ttl-compliance-unknown",
-  "cluster-state",
-  "sentinel-master",
-];
 const ALERT_STATE = { inactive: 0, pending: 1, firing: 2 } as const;
 
-type Labels = "instance_id" | "pattern" | "rule" | "name" | "environment" | "node" | "role";
+type Labels =
+  | "instance_id"
+  | "pattern"
+  | "rule"
+  | "name"
+  | "environment"
+  | "node"
+  | "role"
+  | "command"
+  | "percentile"
+  | "class";
 
 const NODE_LABELS: Labels[] = ["instance_id", "node", "role"];
 
@@ -53,10 +56,11 @@ function gauges(registry: Registry) {
       "95th percentile of the sampler's PING round trips over 5 minutes.",
     ),
     keys: g("isl_keys", "Keys per policy pattern in the newest finished scan.", ["instance_id", "pattern"]),
-    noTtl: g("isl_keys_without_ttl", "Keys with TTL -1 per pattern in the newest finished scan (a bug).", [
-      "instance_id",
-      "pattern",
-    ]),
+    noTtl: g(
+      "isl_keys_without_ttl",
+      "Keys with TTL -1 per pattern in the newest finished scan plus those the live TTL watch saw since (a bug).",
+      ["instance_id", "pattern"],
+    ),
     aboveStandard: g(
       "isl_keys_above_standard_ttl",
       "Keys whose TTL exceeds their pattern's standard, per pattern, in the newest finished scan.",
@@ -113,6 +117,25 @@ function gauges(registry: Registry) {
       "isl_cluster_state_ok",
       "1 when every master reports cluster_state ok, 0 when one does not (cluster instances).",
     ),
+    commandLatency: g(
+      "isl_command_latency_seconds",
+      "Server-side latency per command over the sampler's last interval (LATENCY HISTOGRAM deltas, power-of-two buckets; the worst node), the console's own commands left out.",
+      ["instance_id", "command", "percentile"],
+    ),
+    commandLatencyAvg: g(
+      "isl_command_latency_average_seconds",
+      "Server-side average per call per command over the sampler's last interval (INFO commandstats, servers before 7.0).",
+      ["instance_id", "command"],
+    ),
+    watchUp: g(
+      "isl_watch_up",
+      "1 when the live TTL watch listens to every master of the instance, else 0 (off, starting, reconnecting).",
+    ),
+    watchFindings: g(
+      "isl_watch_findings",
+      "Keys the live TTL watch holds as violations now (seen since the latest scan started), per class.",
+      ["instance_id", "class"],
+    ),
     failoverTime: g(
       "isl_failover_last_timestamp_seconds",
       "Unix time of the last failover the sampler saw (another master).",
@@ -159,6 +182,7 @@ function addSampler(
       );
     m.alertState.set({ ...id, rule }, ALERT_STATE[state]);
   }
+  addCommands(m, instance, db, now, overview.stale || !overview.reachable);
   const lastFailover = overview.failovers?.at(-1);
   if (lastFailover) m.failoverTime.set(id, Date.parse(lastFailover.at) / 1000);
   if (overview.stale) return;
@@ -178,10 +202,47 @@ function addSampler(
   }
 }
 
-function addScan(m: Gauges, instance: InstanceConfig, db: Db) {
+/** Windowed per-command figures of the last five minutes (since-start percentiles are not exported). */
+function addCommands(m: Gauges, instance: InstanceConfig, db: Db, now: number, old: boolean) {
+  if (old) return;
+  const rows = commandLatencyBetween(db, instance.id, now - 5 * 60_000, now);
+  for (const c of latestCommands(rows, 1)) {
+    const base = { instance_id: instance.id, command: c.command };
+    if (c.source === "histogram") {
+      // Not `quantile`: Prometheus reserves that label for summaries (promtool refuses it on a gauge).
+      for (const [percentile, v] of [
+        ["p50", c.p50],
+        ["p95", c.p95],
+        ["p99", c.p99],
+      ] as const)
+        setIf(m.commandLatency, { ...base, percentile }, v === null ? null : v / 1000);
+    } else if (c.source === "commandstats") {
+      setIf(m.commandLatencyAvg, base, c.avg === null ? null : c.avg / 1000);
+    }
+  }
+}
+
+/** The live TTL watch's state and findings. */
+function addWatch(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
+  const id = { instance_id: instance.id };
+  const status = watchStatus(instance, { db, now });
+  m.watchUp.set(id, status.state === "on" && !status.reason ? 1 : 0);
+  const counts = findingCounts(db, instance.id, now);
+  m.watchFindings.set({ ...id, class: "noTtl" }, counts.noTtl);
+  m.watchFindings.set({ ...id, class: "aboveStandard" }, counts.aboveStandard);
+}
+
+function addScan(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
   const id = { instance_id: instance.id };
   const scan = latestDoneScanCounts(db, instance.id);
-  if (!scan?.summary.summary || !scan.summary.finishedAt) return;
+  // Keys the watch saw since the scan started, not already in its lists, join its per-pattern counts.
+  const watched = addedToScan(db, instance.id, "noTtl", now).byPattern;
+  const watchedAbove = addedToScan(db, instance.id, "aboveStandard", now).byPattern;
+  if (!scan?.summary.summary || !scan.summary.finishedAt) {
+    for (const [pattern, n] of watched) m.noTtl.set({ ...id, pattern }, n);
+    for (const [pattern, n] of watchedAbove) m.aboveStandard.set({ ...id, pattern }, n);
+    return;
+  }
   const { classes, durationMs } = scan.summary.summary;
   m.scanTime.set(id, Date.parse(scan.summary.finishedAt) / 1000);
   m.scanDuration.set(id, durationMs / 1000);
@@ -190,8 +251,8 @@ function addScan(m: Gauges, instance: InstanceConfig, db: Db) {
   for (const p of scan.patterns) {
     const labels = { ...id, pattern: p.name };
     m.keys.set(labels, p.keys);
-    m.noTtl.set(labels, p.noTtl);
-    m.aboveStandard.set(labels, p.aboveStandard);
+    m.noTtl.set(labels, p.noTtl + (watched.get(p.name) ?? 0));
+    m.aboveStandard.set(labels, p.aboveStandard + (watchedAbove.get(p.name) ?? 0));
     m.possiblePii.set(labels, p.possiblePii);
   }
 }
@@ -211,7 +272,8 @@ export async function renderMetrics(
   for (const instance of instances) {
     m.info.set({ instance_id: instance.id, name: instance.name, environment: instance.environment }, 1);
     addSampler(m, instance, db, settings, now);
-    addScan(m, instance, db);
+    addScan(m, instance, db, now);
+    addWatch(m, instance, db, now);
   }
   return { contentType: registry.contentType, text: await registry.metrics() };
 }

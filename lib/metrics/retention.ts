@@ -1,11 +1,12 @@
 // Rollups and retention, run by the sampler about once a minute per instance it owns: roll every
 // finished minute into metric_rollups, then drop raw samples past their retention (48 h default)
-// (per-node rows with them) and rollups past theirs (14 d default; failover events with them). Deletes go in small chunks with a yield between them, so
+// (per-node rows and per-command latency with them) and rollups past theirs (14 d default; failover events with them). Deletes go in small chunks with a yield between them, so
 // a long backlog never holds the store (and the API requests waiting on it) for long.
 import "server-only";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Db } from "@/lib/store";
 import { pruneRollups, rollUp, rollupWatermark } from "@/lib/store/rollups";
+import { pruneCommandLatency } from "@/lib/store/command-latency";
 import { pruneEvents, pruneNodeSamples } from "@/lib/store/node-samples";
 import { oldestSampleT, pruneSamples } from "@/lib/store/samples";
 
@@ -35,6 +36,7 @@ export async function maintainInstance(
   }
   while (pruneSamples(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
   while (pruneNodeSamples(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
+  while (pruneCommandLatency(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
   pruneRollups(db, instanceId, now - settings.rollupRetentionMs);
   pruneEvents(db, instanceId, now - settings.rollupRetentionMs);
 }

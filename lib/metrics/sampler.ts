@@ -15,6 +15,11 @@ import { describeRedisError } from "@/lib/redis/errors";
 import { readInstance, totalsOf, type InstanceReading, type RedisSample } from "@/lib/redis/sample";
 import { overviewSchema, type Overview } from "@/lib/schemas/overview";
 import type { Db } from "@/lib/store";
+import {
+  commandLatencyBetween,
+  insertCommandLatency,
+  type StoredCommandLatency,
+} from "@/lib/store/command-latency";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
 import { acquireLease, releaseLease } from "@/lib/store/sampler-leases";
 import {
@@ -33,6 +38,7 @@ import {
   type SampleTopology,
   type StoredSample,
 } from "@/lib/store/samples";
+import { commandWindow, type CommandReading } from "./latency";
 import { buildOverview } from "./overview";
 import { addDeltas, counterDeltas, emptySum, maxGapFor, type Deltas } from "./rates";
 import { maintainInstance } from "./retention";
@@ -66,6 +72,8 @@ export class MetricsSampler {
   private readonly lastMaintenance = new Map<string, number>();
   private readonly previous = new Map<string, Overview>();
   private readonly lastSentinel = new Map<string, { master: string; epoch: number | null }>();
+  /** Each node's last per-command counters (by instance and node): the next sample's interval is their difference. */
+  private readonly lastCommands = new Map<string, { t: number; runId: string; reading: CommandReading }>();
   private running = false;
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -127,13 +135,15 @@ export class MetricsSampler {
     if (!acquireLease(db, instanceId, this.owner, t, this.leaseMs)) return "standby";
     let stored: StoredSample;
     let nodes: StoredNodeSample[] = [];
+    let commands: StoredCommandLatency[] = [];
     if (this.options.read) {
       stored = await this.readOne(instance, t);
     } else {
-      ({ stored, nodes } = await this.readAll(instance, t));
+      ({ stored, nodes, commands } = await this.readAll(instance, t));
     }
     insertSample(db, stored);
     if (nodes.length > 0) insertNodeSamples(db, nodes);
+    insertCommandLatency(db, commands);
     this.writeOverview(instance, t);
     await this.maybeMaintain(instanceId, t);
     return stored.reachable ? "sampled" : "unreachable";
@@ -168,7 +178,7 @@ export class MetricsSampler {
   private async readAll(
     instance: InstanceConfig,
     t: number,
-  ): Promise<{ stored: StoredSample; nodes: StoredNodeSample[] }> {
+  ): Promise<{ stored: StoredSample; nodes: StoredNodeSample[]; commands: StoredCommandLatency[] }> {
     const { db, intervalMs } = this.options;
     const before = latestNodeSet(db, instance.id);
     let reading: InstanceReading;
@@ -185,6 +195,7 @@ export class MetricsSampler {
           master: n.master,
           slots: n.slots,
         })),
+        commands: [],
       };
     }
     const nodes = nodeRows(instance.id, t, reading, before, maxGapFor(intervalMs));
@@ -205,7 +216,31 @@ export class MetricsSampler {
     } catch (err) {
       stored = { ...unreachableSample(instance.id, t, describeRedisError(err)), topology };
     }
-    return { stored, nodes };
+    return { stored, nodes, commands: this.commandRows(instance.id, t, reading) };
+  }
+
+  /**
+   * Per node, each command's figures over the interval since the node's previous sample, when that
+   * sample is recent and of the same server run (a restart or a long gap is a gap, never a spike).
+   */
+  private commandRows(instanceId: string, t: number, reading: InstanceReading): StoredCommandLatency[] {
+    const rows: StoredCommandLatency[] = [];
+    const maxGap = maxGapFor(this.options.intervalMs);
+    for (const n of reading.nodes) {
+      const s = n.sample;
+      if (!s?.commands) continue;
+      const key = `${instanceId}\0${n.address}`;
+      const prev = this.lastCommands.get(key);
+      const comparable = prev && prev.runId === s.runId && t - prev.t <= maxGap ? prev : null;
+      const points = commandWindow(
+        comparable?.reading ?? null,
+        s.commands,
+        comparable ? t - comparable.t : null,
+      );
+      this.lastCommands.set(key, { t, runId: s.runId, reading: s.commands });
+      for (const p of points) rows.push({ ...p, instanceId, t, node: n.address });
+    }
+    return rows;
   }
 
   /** Another master between two samples is a failover: the sentinels name another one, or a replica became master. */
@@ -254,6 +289,7 @@ export class MetricsSampler {
       environment: instance.environment,
       samples: samplesBetween(db, instance.id, from, now),
       nodeSamples: nodeSamplesBetween(db, instance.id, nodeFrom, now),
+      commandLatency: commandLatencyBetween(db, instance.id, nodeFrom, now),
       events: eventsBetween(db, instance.id, now - EVENT_LOOKBACK_MS, now),
       now,
       intervalMs,
@@ -386,6 +422,7 @@ export function nodeRows(
       offsetBehind: s.replication.offsetBehind,
       connectedReplicas: s.replication.connectedReplicas,
       clusterState: s.clusterState,
+      persistence: s.persistence,
     };
   });
 }

@@ -4,14 +4,29 @@
 // scan never lowers the count of keys without TTL: only a complete scan can clear it. The newest
 // done scan's count already follows the console's own fixes and deletes since it finished (keys
 // re-read after each action, lib/scan/changes.ts), so the alert clears once nothing is left.
+// Keys the live TTL watch saw written without TTL since that scan started (lib/watch) add to the
+// count at once, without a scan; before any scan they alone make the count.
 import "server-only";
 import type { LatestScan, TtlComplianceUnknown } from "@/lib/policy/alerts";
 import type { Db } from "@/lib/store";
 import { recentScanOutcomes, type ScanOutcomeRow } from "@/lib/store/scans";
+import { addedToScan } from "@/lib/store/watch";
+
+/** What the watch adds to the scan's count of keys without TTL. */
+export interface WatchedNoTtl {
+  keys: number;
+  /** ISO times of the first and the newest write seen. */
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** The scan's own count (0 before any scan). */
+  scanKeys: number;
+}
 
 export interface ScanState {
   latestScan: LatestScan | null;
   ttlUnknown: TtlComplianceUnknown | null;
+  /** Present when the watch adds keys: the overview words the alert with it. */
+  watch?: WatchedNoTtl;
 }
 
 function partialReason(done: ScanOutcomeRow): string {
@@ -50,7 +65,30 @@ export function scanStateOf(rows: ScanOutcomeRow[]): ScanState {
   return { latestScan, ttlUnknown };
 }
 
-export function scanStateInput(db: Db, instanceId: string): ScanState {
+/** Pure: the scans' state plus the keys the watch saw (not already in the scan's list). */
+export function withWatched(
+  state: ScanState,
+  added: { total: number; firstSeenAt: number | null; lastSeenAt: number | null },
+): ScanState {
+  if (added.total === 0 || added.lastSeenAt === null) return state;
+  const lastSeenAt = new Date(added.lastSeenAt).toISOString();
+  const firstSeenAt = new Date(added.firstSeenAt ?? added.lastSeenAt).toISOString();
+  const scanKeys = state.latestScan?.noTtl ?? 0;
+  return {
+    ...state,
+    latestScan: {
+      // The alert holds since the scan found keys, or since the watch saw the first one.
+      finishedAt: state.latestScan && scanKeys > 0 ? state.latestScan.finishedAt : firstSeenAt,
+      noTtl: scanKeys + added.total,
+    },
+    watch: { keys: added.total, firstSeenAt, lastSeenAt, scanKeys },
+  };
+}
+
+export function scanStateInput(db: Db, instanceId: string, now = Date.now()): ScanState {
   // Summaries only (no result lists): the sampler asks every interval.
-  return scanStateOf(recentScanOutcomes(db, instanceId, 50));
+  return withWatched(
+    scanStateOf(recentScanOutcomes(db, instanceId, 50)),
+    addedToScan(db, instanceId, "noTtl", now),
+  );
 }

@@ -1,8 +1,11 @@
 // What the rest of the server uses: start the process-wide sampler, and answer the overview and
 // metrics APIs from the store (never from Redis), with a small cache keyed by the newest sample.
+// The scan-based alerts (keys without TTL, TTL compliance unknown) are judged again at read time
+// whenever the scans or the live watch's findings changed since the sample: a key the watch saw
+// written without TTL fires the alert within a second, not at the next sample.
 import "server-only";
 import { getConfig, type InstanceConfig } from "@/lib/config";
-import type { AlertThresholds } from "@/lib/policy/alerts";
+import { evaluateAlerts, sortAlerts, utcText, type AlertThresholds } from "@/lib/policy/alerts";
 import type { MetricsRange, MetricsResponse } from "@/lib/schemas/metrics";
 import type { Overview } from "@/lib/schemas/overview";
 import { getStore, type Db } from "@/lib/store";
@@ -10,11 +13,12 @@ import { readOverview } from "@/lib/store/overview-snapshots";
 import { rollupsBetween, rollupWatermark } from "@/lib/store/rollups";
 import { eventsBetween } from "@/lib/store/node-samples";
 import { samplesBetween } from "@/lib/store/samples";
+import { findingsVersion } from "@/lib/store/watch";
 import { buildPoints, rangeMs, stepFor, usesRollups } from "./history";
 import { emptyOverview, thresholdsFor } from "./overview";
 import { maxGapFor } from "./rates";
 import { MetricsSampler } from "./sampler";
-import { scanStateInput } from "./scan-input";
+import { scanStateInput, type ScanState } from "./scan-input";
 
 const registry = globalThis as typeof globalThis & { __islSampler?: MetricsSampler };
 
@@ -48,7 +52,7 @@ export async function stopMetricsSampler(): Promise<void> {
 }
 
 // Per store handle, so tests with their own store never see another's answers.
-const overviewCaches = new WeakMap<Db, Map<string, { t: number; overview: Overview }>>();
+const overviewCaches = new WeakMap<Db, Map<string, { t: number; fingerprint: string; overview: Overview }>>();
 const metricsCaches = new WeakMap<Db, Map<string, { newest: number; at: number; body: MetricsResponse }>>();
 
 function cacheOf<V>(caches: WeakMap<Db, Map<string, V>>, db: Db): Map<string, V> {
@@ -82,12 +86,70 @@ export function getOverview(
     };
   const overviewCache = cacheOf(overviewCaches, db);
   let cached = overviewCache.get(instance.id);
-  if (!cached || cached.t !== row.t) {
-    cached = { t: row.t, overview: row.body as Overview };
+  const fingerprint = scanFingerprint(db, instance.id);
+  if (!cached || cached.t !== row.t || cached.fingerprint !== fingerprint) {
+    const overview = withScanAlerts(
+      row.body as Overview,
+      instance,
+      scanStateInput(db, instance.id, now),
+      opts,
+      now,
+    );
+    cached = { t: row.t, fingerprint, overview };
     overviewCache.set(instance.id, cached);
   }
   const stale = now - row.t > maxGapFor(opts.intervalMs) + 2000;
   return stale === cached.overview.stale ? cached.overview : { ...cached.overview, stale };
+}
+
+/** Changes whenever a scan finishes or is adjusted, or the watch's findings change. */
+function scanFingerprint(db: Db, instanceId: string): string {
+  const scan = db
+    .prepare(
+      "SELECT id, finished_at, changes FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1",
+    )
+    .get(instanceId) as { id: string; finished_at: string; changes: string | null } | undefined;
+  return `${scan?.id ?? ""}|${scan?.finished_at ?? ""}|${scan?.changes ?? ""}|${findingsVersion(db, instanceId)}`;
+}
+
+const SCAN_RULES = new Set(["keys-without-ttl", "ttl-compliance-unknown"]);
+
+/**
+ * The stored overview with its scan-based alerts judged on the current scans and findings. A
+ * compliance alert with the same words keeps its earlier `since`; the keys-without-TTL alert names
+ * the keys the watch saw.
+ */
+export function withScanAlerts(
+  stored: Overview,
+  instance: InstanceConfig,
+  state: ScanState,
+  opts: ReadSettings,
+  now: number,
+): Overview {
+  const fresh = evaluateAlerts({
+    instanceId: instance.id,
+    environment: instance.environment,
+    points: [],
+    now,
+    thresholds: opts.thresholds,
+    latestScan: state.latestScan,
+    ttlUnknown: state.ttlUnknown,
+    rules: [],
+  }) as Overview["alerts"];
+  for (const alert of fresh) {
+    const before = stored.alerts.find((a) => a.rule === alert.rule && a.summary === alert.summary);
+    if (before && before.since < alert.since) alert.since = before.since;
+    const watch = state.watch;
+    if (alert.rule === "keys-without-ttl" && watch) {
+      const live = `${watch.keys} seen live by the watch (the last written at ${utcText(watch.lastSeenAt, now)})`;
+      alert.summary =
+        watch.scanKeys > 0
+          ? `${alert.value} keys without TTL: ${watch.scanKeys} in the latest scan, ${live}`
+          : `${alert.value} key${alert.value === 1 ? "" : "s"} without TTL ${live.replace(/^\d+ /, "")}`;
+    }
+  }
+  const alerts = sortAlerts([...stored.alerts.filter((a) => !SCAN_RULES.has(a.rule)), ...fresh] as never[]);
+  return { ...stored, alerts: alerts as Overview["alerts"] };
 }
 
 function newestSampleT(db: Db, instanceId: string): number {

@@ -9,16 +9,26 @@ import {
   combineNodeChecks,
   recommendedSettings,
   type ConfigCheck,
+  type ConfigFacts,
 } from "@/lib/policy/config-checks";
+import { judgePersistence } from "@/lib/policy/persistence";
 import { readClients } from "@/lib/redis/clients";
 import { describeRedisError } from "@/lib/redis/errors";
 import { readLatencyMonitor } from "@/lib/redis/latency";
 import { readNodeConfigs, type NodeConfig } from "@/lib/redis/server-config";
 import { readSlowlog } from "@/lib/redis/slowlog";
-import type { ClientsResponse, ConfigResponse, LatencyResponse, SlowlogResponse } from "@/lib/schemas/ops";
+import type {
+  ClientsResponse,
+  ConfigResponse,
+  LatencyResponse,
+  NodePersistenceView,
+  SlowlogResponse,
+} from "@/lib/schemas/ops";
 import { getStore, type Db } from "@/lib/store";
 import { samplesBetween } from "@/lib/store/samples";
-import { latencyMinutes } from "@/lib/metrics/latency";
+import { commandMinutes, latencyMinutes, latestCommands } from "@/lib/metrics/latency";
+import { commandLatencyBetween } from "@/lib/store/command-latency";
+import { latestNodeSet } from "@/lib/store/node-samples";
 
 /** The checklist of every server read, combined: a node that differs or could not tell is named. */
 export function complianceOf(
@@ -103,7 +113,30 @@ export async function configCompliance(instance: InstanceConfig, now = new Date(
       configDisabled: n.facts ? n.facts.configDisabled : null,
       ...(n.facts?.configRefusal ? { configRefusal: n.facts.configRefusal } : {}),
       error: n.error ? describeRedisError(n.error) : null,
+      persistence: n.facts ? persistenceView(n.facts, now.getTime()) : null,
     })),
+  };
+}
+
+/** A node's INFO persistence for the ops page, judged as the persistence check judges it. */
+export function persistenceView(facts: ConfigFacts, now: number): NodePersistenceView | null {
+  const info = facts.persistence;
+  if (!info) return null;
+  const verdict = judgePersistence({ info, save: facts.save, now: facts.readAt ?? now });
+  return {
+    status: verdict.status === "ok" ? "pass" : verdict.status,
+    problems: verdict.problems,
+    rdbLastBgsaveStatus: info.rdbLastBgsaveStatus,
+    rdbLastSaveTime: new Date(info.rdbLastSaveTime * 1000).toISOString(),
+    lastSaveAgeSeconds: verdict.lastSaveAgeSeconds,
+    rdbChangesSinceLastSave: info.rdbChangesSinceLastSave,
+    rdbLastBgsaveTimeSec: info.rdbLastBgsaveTimeSec,
+    rdbBgsaveInProgress: info.rdbBgsaveInProgress,
+    aofEnabled: info.aofEnabled,
+    aofRewriteInProgress: info.aofRewriteInProgress,
+    aofLastBgrewriteStatus: info.aofLastBgrewriteStatus,
+    aofLastWriteStatus: info.aofLastWriteStatus,
+    save: facts.save,
   };
 }
 
@@ -125,8 +158,13 @@ export async function latency(
   { db = getStore(), now = Date.now() }: { db?: Db; now?: number } = {},
 ): Promise<LatencyResponse> {
   const from = now - minutes * 60_000;
+  // Per-command figures come from the sampler's store, like the PING history: no Redis call.
+  const rows = commandLatencyBetween(db, instance.id, from, now);
+  const nodeCount = new Set(latestNodeSet(db, instance.id).map((n) => n.node)).size;
   const body: LatencyResponse = {
     id: instance.id,
+    commands: latestCommands(rows, nodeCount),
+    commandHistory: commandMinutes(rows, from, now),
     minutes: latencyMinutes(samplesBetween(db, instance.id, from - 60_000, now), from, now),
     thresholdMs: getConfig().metrics.alerts.latencyMs,
     monitorThresholdMs: null,

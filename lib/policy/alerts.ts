@@ -2,19 +2,25 @@
 // active alerts out, each with its runbook. No I/O and no clock: the caller passes `now`.
 // A rule is pending while its condition has held for less than its duration, firing after; a gap
 // (a null value) or one point under the threshold ends the run, so a flapping condition restarts.
+import { judgePersistence, type PersistenceInfo } from "./persistence";
 import type { Environment } from "./types";
 import { runbookFor, type Runbook } from "./runbooks";
 
-export type AlertRule =
-  | "memory"
-  | "evictions"
-  | "clients"
-  | "latency"
-  | "hit-rate"
-  | "keys-without-ttl"
-  | "ttl-compliance-unknown"
-  | "cluster-state"
-  | "sentinel-master";
+/** Every alert rule: the overview schema's enum and the Prometheus alert series are built from this list. */
+export const ALERT_RULES = [
+  "memory",
+  "evictions",
+  "clients",
+  "latency",
+  "hit-rate",
+  "keys-without-ttl",
+  "ttl-compliance-unknown",
+  "cluster-state",
+  "sentinel-master",
+  "command-latency",
+  "persistence",
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
 /** The rules judged on a series of metric points (per node in a cluster or sentinel deployment). */
 export type SeriesAlertRule = "memory" | "evictions" | "clients" | "latency" | "hit-rate";
 export type AlertSeverity = "critical" | "warning" | "info";
@@ -94,6 +100,8 @@ export interface Alert {
   rule: AlertRule;
   /** The node ("host:port") a per-node alert is about. */
   node?: string;
+  /** The command a command-latency alert is about (lower case). */
+  command?: string;
   title: string;
   severity: AlertSeverity;
   state: AlertState;
@@ -371,4 +379,125 @@ export function topologyAlerts(instanceId: string, points: TopologyPoint[], now:
 /** How far back the evaluator must see to judge every series rule (longest duration or window). */
 export function alertLookbackMs(th: AlertThresholds = defaultAlertThresholds): number {
   return Math.max(th.memoryForMs, th.evictionsForMs, th.clientsForMs, th.latencyForMs) + 5 * MIN;
+}
+
+/** One command's figure on one node at each sample of that node: null when it had no calls (a gap). */
+export interface CommandLatencySeries {
+  command: string;
+  /** The node, on a deployment of several. */
+  node?: { address: string; role: "master" | "replica" };
+  /** histogram: the interval's p99 (power-of-two buckets); commandstats: the interval's average per call. */
+  source: "histogram" | "commandstats";
+  /** Interval length, for the summary. */
+  windowMs: number;
+  points: { t: number; valueMs: number | null }[];
+}
+
+/**
+ * A command whose p99 (or average, where only that exists) stays above the latency threshold for
+ * the latency rule's duration: pending before, firing after. Judged per node and command.
+ */
+export function commandLatencyAlerts(
+  instanceId: string,
+  series: CommandLatencySeries[],
+  now: number,
+  th: AlertThresholds = defaultAlertThresholds,
+): Alert[] {
+  const alerts: Alert[] = [];
+  for (const s of series) {
+    const what = s.source === "histogram" ? "p99" : "average";
+    const run = runAbove(s.points, th.latencyMs);
+    if (!run) continue;
+    const name = s.command.toUpperCase();
+    const seconds = Math.round(s.windowMs / 1000);
+    const basis =
+      s.source === "histogram"
+        ? `LATENCY HISTOGRAM over ${seconds} s intervals, power-of-two buckets`
+        : `INFO commandstats, average per call over ${seconds} s intervals`;
+    alerts.push({
+      rule: "command-latency",
+      ...(s.node ? { node: s.node.address } : {}),
+      command: s.command,
+      title: s.node ? `Command latency high: ${name} on ${s.node.address}` : `Command latency high: ${name}`,
+      severity: "warning",
+      state: now - run.since >= th.latencyForMs ? "firing" : "pending",
+      since: new Date(run.since).toISOString(),
+      value: run.value,
+      threshold: th.latencyMs,
+      forSeconds: Math.round(th.latencyForMs / 1000),
+      summary: `${s.node ? `node ${s.node.address} (${s.node.role}): ` : ""}${name} ${what} ${formatMs(run.value)} over ${th.latencyMs} ms (server-side, ${basis})`,
+      runbook: runbookFor("command-latency", instanceId),
+    });
+  }
+  return alerts;
+}
+
+/** The unbroken run above `threshold` that ends at the last point (a null ends it), or null. */
+function runAbove(
+  points: { t: number; valueMs: number | null }[],
+  threshold: number,
+): { since: number; value: number } | null {
+  const last = points.at(-1);
+  if (!last || last.valueMs === null || !(last.valueMs > threshold)) return null;
+  let since = last.t;
+  for (let i = points.length - 2; i >= 0; i--) {
+    const v = points[i]?.valueMs ?? null;
+    if (v === null || !(v > threshold)) break;
+    since = points[i]?.t ?? since;
+  }
+  return { since, value: last.valueMs };
+}
+
+const formatMs = (v: number) => (v >= 10 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
+
+/** INFO persistence and the save schedule of one node at one sample. */
+export interface PersistencePoint {
+  t: number;
+  /** null: INFO persistence was not read at this sample. */
+  info: PersistenceInfo | null;
+  save: string | null;
+  /** Redis answered MISCONF: the failed save stops every write (stop-writes-on-bgsave-error). */
+  writesRefused?: boolean;
+}
+
+/**
+ * Fires at once (no duration: a failed save stays failed until one succeeds) when lib/policy/persistence
+ * judges a node's persistence failing; `since` is the first sample of the unbroken failing run.
+ * Critical when Redis refuses writes because of it (MISCONF): ISL's cache writes fail too.
+ */
+export function persistenceAlerts(
+  instanceId: string,
+  series: { node?: { address: string; role: "master" | "replica" }; points: PersistencePoint[] }[],
+): Alert[] {
+  const alerts: Alert[] = [];
+  for (const { node, points } of series) {
+    const last = points.at(-1);
+    if (!last) continue;
+    const verdict = judgePersistence({ info: last.info, save: last.save, now: last.t });
+    if (verdict.status !== "fail") continue;
+    let since = last.t;
+    for (let i = points.length - 2; i >= 0; i--) {
+      const p = points[i];
+      if (!p || judgePersistence({ info: p.info, save: p.save, now: p.t }).status !== "fail") break;
+      since = p.t;
+    }
+    const refused = last.writesRefused === true;
+    const problems = refused
+      ? ["Redis refuses writes (MISCONF, stop-writes-on-bgsave-error yes)", ...verdict.problems]
+      : verdict.problems;
+    alerts.push({
+      rule: "persistence",
+      ...(node ? { node: node.address } : {}),
+      title: node ? `Persistence failing on ${node.address}` : "Persistence failing",
+      severity: refused ? "critical" : "warning",
+      state: "firing",
+      since: new Date(since).toISOString(),
+      value: verdict.lastSaveAgeSeconds ?? 0,
+      threshold: 0,
+      forSeconds: 0,
+      summary: `${node ? `node ${node.address} (${node.role}): ` : ""}${problems.join("; ")}`,
+      runbook: runbookFor("persistence", instanceId),
+    });
+  }
+  return alerts;
 }

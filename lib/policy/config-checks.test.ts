@@ -21,6 +21,23 @@ const compliant: ConfigFacts = {
   authSource: "requirepass",
   version: "7.0.15",
   configDisabled: false,
+  notifyKeyspaceEvents: "Eg$lshz",
+  latencyTracking: "yes",
+  latencyPercentiles: "50 95 99 99.9",
+  persistence: {
+    loading: false,
+    rdbChangesSinceLastSave: 3,
+    rdbBgsaveInProgress: false,
+    rdbLastSaveTime: Date.parse("2026-12-02T11:55:00Z") / 1000,
+    rdbLastBgsaveStatus: "ok",
+    rdbLastBgsaveTimeSec: 0,
+    rdbCurrentBgsaveTimeSec: -1,
+    aofEnabled: false,
+    aofRewriteInProgress: false,
+    aofLastBgrewriteStatus: "ok",
+    aofLastWriteStatus: "ok",
+  },
+  readAt: Date.parse("2026-12-02T12:00:00Z"),
 };
 
 function status(facts: Partial<ConfigFacts>, env: "development" | "staging" | "production" = "staging") {
@@ -48,6 +65,9 @@ describe("checkConfig", () => {
       tls: "pass",
       auth: "pass",
       version: "pass",
+      "notify-keyspace-events": "pass",
+      "latency-tracking": "pass",
+      persistence: "pass",
     });
   });
 
@@ -60,6 +80,9 @@ describe("checkConfig", () => {
       "tls",
       "auth",
       "version",
+      "notify-keyspace-events",
+      "latency-tracking",
+      "persistence",
     ]);
   });
 
@@ -106,6 +129,7 @@ describe("checkConfig", () => {
         maxmemory: null,
         maxmemoryPolicy: null,
         configDisabled: true,
+        notifyKeyspaceEvents: null,
       },
       "staging",
     );
@@ -117,6 +141,7 @@ describe("checkConfig", () => {
       "maxmemory-policy",
       "save",
       "maxclients",
+      "notify-keyspace-events",
     ]);
   });
 
@@ -231,5 +256,32 @@ describe("combineNodeChecks", () => {
       actual: "unknown (all 2 nodes)",
       advice: expect.stringMatching(/^CONFIG is disabled on this instance/),
     });
+  });
+});
+
+describe("notify-keyspace-events (the live TTL watch)", () => {
+  it("fails when off or missing a class, recommending the current flags plus the missing ones", () => {
+    const off = check("notify-keyspace-events", { notifyKeyspaceEvents: "" });
+    expect(off).toMatchObject({
+      status: "fail",
+      actual: '"" (off)',
+      setting: ["notify-keyspace-events", "Eg$lhsz"],
+    });
+    const partial = check("notify-keyspace-events", { notifyKeyspaceEvents: "Kx" });
+    expect(partial.setting).toEqual(["notify-keyspace-events", "Eg$lhszKx"]);
+    expect(partial.advice).toMatch(/Missing E g \$ l h s z/);
+  });
+
+  it("passes with A (all classes) and E; unknown, never compliant, when CONFIG is refused", () => {
+    expect(check("notify-keyspace-events", { notifyKeyspaceEvents: "AKE" }).status).toBe("pass");
+    expect(check("notify-keyspace-events", { notifyKeyspaceEvents: "AK" }).status).toBe("fail");
+    const refused = check("notify-keyspace-events", { notifyKeyspaceEvents: null, configDisabled: true });
+    expect(refused.status).toBe("unknown");
+    expect(refused.advice).toMatch(/live TTL watch is off/);
+  });
+
+  it("recommends a per-node value through recommendedSettings", () => {
+    const checks = checkConfig({ ...compliant, notifyKeyspaceEvents: "Ex" }, "staging");
+    expect(recommendedSettings(checks, "staging")).toEqual([["notify-keyspace-events", "Exg$lhsz"]]);
   });
 });

@@ -1,6 +1,8 @@
 // The ops guide's provisioning checklist as pure checks: what lib/redis read from the server in,
 // one verdict per item out (pass / fail / unknown), each with the guide's exact fix line where
 // the guide has one. No I/O: an unreadable setting arrives as null and becomes "unknown".
+import { missingWatchFlags, recommendedKeyspaceEvents, WATCH_EVENT_FLAGS } from "./keyspace-events";
+import { judgePersistence, type PersistenceInfo } from "./persistence";
 import type { Environment } from "./types";
 
 export type CheckStatus = "pass" | "fail" | "unknown";
@@ -13,6 +15,9 @@ export const configCheckIds = [
   "tls",
   "auth",
   "version",
+  "notify-keyspace-events",
+  "latency-tracking",
+  "persistence",
 ] as const;
 export type ConfigCheckId = (typeof configCheckIds)[number];
 
@@ -28,6 +33,8 @@ export interface ConfigCheck {
   advice?: string;
   /** The verdict on each server of the instance (combineNodeChecks), masters first. */
   nodes?: NodeCheck[];
+  /** One server's CONFIG SET name and value where it depends on the server's current value. */
+  setting?: [string, string];
 }
 
 /** One check's verdict on one server of an instance. */
@@ -59,6 +66,16 @@ export interface ConfigFacts {
   configDisabled: boolean;
   /** Why CONFIG GET was refused: the console's ACL user may not run it, or the server does not offer it. */
   configRefusal?: "permission" | "unsupported";
+  /** CONFIG GET notify-keyspace-events ("" = off); null or absent = could not be read. */
+  notifyKeyspaceEvents?: string | null;
+  /** CONFIG GET latency-tracking ("yes"/"no"); null or absent = could not be read. */
+  latencyTracking?: string | null;
+  /** CONFIG GET latency-tracking-info-percentiles ("50 99 99.9"); null or absent = could not be read. */
+  latencyPercentiles?: string | null;
+  /** INFO persistence; null or absent = could not be read. */
+  persistence?: PersistenceInfo | null;
+  /** When the facts were read (ms since the epoch): the age of the last save is judged against it. */
+  readAt?: number;
 }
 
 const GB = 1024 ** 3;
@@ -267,6 +284,120 @@ function versionCheck(facts: ConfigFacts): ConfigCheck {
   };
 }
 
+function keyspaceEventsCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "notify-keyspace-events" as const,
+    title: "Keyspace notifications (live TTL watch)",
+    expected: `at least "${WATCH_EVENT_FLAGS.join("")}" (keyevent; generic, string, list, hash, set, sorted set)`,
+  };
+  const value = facts.notifyKeyspaceEvents;
+  if (value === null || value === undefined) {
+    return {
+      ...base,
+      actual: "unknown",
+      status: "unknown",
+      fix: null,
+      advice: `${unknown(facts, "notify-keyspace-events")}. Without it the live TTL watch is off and violations wait for the next scan.`,
+    };
+  }
+  const actual = value === "" ? '"" (off)' : `"${value}"`;
+  const recommended = recommendedKeyspaceEvents(value);
+  if (recommended === null) return { ...base, actual, status: "pass", fix: null };
+  return {
+    ...base,
+    actual,
+    status: "fail",
+    fix: `redis-cli CONFIG SET notify-keyspace-events "${recommended}"`,
+    setting: ["notify-keyspace-events", recommended],
+    advice: `Missing ${missingWatchFlags(value).join(" ")}: the live TTL watch is off and keys without TTL wait for the next scan. The flags already set are kept.`,
+  };
+}
+
+/** The percentiles INFO latencystats should report: p95 is the guide's "Operation Latency" metric. */
+export const RECOMMENDED_LATENCY_PERCENTILES = "50 95 99 99.9";
+
+/** The node's percentiles with 95 added, in order ("50 99 99.9" -> "50 95 99 99.9"). */
+export function withP95(percentiles: string): string {
+  const values = new Set(percentiles.trim().split(/\s+/).filter(Boolean).map(Number).filter(Number.isFinite));
+  values.add(95);
+  return [...values].sort((a, b) => a - b).join(" ");
+}
+
+function latencyTrackingCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "latency-tracking" as const,
+    title: "Per-command latency tracking (p95)",
+    expected: `latency-tracking yes, latency-tracking-info-percentiles including 95 ("${RECOMMENDED_LATENCY_PERCENTILES}")`,
+  };
+  if (facts.version !== null && facts.version !== "unknown" && !versionAtLeast(facts.version, "7.0.0")) {
+    return {
+      ...base,
+      actual: `Redis ${facts.version}: no latency tracking before 7.0`,
+      status: "pass",
+      fix: null,
+      advice: "The ops page shows each command's average per call from INFO commandstats instead of percentiles.",
+    };
+  }
+  const tracking = facts.latencyTracking;
+  const percentiles = facts.latencyPercentiles;
+  if (tracking === null || tracking === undefined || percentiles === null || percentiles === undefined) {
+    return {
+      ...base,
+      actual: "unknown",
+      status: "unknown",
+      fix: null,
+      advice: unknown(facts, "latency-tracking"),
+    };
+  }
+  const actual = `latency-tracking ${tracking}, percentiles "${percentiles}"`;
+  if (tracking !== "yes") {
+    return {
+      ...base,
+      actual,
+      status: "fail",
+      fix: "redis-cli CONFIG SET latency-tracking yes",
+      setting: ["latency-tracking", "yes"],
+      advice: "Per-command latency is not tracked: the ops page falls back to averages per call (INFO commandstats).",
+    };
+  }
+  const recommended = withP95(percentiles);
+  if (recommended === percentiles.trim().split(/\s+/).map(Number).join(" ")) {
+    return { ...base, actual, status: "pass", fix: null };
+  }
+  return {
+    ...base,
+    actual,
+    status: "fail",
+    fix: `redis-cli CONFIG SET latency-tracking-info-percentiles "${recommended}"`,
+    setting: ["latency-tracking-info-percentiles", recommended],
+    advice:
+      "INFO latencystats reports no p95 (the guide's Operation Latency metric) for tools that read it; the console's own p95 comes from LATENCY HISTOGRAM either way. The percentiles already set are kept.",
+  };
+}
+
+function persistenceCheck(facts: ConfigFacts): ConfigCheck {
+  const base = {
+    id: "persistence" as const,
+    title: "Persistence (last background save)",
+    expected: "last save ok, and recent enough for the save schedule; AOF writes ok when on",
+    fix: null,
+  };
+  if (facts.persistence === undefined || facts.readAt === undefined) {
+    return { ...base, actual: "unknown", status: "unknown", advice: "INFO persistence was not read." };
+  }
+  const verdict = judgePersistence({ info: facts.persistence, save: facts.save, now: facts.readAt });
+  if (verdict.status === "unknown") {
+    return { ...base, actual: "unknown", status: "unknown", advice: verdict.judged };
+  }
+  if (verdict.status === "ok") return { ...base, actual: verdict.basis, status: "pass" };
+  return {
+    ...base,
+    actual: verdict.judged,
+    status: "fail",
+    advice: `${verdict.problems.join("; ")}. Check disk space and permissions of the dump directory (CONFIG GET dir) and the server log, then run BGSAVE.`,
+  };
+}
+
 /** The checklist in the guide's order. */
 export function checkConfig(facts: ConfigFacts, environment: Environment): ConfigCheck[] {
   return [
@@ -277,6 +408,9 @@ export function checkConfig(facts: ConfigFacts, environment: Environment): Confi
     tlsCheck(facts, environment),
     authCheck(facts, environment),
     versionCheck(facts),
+    keyspaceEventsCheck(facts),
+    latencyTrackingCheck(facts),
+    persistenceCheck(facts),
   ];
 }
 
@@ -288,6 +422,10 @@ export function recommendedSettings(checks: ConfigCheck[], environment: Environm
     if (check.id === "maxmemory") out.push(["maxmemory", environment === "production" ? "4gb" : "2gb"]);
     if (check.id === "maxmemory-policy") out.push(["maxmemory-policy", RECOMMENDED_POLICY]);
     if (check.id === "save") out.push(["save", RECOMMENDED_SAVE]);
+    // The node's own value with the missing flags added.
+    if (check.id === "notify-keyspace-events" && check.setting) out.push(check.setting);
+    // latency-tracking yes, or the node's own percentiles with 95 added.
+    if (check.id === "latency-tracking" && check.setting) out.push(check.setting);
   }
   return out;
 }
@@ -390,7 +528,7 @@ export function combineNodeChecks(nodes: NodeChecks[]): ConfigCheck[] {
   return template.map((base) => {
     const verdicts = nodes.map((n) => nodeVerdict(n, base.id));
     const advice = combinedAdvice(verdicts);
-    const { advice: _ignored, nodes: _none, ...rest } = base;
+    const { advice: _ignored, nodes: _none, setting: _perNode, ...rest } = base;
     return {
       ...rest,
       status: worst(verdicts.map((v) => v.status)),

@@ -142,6 +142,41 @@ const templates: Record<AlertRule, RunbookTemplate> = {
       { text: "No sentinel answers: the console cannot tell which server is master; restart the sentinels (DevOps)." },
     ],
   }),
+  "command-latency": (base) => ({
+    check: [
+      {
+        text: "Per-command latency next to the PING round trip: one command slow (the server) or all and PING too (the network)?",
+        href: `${base}/ops`,
+      },
+      { text: "Slow log: which calls of that command, on which keys (arguments hidden by default)", href: `${base}/ops` },
+      { text: "Biggest keys: slow GET/SET on big values; EVAL/EVALSHA: a long script blocks every client", href: `${base}/review` },
+      { text: "ISL logs: REDIS_TIMEOUT errors (the guide's socket_timeout is 5 s; the p95 target 2 s)" },
+    ],
+    do: [
+      { text: "A slow script (EVAL, EVALSHA): find its caller and bound its loop; Redis runs nothing else meanwhile." },
+      { text: "Slow reads or writes on big keys: shrink that pattern's values (code change in ISL)." },
+      { text: "Every command slow, PING too: network or infrastructure issue (the guide: above 100 ms, contact DevOps)." },
+      { text: "Intermittent: expected on shared infrastructure; monitor for a sustained issue." },
+    ],
+  }),
+  persistence: (base) => ({
+    check: [
+      {
+        text: "The persistence panel: rdb_last_bgsave_status, the last successful save (time and age), changes since, AOF statuses",
+        href: `${base}/ops`,
+      },
+      { text: "Where Redis writes its dump: redis-cli CONFIG GET dir (and dbfilename)" },
+      { text: "Disk space and permissions of that directory for the user Redis runs as (df -h <dir>; ls -ld <dir>)" },
+      { text: "The Redis server log: \"Background saving error\", \"Failed opening the RDB file\", fork errors (memory)" },
+    ],
+    do: [
+      { text: "Free disk space or fix the directory's owner and permissions (DevOps), then run redis-cli BGSAVE and check the status turns ok." },
+      { text: "Fork failing for memory: check vm.overcommit_memory and the host's free memory (DevOps)." },
+      {
+        text: "The guide keeps RDB snapshots every 15 minutes for 7 days, for diagnosis only: Redis is a cache, nothing is lost, but fix it within the day.",
+      },
+    ],
+  }),
 };
 
 export function runbookFor(rule: AlertRule, instanceId: string): Runbook {

@@ -12,32 +12,42 @@ const CONNECTION = "+ping +info +client|setname +select";
 /** What lets the console tell what its user may do (the ops page): nothing queued is ever run (no +exec). */
 const SELF_CHECK = "+acl|whoami +multi +discard";
 
-/** Key list, scans and the key browser's metadata; the read-only script reads a batch in one call. */
+/**
+ * Key list, scans and the key browser's metadata; the read-only script reads a batch in one call
+ * (OBJECT IDLETIME / FREQ: the review's cache effectiveness; neither touches the key).
+ */
 const SCAN =
-  "+dbsize +scan +type +ttl +memory|usage +strlen +hlen +llen +scard +zcard +xlen +script|load +evalsha_ro +eval_ro";
+  "+dbsize +scan +type +ttl +memory|usage +object|idletime +object|freq +strlen +hlen +llen +scard +zcard +xlen +script|load +evalsha_ro +eval_ro";
 
 /** The key browser's value viewer, one command per type. */
 const VALUES = "+getrange +hscan +sscan +lrange +zrange +xrevrange";
 
 /** The ops page's reads. */
-const OPS = "+client|list +slowlog|get +slowlog|len +config|get +latency|latest";
+const OPS = "+client|list +slowlog|get +slowlog|len +config|get +latency|latest +latency|histogram";
 
 const OPERATOR_WRITES = "+expire +unlink";
 const ADMIN_WRITES = "+flushdb +config|set +slowlog|reset";
 
-const viewerCommands = [CONNECTION, SELF_CHECK, SCAN, VALUES, OPS].join(" ");
+/**
+ * The live TTL watch: keyevent notifications of db 0 on a subscriber connection. PSUBSCRIBE needs
+ * its pattern literally among the user's channel patterns (for db N: `&__keyevent@N__:*`).
+ */
+const WATCH = "+psubscribe";
+export const WATCH_CHANNELS = "resetchannels &__keyevent@0__:*";
+
+const viewerCommands = [CONNECTION, SELF_CHECK, SCAN, VALUES, OPS, WATCH].join(" ");
 
 /**
  * Read any key (`%R~*`: foreign keys keep their TTL and size), write none: the viewer user runs no
  * command that writes.
  */
-export const VIEWER_ACL_RULES = `%R~* resetchannels -@all ${viewerCommands}`;
+export const VIEWER_ACL_RULES = `%R~* ${WATCH_CHANNELS} -@all ${viewerCommands}`;
 
 /** Reads any key, writes (EXPIRE, UNLINK) only keys under the namespace `isl:`. */
-export const OPERATOR_ACL_RULES = `%R~* ~isl:* resetchannels -@all ${viewerCommands} ${OPERATOR_WRITES}`;
+export const OPERATOR_ACL_RULES = `%R~* ~isl:* ${WATCH_CHANNELS} -@all ${viewerCommands} ${OPERATOR_WRITES}`;
 
 /** Every key: delete-pattern may clean foreign keys, and FLUSHDB ignores key patterns anyway. */
-export const ADMIN_ACL_RULES = `~* resetchannels -@all ${viewerCommands} ${OPERATOR_WRITES} ${ADMIN_WRITES}`;
+export const ADMIN_ACL_RULES = `~* ${WATCH_CHANNELS} -@all ${viewerCommands} ${OPERATOR_WRITES} ${ADMIN_WRITES}`;
 
 export interface ConsoleRedisUser {
   role: ConsoleRedisRole;

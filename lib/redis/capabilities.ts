@@ -59,6 +59,8 @@ interface CommandSpec {
   changes?: true;
   /** A write: a read-only replica refuses it whatever the ACL says. */
   write?: true;
+  /** Only ACL DRYRUN can tell: queued in MULTI the client would wait for subscription replies. */
+  dryrunOnly?: true;
 }
 
 const onKey =
@@ -77,6 +79,8 @@ const SPECS: Record<string, CommandSpec> = {
   type: { argv: onKey("TYPE") },
   ttl: { argv: onKey("TTL") },
   "memory|usage": { argv: (key) => ["MEMORY", "USAGE", key, "SAMPLES", "0"] },
+  "object|idletime": { argv: (key) => ["OBJECT", "IDLETIME", key] },
+  "object|freq": { argv: (key) => ["OBJECT", "FREQ", key] },
   strlen: { argv: onKey("STRLEN") },
   hlen: { argv: onKey("HLEN") },
   llen: { argv: onKey("LLEN") },
@@ -100,6 +104,13 @@ const SPECS: Record<string, CommandSpec> = {
   "slowlog|len": { argv: () => ["SLOWLOG", "LEN"] },
   "config|get": { argv: () => ["CONFIG", "GET", "maxmemory"] },
   "latency|latest": { argv: () => ["LATENCY", "LATEST"] },
+  // Would turn the probe connection into a subscriber: only ever queued (the ACL checks the channel too).
+  psubscribe: {
+    argv: (_k, ctx) => ["PSUBSCRIBE", `__keyevent@${ctx.db}__:*`],
+    changes: true,
+    dryrunOnly: true,
+  },
+  "latency|histogram": { argv: () => ["LATENCY", "HISTOGRAM", "get"] },
   "acl|getuser": { argv: () => ["ACL", "GETUSER", "isl-console-probe"] },
   expire: { argv: onKey("EXPIRE", "1"), changes: true, write: true },
   unlink: { argv: onKey("UNLINK"), changes: true, write: true },
@@ -140,6 +151,10 @@ const CAPABILITIES: CapabilityDef[] = [
       { command: "type" },
       { command: "ttl" },
       { command: "memory|usage", optional: "key sizes are unknown" },
+      ...["object|idletime", "object|freq"].map((command) => ({
+        command,
+        optional: "the review's cache effectiveness (keys read since written) is unknown",
+      })),
       ...["strlen", "hlen", "llen", "scard", "zcard", "xlen"].map((command) => ({ command })),
       { command: "script|load", optional: SCRIPTS },
       ...(ctx.redis7 ? ["evalsha_ro", "eval_ro"] : ["evalsha", "eval"]).map((command) => ({
@@ -170,6 +185,15 @@ const CAPABILITIES: CapabilityDef[] = [
         optional: "config checks fall back to INFO; save and the slow log settings are unknown",
       },
       { command: "latency|latest", optional: "no latency monitor events" },
+      {
+        command: "psubscribe",
+        optional:
+          "the live TTL watch is off (PSUBSCRIBE and the channel &__keyevent@<db>__:*): keys without TTL wait for the next scan",
+      },
+      {
+        command: "latency|histogram",
+        optional: "per-command latency shows percentiles since the server started (INFO latencystats), not per interval",
+      },
       {
         command: "acl|getuser",
         optional:
@@ -347,7 +371,7 @@ class Prober {
     for (const [method, attempt] of attempts) {
       if (this.stopped) return { allowed: null, via: null, reason: this.stopped, aclRule: null };
       if (method === "acl-dryrun" && this.dryrunUser === undefined) continue;
-      if (method === "multi" && this.multi === "no") continue;
+      if (method === "multi" && (this.multi === "no" || spec.dryrunOnly)) continue;
       if (method === "direct" && spec.changes) continue;
       const result = await attempt();
       if (isAnswer(result)) {

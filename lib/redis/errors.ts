@@ -162,6 +162,11 @@ const replyCodes: Record<string, { kind: RedisFailureKind; text: (message: strin
   MASTERDOWN: { kind: "busy", text: (m) => `Redis is busy: ${m}` },
   TRYAGAIN: { kind: "busy", text: (m) => `Redis is busy: ${m}` },
   READONLY: { kind: "readonly", text: () => "Redis refused a write: it is a read-only replica" },
+  MISCONF: {
+    kind: "readonly",
+    text: () =>
+      "Redis refuses writes (and PING): its last background save failed and stop-writes-on-bgsave-error is on",
+  },
   NOSCRIPT: { kind: "script", text: (m) => `Redis script error: ${m}` },
 };
 

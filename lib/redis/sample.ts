@@ -4,13 +4,28 @@
 // cluster's masters and the sentinels' view of a sentinel instance. maxmemory/maxclients come from
 // INFO where Redis reports them, else from CONFIG GET refreshed once a minute per node. Managed
 // services may disable CONFIG: that is remembered, not an error. A node that does not answer is a
-// reading with its error, never left out: the totals say which nodes they miss.
+// reading with its error, never left out: the totals say which nodes they miss. The sampler's
+// reading also carries each node's INFO persistence with its save schedule (CONFIG GET save, once a
+// minute) and its per-command latency counters (LATENCY HISTOGRAM, or the INFO fallbacks).
 import "server-only";
 import type { default as Redis } from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
+import type { CommandReading } from "@/lib/metrics/latency";
+import { versionAtLeast } from "@/lib/policy/config-checks";
+import type { NodePersistence } from "@/lib/store/node-samples";
 import { getClient, instanceKind, isCluster, serverConnection, withRedis } from "./client";
-import { describeRedisError, isRefusal, RedisError, toRedisError } from "./errors";
-import { parseClusterNodes, parseInfo, parseInfoFields, summarizeInfo, type InfoSections } from "./info";
+import { classifyRedisError, describeRedisError, isRefusal, RedisError, toRedisError } from "./errors";
+import {
+  parseClusterNodes,
+  parseCommandstats,
+  parseInfo,
+  parseInfoFields,
+  parseLatencyHistogram,
+  parseLatencystats,
+  parsePersistence,
+  summarizeInfo,
+  type InfoSections,
+} from "./info";
 import { instanceDb, withTimeout } from "./instances";
 import { allNodes, CLUSTER_SLOTS, keyspaceNodes, sentinelView, slotRanges, type RedisNode } from "./topology";
 
@@ -55,6 +70,10 @@ export interface NodeSample extends RedisSample {
   /** Cluster masters: cluster_state from CLUSTER INFO ("ok", "fail"); null elsewhere. */
   clusterState: string | null;
   redisVersion: string;
+  /** INFO persistence and the save schedule (CONFIG GET save, refreshed once a minute). */
+  persistence: NodePersistence;
+  /** Per-command latency counters (cumulative); null when not asked for (readSample). */
+  commands: CommandReading | null;
 }
 
 /** One server of the instance at one sample: its reading, or why there is none. */
@@ -101,7 +120,10 @@ interface ConfigLimits {
   disabled: boolean;
 }
 
-const registry = globalThis as typeof globalThis & { __islConfigLimits?: Map<string, ConfigLimits> };
+const registry = globalThis as typeof globalThis & {
+  __islConfigLimits?: Map<string, ConfigLimits>;
+  __islNodeSettings?: Map<string, NodeSettings>;
+};
 const limits: Map<string, ConfigLimits> = (registry.__islConfigLimits ??= new Map());
 
 function pairsToMap(reply: unknown): Map<string, string> {
@@ -109,6 +131,94 @@ function pairsToMap(reply: unknown): Map<string, string> {
   if (!Array.isArray(reply)) return out;
   for (let i = 0; i + 1 < reply.length; i += 2) out.set(String(reply[i]), String(reply[i + 1]));
   return out;
+}
+
+interface NodeSettings {
+  at: number;
+  /** CONFIG GET save; null: CONFIG refused. */
+  save: string | null;
+  /** CONFIG GET latency-tracking ("yes"/"no"); null: refused or not offered (before 7.0). */
+  latencyTracking: string | null;
+}
+
+const settings: Map<string, NodeSettings> = (registry.__islNodeSettings ??= new Map());
+
+/** CONFIG GET save and latency-tracking, refreshed once a minute per node; nulls when CONFIG is refused. */
+async function nodeSettings(redis: Redis, cacheKey: string, now: number): Promise<NodeSettings> {
+  const cached = settings.get(cacheKey);
+  if (cached && now - cached.at < CONFIG_REFRESH_MS) return cached;
+  let next: NodeSettings;
+  try {
+    const save = pairsToMap(await redis.call("CONFIG", "GET", "save")).get("save") ?? null;
+    const tracking = pairsToMap(await redis.call("CONFIG", "GET", "latency-tracking")).get(
+      "latency-tracking",
+    );
+    next = { at: now, save, latencyTracking: tracking ?? null };
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    next = { at: now, save: null, latencyTracking: null };
+  }
+  settings.set(cacheKey, next);
+  return next;
+}
+
+/**
+ * The node's per-command latency counters: LATENCY HISTOGRAM on Redis 7+ (windowed percentiles
+ * come from the difference of two), INFO latencystats when LATENCY is refused (percentiles since
+ * start), INFO commandstats before 7.0 or with latency-tracking off (the interval's average).
+ */
+async function readCommands(redis: Redis, version: string, tracking: string | null): Promise<CommandReading> {
+  // Tracking turned off keeps the old histograms frozen (until CONFIG RESETSTAT): averages instead.
+  if (versionAtLeast(version, "7.0.0") && tracking !== "no") {
+    try {
+      const histograms = parseLatencyHistogram(await redis.call("LATENCY", "HISTOGRAM"));
+      // The sampler's own INFO is always tracked: an empty reply means latency-tracking is off.
+      if (histograms.size > 0) return { source: "histogram", histograms };
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      const percentiles = parseLatencystats(parseInfo(await redis.info("latencystats")));
+      if (percentiles.size > 0) return { source: "latencystats", percentiles };
+    }
+  }
+  return { source: "commandstats", stats: parseCommandstats(parseInfo(await redis.info("commandstats"))) };
+}
+
+/**
+ * The PING round trip. A failed background save with stop-writes-on-bgsave-error makes Redis refuse
+ * PING with MISCONF: the server answered (the round trip counts), and writes are refused.
+ */
+async function pingRoundTrip(redis: Redis): Promise<{ latencyMs: number; writesRefused: boolean }> {
+  const started = performance.now();
+  let writesRefused = false;
+  try {
+    await redis.ping();
+  } catch (err) {
+    if (classifyRedisError(err)?.code !== "MISCONF") throw err;
+    writesRefused = true;
+  }
+  return { latencyMs: performance.now() - started, writesRefused };
+}
+
+/** The sampler's extras: persistence (INFO persistence, the save schedule) and per-command counters. */
+async function readExtras(
+  redis: Redis,
+  o: {
+    cacheKey: string;
+    now: number;
+    sections: InfoSections;
+    version: string;
+    writesRefused: boolean;
+    withCommands: boolean;
+  },
+): Promise<{ persistence: NodePersistence; commands: CommandReading | null }> {
+  const info = parsePersistence(o.sections);
+  const writes = o.writesRefused ? { writesRefused: true } : {};
+  if (!o.withCommands) return { persistence: { info, save: null, ...writes }, commands: null };
+  const { save, latencyTracking } = await nodeSettings(redis, o.cacheKey, o.now);
+  return {
+    persistence: { info, save, ...writes },
+    commands: await readCommands(redis, o.version, latencyTracking),
+  };
 }
 
 async function configLimits(redis: Redis, cacheKey: string, now: number): Promise<ConfigLimits> {
@@ -182,11 +292,10 @@ async function readNode(
   address: string,
   now: number,
   clusterMaster: boolean,
+  withCommands = false,
 ): Promise<RawNodeSample> {
   const text = await redis.info();
-  const started = performance.now();
-  await redis.ping();
-  const latencyMs = performance.now() - started;
+  const { latencyMs, writesRefused } = await pingRoundTrip(redis);
   const sections = parseInfo(text);
   const info = summarizeInfo(sections);
   const infoHasMaxMemory = sections.memory?.maxmemory !== undefined;
@@ -203,6 +312,14 @@ async function readNode(
     clusterState = Object.values(clusterInfo)[0]?.cluster_state ?? null;
   }
   const { offset, replicaLines, ...replication } = replicationOf(sections);
+  const { persistence, commands } = await readExtras(redis, {
+    cacheKey: `${instance.id}@${address}`,
+    now,
+    sections,
+    version: info.redisVersion,
+    writesRefused,
+    withCommands,
+  });
   return {
     sample: {
       runId: info.runId,
@@ -222,6 +339,8 @@ async function readNode(
       replication,
       clusterState,
       redisVersion: info.redisVersion,
+      persistence,
+      commands,
     },
     offset,
     replicaLines,
@@ -438,6 +557,7 @@ export async function readInstance(instance: InstanceConfig, now = Date.now()): 
             target.address,
             now,
             kind === "cluster" && target.role === "master",
+            true,
           ),
           NODE_READ_TIMEOUT_MS,
           `node ${target.address}`,
@@ -495,7 +615,15 @@ export function totalsOf(reading: InstanceReading, instanceId: string): RedisSam
     });
   }
   if (reading.nodes.length === 1) {
-    const { role: _r, replication: _l, clusterState: _c, redisVersion: _v, ...one } = first;
+    const {
+      role: _r,
+      replication: _l,
+      clusterState: _c,
+      redisVersion: _v,
+      persistence: _p,
+      commands: _m,
+      ...one
+    } = first;
     return one;
   }
   const samples = answered.map((n) => n.sample as NodeSample);
@@ -527,7 +655,15 @@ export async function readSample(instance: InstanceConfig, now = Date.now()): Pr
     return withRedis(instance, async (redis) => {
       if (isCluster(redis)) throw new Error("a standalone instance got a cluster client");
       const { sample } = await readNode(instance, redis, "standalone", now, false);
-      const { role: _r, replication: _l, clusterState: _c, redisVersion: _v, ...one } = sample;
+      const {
+        role: _r,
+        replication: _l,
+        clusterState: _c,
+        redisVersion: _v,
+        persistence: _p,
+        commands: _m,
+        ...one
+      } = sample;
       return one;
     });
   }

@@ -9,7 +9,7 @@ import type { InstanceConfig } from "@/lib/config";
 import type { ConfigFacts } from "@/lib/policy/config-checks";
 import { instanceKind, withRedis } from "./client";
 import { classifyRedisError, isRefusal, RedisError } from "./errors";
-import { parseInfo, summarizeInfo } from "./info";
+import { parseInfo, parsePersistence, summarizeInfo } from "./info";
 import { allNodes, atNode, downNodes, type DownNode, type RedisNode } from "./topology";
 
 function pairs(reply: unknown): Map<string, string> {
@@ -19,7 +19,16 @@ function pairs(reply: unknown): Map<string, string> {
   return out;
 }
 
-const CONFIG_NAMES = ["maxmemory", "maxmemory-policy", "save", "maxclients", "requirepass"] as const;
+const CONFIG_NAMES = [
+  "maxmemory",
+  "maxmemory-policy",
+  "save",
+  "maxclients",
+  "requirepass",
+  "notify-keyspace-events",
+  "latency-tracking",
+  "latency-tracking-info-percentiles",
+] as const;
 
 /**
  * CONFIG GET of some settings, one call per name (Redis 6 takes one); `values` null when CONFIG is
@@ -129,6 +138,24 @@ export interface NodeConfig {
   error?: RedisError;
 }
 
+/** The latency-tracking settings (null where CONFIG is refused) and INFO persistence, read now. */
+function latencyAndPersistenceFacts(
+  config: Map<string, string> | null,
+  sections: ReturnType<typeof parseInfo>,
+): Pick<ConfigFacts, "latencyTracking" | "latencyPercentiles" | "persistence" | "readAt"> {
+  return {
+    latencyTracking: config?.get("latency-tracking") ?? null,
+    latencyPercentiles: config?.get("latency-tracking-info-percentiles") ?? null,
+    persistence: parsePersistence(sections),
+    readAt: Date.now(),
+  };
+}
+
+/** notify-keyspace-events as CONFIG GET read it (the live TTL watch's check); null when CONFIG is refused. */
+function keyspaceEventsOf(config: Map<string, string> | null): string | null {
+  return config ? (config.get("notify-keyspace-events") ?? null) : null;
+}
+
 /** Facts of one server: CONFIG GET where allowed, INFO always, ACL GETUSER for authentication. */
 async function readNodeFacts(
   redis: Redis,
@@ -168,6 +195,8 @@ async function readNodeFacts(
     version: info.redisVersion === "unknown" ? null : info.redisVersion,
     configDisabled: config === null,
     ...(refusal ? { configRefusal: refusal } : {}),
+    notifyKeyspaceEvents: keyspaceEventsOf(config),
+    ...latencyAndPersistenceFacts(config, sections),
   };
   return { facts, source: config ? "config" : "info" };
 }

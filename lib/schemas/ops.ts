@@ -5,7 +5,18 @@ import { z } from "zod";
 // --- config compliance -------------------------------------------------------------------------
 
 export const configCheckSchema = z.object({
-  id: z.enum(["maxmemory", "maxmemory-policy", "save", "maxclients", "tls", "auth", "version"]),
+  id: z.enum([
+    "maxmemory",
+    "maxmemory-policy",
+    "save",
+    "maxclients",
+    "tls",
+    "auth",
+    "version",
+    "notify-keyspace-events",
+    "latency-tracking",
+    "persistence",
+  ]),
   title: z.string(),
   expected: z.string(),
   actual: z.string(),
@@ -27,6 +38,27 @@ export const configCheckSchema = z.object({
     .optional(),
 });
 export type ConfigCheckView = z.infer<typeof configCheckSchema>;
+
+/** One server's INFO persistence as the ops page shows it, with the persistence check's verdict. */
+export const nodePersistenceSchema = z.object({
+  status: z.enum(["pass", "fail", "unknown"]),
+  problems: z.array(z.string()),
+  rdbLastBgsaveStatus: z.string(),
+  /** ISO time of the last successful save (the server's start when it never saved). */
+  rdbLastSaveTime: z.string(),
+  lastSaveAgeSeconds: z.number().nullable(),
+  rdbChangesSinceLastSave: z.number(),
+  /** Seconds the last background save took; -1 when none ran. */
+  rdbLastBgsaveTimeSec: z.number(),
+  rdbBgsaveInProgress: z.boolean(),
+  aofEnabled: z.boolean(),
+  aofRewriteInProgress: z.boolean(),
+  aofLastBgrewriteStatus: z.string(),
+  aofLastWriteStatus: z.string(),
+  /** CONFIG GET save; null when CONFIG is refused. */
+  save: z.string().nullable(),
+});
+export type NodePersistenceView = z.infer<typeof nodePersistenceSchema>;
 
 export const configResponseSchema = z.object({
   id: z.string(),
@@ -56,6 +88,8 @@ export const configResponseSchema = z.object({
         /** Why CONFIG GET was refused on this node. */
         configRefusal: z.enum(["permission", "unsupported"]).optional(),
         error: z.string().nullable(),
+        /** INFO persistence of the node and the persistence verdict; null when unreadable. */
+        persistence: nodePersistenceSchema.nullable().optional(),
       }),
     )
     .optional(),
@@ -220,8 +254,57 @@ export const latencyEventSchema = z.object({
   node: z.string().optional(),
 });
 
+/**
+ * One command's server-side latency in ms. `histogram`: percentiles of the last sample interval from
+ * LATENCY HISTOGRAM deltas, each within its power-of-two bucket (a factor of 2); `latencystats`:
+ * percentiles since the server started (or CONFIG RESETSTAT), p95 only when configured;
+ * `commandstats`: the interval's average per call (servers before 7.0), percentiles null.
+ */
+export const commandLatencySchema = z.object({
+  /** Upper case as Redis names it ("GET", "CONFIG|GET"). */
+  command: z.string(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  /** commandstats: average per call over the interval. */
+  avg: z.number().nullable(),
+  source: z.enum(["histogram", "latencystats", "commandstats"]),
+  /** Calls in the interval (0 for since-start figures). */
+  calls: z.number(),
+  /** The interval's length; null = since the server started. */
+  windowSeconds: z.number().nullable(),
+  /** ISO time of the sample the figures end at. */
+  at: z.string(),
+  /** The node with the worst figure, on a deployment of several. */
+  node: z.string().optional(),
+});
+export type CommandLatency = z.infer<typeof commandLatencySchema>;
+
+/** One minute of one command: the worst interval's figures in it (over the nodes), calls summed. */
+export const commandMinuteSchema = z.object({
+  t: z.number(),
+  calls: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  avgMs: z.number().nullable(),
+});
+export type CommandMinute = z.infer<typeof commandMinuteSchema>;
+
 export const latencyResponseSchema = z.object({
   id: z.string(),
+  /** Per command, its newest figures in the range (the console's own commands left out). */
+  commands: z.array(commandLatencySchema).optional(),
+  /** Per command, per minute of the range (minutes without calls are gaps). */
+  commandHistory: z
+    .array(
+      z.object({
+        command: z.string(),
+        source: z.enum(["histogram", "latencystats", "commandstats"]),
+        minutes: z.array(commandMinuteSchema),
+      }),
+    )
+    .optional(),
   minutes: z.array(latencyMinuteSchema),
   thresholdMs: z.number(),
   /** latency-monitor-threshold in ms: 0 = monitoring off, null = CONFIG disabled. */

@@ -1,22 +1,15 @@
 // Response schema of GET /api/instances/{id}/overview, shared by the route handler and useOverview.
 import { z } from "zod";
+import { ALERT_RULES } from "@/lib/policy/alerts";
 
 export const runbookStepSchema = z.object({ text: z.string(), href: z.string().optional() });
 
 export const alertSchema = z.object({
-  rule: z.enum([
-    "memory",
-    "evictions",
-    "clients",
-    "latency",
-    "hit-rate",
-    "keys-without-ttl",
-    "ttl-compliance-unknown",
-    "cluster-state",
-    "sentinel-master",
-  ]),
+  rule: z.enum(ALERT_RULES),
   /** The node ("host:port") a per-node alert is about; absent for the instance's own alerts. */
   node: z.string().optional(),
+  /** The command a command-latency alert is about (lower case, e.g. "eval"). */
+  command: z.string().optional(),
   title: z.string(),
   severity: z.enum(["critical", "warning", "info"]),
   state: z.enum(["pending", "firing"]),

@@ -246,4 +246,58 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: "live watch",
+    sql: `
+      -- Keys the live TTL watch saw written without TTL (or above their pattern's standard), one row
+      -- per key; a later done scan supersedes the rows seen before it started. Capped per instance.
+      CREATE TABLE watch_findings (
+        instance_id TEXT    NOT NULL,
+        -- The key's exact bytes, base64 (as the API's keyBase64, so scan lists can be compared in SQL).
+        key_b64     TEXT    NOT NULL,
+        class       TEXT    NOT NULL,
+        ttl         INTEGER,
+        pattern     TEXT,
+        seen_at     INTEGER NOT NULL,
+        event       TEXT    NOT NULL,
+        type        TEXT,
+        node        TEXT,
+        PRIMARY KEY (instance_id, key_b64)
+      ) STRICT;
+      CREATE INDEX watch_findings_seen ON watch_findings (instance_id, seen_at);
+      -- The watch's state per instance, written by the process that runs it (the sampler's lease holder).
+      CREATE TABLE watch_status (
+        instance_id TEXT    PRIMARY KEY,
+        updated_at  INTEGER NOT NULL,
+        body        TEXT    NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 10,
+    name: "command latency and persistence",
+    sql: `
+      -- Per command, node and sample interval: percentiles from LATENCY HISTOGRAM deltas (source
+      -- histogram), since-start percentiles from INFO latencystats, or the interval's average from INFO
+      -- commandstats (servers before 7.0). Microseconds; window_ms NULL = since start. Kept as long as
+      -- the raw samples; at most a few dozen commands per node and sample.
+      CREATE TABLE command_latency (
+        instance_id TEXT    NOT NULL,
+        t           INTEGER NOT NULL,
+        node        TEXT    NOT NULL,
+        command     TEXT    NOT NULL,
+        source      TEXT    NOT NULL,
+        calls       INTEGER NOT NULL,
+        p50_us      REAL,
+        p95_us      REAL,
+        p99_us      REAL,
+        avg_us      REAL,
+        window_ms   INTEGER,
+        PRIMARY KEY (instance_id, t, node, command)
+      ) STRICT;
+      -- INFO persistence of the node at the sample and its save schedule (JSON); NULL when unread.
+      ALTER TABLE metric_node_samples ADD COLUMN persistence TEXT;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@
 // the overview's node table, the per-node alerts and the Prometheus `node` series read it.
 import "server-only";
 import type { Deltas } from "@/lib/metrics/rates";
+import type { PersistenceInfo } from "@/lib/policy/persistence";
 import type { Db } from "./db";
 
 export interface StoredNodeSample {
@@ -35,6 +36,18 @@ export interface StoredNodeSample {
   offsetBehind: number | null;
   connectedReplicas: number | null;
   clusterState: string | null;
+  /** INFO persistence and CONFIG GET save at the sample; absent or null when not read. */
+  persistence?: NodePersistence | null;
+}
+
+/** What the persistence check and alert judge, as read at one sample. */
+export interface NodePersistence {
+  /** null: INFO persistence could not be read. */
+  info: PersistenceInfo | null;
+  /** CONFIG GET save; null when CONFIG is refused. */
+  save: string | null;
+  /** PING answered MISCONF: the failed save stops every write (stop-writes-on-bgsave-error). */
+  writesRefused?: boolean;
 }
 
 interface Row {
@@ -71,6 +84,7 @@ interface Row {
   offset_behind: number | null;
   connected_replicas: number | null;
   cluster_state: string | null;
+  persistence?: string | null;
 }
 
 function fromRow(r: Row): StoredNodeSample {
@@ -113,6 +127,7 @@ function fromRow(r: Row): StoredNodeSample {
     offsetBehind: r.offset_behind,
     connectedReplicas: r.connected_replicas,
     clusterState: r.cluster_state,
+    persistence: r.persistence ? (JSON.parse(r.persistence) as NodePersistence) : null,
   };
 }
 
@@ -121,8 +136,8 @@ export function insertNodeSamples(db: Db, rows: StoredNodeSample[]): void {
     `INSERT OR REPLACE INTO metric_node_samples (instance_id, t, node, role, master, slots, flags, reachable, error,
        run_id, used_bytes, max_bytes, connected_clients, max_clients, latency_ms, keys, evicted_keys, expired_keys,
        keyspace_hits, keyspace_misses, total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands,
-       link_status, link_down_seconds, lag_seconds, offset_behind, connected_replicas, cluster_state)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       link_status, link_down_seconds, lag_seconds, offset_behind, connected_replicas, cluster_state, persistence)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     for (const s of rows) {
@@ -160,6 +175,7 @@ export function insertNodeSamples(db: Db, rows: StoredNodeSample[]): void {
         s.offsetBehind,
         s.connectedReplicas,
         s.clusterState,
+        s.persistence ? JSON.stringify(s.persistence) : null,
       );
     }
   })();

@@ -16,6 +16,13 @@ export interface RedisServerOptions {
   aclUsers?: string[];
   /** Serve TLS only (port 0 for plain TCP). */
   tls?: TlsFiles;
+  /**
+   * Run redis-server as this unprivileged user and group (through setpriv), e.g. so a directory
+   * without write permission really stops it writing (tests run as root). Default: as the caller.
+   */
+  runAs?: { user: string; group: string };
+  /** Redis's `dir` (where it writes dumps) instead of the temporary directory made for it. */
+  dumpDir?: string;
 }
 
 export interface RedisServer {
@@ -33,7 +40,7 @@ export interface RedisServer {
 }
 
 function buildArgs(port: number, dir: string, options: RedisServerOptions): string[] {
-  const args = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
+  const args = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", options.dumpDir ?? dir, "--daemonize", "no", "--loglevel", "warning"];
   if (options.tls) {
     args.push("--port", "0", "--tls-port", String(port));
     args.push("--tls-cert-file", options.tls.serverCert, "--tls-key-file", options.tls.serverKey, "--tls-ca-cert-file", options.tls.caCert);
@@ -57,7 +64,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
   const launch = async () => {
     errText = "";
-    child = spawn("redis-server", buildArgs(port, dir, options), { stdio: ["ignore", "pipe", "pipe"] });
+    const args = buildArgs(port, dir, options);
+    child = options.runAs
+      ? spawn(
+          "setpriv",
+          [`--reuid=${options.runAs.user}`, `--regid=${options.runAs.group}`, "--clear-groups", "redis-server", ...args],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        )
+      : spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (d: Buffer) => (errText += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (errText += d.toString()));
     const started = child;

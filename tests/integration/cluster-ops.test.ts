@@ -52,7 +52,13 @@ const USERS = [
   `user isl-console-noconfig reset on >${PASSWORDS.noconfig} ${VIEWER_ACL_RULES.replace(" +config|get", "")} ${CLUSTER_ACL_RULES}`,
 ];
 /** The guide's settings for development (any maxmemory), so a node that differs is the only failure. */
-const COMPLIANT = { maxmemory: "2gb", "maxmemory-policy": "volatile-lru", save: "900 1 300 10 60 10000" };
+const COMPLIANT = {
+  maxmemory: "2gb",
+  "maxmemory-policy": "volatile-lru",
+  save: "900 1 300 10 60 10000",
+  "notify-keyspace-events": "Eg$lshz",
+  "latency-tracking-info-percentiles": "50 95 99 99.9",
+};
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-cluster-ops-"));
 const savedEnv = { ...process.env };

@@ -66,7 +66,13 @@ beforeAll(async () => {
     startRedisServer({
       tls,
       requirepass: "s3cret",
-      config: { maxmemory: "2gb", "maxmemory-policy": "volatile-lru", save: "900 1 300 10 60 10000" },
+      config: {
+        maxmemory: "2gb",
+        "maxmemory-policy": "volatile-lru",
+        save: "900 1 300 10 60 10000",
+        "notify-keyspace-events": "Eg$lshz",
+        "latency-tracking-info-percentiles": "50 95 99 99.9",
+      },
     }),
     startRedisServer(),
     startRedisServer({ config: { "rename-command": ["CONFIG", ""], "maxmemory-policy": "volatile-lru" } }),
@@ -128,6 +134,9 @@ describe("GET /api/instances/{id}/config", () => {
       tls: "pass",
       auth: "pass",
       version: "pass",
+      "notify-keyspace-events": "pass",
+      "latency-tracking": "pass",
+      persistence: "pass",
     });
     expect(body.recommended).toEqual([]);
   });
@@ -142,6 +151,9 @@ describe("GET /api/instances/{id}/config", () => {
       tls: "fail",
       auth: "fail",
       version: "pass",
+      "notify-keyspace-events": "fail",
+      "latency-tracking": "fail",
+      persistence: "pass",
     });
     const policy = body.checks.find((c) => c.id === "maxmemory-policy");
     expect(policy).toMatchObject({
@@ -149,7 +161,13 @@ describe("GET /api/instances/{id}/config", () => {
       fix: "redis-cli CONFIG SET maxmemory-policy volatile-lru",
     });
     expect(body.checks.find((c) => c.id === "maxmemory")?.fix).toBe("redis-cli CONFIG SET maxmemory 2gb");
-    expect(body.recommended.map((r) => r.name)).toEqual(["maxmemory", "maxmemory-policy", "save"]);
+    expect(body.recommended.map((r) => r.name)).toEqual([
+      "maxmemory",
+      "maxmemory-policy",
+      "save",
+      "notify-keyspace-events",
+      "latency-tracking-info-percentiles",
+    ]);
   });
 
   it("falls back to INFO when CONFIG is renamed away: policy judged, save unknown, no error", async () => {
@@ -186,13 +204,15 @@ describe("GET /api/instances/{id}/config", () => {
       "maxmemory",
       "maxmemory-policy",
       "save",
+      "notify-keyspace-events",
+      "latency-tracking-info-percentiles",
     ]);
     const s = statuses(await config("bad"));
     expect([s.maxmemory, s["maxmemory-policy"], s.save]).toEqual(["pass", "pass", "pass"]);
     const [outcome] = listAuditEntries(getStore(), { action: "config-set", actor: "ops-admin", limit: 1 });
     expect(outcome).toMatchObject({
       outcome: "ok",
-      affected: 3,
+      affected: 5,
       detail: expect.stringContaining("maxmemory-policy=volatile-lru"),
     });
   });

@@ -5,6 +5,7 @@ import { withoutLists } from "@/lib/scan/lists";
 import type { ScanJob } from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
 import { getScan, latestDoneScan, listScans } from "@/lib/store/scans";
+import { withWatchFindings } from "@/lib/watch/latest";
 
 const querySchema = z.object({
   lists: z.enum(["0", "1"]).default("1"),
@@ -13,7 +14,9 @@ const querySchema = z.object({
 });
 
 /**
- * The newest done scan with its result (404 before the first); `?lists=0` leaves the key lists
+ * The newest done scan with its result (404 before the first: the live watch's findings are then at
+ * GET .../watch/findings); its lists and counts include the keys the live TTL watch saw since it
+ * started (`source: "watch"`, `seenAt`; `watchedSinceScan` counts them). `?lists=0` leaves the key lists
  * out; `?status=any` answers the newest finished scan whatever its outcome (a failed cluster scan
  * keeps its partial result: which nodes failed and which slots were not covered).
  */
@@ -29,6 +32,7 @@ const get = route<{ id: string }>({ access: "read" }, async (req, params): Promi
     job = latestDoneScan(db, instance.id);
   }
   if (!job) throw new NotFoundError(`no finished scan of ${instance.id} yet`);
+  job = withWatchFindings(db, job);
   return lists === "0" && job.result ? { ...job, result: withoutLists(job.result) } : job;
 });
 

@@ -1,0 +1,123 @@
+// `npm run bench:watch` (run it under `flock /tmp/i13/heavy.lock`): the live TTL watch's cost to
+// Redis under a flood of writes. A spawned redis-server with keyspace notifications on; a writer
+// process sends 50k SETs/s (pipelined every 10 ms, 1 % without TTL, 100k distinct isl:ident: keys);
+// a probe process (redis-benchmark -c 1 -n 2000 -t ping) measures Redis's PING p99 idle, during
+// the flood without the watch, and during the flood with the watch (this process, at
+// WATCH_MAX_READS_PER_SECOND, default 500). Also: TTL reads per second (INFO commandstats) and the
+// watch's sampling line. Target: PING p99 with the watch within 1 ms of idle, and TTL reads within
+// the limit; the exit code is 1 when one is missed.
+// Options: -- --rate 50000 --seconds 15 --limit 500 --rounds 3 --pin
+// `--pin` (Linux, 2+ cores): Redis on CPU 0, this process (the console's watch), the writer and the
+// probe on the other CPUs, as when the console runs on another host than Redis: on a 2-core machine
+// the console decoding ~90k events/s otherwise takes CPU time from Redis itself.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { commandCalls, machineLoad, pingLatency, sleep, startFlood } from "./watch-flood";
+import { startRedisServer } from "../tests/helpers/redis-server";
+
+const argAfter = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const RATE = Number(argAfter("--rate") ?? 50_000);
+const SECONDS = Number(argAfter("--seconds") ?? 15);
+const LIMIT = Number(argAfter("--limit") ?? 500);
+const ROUNDS = Number(argAfter("--rounds") ?? 3);
+const PIN = process.argv.includes("--pin");
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  const server = await startRedisServer({ config: { "notify-keyspace-events": "Eg$lshz" } });
+  if (PIN) {
+    const cpus = os.availableParallelism();
+    if (cpus < 2 || !server.process.pid) throw new Error("--pin needs 2 or more CPUs");
+    execFileSync("taskset", ["-a", "-p", "-c", "0", String(server.process.pid)]);
+    // Children (writer, probe) inherit this process's CPUs.
+    execFileSync("taskset", ["-a", "-p", "-c", `1-${cpus - 1}`, String(process.pid)]);
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-bench-watch-"));
+  const instancesFile = path.join(dataDir, "instances.json");
+  writeFileSync(
+    instancesFile,
+    JSON.stringify([{ id: "bench", name: "bench", environment: "development", url: server.url }]),
+  );
+  process.env.ISL_INSTANCES_FILE = instancesFile;
+  process.env.CONSOLE_DATA_DIR = dataDir;
+  process.env.WATCH_MAX_READS_PER_SECOND = String(LIMIT);
+  const config = await import("../lib/config");
+  config.resetConfigForTests();
+  const { WatchService, watchStatus } = await import("../lib/watch/service");
+  const { getStore } = await import("../lib/store");
+  const { closeAllConnections } = await import("../lib/redis/client");
+  const instance = config.getConfig().instances[0];
+  if (!instance) throw new Error("no instance");
+
+  const idle: number[] = [];
+  const off: number[] = [];
+  const on: number[] = [];
+  const offRate: number[] = [];
+  const onRate: number[] = [];
+  const ttlPerSecond: number[] = [];
+  let sampling = "";
+  console.log(
+    `bench:watch: ${RATE} writes/s for ${SECONDS} s, limit ${LIMIT} TTL reads/s, ${ROUNDS} rounds${PIN ? ", Redis pinned to CPU 0, the rest to the other CPUs" : ""} (${await machineLoad()})`,
+  );
+  for (let round = 1; round <= ROUNDS; round++) {
+    idle.push((await pingLatency(server.port)).p99);
+    const f1 = startFlood(server.port, RATE, SECONDS);
+    await sleep(2000);
+    off.push((await pingLatency(server.port)).p99);
+    const w1 = await f1.done;
+    offRate.push(w1.sent / w1.seconds);
+
+    const service = new WatchService({
+      db: getStore(),
+      instances: [instance],
+      maxReadsPerSecond: LIMIT,
+      isLeader: () => true,
+    });
+    service.start();
+    while (watchStatus(instance).state !== "on") await sleep(100);
+    const calls0 = await commandCalls(server.port, "ttl");
+    const t0 = Date.now();
+    const f2 = startFlood(server.port, RATE, SECONDS);
+    await sleep(2000);
+    on.push((await pingLatency(server.port)).p99);
+    const w2 = await f2.done;
+    onRate.push(w2.sent / w2.seconds);
+    ttlPerSecond.push(((await commandCalls(server.port, "ttl")) - calls0) / ((Date.now() - t0) / 1000));
+    sampling = watchStatus(instance).lastMinute.text ?? "not sampling";
+    await service.stop();
+    console.log(
+      `  round ${round}: PING p99 idle ${idle.at(-1)} ms, flood without watch ${off.at(-1)} ms, with watch ${on.at(-1)} ms; writes/s ${Math.round(offRate.at(-1) ?? 0)} / ${Math.round(onRate.at(-1) ?? 0)}; TTL reads ${Math.round(ttlPerSecond.at(-1) ?? 0)}/s; ${sampling}`,
+    );
+    await sleep(1000);
+  }
+  const result = {
+    idleP99: median(idle),
+    floodOffP99: median(off),
+    floodOnP99: median(on),
+    writesPerSecondOff: Math.round(median(offRate)),
+    writesPerSecondOn: Math.round(median(onRate)),
+    ttlReadsPerSecond: Math.round(median(ttlPerSecond)),
+  };
+  const latencyOk = result.floodOnP99 <= result.idleP99 + 1;
+  const budgetOk = Math.max(...ttlPerSecond) <= LIMIT * 1.1;
+  console.log(
+    [
+      `median of ${ROUNDS}: PING p99 idle ${result.idleP99} ms, flood without watch ${result.floodOffP99} ms, flood with watch ${result.floodOnP99} ms`,
+      `  writer reached ${result.writesPerSecondOff} writes/s without the watch, ${result.writesPerSecondOn} with it (${await machineLoad()})`,
+      `  TTL reads ${result.ttlReadsPerSecond}/s (limit ${LIMIT}/s)`,
+      `  target PING p99 with watch within 1 ms of idle: ${latencyOk ? "met" : "MISSED"}; TTL reads within the limit: ${budgetOk ? "met" : "MISSED"}`,
+    ].join("\n"),
+  );
+  await closeAllConnections();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(latencyOk && budgetOk ? 0 : 1);
+}
+
+void main();

@@ -1,0 +1,96 @@
+// The `command_latency` table: per instance, node, command and sample interval, the command's
+// latency figures (lib/metrics/latency.ts commandWindow). Kept as long as the raw samples.
+import "server-only";
+import type { CommandLatencyPoint, CommandLatencySource } from "@/lib/metrics/latency";
+import type { Db } from "./db";
+
+export interface StoredCommandLatency extends CommandLatencyPoint {
+  instanceId: string;
+  t: number;
+  node: string;
+}
+
+interface Row {
+  instance_id: string;
+  t: number;
+  node: string;
+  command: string;
+  source: string;
+  calls: number;
+  p50_us: number | null;
+  p95_us: number | null;
+  p99_us: number | null;
+  avg_us: number | null;
+  window_ms: number | null;
+}
+
+const SOURCES: CommandLatencySource[] = ["histogram", "latencystats", "commandstats"];
+
+function fromRow(r: Row): StoredCommandLatency {
+  return {
+    instanceId: r.instance_id,
+    t: r.t,
+    node: r.node,
+    command: r.command,
+    source: SOURCES.find((s) => s === r.source) ?? "histogram",
+    calls: r.calls,
+    p50Us: r.p50_us,
+    p95Us: r.p95_us,
+    p99Us: r.p99_us,
+    avgUs: r.avg_us,
+    windowMs: r.window_ms,
+  };
+}
+
+export function insertCommandLatency(db: Db, rows: StoredCommandLatency[]): void {
+  if (rows.length === 0) return;
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO command_latency (instance_id, t, node, command, source, calls, p50_us, p95_us, p99_us,
+       avg_us, window_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const r of rows) {
+      stmt.run(
+        r.instanceId,
+        r.t,
+        r.node,
+        r.command,
+        r.source,
+        r.calls,
+        r.p50Us,
+        r.p95Us,
+        r.p99Us,
+        r.avgUs,
+        r.windowMs,
+      );
+    }
+  })();
+}
+
+/** Rows with from <= t <= to, oldest first. */
+export function commandLatencyBetween(
+  db: Db,
+  instanceId: string,
+  from: number,
+  to: number,
+): StoredCommandLatency[] {
+  const rows = db
+    .prepare(
+      "SELECT * FROM command_latency WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t, node, command",
+    )
+    .all(instanceId, from, to) as Row[];
+  return rows.map(fromRow);
+}
+
+/** Deletes rows older than `before`, at most about `limit` sample times at once; returns the rows deleted. */
+export function pruneCommandLatency(db: Db, instanceId: string, before: number, limit = 500): number {
+  const edge = db
+    .prepare(
+      "SELECT DISTINCT t FROM command_latency WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?",
+    )
+    .get(instanceId, before, limit - 1) as { t: number } | undefined;
+  const upTo = edge ? edge.t + 1 : before;
+  return db
+    .prepare("DELETE FROM command_latency WHERE instance_id = ? AND t < ?")
+    .run(instanceId, Math.min(upTo, before)).changes;
+}

@@ -1,0 +1,430 @@
+// The live TTL watch of one instance: a subscriber per master (lib/redis/watch.ts), a pending map
+// of written keys merged over a short batch window (a SET followed at once by EXPIRE is one key
+// with a TTL, not a violation), pipelined TTL reads within a per-second budget (a random sample
+// beyond it, said in the status), findings written to the store, missed windows recorded on
+// disconnects. Node states, the budget and the last minute's counts make up its status.
+import "server-only";
+import type { InstanceConfig } from "@/lib/config";
+import type { CompiledPolicy } from "@/lib/policy/classify";
+import { missingWatchFlags } from "@/lib/policy/keyspace-events";
+import { describeRedisError } from "@/lib/redis/errors";
+import {
+  readTtls,
+  subscribeKeyevents,
+  watchTargets,
+  type Subscriber,
+  type WatchTarget,
+} from "@/lib/redis/watch";
+import type { WatchMissed, WatchNode, WatchState, WatchStatus } from "@/lib/schemas/watch";
+import type { Db } from "@/lib/store";
+import { FINDINGS_CAP, findingKeys, pruneFindings, writeFindings, writeWatchStatus } from "@/lib/store/watch";
+import { LastMinute, pickSample, ReadBudget, samplingText } from "./budget";
+import { eventKind } from "./events";
+import { judge, needsRead, watched, type Finding, type KeyEvents } from "./judge";
+import { flagsOffText, missedText } from "./text";
+
+/** Events of one key within this window are read once, after it. */
+export const BATCH_WINDOW_MS = 300;
+/** Keys waiting for their read, at most: past it new keys are counted as not read. */
+export const PENDING_CAP = 20_000;
+const TICK_MS = 100;
+const STATUS_EVERY_MS = 1000;
+const MISSED_KEPT = 20;
+
+export interface InstanceWatchOptions {
+  db: Db;
+  instance: InstanceConfig;
+  compiled: CompiledPolicy;
+  maxReadsPerSecond: number;
+  now?: () => number;
+  /** How often targets and flags are read again while all is well, and while something is off. */
+  recheckMs?: { on: number; off: number };
+}
+
+interface NodeEntry {
+  target: WatchTarget;
+  address: string;
+  state: WatchState;
+  since: number;
+  reason?: string;
+  flags: string | null;
+  subscriber?: Subscriber;
+  /** Open missed window (the node is down) since. */
+  downSince?: number;
+  /** Subscribed at least once: a later drop is a missed window. */
+  everUp: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class InstanceWatch {
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly pending = new Map<string, KeyEvents>();
+  private readonly findings = new Set<string>();
+  private readonly minute = new LastMinute();
+  private readonly budget: ReadBudget;
+  private readonly missed: { from: number; to?: number; node?: string }[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private reading = false;
+  private eventsSinceTick = 0;
+  private running = false;
+  private state: WatchState = "starting";
+  private stateSince: number;
+  private reason: string | undefined;
+  private nextRecheck = 0;
+  private lastStatus = 0;
+  private lastPrune = 0;
+  private checking: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: InstanceWatchOptions) {
+    this.budget = new ReadBudget(options.maxReadsPerSecond);
+    this.stateSince = this.now;
+  }
+
+  private get now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private get id(): string {
+    return this.options.instance.id;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const k of findingKeys(this.options.db, this.id)) this.findings.add(k);
+    this.writeStatus(true);
+    const tick = setInterval(() => this.tick(), TICK_MS);
+    tick.unref();
+    this.timers.push(tick);
+    void this.recheck();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const n of this.nodes.values()) n.subscriber?.close();
+    this.nodes.clear();
+    await Promise.allSettled([...this.inFlight, this.checking]);
+  }
+
+  /** Reads the masters and their flags; subscribes where it can, says why where it cannot. */
+  private recheck(): Promise<void> {
+    if (this.checking) return this.checking;
+    const work = this.recheckNow().finally(() => {
+      this.checking = undefined;
+    });
+    this.checking = work;
+    return work;
+  }
+
+  private async recheckNow(): Promise<void> {
+    const now = this.now;
+    let targets;
+    try {
+      targets = await watchTargets(this.options.instance);
+    } catch (err) {
+      this.unreachable(describeRedisError(err));
+      this.scheduleRecheck(false);
+      return;
+    }
+    if (!this.running) return;
+    const sentinel = this.options.instance.kind === "sentinel";
+    const seen = new Set<string>();
+    for (const { target, flags, refusal, error } of targets) {
+      // A sentinel instance has one subscriber that follows the master: keep it across failovers.
+      const slot = sentinel ? "master" : target.address;
+      seen.add(slot);
+      let node = this.nodes.get(slot);
+      if (!node) {
+        node = { target, address: target.address, state: "starting", since: now, flags, everUp: false };
+        this.nodes.set(slot, node);
+      }
+      node.flags = flags;
+      if (flags === null) {
+        this.nodeOff(
+          node,
+          error
+            ? `${target.address}: ${describeRedisError(error)}`
+            : `${refusal ?? "CONFIG refused"} on ${target.address}: notify-keyspace-events cannot be read, so the watch cannot vouch for it`,
+        );
+        continue;
+      }
+      const missing = missingWatchFlags(flags);
+      if (missing.length > 0) {
+        this.nodeOff(node, flagsOffText(flags, missing, target.address));
+        continue;
+      }
+      if (!node.subscriber) this.subscribe(slot, node);
+    }
+    for (const [slot, node] of this.nodes) {
+      if (seen.has(slot)) continue;
+      // No longer a master (failover, resharding): its open window ends now, its successor is subscribed above.
+      node.subscriber?.close();
+      this.closeWindow(node, now);
+      this.nodes.delete(slot);
+    }
+    this.refreshState();
+    this.scheduleRecheck(this.state === "on" && !this.reason);
+  }
+
+  private scheduleRecheck(allWell: boolean): void {
+    const every = this.options.recheckMs ?? { on: 30_000, off: 5_000 };
+    this.nextRecheck = this.now + (allWell ? every.on : every.off);
+  }
+
+  private unreachable(reason: string): void {
+    const now = this.now;
+    if (this.nodes.size === 0) {
+      this.setState("reconnecting", `Redis is unreachable: ${reason}`);
+      if (!this.missed.some((m) => m.to === undefined)) this.pushMissed({ from: now });
+      return;
+    }
+    this.refreshState();
+  }
+
+  private nodeOff(node: NodeEntry, reason: string): void {
+    node.subscriber?.close();
+    node.subscriber = undefined;
+    this.closeWindow(node, this.now);
+    if (node.state !== "off" || node.reason !== reason) {
+      node.state = "off";
+      node.since = this.now;
+      node.reason = reason;
+    }
+  }
+
+  private subscribe(slot: string, node: NodeEntry): void {
+    node.state = "starting";
+    node.since = this.now;
+    node.reason = undefined;
+    node.subscriber = subscribeKeyevents(this.options.instance, node.target, {
+      onEvent: (event, key) => this.onEvent(event, key, node.address),
+      onSubscribed: (address) => {
+        const now = this.now;
+        const reconnect = node.everUp;
+        // The window closes under the address it opened with (a sentinel failover changes it).
+        this.closeWindow(node, now);
+        node.address = address;
+        node.everUp = true;
+        node.state = "on";
+        node.since = now;
+        node.reason = undefined;
+        // Redis may have restarted with notifications off: read the flags again at once.
+        if (reconnect) this.nextRecheck = now;
+        this.refreshState();
+      },
+      onDown: (error) => {
+        const now = this.now;
+        node.state = "reconnecting";
+        node.since = now;
+        node.reason = `connection to ${node.address} lost${error ? `: ${describeRedisError(error)}` : ""}; resubscribing`;
+        node.downSince = now;
+        this.pushMissed({ from: now, node: node.address });
+        this.refreshState();
+      },
+      onRefused: (error) => {
+        node.subscriber = undefined;
+        this.nodeOff(node, `${node.address}: ${describeRedisError(error)}`);
+        this.refreshState();
+      },
+    });
+    void slot;
+  }
+
+  private closeWindow(node: NodeEntry, now: number): void {
+    if (node.downSince === undefined) return;
+    const open = this.missed.find(
+      (m) => m.to === undefined && m.node === node.address && m.from === node.downSince,
+    );
+    if (open) open.to = now;
+    node.downSince = undefined;
+    this.writeStatus(true);
+  }
+
+  private pushMissed(m: { from: number; to?: number; node?: string }): void {
+    this.missed.unshift(m);
+    if (this.missed.length > MISSED_KEPT) this.missed.length = MISSED_KEPT;
+    this.writeStatus(true);
+  }
+
+  private refreshState(): void {
+    const nodes = [...this.nodes.values()];
+    const open = this.missed.find((m) => m.to === undefined && m.node === undefined);
+    if (open && nodes.length > 0) open.to = this.now;
+    let state: WatchState;
+    if (nodes.length === 0) state = "starting";
+    else if (nodes.some((n) => n.state === "reconnecting")) state = "reconnecting";
+    else if (nodes.some((n) => n.state === "starting")) state = "starting";
+    else if (nodes.every((n) => n.state === "off")) state = "off";
+    else state = "on";
+    const off = nodes
+      .filter((n) => n.state === "off" || n.state === "reconnecting")
+      .map((n) => n.reason ?? n.address);
+    const reason =
+      off.length > 0
+        ? `${state === "on" || state === "reconnecting" ? "not watched: " : ""}${off.join("; ")}`
+        : undefined;
+    this.setState(state, reason);
+  }
+
+  private setState(state: WatchState, reason: string | undefined): void {
+    if (state !== this.state) {
+      this.state = state;
+      this.stateSince = this.now;
+    }
+    this.reason = reason;
+    this.writeStatus(true);
+  }
+
+  private onEvent(event: string, key: Buffer, node: string): void {
+    if (!watched(this.options.compiled, key)) return;
+    // Counted here, added to the minute's totals each tick: no allocation per event.
+    this.eventsSinceTick++;
+    const now = this.now;
+    const keyBase64 = key.toString("base64");
+    const entry = this.pending.get(keyBase64);
+    if (entry) {
+      if (!entry.events.includes(event)) entry.events.push(event);
+      return;
+    }
+    // A key only gone matters when it is a finding (its finding clears).
+    if (eventKind(event) === "gone" && !this.findings.has(keyBase64)) return;
+    if (this.pending.size >= PENDING_CAP) {
+      this.minute.add(now, { keys: 1 });
+      return;
+    }
+    this.pending.set(keyBase64, { key, keyBase64, events: [event], firstSeen: now, node });
+  }
+
+  /** Every 100 ms: the keys whose window has passed, read within the budget. */
+  private tick(): void {
+    const now = this.now;
+    if (now >= this.nextRecheck && !this.checking) {
+      this.nextRecheck = Number.POSITIVE_INFINITY;
+      void this.recheck();
+    }
+    if (now - this.lastStatus >= STATUS_EVERY_MS) this.writeStatus(false);
+    if (now - this.lastPrune >= 30_000) this.prune(now);
+    if (this.eventsSinceTick > 0) {
+      this.minute.add(now, { events: this.eventsSinceTick });
+      this.eventsSinceTick = 0;
+    }
+    if (this.reading) return;
+    const due: KeyEvents[] = [];
+    for (const entry of this.pending.values()) {
+      if (entry.firstSeen > now - BATCH_WINDOW_MS) break;
+      due.push(entry);
+    }
+    if (due.length === 0) return;
+    for (const d of due) this.pending.delete(d.keyBase64);
+    const gone = due.filter((d) => !needsRead(d)).map((d) => d.keyBase64);
+    const toRead = due.filter(needsRead);
+    const granted = this.budget.take(now, toRead.length);
+    const chosen = pickSample(toRead, granted, (d) =>
+      d.events.includes("persist") ? 2 : this.findings.has(d.keyBase64) ? 1 : 0,
+    );
+    this.minute.add(now, { keys: toRead.length, keysRead: chosen.length });
+    if (chosen.length === 0 && gone.length === 0) return;
+    this.reading = true;
+    const work = this.readAndRecord(chosen, gone).finally(() => {
+      this.reading = false;
+      this.inFlight.delete(work);
+    });
+    this.inFlight.add(work);
+  }
+
+  private async readAndRecord(chosen: KeyEvents[], gone: string[]): Promise<void> {
+    const ttls = await readTtls(
+      this.options.instance,
+      chosen.map((c) => c.key),
+    );
+    const add: Finding[] = [];
+    const clear: string[] = [...gone];
+    let unread = 0;
+    chosen.forEach((c, i) => {
+      const verdict = judge(this.options.compiled, c, ttls[i] ?? null);
+      if (verdict.kind === "finding") add.push(verdict.finding);
+      else if (verdict.kind === "unread") unread++;
+      else if (this.findings.has(c.keyBase64)) clear.push(c.keyBase64);
+    });
+    if (unread > 0) this.minute.add(this.now, { unread });
+    const cleared = clear.filter((k) => this.findings.has(k));
+    if (add.length === 0 && cleared.length === 0) return;
+    try {
+      writeFindings(this.options.db, this.id, add, cleared);
+      for (const k of cleared) this.findings.delete(k);
+      for (const f of add) this.findings.add(f.keyBase64);
+      // The store drops the oldest past its cap: follow it, so this set stays bounded too.
+      if (this.findings.size > FINDINGS_CAP) this.reloadFindings();
+    } catch (err) {
+      console.error(`isl-console: watch ${this.id}: could not store findings`, err);
+    }
+  }
+
+  private reloadFindings(): void {
+    this.findings.clear();
+    for (const k of findingKeys(this.options.db, this.id)) this.findings.add(k);
+  }
+
+  private prune(now: number): void {
+    this.lastPrune = now;
+    try {
+      if (pruneFindings(this.options.db, this.id) > 0) this.reloadFindings();
+    } catch (err) {
+      console.error(`isl-console: watch ${this.id}: could not prune findings`, err);
+    }
+  }
+
+  status(): WatchStatus {
+    const now = this.now;
+    const t = this.minute.totals(now);
+    const text = samplingText(t);
+    const nodes: WatchNode[] = [...this.nodes.values()].map((n) => ({
+      address: n.address,
+      state: n.state,
+      since: iso(n.since),
+      ...(n.reason ? { reason: n.reason } : {}),
+      flags: n.flags,
+    }));
+    const missed: WatchMissed[] = this.missed.map((m) => ({
+      from: iso(m.from),
+      ...(m.to !== undefined ? { to: iso(m.to) } : {}),
+      ...(m.node ? { node: m.node } : {}),
+      text: missedText(m.from, m.to, now, this.nodes.size > 1 ? m.node : undefined),
+    }));
+    return {
+      id: this.id,
+      state: this.state,
+      ...(this.reason ? { reason: this.reason } : {}),
+      since: iso(this.stateSince),
+      updatedAt: iso(now),
+      nodes,
+      readsPerSecondLimit: this.options.maxReadsPerSecond,
+      lastMinute: {
+        events: t.events,
+        keys: t.keys,
+        keysRead: t.keysRead,
+        unread: t.unread,
+        sampled: t.keysRead < t.keys,
+        ...(text ? { text } : {}),
+      },
+      missed,
+      findings: this.findings.size,
+    };
+  }
+
+  private writeStatus(force: boolean): void {
+    const now = this.now;
+    if (!force && now - this.lastStatus < STATUS_EVERY_MS) return;
+    if (!this.running) return;
+    this.lastStatus = now;
+    try {
+      writeWatchStatus(this.options.db, this.status(), now);
+    } catch (err) {
+      console.error(`isl-console: watch ${this.id}: could not store its status`, err);
+    }
+  }
+}
