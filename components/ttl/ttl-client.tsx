@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { FixToolbar, RowAction, useKeySelection, useListAction } from "@/components/actions/ttl-fix";
 import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/http/fetch-json";
-import { scanJobSchema, type ScanJob, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
+import { scanJobSchema, type ScanJob, type ScanKeyEntry, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
 import { ChangedSinceScan } from "./changed-since-scan";
 import { ClassCounts } from "./class-counts";
 import { ComplianceNotice } from "./compliance-notice";
@@ -116,6 +116,19 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
 
   const data = latest.data ?? null;
   const result = data?.result;
+  // The same row action for the scan's rows and the rows the live watch added.
+  const rowAction =
+    listAction && result
+      ? (entry: ScanKeyEntry) => (
+          <RowAction
+            instanceId={instanceId}
+            entry={entry}
+            kind={listAction}
+            patterns={result.patterns}
+            selection={selection}
+          />
+        )
+      : undefined;
   return (
     <div className="space-y-3">
       <ComplianceNotice instanceId={instanceId} />
@@ -144,23 +157,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
           <ClassCounts classes={result.classes} unknown={result.unknown} selected={list} onSelect={setList} />
           <PatternCounts patterns={result.patterns} />
           <NodeBreakdown result={result} caption="Nodes of the latest scan" />
-          <SeenLive
-            instanceId={instanceId}
-            list={list}
-            rowAction={
-              listAction
-                ? (entry) => (
-                    <RowAction
-                      instanceId={instanceId}
-                      entry={entry}
-                      kind={listAction}
-                      patterns={result.patterns}
-                      selection={selection}
-                    />
-                  )
-                : undefined
-            }
-          />
+          <SeenLive instanceId={instanceId} list={list} rowAction={rowAction} />
           <KeyList
             key={data.id}
             scanId={data.id}
@@ -181,19 +178,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
                 />
               ) : undefined
             }
-            rowActions={
-              listAction
-                ? (entry) => (
-                    <RowAction
-                      instanceId={instanceId}
-                      entry={entry}
-                      kind={listAction}
-                      patterns={result.patterns}
-                      selection={selection}
-                    />
-                  )
-                : undefined
-            }
+            rowActions={rowAction}
           />
         </>
       ) : (

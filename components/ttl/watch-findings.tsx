@@ -12,7 +12,7 @@ import { Card } from "@/components/ui/card";
 import { ScrollX } from "@/components/ui/scroll-x";
 import { formatCount } from "@/lib/format";
 import type { ScanKeyEntry, ScanListName } from "@/lib/schemas/scans";
-import type { WatchFinding } from "@/lib/schemas/watch";
+import { entryOf } from "@/lib/watch/merge";
 import { useWatchFindings } from "./use-watch-findings";
 
 /** One line: the watch's state, why it is off, whether it samples, the latest missed window. */
@@ -36,21 +36,6 @@ export function WatchLine({ instanceId }: { instanceId: string }) {
       {missed ? <span className="text-warn">{missed.text}</span> : null}
     </p>
   );
-}
-
-/** The finding as a list entry (actions take list entries). */
-export function entryOf(f: WatchFinding): ScanKeyEntry {
-  return {
-    key: f.key,
-    keyBase64: f.keyBase64,
-    type: f.type,
-    ttl: f.ttl,
-    bytes: null,
-    pattern: f.pattern,
-    source: "watch",
-    seenAt: f.seenAt,
-    event: f.event,
-  };
 }
 
 /** When the watch's findings change, the scan's counts (which include them) are fetched again. */

@@ -1,22 +1,12 @@
 // Schemas of the ops APIs (/api/instances/{id}/config, /slowlog, /clients, /latency), shared by
 // the route handlers and the ops page's hooks so their shapes cannot drift.
 import { z } from "zod";
+import { configCheckIds } from "@/lib/policy/config-checks";
 
 // --- config compliance -------------------------------------------------------------------------
 
 export const configCheckSchema = z.object({
-  id: z.enum([
-    "maxmemory",
-    "maxmemory-policy",
-    "save",
-    "maxclients",
-    "tls",
-    "auth",
-    "version",
-    "notify-keyspace-events",
-    "latency-tracking",
-    "persistence",
-  ]),
+  id: z.enum(configCheckIds),
   title: z.string(),
   expected: z.string(),
   actual: z.string(),

@@ -17,7 +17,8 @@ export interface MergedFindings {
 
 const CLASSES: WatchFindingClass[] = ["noTtl", "aboveStandard"];
 
-function entryOf(f: WatchFinding): ScanKeyEntry {
+/** A finding as a list entry (the lists' rows and actions take list entries). */
+export function entryOf(f: WatchFinding): ScanKeyEntry {
   return {
     key: f.key,
     keyBase64: f.keyBase64,
