@@ -28,7 +28,7 @@ test.describe("ops page", () => {
     );
     await expect(policy.getByRole("button", { name: /Copy/ })).toBeVisible();
     // Every check shows a status word.
-    await expect(checklist.locator("tr[data-check]")).toHaveCount(7);
+    await expect(checklist.locator("tr[data-check]")).toHaveCount(10);
 
     await expect(page.getByTestId("latency-chart")).toBeVisible();
     await expect(page.getByTestId("clients-by-name")).toContainText("isl-console-main");

@@ -1,5 +1,5 @@
 // The TTL page in a real browser: start a scan, watch its progress bar, find a planted no-TTL key.
-// The spec plants its own keys (one no-TTL result key and 100k foreign filler keys so the gentle
+// The spec plants its own keys (one no-TTL result key and 20k foreign filler keys so the gentle
 // scan runs long enough to watch) and removes them. The fast scan mode is offered only to roles
 // that may start one.
 import { execFileSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { expect, test, type RedisHandle } from "./fixtures";
 import { storageStateFile } from "./support/env";
 
 const NO_TTL_KEY = "isl:result:e2ee2ee2e0tt1000";
-const FILLER = 100_000;
+const FILLER = 20_000;
 const CHUNK = 1000;
 
 /** MSET / DEL the filler keys in chunks through redis-cli --pipe (one process, seconds not minutes). */
@@ -35,7 +35,8 @@ test.describe("TTL page", () => {
     demo,
     api,
   }) => {
-    // A gentle scan of 100k keys takes seconds on a quiet machine and a minute or more on a loaded one.
+    // A gentle scan of 20k keys takes seconds on a quiet machine and a minute or more on a loaded one
+    // (its budget shrinks the batches while other work holds the CPU).
     test.setTimeout(240_000);
     demo.cli("SET", NO_TTL_KEY, "planted by e2e");
     filler(demo, "MSET");
@@ -67,7 +68,7 @@ test.describe("TTL page", () => {
     await expect(row).toContainText("no TTL");
     await expect(row).toContainText("string");
     // The filler keys were counted as foreign.
-    await expect(page.getByTestId("class-foreign")).toContainText(/100,\d{3}|1\d\d,\d{3}/);
+    await expect(page.getByTestId("class-foreign")).toContainText(/2\d,\d{3}/);
   });
 });
 

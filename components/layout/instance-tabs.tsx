@@ -13,11 +13,12 @@ const tabs = [
   { path: "/cache-key", label: "Cache key" },
 ];
 
+/** Wraps onto a second line on a narrow screen (390 px) rather than scrolling the page sideways. */
 export function InstanceTabs({ id }: { id: string }) {
   const pathname = usePathname();
   const base = `/i/${encodeURIComponent(id)}`;
   return (
-    <nav aria-label="Instance pages" className="border-line flex gap-1 border-b">
+    <nav aria-label="Instance pages" className="border-line flex flex-wrap gap-x-1 border-b">
       {tabs.map((t) => {
         const href = `${base}${t.path}`;
         const active = t.path === "" ? pathname === base : pathname.startsWith(href);
@@ -27,7 +28,7 @@ export function InstanceTabs({ id }: { id: string }) {
             href={href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "text-muted hover:text-fg -mb-px border-b-2 border-transparent px-3 py-2",
+              "text-muted hover:text-fg -mb-px border-b-2 border-transparent px-2 py-2 sm:px-3",
               active && "border-accent text-fg",
             )}
           >
