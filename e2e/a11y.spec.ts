@@ -53,18 +53,41 @@ async function open(page: Page, path: string, theme: Theme): Promise<void> {
   await expect(page.getByTestId("user-menu")).toBeVisible();
 }
 
-/** Elements reaching past the right edge of the viewport, for a readable failure. */
+/**
+ * What makes the page wider than the viewport, for a readable failure: elements reaching past its
+ * right edge outside any box that scrolls sideways, then the innermost elements without which the
+ * page would fit (text overflowing a narrow box shows only that way: its box stays inside).
+ */
 async function widerThanViewport(page: Page): Promise<string[]> {
   return page.evaluate(() => {
+    const clipped = (el: HTMLElement): boolean => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const x = getComputedStyle(p).overflowX;
+        if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+      }
+      return false;
+    };
+    const describe = (el: HTMLElement): string => {
+      const cls = typeof el.className === "string" ? el.className.slice(0, 60) : "";
+      return `${el.tagName.toLowerCase()}.${cls} "${(el.textContent ?? "").slice(0, 40)}"`;
+    };
+    const all = Array.from(document.body.querySelectorAll<HTMLElement>("*"));
     const out: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+    for (const el of all) {
       const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 0.5 && r.width > 0) {
-        const cls = typeof el.className === "string" ? el.className.slice(0, 60) : "";
-        out.push(`${el.tagName.toLowerCase()}.${cls} right=${Math.round(r.right)}`);
+      if (r.right > window.innerWidth + 0.5 && r.width > 0 && !clipped(el)) {
+        out.push(`${describe(el)} right=${Math.round(r.right)}`);
       }
     }
-    return out.slice(0, 15);
+    const culprits: string[] = [];
+    for (const el of all) {
+      const display = el.style.display;
+      el.style.display = "none";
+      if (document.documentElement.scrollWidth <= window.innerWidth) culprits.push(describe(el));
+      el.style.display = display;
+    }
+    // Outermost first in document order: the last ones are the innermost.
+    return [...out.slice(0, 10), "without any of these it fits:", ...culprits.slice(-6)];
   });
 }
 
@@ -103,7 +126,8 @@ for (const path of PAGES) {
         scrollWidth: document.documentElement.scrollWidth,
         innerWidth: window.innerWidth,
       }));
-      expect(scrollWidth, (await widerThanViewport(page)).join("\n")).toBe(innerWidth);
+      const why = scrollWidth === innerWidth ? [] : await widerThanViewport(page);
+      expect(scrollWidth, why.join("\n")).toBe(innerWidth);
     }
   });
 }

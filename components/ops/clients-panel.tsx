@@ -191,7 +191,7 @@ export function ClientsPanel({ instanceId }: { instanceId: string }) {
         <>
           <Headline data={data} />
           <NodeTable data={data} />
-          <div className="grid gap-3 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-3 xl:grid-cols-2">
             <Groups title="By name" groups={data.byName} testId="clients-by-name" />
             <Groups title="By address" groups={data.byAddress} testId="clients-by-address" />
           </div>

@@ -6,7 +6,6 @@
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { ScrollX } from "@/components/ui/scroll-x";
 import { EmptyRow, Table, TableHead, Th } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import type { CommandLatency, LatencyResponse } from "@/lib/schemas/ops";
@@ -79,63 +78,61 @@ export function CommandLatencySection({ data }: { data: LatencyResponse }) {
           {SOURCE_TEXT[s]}.
         </p>
       ))}
-      <ScrollX label="Latency per command">
-        <Table aria-label="Latency per command">
-          <TableHead>
-            <Th>Command</Th>
-            <Th>Status</Th>
-            <Th className="text-right">p50</Th>
-            <Th className="text-right">p95</Th>
-            <Th className="text-right">p99</Th>
-            <Th className="text-right">avg</Th>
-            <Th className="text-right">Calls</Th>
-            <Th>Over</Th>
-            {several ? <Th>Worst node</Th> : null}
-          </TableHead>
-          <tbody>
-            {commands.length === 0 ? (
-              <EmptyRow colSpan={several ? 9 : 8}>
-                No command figures yet: they need two samples of the same server.
-              </EmptyRow>
-            ) : (
-              commands.map((c) => (
-                <tr
-                  key={c.command}
-                  className={cn("border-line border-t", chosen?.command === c.command && "bg-sunken")}
-                  data-command={c.command}
-                  data-selected={chosen?.command === c.command}
-                >
-                  <td className={td}>
-                    <button
-                      type="button"
-                      className="text-accent font-mono text-xs hover:underline"
-                      onClick={() => setPicked(c.command)}
-                      aria-pressed={chosen?.command === c.command}
-                      aria-label={`Show ${c.command} on the chart`}
-                    >
-                      {c.command}
-                    </button>
-                  </td>
-                  <td className={td}>
-                    <Verdict c={c} thresholdMs={data.thresholdMs} />
-                  </td>
-                  <td className={`${td} tabular text-right`}>{ms(c.p50)}</td>
-                  <td className={`${td} tabular text-right`}>{ms(c.p95)}</td>
-                  <td className={`${td} tabular text-right`}>{ms(c.p99)}</td>
-                  <td className={`${td} tabular text-right`}>{ms(c.avg)}</td>
-                  <td className={`${td} tabular text-right`}>
-                    {c.source === "latencystats" ? "—" : formatCount(c.calls)}
-                  </td>
-                  <td className={`${td} text-muted text-xs`}>
-                    {c.windowSeconds === null ? "since start" : `${c.windowSeconds.toFixed(0)} s`}
-                  </td>
-                  {several ? <td className={`${td} font-mono text-xs`}>{c.node ?? ""}</td> : null}
-                </tr>
-              ))
-            )}
-          </tbody>
-        </Table>
-      </ScrollX>
+      <Table aria-label="Latency per command">
+        <TableHead>
+          <Th>Command</Th>
+          <Th>Status</Th>
+          <Th className="text-right">p50</Th>
+          <Th className="text-right">p95</Th>
+          <Th className="text-right">p99</Th>
+          <Th className="text-right">avg</Th>
+          <Th className="text-right">Calls</Th>
+          <Th>Over</Th>
+          {several ? <Th>Worst node</Th> : null}
+        </TableHead>
+        <tbody>
+          {commands.length === 0 ? (
+            <EmptyRow colSpan={several ? 9 : 8}>
+              No command figures yet: they need two samples of the same server.
+            </EmptyRow>
+          ) : (
+            commands.map((c) => (
+              <tr
+                key={c.command}
+                className={cn("border-line border-t", chosen?.command === c.command && "bg-sunken")}
+                data-command={c.command}
+                data-selected={chosen?.command === c.command}
+              >
+                <td className={td}>
+                  <button
+                    type="button"
+                    className="text-accent font-mono text-xs hover:underline"
+                    onClick={() => setPicked(c.command)}
+                    aria-pressed={chosen?.command === c.command}
+                    aria-label={`Show ${c.command} on the chart`}
+                  >
+                    {c.command}
+                  </button>
+                </td>
+                <td className={td}>
+                  <Verdict c={c} thresholdMs={data.thresholdMs} />
+                </td>
+                <td className={`${td} tabular text-right`}>{ms(c.p50)}</td>
+                <td className={`${td} tabular text-right`}>{ms(c.p95)}</td>
+                <td className={`${td} tabular text-right`}>{ms(c.p99)}</td>
+                <td className={`${td} tabular text-right`}>{ms(c.avg)}</td>
+                <td className={`${td} tabular text-right`}>
+                  {c.source === "latencystats" ? "—" : formatCount(c.calls)}
+                </td>
+                <td className={`${td} text-muted text-xs`}>
+                  {c.windowSeconds === null ? "since start" : `${c.windowSeconds.toFixed(0)} s`}
+                </td>
+                {several ? <td className={`${td} font-mono text-xs`}>{c.node ?? ""}</td> : null}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </Table>
       {chosen ? (
         <LatencyChart
           testId="command-latency-chart"

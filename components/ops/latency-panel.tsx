@@ -143,7 +143,7 @@ export function LatencyPanel({ instanceId }: { instanceId: string }) {
       {error && !data ? <p className="text-bad text-sm">Latency unavailable: {error.message}</p> : null}
       {data ? (
         <>
-          <div className="grid gap-4 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
             <LatencyChart minutes={data.minutes} thresholdMs={data.thresholdMs} />
             <CommandLatencySection data={data} />
           </div>

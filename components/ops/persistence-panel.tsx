@@ -5,7 +5,6 @@
 // `persistence` check's verdict in words. Read with the config checklist (INFO persistence).
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { ScrollX } from "@/components/ui/scroll-x";
 import { EmptyRow, Table, TableHead, Th } from "@/components/ui/table";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import type { ConfigResponse, NodePersistenceView } from "@/lib/schemas/ops";
@@ -102,27 +101,25 @@ export function PersistencePanel({ instanceId }: { instanceId: string }) {
       </div>
       {error && !data ? <p className="text-bad text-sm">Persistence unavailable: {error.message}</p> : null}
       {data ? (
-        <ScrollX label="Persistence per server">
-          <Table aria-label="Persistence per server">
-            <TableHead>
-              {several ? <Th>Node</Th> : null}
-              <Th>Verdict</Th>
-              <Th>Last bgsave</Th>
-              <Th>Last successful save</Th>
-              <Th className="text-right">Changes since</Th>
-              <Th className="text-right">Last save took</Th>
-              <Th>AOF</Th>
-              <Th>save schedule</Th>
-            </TableHead>
-            <tbody>
-              {nodes.length === 0 ? (
-                <EmptyRow colSpan={several ? 8 : 7}>No server read.</EmptyRow>
-              ) : (
-                nodes.map((n) => <Row key={n.address} node={n} several={several} />)
-              )}
-            </tbody>
-          </Table>
-        </ScrollX>
+        <Table aria-label="Persistence per server">
+          <TableHead>
+            {several ? <Th>Node</Th> : null}
+            <Th>Verdict</Th>
+            <Th>Last bgsave</Th>
+            <Th>Last successful save</Th>
+            <Th className="text-right">Changes since</Th>
+            <Th className="text-right">Last save took</Th>
+            <Th>AOF</Th>
+            <Th>save schedule</Th>
+          </TableHead>
+          <tbody>
+            {nodes.length === 0 ? (
+              <EmptyRow colSpan={several ? 8 : 7}>No server read.</EmptyRow>
+            ) : (
+              nodes.map((n) => <Row key={n.address} node={n} several={several} />)
+            )}
+          </tbody>
+        </Table>
       ) : null}
     </Card>
   );

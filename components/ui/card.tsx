@@ -14,7 +14,7 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
     <div className="min-w-0">
       <dt className="text-xs text-muted">{label}</dt>
       <dd className="tabular truncate text-base font-semibold">{value}</dd>
-      {hint ? <dd className="tabular text-xs text-muted">{hint}</dd> : null}
+      {hint ? <dd className="tabular text-muted text-xs break-words">{hint}</dd> : null}
     </div>
   );
 }
