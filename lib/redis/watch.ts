@@ -1,14 +1,15 @@
 // The Redis side of the live TTL watch: which servers to subscribe to (every master: keyspace
 // notifications are node-local; a sentinel instance's current master), what their
 // notify-keyspace-events says, a subscriber connection of its own per master that PSUBSCRIBEs
-// `__keyevent@<db>__:*` and hands each event and key bytes on, and pipelined TTL reads on the
-// instance's normal connection (grouped per node on a cluster). Subscriptions are renewed by us,
-// not by ioredis, so a refusal after a reconnect (NOPERM) is seen and reported.
+// `__keyevent@<db>__:*` and hands each event and the key's bytes on (a plain socket with a minimal
+// RESP reader, resp-subscriber.ts: a write flood is 100k events a second), and pipelined TTL reads
+// on the instance's normal connection (grouped per node on a cluster). Each reconnect subscribes
+// again and reads the reply, so a refusal after a reconnect (NOPERM) is seen and reported.
 import "server-only";
-import Redis, { type RedisOptions } from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import { connectionOptions, getClient, instanceKind, reconnectDelayMs, serverOptions } from "./client";
+import { connectionOptions, getClient, instanceKind, reconnectDelayMs, serverOptions } from "./connection";
 import { classifyRedisError, RedisError, toRedisError } from "./errors";
+import { rawSubscriber } from "./resp-subscriber";
 import { readConfig } from "./server-config";
 import { groupByNode, keyspaceNodes } from "./topology";
 
@@ -63,8 +64,11 @@ export async function watchTargets(
 }
 
 export interface SubscriberHandlers {
-  /** One keyevent: the event name ("set", "persist"...) and the key's exact bytes. */
-  onEvent(event: string, key: Buffer): void;
+  /**
+   * One keyevent: the event name ("set", "persist"...) and the key as bytes[keyStart, keyEnd),
+   * valid only during the call (copy what is kept): most events of a flood are only counted.
+   */
+  onEvent(event: string, bytes: Buffer, keyStart: number, keyEnd: number): void;
   /** PSUBSCRIBE acknowledged (at first and after every reconnect), at the address the socket reached. */
   onSubscribed(address: string): void;
   /** The connection went down: events from now on are missed until onSubscribed. */
@@ -91,88 +95,74 @@ function refusalOf(err: unknown, instance: InstanceConfig, pattern: string): Red
   return e;
 }
 
+/** Where a sentinel instance's master is now: where the instance's main client (moved by ioredis on failover) is connected. */
+async function sentinelMaster(instance: InstanceConfig): Promise<string> {
+  const [node] = await keyspaceNodes(instance);
+  if (!node)
+    throw new RedisError("unreachable", "the sentinels name no master", {
+      instanceId: instance.id,
+      raw: "no master",
+    });
+  return node.address;
+}
+
 /**
  * A subscriber connection of its own to one master (a sentinel instance: to whichever server the
- * sentinels name master; ioredis moves on failover and we subscribe again). Reconnects with the
- * client's backoff (100 ms doubling to 5 s).
+ * sentinels name master, looked up again on every reconnect). A plain socket with a minimal RESP
+ * reader (resp-subscriber.ts), not ioredis: a flood of writes is 100k events a second. Reconnects
+ * with the client's backoff (100 ms doubling to 5 s).
  */
 export function subscribeKeyevents(
   instance: InstanceConfig,
   target: WatchTarget,
   handlers: SubscriberHandlers,
 ): Subscriber {
-  const base: RedisOptions =
-    instanceKind(instance) === "cluster"
-      ? serverOptions(instance, target.address, "main")
-      : connectionOptions(instance, "main");
-  const redis = new Redis({
-    ...base,
-    connectionName: "isl-console-watch",
-    autoResubscribe: false,
-    enableOfflineQueue: true,
-    retryStrategy: reconnectDelayMs,
-    // A subscriber waits for events, not replies: only the PSUBSCRIBE reply is timed.
-    commandTimeout: undefined,
-  });
   const pattern = keyeventPattern(target.db);
   const prefixLength = Buffer.byteLength(pattern) - 1;
-  let closed = false;
-  let up = false;
+  const sentinel = instanceKind(instance) === "sentinel";
   let lastError: RedisError | undefined;
-  redis.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-    handlers.onEvent(channel.toString("latin1", prefixLength), message);
-  });
-  redis.on("error", (err: unknown) => {
-    lastError = classifyRedisError(err, { instanceId: instance.id }) ?? lastError;
-  });
-  redis.on("close", () => {
-    if (closed || !up) return;
-    up = false;
-    handlers.onDown(lastError);
-  });
-  redis.on("ready", () => {
-    if (closed) return;
-    const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
-    const address =
-      instanceKind(instance) === "sentinel" && stream?.remoteAddress && stream.remotePort
-        ? `${stream.remoteAddress}:${stream.remotePort}`
-        : target.address;
-    redis.psubscribe(pattern).then(
-      () => {
-        if (closed) return;
-        up = true;
-        lastError = undefined;
-        handlers.onSubscribed(address);
-      },
-      (err: unknown) => {
-        if (closed) return;
-        const refused = refusalOf(err, instance, pattern);
-        if (refused) {
-          closed = true;
-          redis.disconnect();
-          handlers.onRefused(refused);
-          return;
-        }
-        // Lost before the reply: the next "ready" subscribes again.
-        lastError = classifyRedisError(err, { instanceId: instance.id, command: "psubscribe" }) ?? lastError;
-      },
-    );
-  });
-  // An authentication failure at connect is a refusal too: it will not fix itself by retrying.
-  redis.on("error", (err: unknown) => {
-    const e = classifyRedisError(err, { instanceId: instance.id });
-    if (!closed && e?.kind === "auth") {
-      closed = true;
-      redis.disconnect();
-      handlers.onRefused(e);
-    }
-  });
-  return {
-    close() {
-      closed = true;
-      redis.disconnect();
+  return rawSubscriber({
+    resolve: async () => {
+      const base =
+        instanceKind(instance) === "standalone"
+          ? connectionOptions(instance, "main")
+          : serverOptions(instance, sentinel ? await sentinelMaster(instance) : target.address, "main");
+      return { ...base, connectionName: "isl-console-watch" };
     },
-  };
+    subscribe: ["PSUBSCRIBE", pattern],
+    onMessage: (bytes, channelStart, channelEnd, keyStart, keyEnd) => {
+      handlers.onEvent(
+        bytes.toString("latin1", channelStart + prefixLength, channelEnd),
+        bytes,
+        keyStart,
+        keyEnd,
+      );
+    },
+    onSubscribed: (address) => {
+      lastError = undefined;
+      handlers.onSubscribed(sentinel ? address : target.address);
+    },
+    onDown: () => handlers.onDown(lastError),
+    onFailure: (err, step) => {
+      // An authentication failure is a refusal at any step: it will not fix itself by retrying.
+      const refused =
+        step === "subscribe"
+          ? refusalOf(err, instance, pattern)
+          : classifyRedisError(err, {
+              instanceId: instance.id,
+              command: step === "auth" ? "auth" : undefined,
+            });
+      if (refused && (step === "subscribe" || refused.kind === "auth")) {
+        handlers.onRefused(refused);
+        return true;
+      }
+      lastError = refused ?? classifyRedisError(err, { instanceId: instance.id }) ?? lastError;
+      return false;
+    },
+    // A sentinel instance's next master is asked of the instance's own connection (no socket to a
+    // dead server): every second at most, so the watch follows a failover as soon as it is announced.
+    reconnectDelayMs: sentinel ? (attempt) => Math.min(reconnectDelayMs(attempt), 1000) : reconnectDelayMs,
+  });
 }
 
 /**

@@ -18,9 +18,11 @@ import {
 import type { WatchMissed, WatchNode, WatchState, WatchStatus } from "@/lib/schemas/watch";
 import type { Db } from "@/lib/store";
 import { FINDINGS_CAP, findingKeys, pruneFindings, writeFindings, writeWatchStatus } from "@/lib/store/watch";
+import { Admission, FindingKeys, keyHash } from "./admission";
 import { LastMinute, pickSample, ReadBudget, samplingText } from "./budget";
 import { eventKind } from "./events";
-import { judge, needsRead, watched, type Finding, type KeyEvents } from "./judge";
+import type { Finding } from "@/lib/store/watch";
+import { judge, needsRead, watchedAt, type KeyEvents } from "./judge";
 import { flagsOffText, missedText } from "./text";
 
 /** Events of one key within this window are read once, after it. */
@@ -59,14 +61,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class InstanceWatch {
   private readonly nodes = new Map<string, NodeEntry>();
-  private readonly pending = new Map<string, KeyEvents>();
-  private readonly findings = new Set<string>();
+  /** Keys waiting for their read, each with the number of written keys it stands for (1 / the admission rate). */
+  private readonly pending = new Map<string, KeyEvents & { weight: number }>();
+  private readonly findings = new FindingKeys();
+  private readonly admission: Admission;
   private readonly minute = new LastMinute();
   private readonly budget: ReadBudget;
   private readonly missed: { from: number; to?: number; node?: string }[] = [];
   private timers: NodeJS.Timeout[] = [];
   private reading = false;
   private eventsSinceTick = 0;
+  private lastTick: number | undefined;
   private running = false;
   private state: WatchState = "starting";
   private stateSince: number;
@@ -79,6 +84,7 @@ export class InstanceWatch {
 
   constructor(private readonly options: InstanceWatchOptions) {
     this.budget = new ReadBudget(options.maxReadsPerSecond);
+    this.admission = new Admission(options.maxReadsPerSecond);
     this.stateSince = this.now;
   }
 
@@ -201,7 +207,7 @@ export class InstanceWatch {
     node.since = this.now;
     node.reason = undefined;
     node.subscriber = subscribeKeyevents(this.options.instance, node.target, {
-      onEvent: (event, key) => this.onEvent(event, key, node.address),
+      onEvent: (event, bytes, keyStart, keyEnd) => this.onEvent(event, bytes, keyStart, keyEnd, node.address),
       onSubscribed: (address) => {
         const now = this.now;
         const reconnect = node.everUp;
@@ -279,24 +285,33 @@ export class InstanceWatch {
     this.writeStatus(true);
   }
 
-  private onEvent(event: string, key: Buffer, node: string): void {
-    if (!watched(this.options.compiled, key)) return;
+  private onEvent(event: string, bytes: Buffer, keyStart: number, keyEnd: number, node: string): void {
+    if (!watchedAt(this.options.compiled, bytes, keyStart, keyEnd)) return;
     // Counted here, added to the minute's totals each tick: no allocation per event.
     this.eventsSinceTick++;
-    const now = this.now;
-    const keyBase64 = key.toString("base64");
+    const hash = keyHash(bytes, keyStart, keyEnd);
+    const mayBeFinding = this.findings.mayHave(hash);
+    const kind = eventKind(event);
+    // A key only gone matters when it is a finding (its finding clears).
+    if (kind === "gone" && !mayBeFinding) return;
+    // Beyond the budget, a sample of keys is decoded; a persist and the findings always are.
+    if (kind !== "persist" && !mayBeFinding && !this.admission.admits(hash)) return;
+    const keyBase64 = bytes.toString("base64", keyStart, keyEnd);
     const entry = this.pending.get(keyBase64);
     if (entry) {
       if (!entry.events.includes(event)) entry.events.push(event);
       return;
     }
-    // A key only gone matters when it is a finding (its finding clears).
-    if (eventKind(event) === "gone" && !this.findings.has(keyBase64)) return;
+    if (kind === "gone" && !this.findings.has(keyBase64)) return;
+    const now = this.now;
+    const weight = kind === "persist" || mayBeFinding ? 1 : 1 / this.admission.rate;
     if (this.pending.size >= PENDING_CAP) {
-      this.minute.add(now, { keys: 1 });
+      this.minute.add(now, { keys: Math.round(weight) });
       return;
     }
-    this.pending.set(keyBase64, { key, keyBase64, events: [event], firstSeen: now, node });
+    // A copy: the received chunk is not kept.
+    const key = Buffer.from(bytes.subarray(keyStart, keyEnd));
+    this.pending.set(keyBase64, { key, keyBase64, events: [event], firstSeen: now, node, weight });
   }
 
   /** Every 100 ms: the keys whose window has passed, read within the budget. */
@@ -308,12 +323,13 @@ export class InstanceWatch {
     }
     if (now - this.lastStatus >= STATUS_EVERY_MS) this.writeStatus(false);
     if (now - this.lastPrune >= 30_000) this.prune(now);
-    if (this.eventsSinceTick > 0) {
-      this.minute.add(now, { events: this.eventsSinceTick });
-      this.eventsSinceTick = 0;
-    }
+    if (this.eventsSinceTick > 0) this.minute.add(now, { events: this.eventsSinceTick });
+    if (this.lastTick !== undefined && now > this.lastTick)
+      this.admission.update(now, this.eventsSinceTick, (now - this.lastTick) / 1000);
+    this.lastTick = now;
+    this.eventsSinceTick = 0;
     if (this.reading) return;
-    const due: KeyEvents[] = [];
+    const due: (KeyEvents & { weight: number })[] = [];
     for (const entry of this.pending.values()) {
       if (entry.firstSeen > now - BATCH_WINDOW_MS) break;
       due.push(entry);
@@ -326,7 +342,10 @@ export class InstanceWatch {
     const chosen = pickSample(toRead, granted, (d) =>
       d.events.includes("persist") ? 2 : this.findings.has(d.keyBase64) ? 1 : 0,
     );
-    this.minute.add(now, { keys: toRead.length, keysRead: chosen.length });
+    // Sampled on arrival, an admitted key stands for 1 / rate written keys.
+    let keys = 0;
+    for (const d of toRead) keys += d.weight;
+    this.minute.add(now, { keys: Math.round(keys), keysRead: chosen.length });
     if (chosen.length === 0 && gone.length === 0) return;
     this.reading = true;
     const work = this.readAndRecord(chosen, gone).finally(() => {

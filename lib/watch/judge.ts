@@ -1,21 +1,8 @@
 // What one key's batch of events and its TTL read mean: a finding (no TTL, or above its pattern's
 // standard), a clear (the key is fine or gone), or unread (the read failed: never "no TTL"). Pure.
 import { matchPattern, type CompiledPolicy } from "@/lib/policy/classify";
-import type { WatchFindingClass } from "@/lib/schemas/watch";
+import type { Finding } from "@/lib/store/watch";
 import { eventKind, typeOfEvent } from "./events";
-
-/** A key the watch holds as a violation. */
-export interface Finding {
-  keyBase64: string;
-  class: WatchFindingClass;
-  ttl: number;
-  pattern: string | null;
-  /** Milliseconds since the epoch: when the event was received. */
-  seenAt: number;
-  event: string;
-  type: string;
-  node?: string;
-}
 
 /** The events one key had within a batch window. */
 export interface KeyEvents {
@@ -30,9 +17,19 @@ export interface KeyEvents {
 
 export type Verdict = { kind: "finding"; finding: Finding } | { kind: "clear" } | { kind: "unread" };
 
-/** Only keys of a policy pattern carry a standard TTL: the others are the scan's (unknown pattern, foreign). */
-export function watched(compiled: CompiledPolicy, key: Buffer): boolean {
-  return matchPattern(compiled, key) !== undefined;
+/**
+ * Only keys of a policy pattern carry a standard TTL: the others are the scan's (unknown pattern,
+ * foreign). The key is bytes[start, end) of a received chunk, read in place: most events of a
+ * flood are of keys the watch then only counts.
+ */
+export function watchedAt(compiled: CompiledPolicy, bytes: Uint8Array, start: number, end: number): boolean {
+  for (const { prefix } of compiled.patterns) {
+    if (end - start < prefix.length) continue;
+    let i = 0;
+    while (i < prefix.length && bytes[start + i] === prefix[i]) i++;
+    if (i === prefix.length) return true;
+  }
+  return false;
 }
 
 /** Whether the batch needs a TTL read: not when the key is only gone (its finding clears without one). */

@@ -3,7 +3,7 @@
 // says it is sampling. Redis latency as a probe process's PING p99 (2,000 PINGs one at a time) is
 // printed idle, during the flood without the watch and with it; the assertion is generous (a loaded
 // CI machine must not fail it): the strict "within 1 ms of idle" figure is `npm run bench:watch`'s.
-// Run under the machine-wide lock: flock /tmp/i13/heavy.lock npx vitest run ... watch-flood.test.ts
+// It runs in the serial integration project, after the others, so nothing else loads the machine.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,7 +33,7 @@ beforeAll(async () => {
   delete process.env.REDIS_URL;
   delete process.env.ISL_POLICY_FILE;
   (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, 60_000);
 
 afterAll(async () => {

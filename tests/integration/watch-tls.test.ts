@@ -1,0 +1,72 @@
+// The live TTL watch's own subscriber connection (a plain socket, not the instance's ioredis
+// client) over TLS with a custom CA, signed in as an ACL user with a password: it subscribes and
+// finds a key written without TTL; the subscriber's name and user show in CLIENT LIST.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { InstanceConfig } from "@/lib/config";
+import type { WatchService } from "@/lib/watch/service";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server";
+import { makeTlsFiles, type TlsFiles } from "../helpers/tls";
+
+let server: RedisServer;
+let tls: TlsFiles;
+let dataDir: string;
+let service: WatchService | undefined;
+let closeAll: () => Promise<void>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  tls = makeTlsFiles();
+  server = await startRedisServer({
+    tls,
+    config: { "notify-keyspace-events": "Eg$lshz" },
+    aclUsers: [
+      "user watcher on >watch-pw ~* resetchannels &__keyevent@0__:* -@all +ping +info +client|setname +select +ttl +config|get +psubscribe",
+    ],
+  });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-watch-tls-"));
+  process.env.CONSOLE_DATA_DIR = dataDir;
+  (await import("@/lib/config")).resetConfigForTests();
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await closeAll?.();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it("subscribes over TLS as an ACL user and finds a key without TTL", async () => {
+  const good = {
+    id: "wtls",
+    name: "tls",
+    environment: "development",
+    url: `rediss://watcher@127.0.0.1:${server.port}/0`,
+    password: "watch-pw",
+    tls: { ca: readFileSync(tls.caCert, "utf8"), rejectUnauthorized: true },
+    readOnly: false,
+  } as InstanceConfig;
+  const { WatchService, watchStatus } = await import("@/lib/watch/service");
+  const { getStore } = await import("@/lib/store");
+  const { currentFindings } = await import("@/lib/store/watch");
+  const db = getStore();
+  service = new WatchService({ db, instances: [good], maxReadsPerSecond: 500, isLeader: () => true });
+  service.start();
+  const until = async (what: string, ok: () => boolean, ms = 30_000) => {
+    for (const deadline = Date.now() + ms; !ok();) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(watchStatus(good, { db }))}`);
+      await sleep(100);
+    }
+  };
+  await until("on over TLS", () => watchStatus(good, { db }).state === "on");
+  const key = "isl:ident:00000000000000aa";
+  await server.cli("SET", key, "v");
+  await until("found", () =>
+    currentFindings(db, good.id).some((f) => f.keyBase64 === Buffer.from(key).toString("base64")),
+  );
+  const clients = await server.cli("CLIENT", "LIST");
+  expect(clients).toMatch(/name=isl-console-watch .*psub=1 .*user=watcher/);
+}, 90_000);
