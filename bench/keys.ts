@@ -41,7 +41,7 @@ async function main() {
     // Every API route needs credentials: a viewer API token, as a script would send it.
     ensureTestAuth();
     const { GET } = await import("../app/api/instances/[id]/keys/route");
-    const { closeAllConnections } = await import("../lib/redis/client");
+    const { closeAllConnections } = await import("../lib/redis/connection");
 
     const request = async (match: string, cursor = "0") => {
       const url = `http://localhost/api/instances/bench/keys?${new URLSearchParams({ match, cursor, count: String(COUNT) })}`;

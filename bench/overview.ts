@@ -100,7 +100,7 @@ async function main() {
     ensureTestAuth();
     const { GET } = await import("../app/api/instances/[id]/overview/route");
     const { startMetricsSampler, stopMetricsSampler } = await import("../lib/metrics/service");
-    const { closeAllConnections } = await import("../lib/redis/client");
+    const { closeAllConnections } = await import("../lib/redis/connection");
 
     httpServer = http.createServer((req, res) => {
       const id = /^\/api\/instances\/([^/]+)\/overview/.exec(req.url ?? "")?.[1] ?? "";

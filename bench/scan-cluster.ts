@@ -15,7 +15,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { InstanceConfig } from "../lib/config";
-import { getClient } from "../lib/redis/client";
+import { getClient } from "../lib/redis/connection";
 import { keySlot, startRedisCluster, type RedisCluster } from "../tests/helpers/redis-cluster";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
 
@@ -315,7 +315,7 @@ async function main(argv: string[]): Promise<void> {
     );
     console.log(`\nbench:scan --cluster took ${fmt((performance.now() - started) / 1000)} s`);
   } finally {
-    const { closeAllConnections } = await import("../lib/redis/client");
+    const { closeAllConnections } = await import("../lib/redis/connection");
     await closeAllConnections();
     await standalone.stop();
     await cluster.stop();

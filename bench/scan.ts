@@ -8,11 +8,11 @@
 //   - gentle mode: SCAN's average time per call (INFO commandstats) and the share of one Redis
 //     core the scan used (INFO used_cpu_* deltas, minus the probe's own share measured idle);
 //   - a concurrent client's GET latency p50/p99 during fast and gentle scans vs idle.
-// Targets (issue 4) are checked and printed; the exit code is 1 when one is missed.
+// Targets (README, Benchmarks) are checked and printed; the exit code is 1 when one is missed.
 import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { getClient } from "../lib/redis/client";
+import { getClient } from "../lib/redis/connection";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
 
 const argAfter = (name: string) => {
@@ -496,7 +496,7 @@ async function finishSizesOnly(
       `\n| target | result | |\n|---|---|---|\n| fast >= 2x redis-cli --memkeys (${fmt(largest)} keys, ${DATA}) | ${fmt(big.fast.keysPerSecond)} vs ${fmt(big.memkeys)} keys/s (${fmt(big.fast.keysPerSecond / big.memkeys, 2)}x) | ${ok ? "met" : "MISSED"} |`,
     );
   console.log(`\nbench:scan took ${fmt((performance.now() - started) / 1000)} s`);
-  const { closeAllConnections } = await import("../lib/redis/client");
+  const { closeAllConnections } = await import("../lib/redis/connection");
   await closeAllConnections();
   process.exit(ok ? 0 : 1);
 }
@@ -578,7 +578,7 @@ async function main(): Promise<void> {
     console.log(
       `\n| target | result | |\n|---|---|---|\n| ${jsonCheck.what} | ${jsonCheck.detail} | ${jsonCheck.ok ? "met" : "MISSED"} |`,
     );
-    const { closeAllConnections } = await import("../lib/redis/client");
+    const { closeAllConnections } = await import("../lib/redis/connection");
     await closeAllConnections();
     process.exit(jsonCheck.ok ? 0 : 1);
   }
@@ -635,7 +635,7 @@ async function main(): Promise<void> {
   console.log("\n| target | result | |\n|---|---|---|");
   for (const c of checks) console.log(`| ${c.what} | ${c.detail} | ${c.ok ? "met" : "MISSED"} |`);
   console.log(`\nbench:scan took ${fmt((performance.now() - started) / 1000)} s`);
-  const { closeAllConnections } = await import("../lib/redis/client");
+  const { closeAllConnections } = await import("../lib/redis/connection");
   await closeAllConnections();
   process.exit(checks.every((c) => c.ok) ? 0 : 1);
 }

@@ -74,3 +74,8 @@ export function formatTime(iso: string | number | Date | null | undefined, timeZ
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }
+
+/** A scan's duration: sub-second ones in milliseconds, longer ones as a duration. */
+export function scanDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
+}

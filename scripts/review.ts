@@ -6,11 +6,11 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfigWith, type InstanceConfig } from "@/lib/config";
 import { formatCount, formatDuration } from "@/lib/format";
-import { renderReview } from "@/lib/policy/review-export";
-import { closeAllConnections } from "@/lib/redis/client";
+import { renderReview } from "@/lib/review/export";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { RedisError } from "@/lib/redis/errors";
 import { instanceAddress } from "@/lib/redis/instances";
-import { runReview } from "@/lib/review/run";
+import { runReview } from "@/lib/review/cli";
 import { reviewFormatSchema, type ReviewFormat } from "@/lib/schemas/review";
 import { scanModeSchema, type ScanMode, type ScanProgress } from "@/lib/schemas/scans";
 

@@ -1,12 +1,12 @@
 // npm run seed:demo -- [--url URL] [--kind KIND] [--sentinels H:P,..] [--master-name NAME] [--environment ENV]
 //                       [--instance ID] [--scale N] [--seed S] [--force]
-// Parses arguments, picks the target instance from the configuration, runs lib/redis/seed and prints.
+// Parses arguments, picks the target instance from the configuration, runs lib/seed/seed.ts and prints.
 // Exit codes: 0 seeded, 1 Redis or unexpected error, 2 bad arguments or configuration, 3 refused
 // (production instance, or a non-empty database without --force).
 import { parseArgs } from "node:util";
 import { ConfigError, getConfig, loadConfigWith, type InstanceConfig } from "@/lib/config";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { RedisError } from "@/lib/redis/errors";
 import { instanceAddress } from "@/lib/redis/instances";
 import {
@@ -16,7 +16,7 @@ import {
   seedDemo,
   type SeedProgress,
   type SeedSummary,
-} from "@/lib/redis/seed";
+} from "@/lib/seed/seed";
 
 const USAGE = `Usage: npm run seed:demo -- [options]
 

@@ -1,15 +1,16 @@
 // The Redis work of each action, given validated input: single-key actions, dry-run counts and
-// the bulk walks jobs run. Errors propagate; lib/actions/perform.ts audits them.
+// the bulk walks jobs run. Errors propagate: lib/audit/guard.ts, through perform.ts and jobs.ts,
+// audits them.
 //
 // Named keys go through the instance's client (a cluster client routes them by slot, batched per
 // node). Walks by pattern run on every keyspace node (a cluster's masters) at once, each node with
 // its own SCAN, its own throttle and its own tally; progress is their sum, one cancel stops all,
 // and a node that fails stops the others and names itself, with what every node did counted.
 import "server-only";
-import type { KeyClient } from "@/lib/redis/client";
+import type { KeyClient } from "@/lib/redis/connection";
 import { standardTtlFor, type CompiledPolicy } from "@/lib/policy/classify";
 import type { ChangeSink, KeyChange } from "@/lib/scan/changes";
-import { keyRef, type KeyRef } from "@/lib/redis/keys";
+import { keyRef, type KeyRef } from "@/lib/keys/encoding";
 import { fixTtls, needsFix, readTtls, unlinkOnNode, type FixMode } from "@/lib/redis/mutate";
 import { atNode, type RedisNode } from "@/lib/redis/topology";
 import {
@@ -20,7 +21,7 @@ import {
   type Throttle,
 } from "@/lib/redis/walk";
 import type { InstanceConfig } from "@/lib/config";
-import { SAMPLE_SIZE } from "@/lib/schemas/actions";
+import { KEY_SAMPLE_SIZE } from "@/lib/schemas/actions";
 
 /** The instance's client for named keys: a server's connection or a cluster client. */
 type Client = KeyClient;
@@ -48,7 +49,7 @@ export function emptyTally(): Tally {
 }
 
 function addSample(list: KeyRef[], key: Buffer): void {
-  if (list.length < SAMPLE_SIZE) list.push(keyRef(key));
+  if (list.length < KEY_SAMPLE_SIZE) list.push(keyRef(key));
 }
 
 /** Splits keys into those under a pattern (with its standard TTL) and those outside, counted in `tally`. */
@@ -219,7 +220,7 @@ export interface NodeTally {
   error?: string;
 }
 
-/** The sum of several nodes' tallies (samples: the first SAMPLE_SIZE in node order). */
+/** The sum of several nodes' tallies (samples: the first KEY_SAMPLE_SIZE in node order). */
 export function sumTallies(tallies: Tally[]): Tally {
   const sum = emptyTally();
   for (const t of tallies) {
@@ -227,8 +228,9 @@ export function sumTallies(tallies: Tally[]): Tally {
     sum.skipped += t.skipped;
     sum.scanned += t.scanned;
     sum.unreadable += t.unreadable;
-    for (const k of t.sample) if (sum.sample.length < SAMPLE_SIZE) sum.sample.push(k);
-    for (const k of t.skippedSample) if (sum.skippedSample.length < SAMPLE_SIZE) sum.skippedSample.push(k);
+    for (const k of t.sample) if (sum.sample.length < KEY_SAMPLE_SIZE) sum.sample.push(k);
+    for (const k of t.skippedSample)
+      if (sum.skippedSample.length < KEY_SAMPLE_SIZE) sum.skippedSample.push(k);
   }
   return sum;
 }

@@ -20,8 +20,8 @@ import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
 import { fixMatching, unlinkMatching, type NodeTally, type Tally, type WalkTargets } from "./bulk";
-import { guard } from "./guard";
-import { permissionFor } from "./plan";
+import { guard } from "@/lib/audit/guard";
+import { permissionFor } from "./rules";
 
 export type BulkSpec =
   { action: "fix-ttl"; match: string; mode: FixMode } | { action: "delete-pattern"; match: string };
@@ -306,9 +306,4 @@ export async function cancelActionJob(principal: Principal, id: string, waitMs =
       const now = { ...live.job, progress: { ...live.job.progress } };
       return { body: now, affected: 1, detail: `job ${now.status}` };
     });
-}
-
-/** Waits for a running job (tests, shutdown). */
-export async function waitForActionJob(id: string): Promise<void> {
-  await state.jobs.get(id)?.done;
 }

@@ -1,6 +1,6 @@
 // The key actions of POST /api/instances/{id}/actions (expire, delete, fix-ttl, delete-pattern,
 // flushdb): parse and validate the request, then run it through the guarded-action pipeline
-// (guard.ts), so every attempt is audited whether it ran, was denied or was rejected.
+// (lib/audit/guard.ts), so every attempt is audited whether it ran, was denied or was rejected.
 //
 // On a cluster, named keys are routed by slot and batched per master (lib/redis/mutate.ts); walks
 // by pattern, their dry runs and FLUSHDB run on every master, and their answers and audit entries
@@ -12,9 +12,9 @@ import { BadRequestError, ConflictError } from "@/lib/http/errors";
 import { zodMessage } from "@/lib/http/route";
 import { compiledPolicy } from "@/lib/config/compiled-policy";
 import type { Principal } from "@/lib/policy/access";
-import { instanceKind, withRedis } from "@/lib/redis/client";
+import { instanceKind, withRedis } from "@/lib/redis/connection";
 import { RedisError } from "@/lib/redis/errors";
-import { fromBase64 } from "@/lib/redis/keys";
+import { fromBase64 } from "@/lib/keys/encoding";
 import {
   affectedBeforeFailure,
   expireKeys,
@@ -51,9 +51,9 @@ import {
   type Tally,
   type WalkTargets,
 } from "./bulk";
-import { guard, type Guard } from "./guard";
+import { guard, type Guard } from "@/lib/audit/guard";
 import { assertNoRunningJob, startBulkJob, type BulkSpec } from "./jobs";
-import { auditView, expireViolations, isActionName, permissionFor } from "./plan";
+import { auditView, expireViolations, isActionName, permissionFor } from "./rules";
 
 export type ActionResponse = { status: 200; body: ActionResult } | { status: 202; body: ActionJob };
 

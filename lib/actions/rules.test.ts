@@ -3,7 +3,7 @@ import { compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
 import { can, roles } from "@/lib/policy/access";
-import { auditView, expireViolations, maxExpireFor, permissionFor } from "./plan";
+import { auditView, expireViolations, maxExpireFor, permissionFor } from "./rules";
 
 const compiled = compilePolicy(policySchema.parse(defaultPolicy));
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");

@@ -3,10 +3,10 @@
 import type { CompiledPolicy } from "@/lib/policy/classify";
 import { standardTtlFor } from "@/lib/policy/classify";
 import type { Permission } from "@/lib/policy/access";
-import { displayKey } from "@/lib/redis/keys";
+import { displayKey } from "@/lib/keys/encoding";
 import {
   actionNames,
-  SAMPLE_SIZE,
+  KEY_SAMPLE_SIZE,
   UNPATTERNED_MAX_TTL_SECONDS,
   type ActionName,
 } from "@/lib/schemas/actions";
@@ -53,8 +53,8 @@ export interface AuditView {
 
 const KEPT_PARAMS = ["ttlSeconds", "match", "list", "dryRun", "confirm"] as const;
 
-function sampleOf(keys: unknown[]): string[] {
-  return keys.slice(0, SAMPLE_SIZE).map((k) => {
+function keySampleOf(keys: unknown[]): string[] {
+  return keys.slice(0, KEY_SAMPLE_SIZE).map((k) => {
     if (typeof k !== "string") return "<not a string>";
     const bytes = Buffer.from(k, "base64");
     return bytes.toString("base64") === k ? displayKey(bytes) : "<invalid base64>";
@@ -81,7 +81,7 @@ export function auditView(raw: unknown): AuditView {
     action,
     params,
     targetCount: keys ? keys.length : null,
-    sample: keys ? sampleOf(keys) : [],
+    sample: keys ? keySampleOf(keys) : [],
     reason:
       typeof body.reason === "string" && body.reason.trim() !== "" ? body.reason.trim().slice(0, 500) : null,
   };

@@ -42,11 +42,11 @@ function say(mood: Mood, p: Phrase): string {
   return `${mood === "asked" ? "asked to" : "tried to"} ${p.base}`;
 }
 
-function str(v: unknown): string | undefined {
+function nonEmptyString(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-function num(v: unknown): number | undefined {
+function finiteNumber(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
@@ -92,9 +92,9 @@ const LIST_NAMES: Record<string, string> = {
 function fixTtl(e: AuditEntry, mood: Mood, patterns: PatternRef[]): Phrase {
   const { params } = e;
   const dry = params.dryRun === true;
-  const match = str(params.match);
-  const list = str(params.list);
-  const scanId = str(params.scanId);
+  const match = nonEmptyString(params.match);
+  const list = nonEmptyString(params.list);
+  const scanId = nonEmptyString(params.scanId);
   let what: string;
   if (e.targetCount !== null) {
     what = namedKeys(e, patterns);
@@ -121,7 +121,7 @@ function fixTtl(e: AuditEntry, mood: Mood, patterns: PatternRef[]): Phrase {
 }
 
 function deletePattern(e: AuditEntry, mood: Mood): Phrase {
-  const match = str(e.params.match) ?? "*";
+  const match = nonEmptyString(e.params.match) ?? "*";
   if (e.params.dryRun === true)
     return {
       past: `previewed deleting the keys matching ${match}`,
@@ -137,7 +137,7 @@ function deletePattern(e: AuditEntry, mood: Mood): Phrase {
 function flushdb(e: AuditEntry, mood: Mood): Phrase {
   const n = doneCount(e, mood);
   // A cluster's flush runs on every master: the intent records how many.
-  const nodes = num(e.params.nodes);
+  const nodes = finiteNumber(e.params.nodes);
   const masters = nodes !== undefined && nodes > 1 ? `${formatCount(nodes)} masters` : undefined;
   const on = masters ? ` on ${masters}` : "";
   if (e.params.dryRun === true)
@@ -147,15 +147,15 @@ function flushdb(e: AuditEntry, mood: Mood): Phrase {
 }
 
 function scanStart(e: AuditEntry): Phrase {
-  const match = str(e.params.match);
-  const mode = str(e.params.mode);
+  const match = nonEmptyString(e.params.match);
+  const mode = nonEmptyString(e.params.mode);
   if (!match) return { past: "started a scan", base: "start a scan" };
   const what = `${mode === "fast" ? "a fast" : mode === "gentle" ? "a gentle" : "a"} scan of ${match}`;
   return { past: `started ${what}`, base: `start ${what}` };
 }
 
 function cancelled(thing: string, e: AuditEntry): Phrase {
-  const by = str(e.params.startedBy);
+  const by = nonEmptyString(e.params.startedBy);
   const what = `${thing}${by ? ` started by ${by}` : ""}`;
   return { past: `cancelled ${what}`, base: `cancel ${what}` };
 }
@@ -163,15 +163,15 @@ function cancelled(thing: string, e: AuditEntry): Phrase {
 const JOB_NAMES: Record<string, string> = { "fix-ttl": "TTL fix", "delete-pattern": "pattern delete" };
 
 function jobCancel(e: AuditEntry): Phrase {
-  const job = str(e.params.job);
-  const id = str(e.params.jobId);
-  const match = str(e.params.match);
+  const job = nonEmptyString(e.params.job);
+  const id = nonEmptyString(e.params.jobId);
+  const match = nonEmptyString(e.params.match);
   const name = job ? (JOB_NAMES[job] ?? job) : "bulk";
   return cancelled(`the ${name} job${id ? ` ${id}` : ""}${match ? ` (match ${match})` : ""}`, e);
 }
 
 function scanCancel(e: AuditEntry): Phrase {
-  const id = str(e.params.scanId);
+  const id = nonEmptyString(e.params.scanId);
   const scheduled = e.params.trigger === "scheduled" ? "scheduled " : "";
   return cancelled(`${scheduled}scan${id ? ` ${shortId(id)}` : ""}`, e);
 }
@@ -180,7 +180,7 @@ function phraseOf(e: AuditEntry, mood: Mood, patterns: PatternRef[]): Phrase {
   const { params } = e;
   switch (e.action) {
     case "expire": {
-      const ttl = num(params.ttlSeconds);
+      const ttl = finiteNumber(params.ttlSeconds);
       const what = `${ttl !== undefined ? ` ${formatDuration(ttl)}` : ""} on ${namedKeys(e, patterns)}`;
       return { past: `set TTL${what}`, base: `set TTL${what}` };
     }
@@ -210,7 +210,7 @@ function phraseOf(e: AuditEntry, mood: Mood, patterns: PatternRef[]): Phrase {
     case "job-cancel":
       return jobCancel(e);
     case "invalid": {
-      const requested = str(params.requested);
+      const requested = nonEmptyString(params.requested);
       const what = `an invalid action request${requested ? ` (action ${JSON.stringify(requested)})` : ""}`;
       return { past: `sent ${what}`, base: `send ${what}` };
     }
@@ -246,7 +246,7 @@ export function describeAuditEntry(e: AuditEntry, patterns: PatternRef[] = []): 
   const mood = moodOf(e);
   const sentence = `${e.actor} (${e.role}) ${say(mood, phraseOf(e, mood, patterns))}`;
   const named = e.targetCount ?? 0;
-  const scanId = e.action === "fix-ttl" ? str(e.params.scanId) : undefined;
+  const scanId = e.action === "fix-ttl" ? nonEmptyString(e.params.scanId) : undefined;
   return {
     sentence,
     keys: e.sample,

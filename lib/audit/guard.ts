@@ -4,11 +4,11 @@
 // (role, read-only instance) or rejected (bad input, wrong confirmation, conflict). Nothing runs
 // unless its intent was written first (503 store_unavailable otherwise).
 import "server-only";
-import { recordIntent, recordOutcome, recordRefusal, type Attempt, type Outcome } from "@/lib/audit/log";
+import { recordIntent, recordOutcome, recordRefusal, type Attempt, type Outcome } from "./log";
 import { ApiError, ForbiddenError, ReadOnlyInstanceError } from "@/lib/http/errors";
 import { apiErrorOf } from "@/lib/http/route";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
-import { isRedisError } from "@/lib/redis/errors";
+import { ClusterConflictError, isRedisError } from "@/lib/redis/errors";
 import { affectedBeforeFailure } from "@/lib/redis/mutate";
 import type { AuditEntry } from "@/lib/schemas/audit";
 
@@ -39,7 +39,7 @@ export class Guard {
   constructor(private readonly request: GuardedRequest) {
     this.attempt = {
       principal: request.principal,
-      instance: request.instance.id,
+      instanceId: request.instance.id,
       action: request.action,
       params: request.params ?? {},
       targetCount: request.targetCount ?? null,
@@ -83,8 +83,9 @@ export class Guard {
     try {
       completion = await fn(intent);
     } catch (err) {
-      // A conflict found while running (a job already running, CONFIG disabled) is a refusal; the rest failed.
-      const refused = err instanceof ApiError && err.status < 500;
+      // A conflict found while running (a job already running, CONFIG disabled, a slot no master
+      // serves) is a refusal; the rest failed.
+      const refused = (err instanceof ApiError && err.status < 500) || err instanceof ClusterConflictError;
       // A write that failed on one node of several keeps what the other nodes did.
       const affected = affectedBeforeFailure(err);
       recordOutcome(intent, {

@@ -20,7 +20,8 @@ export class AuditUnavailableError extends ApiError {
 
 export interface Attempt {
   principal: Principal;
-  instance: string;
+  /** The instance's id. */
+  instanceId: string;
   action: string;
   params: Record<string, unknown>;
   targetCount: number | null;
@@ -34,7 +35,7 @@ export interface Outcome {
   detail?: string;
 }
 
-function base(
+function attemptFields(
   a: Attempt,
   at: string,
 ): Omit<NewAuditEntry, "kind" | "intentId" | "outcome" | "affected" | "durationMs" | "detail"> {
@@ -44,7 +45,7 @@ function base(
     role: a.principal.role,
     authMethod: a.principal.method,
     source: a.principal.source,
-    instance: a.instance,
+    instance: a.instanceId,
     action: a.action,
     params: a.params,
     targetCount: a.targetCount,
@@ -56,7 +57,7 @@ function base(
 /** The intent: who asked for what, before it runs; the outcome fields stay empty. */
 function intentEntry(a: Attempt, at: string): NewAuditEntry {
   return {
-    ...base(a, at),
+    ...attemptFields(a, at),
     kind: "intent",
     intentId: null,
     outcome: null,
@@ -124,7 +125,7 @@ export function recordRefusal(attempt: Attempt, result: Outcome): AuditEntry | u
   const at = new Date().toISOString();
   const intent = intentEntry(attempt, at);
   const outcome: NewAuditEntry = {
-    ...base(attempt, at),
+    ...attemptFields(attempt, at),
     kind: "outcome",
     intentId: "previous",
     outcome: result.outcome,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Db } from "@/lib/store/db";
 import { findSession } from "@/lib/store/sessions";
-import { inCidrs, parseAddress, parseCidr } from "./cidr";
+import { inCidrs, parseAddress, parseCidr } from "@/lib/config/cidr";
 import { hashPassword, verifyPassword } from "./passwords";
 import {
   endSession,

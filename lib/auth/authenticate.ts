@@ -6,7 +6,7 @@ import type { NextRequest } from "next/server";
 import { getConfig, sessionSecretOf, type AuthConfig, type ProxyAuthConfig } from "@/lib/config";
 import { roles, type Principal, type Role } from "@/lib/policy/access";
 import { getStore } from "@/lib/store";
-import { inCidrs } from "./cidr";
+import { inCidrs } from "@/lib/config/cidr";
 import { PEER_HEADER, peerAddressFrom } from "./peer";
 import { openSession, resumeSession, SESSION_COOKIE, sessionCookie, type SessionCheck } from "./session";
 import { matchToken } from "./tokens";

@@ -2,7 +2,6 @@
 // sealed cookie. Signing out revokes the session in the store and clears the cookie.
 import "server-only";
 import { getConfig, sessionSecretOf } from "@/lib/config";
-import { ApiError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/policy/access";
 import { getStore } from "@/lib/store";
 import { type AuthInput, clientAddress } from "./authenticate";
@@ -17,15 +16,11 @@ import {
   startSession,
 } from "./session";
 
-/** The store could not record a new session: nobody can sign in until it can (503). */
-export class SessionStoreUnavailableError extends ApiError {
+/** The store could not record a new session: nobody can sign in until it can (the API answers 503). */
+export class SessionStoreUnavailableError extends Error {
+  override name = "SessionStoreUnavailableError";
   constructor(cause: unknown) {
-    super(
-      503,
-      "store_unavailable",
-      "the session store cannot be written, so no one can sign in; see the console's log",
-    );
-    this.cause = cause;
+    super("the session store cannot be written, so no one can sign in; see the console's log", { cause });
   }
 }
 

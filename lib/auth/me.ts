@@ -2,7 +2,7 @@
 import { can, type Principal } from "@/lib/policy/access";
 import { permissionSchema, type MeResponse } from "@/lib/schemas/auth";
 
-export function meOf(principal: Principal): MeResponse {
+export function meResponse(principal: Principal): MeResponse {
   return {
     name: principal.name,
     role: principal.role,

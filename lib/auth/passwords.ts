@@ -1,5 +1,6 @@
 // Password hashes for the local users file: scrypt from node:crypto in a self-describing format,
 // `scrypt$N$r$p$salt$hash` (salt and hash base64url), so the cost can grow without breaking old hashes.
+import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 export interface ScryptParams {

@@ -1,15 +1,11 @@
 // API tokens for scripts and Prometheus: only the SHA-256 of each token is configured
 // (CONSOLE_API_TOKENS="name:role:sha256hex,..."); the token's name is the actor.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiTokenEntry } from "@/lib/config/auth";
 
 export function sha256(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
-}
-
-/** A fresh token (printed once) and the line to add to CONSOLE_API_TOKENS. */
-export function newApiToken(): string {
-  return `islc_${randomBytes(24).toString("base64url")}`;
 }
 
 /** The entry whose hash matches; compares against every entry in constant time per entry. */

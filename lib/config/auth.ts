@@ -1,10 +1,11 @@
 // The access settings: local users file, session secret and idle timeout, API tokens,
 // and SSO through a trusted reverse proxy. Parsed once with the rest of the configuration; a bad
 // entry stops start-up with one line naming the variable.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { parseCidr, type Cidr } from "@/lib/auth/cidr";
+import { parseCidr, type Cidr } from "./cidr";
 import { roles, type Role } from "@/lib/policy/access";
 import { ConfigError } from "./errors";
 import type { envSchema } from "./schema";

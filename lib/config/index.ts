@@ -30,8 +30,8 @@ export function loadConfigWith(overrides: Record<string, string | undefined>): A
 }
 
 /** The configured instance with this id, or undefined (callers answer 404). */
-export function findInstance(id: string): InstanceConfig | undefined {
-  return getConfig().instances.find((i) => i.id === id);
+export function findInstance(instanceId: string): InstanceConfig | undefined {
+  return getConfig().instances.find((i) => i.id === instanceId);
 }
 
 /** Start-up check: a bad setting ends the process with one line naming it. */

@@ -398,11 +398,27 @@ describe("cluster and sentinel deployments", () => {
       { url: "redis://other/0" },
       "ISL_INSTANCES_FILE[0].url: host must be the master name isl (the address comes from the sentinels)",
     ],
-    ["a sentinel address without port", { sentinels: ["sentinel-1"] }, "ISL_INSTANCES_FILE[0].sentinels[0]: must be host:port, e.g. sentinel-1:26379"],
-    ["an unset sentinel password variable", { sentinelPasswordEnv: "NOPE" }, "ISL_INSTANCES_FILE[0].sentinelPasswordEnv: environment variable NOPE is not set"],
+    [
+      "a sentinel address without port",
+      { sentinels: ["sentinel-1"] },
+      "ISL_INSTANCES_FILE[0].sentinels[0]: must be host:port, e.g. sentinel-1:26379",
+    ],
+    [
+      "an unset sentinel password variable",
+      { sentinelPasswordEnv: "NOPE" },
+      "ISL_INSTANCES_FILE[0].sentinelPasswordEnv: environment variable NOPE is not set",
+    ],
   ])("%s is reported with the field's path", (_label, over, expected) => {
     const file = writeJson([
-      { id: "s", kind: "sentinel", name: "S", environment: "staging", sentinels: ["127.0.0.1:26379"], masterName: "isl", ...over },
+      {
+        id: "s",
+        kind: "sentinel",
+        name: "S",
+        environment: "staging",
+        sentinels: ["127.0.0.1:26379"],
+        masterName: "isl",
+        ...over,
+      },
     ]);
     expect(configError({ ISL_INSTANCES_FILE: file })).toBe(expected);
   });
@@ -419,7 +435,12 @@ describe("cluster and sentinel deployments", () => {
       REDIS_URL: "redis://a:7000, redis://b:7001",
       REDIS_SCAN_FROM: "replicas",
     }).instances;
-    expect(cluster).toMatchObject({ kind: "cluster", url: "redis://a:7000", nodes: ["redis://a:7000", "redis://b:7001"], scanFrom: "replicas" });
+    expect(cluster).toMatchObject({
+      kind: "cluster",
+      url: "redis://a:7000",
+      nodes: ["redis://a:7000", "redis://b:7001"],
+      scanFrom: "replicas",
+    });
     const [sentinel] = loadConfig({
       REDIS_KIND: "sentinel",
       REDIS_URL: "redis://isl-console:pw@ignored:6379/1",
@@ -430,16 +451,43 @@ describe("cluster and sentinel deployments", () => {
     expect(sentinel).toMatchObject({
       kind: "sentinel",
       url: "redis://isl-console:pw@isl/1",
-      sentinel: { masterName: "isl", password: "sp", addresses: [{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }] },
+      sentinel: {
+        masterName: "isl",
+        password: "sp",
+        addresses: [
+          { host: "s1", port: 26379 },
+          { host: "s2", port: 26379 },
+        ],
+      },
     });
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ["several URLs for a standalone", { REDIS_URL: "redis://a:1,redis://b:2" }, "REDIS_URL: lists 2 URLs; only a cluster (REDIS_KIND=cluster) takes several seed nodes"],
-    ["a sentinel without sentinels", { REDIS_KIND: "sentinel", REDIS_SENTINEL_MASTER: "isl" }, "REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)"],
-    ["a sentinel without master name", { REDIS_KIND: "sentinel", REDIS_SENTINELS: "s:1" }, "REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)"],
-    ["a cluster seed with a db", { REDIS_KIND: "cluster", REDIS_URL: "redis://a:1/2" }, "REDIS_URL: a cluster has database 0 only: drop the /db part of a:1"],
-    ["a scan URL for a cluster", { REDIS_KIND: "cluster", REDIS_SCAN_URL: "redis://r:1" }, "REDIS_SCAN_URL: only for a standalone instance; use REDIS_SCAN_FROM=replicas"],
+    [
+      "several URLs for a standalone",
+      { REDIS_URL: "redis://a:1,redis://b:2" },
+      "REDIS_URL: lists 2 URLs; only a cluster (REDIS_KIND=cluster) takes several seed nodes",
+    ],
+    [
+      "a sentinel without sentinels",
+      { REDIS_KIND: "sentinel", REDIS_SENTINEL_MASTER: "isl" },
+      "REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)",
+    ],
+    [
+      "a sentinel without master name",
+      { REDIS_KIND: "sentinel", REDIS_SENTINELS: "s:1" },
+      "REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)",
+    ],
+    [
+      "a cluster seed with a db",
+      { REDIS_KIND: "cluster", REDIS_URL: "redis://a:1/2" },
+      "REDIS_URL: a cluster has database 0 only: drop the /db part of a:1",
+    ],
+    [
+      "a scan URL for a cluster",
+      { REDIS_KIND: "cluster", REDIS_SCAN_URL: "redis://r:1" },
+      "REDIS_SCAN_URL: only for a standalone instance; use REDIS_SCAN_FROM=replicas",
+    ],
   ])("environment: %s is named", (_label, env, expected) => {
     expect(configError(env)).toBe(expected);
   });

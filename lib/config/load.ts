@@ -1,5 +1,6 @@
 // Turns the environment (and the files it names) into the typed configuration.
 // Reads files and the env map it is given; the process-wide copy lives in index.ts.
+import "server-only";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -252,12 +253,19 @@ function envInstance(e: z.output<typeof envSchema>): InstanceConfig {
   }
   if (e.REDIS_KIND === "cluster") {
     const withDb = urls.find((u) => !/^\/?0?$/.test(new URL(u).pathname));
-    if (withDb) throw new ConfigError(`REDIS_URL: a cluster has database 0 only: drop the /db part of ${new URL(withDb).host}`);
+    if (withDb)
+      throw new ConfigError(
+        `REDIS_URL: a cluster has database 0 only: drop the /db part of ${new URL(withDb).host}`,
+      );
     return { ...base, nodes: urls, scanFrom: e.REDIS_SCAN_FROM };
   }
-  if (!e.REDIS_SENTINELS) throw new ConfigError("REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)");
-  if (!e.REDIS_SENTINEL_MASTER) throw new ConfigError("REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)");
-  const addresses = e.REDIS_SENTINELS.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (!e.REDIS_SENTINELS)
+    throw new ConfigError("REDIS_SENTINELS: is missing (REDIS_KIND=sentinel needs host:port,...)");
+  if (!e.REDIS_SENTINEL_MASTER)
+    throw new ConfigError("REDIS_SENTINEL_MASTER: is missing (REDIS_KIND=sentinel needs the master name)");
+  const addresses = e.REDIS_SENTINELS.split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   for (const a of addresses) {
     if (!hostPortSchema.safeParse(a).success) throw new ConfigError(`REDIS_SENTINELS: ${a} is not host:port`);
   }

@@ -204,12 +204,11 @@ const sentinelEntrySchema = z
   });
 
 export const instanceFileEntrySchema = z.preprocess(
-  (v) => (v && typeof v === "object" && !Array.isArray(v) && !("kind" in v) ? { ...v, kind: "standalone" } : v),
-  z.discriminatedUnion(
-    "kind",
-    [standaloneEntrySchema, clusterEntrySchema, sentinelEntrySchema],
-    { error: () => "kind must be standalone, cluster or sentinel" },
-  ),
+  (v) =>
+    v && typeof v === "object" && !Array.isArray(v) && !("kind" in v) ? { ...v, kind: "standalone" } : v,
+  z.discriminatedUnion("kind", [standaloneEntrySchema, clusterEntrySchema, sentinelEntrySchema], {
+    error: () => "kind must be standalone, cluster or sentinel",
+  }),
 );
 export type InstanceFileEntry = z.output<typeof instanceFileEntrySchema>;
 

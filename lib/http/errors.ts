@@ -1,4 +1,4 @@
-// Typed API errors; the route wrapper maps them to DESIGN.md's JSON error shape. A classified
+// Typed API errors; the route wrapper maps them to the JSON error shape (README, API). A classified
 // Redis failure (lib/redis/errors.ts) becomes one of them here, one answer per kind.
 import type { RedisError, RedisFailureKind } from "@/lib/redis/errors";
 

@@ -26,7 +26,7 @@ export async function fetchJson<S extends z.ZodType>(
     throw new ApiClientError(res.status, "bad_response", `${url} answered ${res.status} without JSON`);
   }
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } }).error;
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiClientError(
       res.status,
       err?.code ?? "error",

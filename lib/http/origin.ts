@@ -6,7 +6,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
-import { inCidrs } from "@/lib/auth/cidr";
+import { inCidrs } from "@/lib/config/cidr";
 import { peerAddress, inputFromRequest } from "@/lib/auth/authenticate";
 
 /** A Host value: a name, an IPv4 address or a bracketed IPv6 address, and an optional port. */

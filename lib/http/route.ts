@@ -7,13 +7,15 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { ConfigError, findInstance, type InstanceConfig } from "@/lib/config";
-import { KeyArgumentError, RedisError } from "@/lib/redis/errors";
+import { ClusterConflictError, KeyArgumentError, RedisError } from "@/lib/redis/errors";
 import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
+import { SessionStoreUnavailableError } from "@/lib/auth/login";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
 import {
   ApiError,
   apiErrorFromRedis,
   BadRequestError,
+  ConflictError,
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
@@ -42,6 +44,8 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
   if (err instanceof z.ZodError) return new BadRequestError(zodMessage(err));
   if (err instanceof RedisError) return apiErrorFromRedis(err);
   if (err instanceof KeyArgumentError) return new BadRequestError(err.message);
+  if (err instanceof ClusterConflictError) return new ConflictError(err.message);
+  if (err instanceof SessionStoreUnavailableError) return new ApiError(503, "store_unavailable", err.message);
   return undefined;
 }
 
@@ -75,7 +79,7 @@ interface Context<P extends Params> {
 /**
  * What a route needs from its caller, declared where the route is defined:
  * - a permission (lib/policy/access.ts): checked before the handler runs, 403 otherwise;
- * - "guarded": the handler runs a guarded action (lib/actions/guard.ts), which checks the
+ * - "guarded": the handler runs a guarded action (lib/audit/guard.ts), which checks the
  *   permission of the action asked for and audits every attempt, allowed or refused;
  * - "public": no credential needed (only /api/health and signing in and out).
  */
@@ -234,8 +238,8 @@ export async function parseBody<S extends z.ZodType>(
 }
 
 /** The configured instance named in the URL, or 404. */
-export function requireInstance(id: string | string[] | undefined): InstanceConfig {
-  const instance = typeof id === "string" ? findInstance(id) : undefined;
-  if (!instance) throw new NotFoundError(`unknown instance ${JSON.stringify(id)}`);
+export function requireInstance(instanceId: string | string[] | undefined): InstanceConfig {
+  const instance = typeof instanceId === "string" ? findInstance(instanceId) : undefined;
+  if (!instance) throw new NotFoundError(`unknown instance ${JSON.stringify(instanceId)}`);
   return instance;
 }

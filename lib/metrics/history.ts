@@ -4,7 +4,8 @@
 import type { MetricsPoint, MetricsRange } from "@/lib/schemas/metrics";
 import type { Rollup } from "@/lib/store/rollups";
 import type { StoredSample } from "@/lib/store/samples";
-import { addDeltas, emptySum, maxGapFor, ratesOf, type DeltaSum } from "./rates";
+import type { DeltaSum } from "@/lib/store/rollups";
+import { addDeltas, emptySum, maxGapFor, ratesOf } from "./rates";
 
 const MIN = 60_000;
 

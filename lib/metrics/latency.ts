@@ -3,7 +3,12 @@
 // HISTOGRAM readings, their per-minute history and the newest figures. Pure: the caller passes the
 // stored rows and the window.
 import type { CommandLatency, CommandMinute, LatencyMinute } from "@/lib/schemas/ops";
-import type { StoredCommandLatency } from "@/lib/store/command-latency";
+import type {
+  CommandLatencyPoint,
+  CommandLatencySource,
+  StoredCommandLatency,
+} from "@/lib/store/command-latency";
+import type { CommandReading } from "@/lib/redis/sample";
 import type { StoredSample } from "@/lib/store/samples";
 
 const MIN = 60_000;
@@ -44,29 +49,6 @@ export function latencyMinutes(samples: StoredSample[], from: number, to: number
 }
 
 // --- per-command latency ------------------------------------------------------------------------
-
-/**
- * Where a command's figures come from: `histogram`, LATENCY HISTOGRAM deltas between two samples
- * (percentiles of that interval, to a power-of-two bucket); `latencystats`, INFO latencystats
- * (percentiles since the server started or CONFIG RESETSTAT, used when LATENCY is refused);
- * `commandstats`, INFO commandstats deltas (the interval's average per call, servers before 7.0).
- */
-export type CommandLatencySource = "histogram" | "latencystats" | "commandstats";
-
-/** One command on one node over one interval (or since start, for `latencystats`). Microseconds. */
-export interface CommandLatencyPoint {
-  command: string;
-  source: CommandLatencySource;
-  /** Calls in the interval (since start for `latencystats`). */
-  calls: number;
-  p50Us: number | null;
-  p95Us: number | null;
-  p99Us: number | null;
-  /** commandstats: the interval's average per call. */
-  avgUs: number | null;
-  /** Length of the interval; null for figures since start. */
-  windowMs: number | null;
-}
 
 /**
  * The console's own commands (sampler, ops page, scans, key browser, live watch) and connection
@@ -191,12 +173,6 @@ function cumulate(buckets: Buckets): Buckets {
   let sum = 0;
   return buckets.map(([u, c]) => [u, (sum += c)]);
 }
-
-/** A node's per-command reading at one sample, as lib/redis reads it (cumulative counters). */
-export type CommandReading =
-  | { source: "histogram"; histograms: Map<string, { calls: number; buckets: Buckets }> }
-  | { source: "latencystats"; percentiles: Map<string, Record<string, number>> }
-  | { source: "commandstats"; stats: Map<string, { calls: number; usec: number }> };
 
 function busiest(points: CommandLatencyPoint[]): CommandLatencyPoint[] {
   return points.sort((a, b) => b.calls - a.calls).slice(0, MAX_COMMANDS_PER_SAMPLE);

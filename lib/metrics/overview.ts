@@ -20,7 +20,8 @@ import type { StoredCommandLatency } from "@/lib/store/command-latency";
 import type { MetricEvent, StoredNodeSample } from "@/lib/store/node-samples";
 import type { StoredSample } from "@/lib/store/samples";
 import { judgedUs } from "./latency";
-import { addDeltas, emptySum, ratesOf, windowSum, type DeltaSum } from "./rates";
+import type { DeltaSum } from "@/lib/store/rollups";
+import { addDeltas, emptySum, ratesOf, windowSum } from "./rates";
 
 export const EVICTIONS_WINDOW_MS = 5 * 60_000;
 export const HIT_RATE_WINDOW_MS = 5 * 60_000;
@@ -157,7 +158,12 @@ function keepEarlierSince(
     // A failing save can outlast the node rows read (the alerts' lookback): the run goes on while it fires.
     if (before && alert.rule === "persistence" && before.since < alert.since) alert.since = before.since;
     // Before any scan the compliance alert has no time of its own: it holds from when it was first seen.
-    if (before && alert.rule === "ttl-compliance-unknown" && before.summary === alert.summary && before.since < alert.since) {
+    if (
+      before &&
+      alert.rule === "ttl-compliance-unknown" &&
+      before.summary === alert.summary &&
+      before.since < alert.since
+    ) {
       alert.since = before.since;
     }
   }
@@ -268,7 +274,12 @@ function alertsOf(
   }
   alerts.push(...topologyAlerts(input.instanceId, input.samples.map(topologyPoint), input.now));
   alerts.push(
-    ...commandLatencyAlerts(input.instanceId, commandSeries(input.commandLatency ?? [], byNode, kind), input.now, th),
+    ...commandLatencyAlerts(
+      input.instanceId,
+      commandSeries(input.commandLatency ?? [], byNode, kind),
+      input.now,
+      th,
+    ),
   );
   alerts.push(...persistenceAlerts(input.instanceId, persistenceSeries(byNode, kind)));
   return sortAlerts(alerts);
@@ -313,13 +324,23 @@ export function commandSeries(
   return out;
 }
 
-function persistenceSeries(byNode: Map<string, StoredNodeSample[]>, kind: "standalone" | "cluster" | "sentinel") {
+function persistenceSeries(
+  byNode: Map<string, StoredNodeSample[]>,
+  kind: "standalone" | "cluster" | "sentinel",
+) {
   return [...byNode.values()].flatMap((rows) => {
     const last = rows.at(-1);
     if (!last) return [];
     const points = rows.flatMap((r) =>
       r.reachable && r.persistence
-        ? [{ t: r.t, info: r.persistence.info, save: r.persistence.save, writesRefused: r.persistence.writesRefused }]
+        ? [
+            {
+              t: r.t,
+              info: r.persistence.info,
+              save: r.persistence.save,
+              writesRefused: r.persistence.writesRefused,
+            },
+          ]
         : [],
     );
     return [{ ...(kind !== "standalone" ? { node: { address: last.node, role: last.role } } : {}), points }];
@@ -349,15 +370,24 @@ function topologyPoint(s: StoredSample): TopologyPoint {
   return { t: s.t, clusterNotOk: s.topology?.clusterNotOk ?? null, sentinelProblem };
 }
 
-const slotsText = (ranges: [number, number][]) => ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(", ");
+const slotsText = (ranges: [number, number][]) =>
+  ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(", ");
 
-function nodeStatus(n: StoredNodeSample, memoryRatio: number | null, clientsRatio: number | null, th: AlertThresholds) {
+function nodeStatus(
+  n: StoredNodeSample,
+  memoryRatio: number | null,
+  clientsRatio: number | null,
+  th: AlertThresholds,
+) {
   const problems: { tone: "warn" | "bad"; text: string }[] = [];
   if (!n.reachable) problems.push({ tone: "bad", text: `unreachable: ${n.error ?? "no answer"}` });
   const flagged = n.flags.filter((f) => ["fail", "fail?", "noaddr", "handshake"].includes(f));
-  if (n.reachable && flagged.length > 0) problems.push({ tone: "bad", text: `flagged ${flagged.join(", ")}` });
-  if (n.reachable && n.role === "replica" && n.linkStatus === "down") problems.push({ tone: "bad", text: "master link down" });
-  if (n.clusterState !== null && n.clusterState !== "ok") problems.push({ tone: "bad", text: `cluster_state ${n.clusterState}` });
+  if (n.reachable && flagged.length > 0)
+    problems.push({ tone: "bad", text: `flagged ${flagged.join(", ")}` });
+  if (n.reachable && n.role === "replica" && n.linkStatus === "down")
+    problems.push({ tone: "bad", text: "master link down" });
+  if (n.clusterState !== null && n.clusterState !== "ok")
+    problems.push({ tone: "bad", text: `cluster_state ${n.clusterState}` });
   if (memoryRatio !== null && memoryRatio > th.memoryRatio)
     problems.push({ tone: "bad", text: `memory ${(memoryRatio * 100).toFixed(0)} %` });
   else if (memoryRatio !== null && memoryRatio > th.memoryRatio * 0.9)
@@ -365,7 +395,10 @@ function nodeStatus(n: StoredNodeSample, memoryRatio: number | null, clientsRati
   if (clientsRatio !== null && clientsRatio > th.clientsRatio)
     problems.push({ tone: "bad", text: `clients ${(clientsRatio * 100).toFixed(0)} % of max` });
   if (problems.length === 0)
-    return { status: "ok" as const, statusText: n.role === "replica" && n.linkStatus === "up" ? "up, link up" : "up" };
+    return {
+      status: "ok" as const,
+      statusText: n.role === "replica" && n.linkStatus === "up" ? "up, link up" : "up",
+    };
   return {
     status: problems.some((p) => p.tone === "bad") ? ("bad" as const) : ("warn" as const),
     statusText: problems.map((p) => p.text).join("; "),
@@ -433,7 +466,10 @@ function deploymentOf(
     .filter((rows) => rows.at(-1)?.t === newest)
     .map((rows) => nodeView(rows, th))
     .filter((n): n is OverviewNode => n !== null)
-    .sort((a, b) => Number(a.role === "replica") - Number(b.role === "replica") || a.address.localeCompare(b.address));
+    .sort(
+      (a, b) =>
+        Number(a.role === "replica") - Number(b.role === "replica") || a.address.localeCompare(b.address),
+    );
   const topology = last?.topology ?? null;
   const failovers = events.map(failoverOf);
   const out: Partial<Overview> = { kind, nodes, failovers };

@@ -2,6 +2,8 @@
 // a window and divided by the time they cover. A reset (run_id changed, a counter went down, the
 // previous sample was unreachable or too old) gives no delta: a gap, never a spike or a negative rate.
 // Pure: samples in, numbers out.
+import type { Deltas } from "@/lib/store/samples";
+import type { DeltaSum } from "@/lib/store/rollups";
 
 export interface Counters {
   evictedKeys: number;
@@ -14,16 +16,6 @@ export interface Counters {
 export interface CounterReading extends Counters {
   t: number;
   runId: string;
-}
-
-export interface Deltas {
-  /** Milliseconds between the two samples. */
-  ms: number;
-  evicted: number;
-  expired: number;
-  hits: number;
-  misses: number;
-  commands: number;
 }
 
 /**
@@ -49,16 +41,6 @@ export function counterDeltas(
   };
   if (d.evicted < 0 || d.expired < 0 || d.hits < 0 || d.misses < 0 || d.commands < 0) return null;
   return d;
-}
-
-/** A run of deltas summed (a window, a bucket, a rollup minute). */
-export interface DeltaSum {
-  ms: number;
-  evicted: number;
-  expired: number;
-  hits: number;
-  misses: number;
-  commands: number;
 }
 
 export const emptySum = (): DeltaSum => ({ ms: 0, evicted: 0, expired: 0, hits: 0, misses: 0, commands: 0 });

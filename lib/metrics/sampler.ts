@@ -12,7 +12,13 @@ import os from "node:os";
 import type { InstanceConfig } from "@/lib/config";
 import { alertLookbackMs, type AlertThresholds } from "@/lib/policy/alerts";
 import { describeRedisError } from "@/lib/redis/errors";
-import { readInstance, totalsOf, type InstanceReading, type RedisSample } from "@/lib/redis/sample";
+import {
+  readInstance,
+  totalsOf,
+  type CommandReading,
+  type InstanceReading,
+  type RedisSample,
+} from "@/lib/redis/sample";
 import { overviewSchema, type Overview } from "@/lib/schemas/overview";
 import type { Db } from "@/lib/store";
 import {
@@ -38,9 +44,10 @@ import {
   type SampleTopology,
   type StoredSample,
 } from "@/lib/store/samples";
-import { commandWindow, type CommandReading } from "./latency";
+import { commandWindow } from "./latency";
 import { buildOverview } from "./overview";
-import { addDeltas, counterDeltas, emptySum, maxGapFor, type Deltas } from "./rates";
+import type { Deltas } from "@/lib/store/samples";
+import { addDeltas, counterDeltas, emptySum, maxGapFor } from "./rates";
 import { maintainInstance } from "./retention";
 
 export interface SamplerOptions {
@@ -58,6 +65,11 @@ export interface SamplerOptions {
   /** The scans' state for the scan-based alerts (keys without TTL, TTL compliance unknown). */
   scanState?: (db: Db, instanceId: string) => ScanState;
   now?: () => number;
+  /**
+   * Arms the loop's next sample after `delayMs` and answers how to cancel it (default: a timer that
+   * does not keep the process alive); tests drive the loop on their own clock with it.
+   */
+  setTimer?: (run: () => void, delayMs: number) => () => void;
 }
 
 export type SampleOutcome = "sampled" | "unreachable" | "standby";
@@ -68,7 +80,8 @@ export const EVENT_LOOKBACK_MS = 7 * 86_400_000;
 
 export class MetricsSampler {
   readonly owner: string;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Each instance's armed next sample, as its cancel function. */
+  private readonly timers = new Map<string, () => void>();
   private readonly lastMaintenance = new Map<string, number>();
   private readonly previous = new Map<string, Overview>();
   private readonly lastSentinel = new Map<string, { master: string; epoch: number | null }>();
@@ -98,7 +111,7 @@ export class MetricsSampler {
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
     for (const instance of this.options.instances) releaseLease(this.options.db, instance.id, this.owner);
@@ -106,7 +119,7 @@ export class MetricsSampler {
 
   private schedule(instance: InstanceConfig, delayMs: number): void {
     if (!this.running) return;
-    const timer = setTimeout(() => {
+    const run = () => {
       const started = this.now;
       const work = this.sampleOnce(instance.id)
         .catch((err: unknown) => console.error(`isl-console: sampler ${instance.id}:`, err))
@@ -116,9 +129,8 @@ export class MetricsSampler {
           this.schedule(instance, Math.max(0, this.options.intervalMs - elapsed));
         });
       this.inFlight.add(work);
-    }, delayMs);
-    timer.unref();
-    this.timers.set(instance.id, timer);
+    };
+    this.timers.set(instance.id, (this.options.setTimer ?? unrefTimer)(run, delayMs));
   }
 
   private instance(id: string): InstanceConfig {
@@ -310,6 +322,13 @@ export class MetricsSampler {
       rollupRetentionMs: this.options.rollupRetentionMs,
     });
   }
+}
+
+/** A timer that does not keep the process alive (the sampler runs beside the server). */
+function unrefTimer(run: () => void, delayMs: number): () => void {
+  const timer = setTimeout(run, delayMs);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 function unreachableSample(instanceId: string, t: number, error: string): StoredSample {

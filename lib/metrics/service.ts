@@ -12,7 +12,8 @@ import { getStore, type Db } from "@/lib/store";
 import { readOverview } from "@/lib/store/overview-snapshots";
 import { rollupsBetween, rollupWatermark } from "@/lib/store/rollups";
 import { eventsBetween } from "@/lib/store/node-samples";
-import { samplesBetween } from "@/lib/store/samples";
+import { newestSampleT, samplesBetween } from "@/lib/store/samples";
+import { latestFinishedScanVersion } from "@/lib/store/scans";
 import { findingsVersion } from "@/lib/store/watch";
 import { buildPoints, rangeMs, stepFor, usesRollups } from "./history";
 import { emptyOverview, thresholdsFor } from "./overview";
@@ -104,12 +105,7 @@ export function getOverview(
 
 /** Changes whenever a scan finishes or is adjusted, or the watch's findings change. */
 function scanFingerprint(db: Db, instanceId: string): string {
-  const scan = db
-    .prepare(
-      "SELECT id, finished_at, changes FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1",
-    )
-    .get(instanceId) as { id: string; finished_at: string; changes: string | null } | undefined;
-  return `${scan?.id ?? ""}|${scan?.finished_at ?? ""}|${scan?.changes ?? ""}|${findingsVersion(db, instanceId)}`;
+  return `${latestFinishedScanVersion(db, instanceId)}|${findingsVersion(db, instanceId)}`;
 }
 
 const SCAN_RULES = new Set(["keys-without-ttl", "ttl-compliance-unknown"]);
@@ -150,13 +146,6 @@ export function withScanAlerts(
   }
   const alerts = sortAlerts([...stored.alerts.filter((a) => !SCAN_RULES.has(a.rule)), ...fresh] as never[]);
   return { ...stored, alerts: alerts as Overview["alerts"] };
-}
-
-function newestSampleT(db: Db, instanceId: string): number {
-  const row = db.prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
-    t: number | null;
-  };
-  return row.t ?? 0;
 }
 
 export function getMetrics(

@@ -1,8 +1,8 @@
 // The ops page's admin actions: apply the recommended config (CONFIG SET), reveal the slow log's
-// arguments, SLOWLOG RESET, each through the guarded-action pipeline (lib/actions/guard.ts). On a
+// arguments, SLOWLOG RESET, each through the guarded-action pipeline (lib/audit/guard.ts). On a
 // cluster or a sentinel instance each goes to every server it concerns, and the audit names them.
 import "server-only";
-import { guard } from "@/lib/actions/guard";
+import { guard } from "@/lib/audit/guard";
 import type { InstanceConfig } from "@/lib/config";
 import { ConflictError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/policy/access";

@@ -9,13 +9,13 @@ import {
   combineNodeChecks,
   recommendedSettings,
   type ConfigCheck,
-  type ConfigFacts,
 } from "@/lib/policy/config-checks";
 import { judgePersistence } from "@/lib/policy/persistence";
-import { readClients } from "@/lib/redis/clients";
+import { readClients } from "./clients";
 import { describeRedisError } from "@/lib/redis/errors";
 import { readLatencyMonitor } from "@/lib/redis/latency";
 import { readNodeConfigs, type NodeConfig } from "@/lib/redis/server-config";
+import type { ConfigFacts } from "@/lib/server-facts";
 import { readSlowlog } from "@/lib/redis/slowlog";
 import type {
   ClientsResponse,

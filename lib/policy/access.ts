@@ -59,7 +59,7 @@ export function can(principal: Pick<Principal, "role"> | undefined, permission: 
 }
 
 /**
- * Viewers do not see values of sensitive patterns (DESIGN.md, Roles). The key API reads a
+ * Viewers do not see values of sensitive patterns (README, Access). The key API reads a
  * sensitive value only when this says yes; otherwise the value is never read from Redis.
  * `undefined` means a caller from before authentication existed (internal callers only).
  */

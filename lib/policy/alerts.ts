@@ -2,7 +2,8 @@
 // active alerts out, each with its runbook. No I/O and no clock: the caller passes `now`.
 // A rule is pending while its condition has held for less than its duration, firing after; a gap
 // (a null value) or one point under the threshold ends the run, so a flapping condition restarts.
-import { judgePersistence, type PersistenceInfo } from "./persistence";
+import type { PersistenceInfo } from "@/lib/server-facts";
+import { judgePersistence } from "./persistence";
 import type { Environment } from "./types";
 import { runbookFor, type Runbook } from "./runbooks";
 

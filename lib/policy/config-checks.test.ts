@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkConfig,
-  combineNodeChecks,
-  recommendedSettings,
-  versionAtLeast,
-  type ConfigCheckId,
-  type ConfigFacts,
-} from "./config-checks";
+import { checkConfig, combineNodeChecks, recommendedSettings, type ConfigCheckId } from "./config-checks";
+import { versionAtLeast, type ConfigFacts } from "@/lib/server-facts";
 
 const GB = 1024 ** 3;
 

@@ -2,7 +2,8 @@
 // one verdict per item out (pass / fail / unknown), each with the guide's exact fix line where
 // the guide has one. No I/O: an unreadable setting arrives as null and becomes "unknown".
 import { missingWatchFlags, recommendedKeyspaceEvents, WATCH_EVENT_FLAGS } from "./keyspace-events";
-import { judgePersistence, type PersistenceInfo } from "./persistence";
+import { versionAtLeast, type ConfigFacts } from "@/lib/server-facts";
+import { judgePersistence } from "./persistence";
 import type { Environment } from "./types";
 
 export type CheckStatus = "pass" | "fail" | "unknown";
@@ -44,38 +45,6 @@ export interface NodeCheck {
   status: CheckStatus;
   actual: string;
   advice?: string;
-}
-
-/** What the server told us; null = could not be read (CONFIG disabled, command refused). */
-export interface ConfigFacts {
-  /** Bytes; 0 = no limit. */
-  maxmemory: number | null;
-  maxmemoryPolicy: string | null;
-  /** CONFIG GET save, e.g. "900 1 300 10 60 10000"; "" = snapshots off. */
-  save: string | null;
-  maxclients: number | null;
-  connectedClients: number | null;
-  /** The console reaches the instance over TLS (rediss:// or REDIS_TLS). */
-  tls: boolean;
-  /** "required": clients must authenticate; "open": the default user needs no password. */
-  auth: "required" | "open" | null;
-  /** How `auth` was learnt, for the actual column. */
-  authSource?: "requirepass" | "acl" | "credentials";
-  version: string | null;
-  /** CONFIG GET was refused (managed service, rename-command): say so next to unknown values. */
-  configDisabled: boolean;
-  /** Why CONFIG GET was refused: the console's ACL user may not run it, or the server does not offer it. */
-  configRefusal?: "permission" | "unsupported";
-  /** CONFIG GET notify-keyspace-events ("" = off); null or absent = could not be read. */
-  notifyKeyspaceEvents?: string | null;
-  /** CONFIG GET latency-tracking ("yes"/"no"); null or absent = could not be read. */
-  latencyTracking?: string | null;
-  /** CONFIG GET latency-tracking-info-percentiles ("50 99 99.9"); null or absent = could not be read. */
-  latencyPercentiles?: string | null;
-  /** INFO persistence; null or absent = could not be read. */
-  persistence?: PersistenceInfo | null;
-  /** When the facts were read (ms since the epoch): the age of the last save is judged against it. */
-  readAt?: number;
 }
 
 const GB = 1024 ** 3;
@@ -253,18 +222,6 @@ function authCheck(facts: ConfigFacts, environment: Environment): ConfigCheck {
   };
 }
 
-/** "7.0.15" >= "6.0.0", numerically by part. */
-export function versionAtLeast(version: string, minimum: string): boolean {
-  const a = version.split(".").map((n) => Number.parseInt(n, 10) || 0);
-  const b = minimum.split(".").map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
-
 function versionCheck(facts: ConfigFacts): ConfigCheck {
   const base = {
     id: "version" as const,
@@ -335,7 +292,8 @@ function latencyTrackingCheck(facts: ConfigFacts): ConfigCheck {
       actual: `Redis ${facts.version}: no latency tracking before 7.0`,
       status: "pass",
       fix: null,
-      advice: "The ops page shows each command's average per call from INFO commandstats instead of percentiles.",
+      advice:
+        "The ops page shows each command's average per call from INFO commandstats instead of percentiles.",
     };
   }
   const tracking = facts.latencyTracking;
@@ -357,7 +315,8 @@ function latencyTrackingCheck(facts: ConfigFacts): ConfigCheck {
       status: "fail",
       fix: "redis-cli CONFIG SET latency-tracking yes",
       setting: ["latency-tracking", "yes"],
-      advice: "Per-command latency is not tracked: the ops page falls back to averages per call (INFO commandstats).",
+      advice:
+        "Per-command latency is not tracked: the ops page falls back to averages per call (INFO commandstats).",
     };
   }
   const recommended = withP95(percentiles);

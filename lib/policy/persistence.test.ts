@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseInfo, parsePersistence } from "@/lib/redis/info";
 import { persistenceAlerts } from "./alerts";
-import { judgePersistence, overdueRule, parseSaveSchedule, type PersistenceInfo } from "./persistence";
+import type { PersistenceInfo } from "@/lib/server-facts";
+import { judgePersistence, overdueRule, parseSaveSchedule } from "./persistence";
 
 const NOW = Date.parse("2026-12-02T12:00:00Z");
 const secondsAgo = (s: number) => NOW / 1000 - s;

@@ -1,26 +1,9 @@
 // Persistence health as a pure verdict: INFO persistence and the `save` schedule in, ok / fail /
 // unknown out, with what was judged in words. The ops page's `persistence` check and the
 // `persistence` alert share it, so they cannot disagree. No I/O and no clock: the caller passes `now`.
+import type { PersistenceInfo } from "@/lib/server-facts";
 
 /** INFO persistence: the fields the check and the alert judge (lib/redis/info.ts parsePersistence). */
-export interface PersistenceInfo {
-  loading: boolean;
-  rdbChangesSinceLastSave: number;
-  rdbBgsaveInProgress: boolean;
-  /** Unix seconds of the last successful save (the server's start when it never saved). */
-  rdbLastSaveTime: number;
-  /** "ok" or "err". */
-  rdbLastBgsaveStatus: string;
-  /** Seconds the last background save took; -1 when none ran. */
-  rdbLastBgsaveTimeSec: number;
-  /** Seconds the running background save has taken so far; -1 when none runs. */
-  rdbCurrentBgsaveTimeSec: number;
-  aofEnabled: boolean;
-  aofRewriteInProgress: boolean;
-  aofLastBgrewriteStatus: string;
-  aofLastWriteStatus: string;
-}
-
 /** One `save <seconds> <changes>` rule: snapshot when at least `changes` writes are `seconds` old. */
 export interface SaveRule {
   seconds: number;

@@ -102,24 +102,38 @@ const templates: Record<AlertRule, RunbookTemplate> = {
   }),
   "ttl-compliance-unknown": (base) => ({
     check: [
-      { text: "Why the last scans failed or could not read every key (the TTL page's scan panel)", href: `${base}/ttl` },
-      { text: "Whether the console's Redis user has the commands a scan needs (capabilities)", href: `${base}/ops` },
+      {
+        text: "Why the last scans failed or could not read every key (the TTL page's scan panel)",
+        href: `${base}/ttl`,
+      },
+      {
+        text: "Whether the console's Redis user has the commands a scan needs (capabilities)",
+        href: `${base}/ops`,
+      },
     ],
     do: [
       {
         text: "Fix the cause: Redis reachable and answering, or grant the console's Redis user the command named (README, Access).",
       },
-      { text: "Then run a scan: until one completes, no alert about keys without TTL can be trusted to be clear.", href: `${base}/ttl` },
+      {
+        text: "Then run a scan: until one completes, no alert about keys without TTL can be trusted to be clear.",
+        href: `${base}/ttl`,
+      },
     ],
   }),
   "cluster-state": (base) => ({
     check: [
-      { text: "The node table: which masters are unreachable or flagged fail, and which slots they served", href: base },
+      {
+        text: "The node table: which masters are unreachable or flagged fail, and which slots they served",
+        href: base,
+      },
       { text: "Whether each failed master has a replica with its link up (it can take over)", href: base },
       { text: "redis-cli --cluster check <any node>: slot coverage and the nodes' view of each other" },
     ],
     do: [
-      { text: "A master down with a healthy replica: the cluster fails over within cluster-node-timeout; watch the state return to ok." },
+      {
+        text: "A master down with a healthy replica: the cluster fails over within cluster-node-timeout; watch the state return to ok.",
+      },
       {
         text: "A master and its replicas all down: restart one of them (its nodes.conf brings it back with its slots); the slots stay unserved until then.",
       },
@@ -130,16 +144,23 @@ const templates: Record<AlertRule, RunbookTemplate> = {
   }),
   "sentinel-master": (base) => ({
     check: [
-      { text: "The sentinel panel: the master the sentinels name, their number, the replicas' links", href: base },
+      {
+        text: "The sentinel panel: the master the sentinels name, their number, the replicas' links",
+        href: base,
+      },
       { text: "Whether a majority of sentinels (the quorum) is up and can reach each other" },
       { text: "SENTINEL MASTER <name> on a sentinel: flags s_down/o_down, failover state" },
     ],
     do: [
-      { text: "Master down, failover under way: wait for down-after-milliseconds plus the failover; the console follows the new master." },
+      {
+        text: "Master down, failover under way: wait for down-after-milliseconds plus the failover; the console follows the new master.",
+      },
       {
         text: "No failover after that: a replica may be unreachable or too far behind; bring the old master or a replica back.",
       },
-      { text: "No sentinel answers: the console cannot tell which server is master; restart the sentinels (DevOps)." },
+      {
+        text: "No sentinel answers: the console cannot tell which server is master; restart the sentinels (DevOps).",
+      },
     ],
   }),
   "command-latency": (base) => ({
@@ -148,14 +169,24 @@ const templates: Record<AlertRule, RunbookTemplate> = {
         text: "Per-command latency next to the PING round trip: one command slow (the server) or all and PING too (the network)?",
         href: `${base}/ops`,
       },
-      { text: "Slow log: which calls of that command, on which keys (arguments hidden by default)", href: `${base}/ops` },
-      { text: "Biggest keys: slow GET/SET on big values; EVAL/EVALSHA: a long script blocks every client", href: `${base}/review` },
+      {
+        text: "Slow log: which calls of that command, on which keys (arguments hidden by default)",
+        href: `${base}/ops`,
+      },
+      {
+        text: "Biggest keys: slow GET/SET on big values; EVAL/EVALSHA: a long script blocks every client",
+        href: `${base}/review`,
+      },
       { text: "ISL logs: REDIS_TIMEOUT errors (the guide's socket_timeout is 5 s; the p95 target 2 s)" },
     ],
     do: [
-      { text: "A slow script (EVAL, EVALSHA): find its caller and bound its loop; Redis runs nothing else meanwhile." },
+      {
+        text: "A slow script (EVAL, EVALSHA): find its caller and bound its loop; Redis runs nothing else meanwhile.",
+      },
       { text: "Slow reads or writes on big keys: shrink that pattern's values (code change in ISL)." },
-      { text: "Every command slow, PING too: network or infrastructure issue (the guide: above 100 ms, contact DevOps)." },
+      {
+        text: "Every command slow, PING too: network or infrastructure issue (the guide: above 100 ms, contact DevOps).",
+      },
       { text: "Intermittent: expected on shared infrastructure; monitor for a sustained issue." },
     ],
   }),
@@ -166,11 +197,17 @@ const templates: Record<AlertRule, RunbookTemplate> = {
         href: `${base}/ops`,
       },
       { text: "Where Redis writes its dump: redis-cli CONFIG GET dir (and dbfilename)" },
-      { text: "Disk space and permissions of that directory for the user Redis runs as (df -h <dir>; ls -ld <dir>)" },
-      { text: "The Redis server log: \"Background saving error\", \"Failed opening the RDB file\", fork errors (memory)" },
+      {
+        text: "Disk space and permissions of that directory for the user Redis runs as (df -h <dir>; ls -ld <dir>)",
+      },
+      {
+        text: 'The Redis server log: "Background saving error", "Failed opening the RDB file", fork errors (memory)',
+      },
     ],
     do: [
-      { text: "Free disk space or fix the directory's owner and permissions (DevOps), then run redis-cli BGSAVE and check the status turns ok." },
+      {
+        text: "Free disk space or fix the directory's owner and permissions (DevOps), then run redis-cli BGSAVE and check the status turns ok.",
+      },
       { text: "Fork failing for memory: check vm.overcommit_memory and the host's free memory (DevOps)." },
       {
         text: "The guide keeps RDB snapshots every 15 minutes for 7 days, for diagnosis only: Redis is a cache, nothing is lost, but fix it within the day.",

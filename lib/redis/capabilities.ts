@@ -1,6 +1,4 @@
-// Which console features the instance's configured Redis user may use: per capability the Redis
-// commands its features send, each allowed, refused or unknown, with how that was told and the ACL
-// rule that would grant a refused one. Nothing is ever changed to find out:
+// What the instance's configured Redis user may run, asked of Redis without changing anything:
 //   1. ACL DRYRUN <user> <command> (Redis 7) when the user may run it;
 //   2. else a MULTI queue probe on a connection of its own: Redis checks ACLs while queueing, so
 //      MULTI, then the command (QUEUED or NOPERM), then DISCARD, and nothing runs. The command is
@@ -8,43 +6,30 @@
 //   3. else, for reads only, a direct call on a probe key that never exists under the namespace;
 //   4. else null, with the reason.
 // Key-based commands are probed with a key under the policy's namespace, so `~isl:*` users answer
-// for the keys the console cares about; one extra probe tells whether keys outside it are covered.
-// Answers are cached per instance for a few minutes (globalThis, like client.ts's connections).
-// On a cluster the probe runs on one node (ACL users are per node; the answer says which) and adds
-// what cluster mode changes; on a sentinel instance it runs on the current master and asks every
-// sentinel for the master with the sentinels' own credentials.
+// for the keys the console cares about; two extra probes tell whether keys outside it are covered.
+// On a cluster the probe runs on one node (ACL users are per node) and reads CLUSTER INFO; on a
+// sentinel instance it runs on the current master and asks every sentinel for the master with the
+// sentinels' own credentials. Which features these answers allow is lib/ops/capabilities.ts's.
 import "server-only";
 import type Redis from "ioredis";
-import { getConfig, type InstanceConfig } from "@/lib/config";
-import {
-  redisActionPermissions,
-  type CapabilitiesResponse,
-  type Capability,
-  type CapabilityId,
-  type CapabilityStatus,
-  type CommandCapability,
-  type Deployment,
-  type PermissionCapability,
-  type ProbeMethod,
-  type RedisActionPermission,
-} from "@/lib/schemas/capabilities";
+import type { InstanceConfig } from "@/lib/config";
 import {
   connectionOptions,
   instanceKind,
   scansOnReplicas,
   sentinelConnection,
   withOwnConnection,
-} from "./client";
+} from "./connection";
 import { classifyRedisError, describeRedisError } from "./errors";
 import { parseInfo } from "./info";
 
-/** How long an answer is served from the cache. */
-export const CAPABILITIES_MAX_AGE_MS = 3 * 60_000;
+/** How a command's answer was found. */
+export type ProbeMethod = "acl-dryrun" | "multi" | "direct";
 
 /** The probe key's name under the namespace ("isl:isl-console-probe"); the console never writes it. */
 export const PROBE_KEY_NAME = "isl-console-probe";
 
-interface ProbeContext {
+export interface ProbeContext {
   probeKey: string;
   db: number;
   redis7: boolean;
@@ -123,130 +108,11 @@ const SPECS: Record<string, CommandSpec> = {
   readonly: { argv: () => ["READONLY"] },
 };
 
-interface Need {
-  command: string;
-  /** What the feature loses without it; absent for required commands. */
-  optional?: string;
-}
-
-interface CapabilityDef {
-  id: CapabilityId;
-  title: string;
-  role: Capability["role"];
-  needs: (ctx: ProbeContext) => Need[];
-}
-
-const SCRIPTS = "scans read key metadata with per-key pipelines instead of one script call (slower)";
-
-const CAPABILITIES: CapabilityDef[] = [
-  {
-    id: "browse",
-    title: "Browse and scan keys",
-    role: "viewer",
-    needs: (ctx) => [
-      { command: "ping" },
-      { command: "info" },
-      { command: "dbsize" },
-      { command: "scan" },
-      { command: "type" },
-      { command: "ttl" },
-      { command: "memory|usage", optional: "key sizes are unknown" },
-      ...["object|idletime", "object|freq"].map((command) => ({
-        command,
-        optional: "the review's cache effectiveness (keys read since written) is unknown",
-      })),
-      ...["strlen", "hlen", "llen", "scard", "zcard", "xlen"].map((command) => ({ command })),
-      { command: "script|load", optional: SCRIPTS },
-      ...(ctx.redis7 ? ["evalsha_ro", "eval_ro"] : ["evalsha", "eval"]).map((command) => ({
-        command,
-        optional: SCRIPTS,
-      })),
-      { command: "client|setname", optional: "the console's connections have no name in CLIENT LIST" },
-      ...(ctx.db > 0 ? [{ command: "select" }] : []),
-    ],
-  },
-  {
-    id: "values",
-    title: "Read values",
-    role: "viewer",
-    needs: () =>
-      ["getrange", "hscan", "sscan", "lrange", "zrange", "xrevrange"].map((command) => ({ command })),
-  },
-  {
-    id: "ops-read",
-    title: "Ops reads (clients, slow log, config, latency)",
-    role: "viewer",
-    needs: () => [
-      { command: "client|list" },
-      { command: "slowlog|get" },
-      { command: "slowlog|len" },
-      {
-        command: "config|get",
-        optional: "config checks fall back to INFO; save and the slow log settings are unknown",
-      },
-      { command: "latency|latest", optional: "no latency monitor events" },
-      {
-        command: "psubscribe",
-        optional:
-          "the live TTL watch is off (PSUBSCRIBE and the channel &__keyevent@<db>__:*): keys without TTL wait for the next scan",
-      },
-      {
-        command: "latency|histogram",
-        optional: "per-command latency shows percentiles since the server started (INFO latencystats), not per interval",
-      },
-      {
-        command: "acl|getuser",
-        optional:
-          "the auth check relies on the console's own credentials instead of the default user's flags",
-      },
-    ],
-  },
-  {
-    id: "keys-write",
-    title: "Fix TTLs and delete keys",
-    role: "operator",
-    needs: () => [{ command: "expire" }, { command: "unlink" }],
-  },
-  {
-    id: "admin",
-    title: "Flush, change config, reset the slow log",
-    role: "admin",
-    needs: () => [{ command: "flushdb" }, { command: "config|set" }, { command: "slowlog|reset" }],
-  },
-  {
-    id: "cluster",
-    title: "Follow the cluster (slot map, cluster state)",
-    role: "viewer",
-    needs: (ctx) =>
-      ctx.kind !== "cluster"
-        ? []
-        : [
-            { command: "cluster|slots" },
-            { command: "cluster|info" },
-            ...(ctx.scansOnReplicas ? [{ command: "readonly" }] : []),
-          ],
-  },
-];
-
-/** The commands each guarded action sends (lib/actions, lib/ops), for the action buttons. */
-const PERMISSION_COMMANDS: Record<RedisActionPermission, string[]> = {
-  expire: ["expire"],
-  delete: ["unlink"],
-  "fix-ttl": ["expire", "scan", "ttl", "info"],
-  "delete-pattern": ["unlink", "scan"],
-  flushdb: ["flushdb", "dbsize"],
-  "config-set": ["config|set", "config|get"],
-  "slowlog-reset": ["slowlog|reset"],
-};
-
-/** Actions that write keys: limited by the key patterns. */
-const KEY_WRITES = new Set<RedisActionPermission>(["expire", "delete", "fix-ttl", "delete-pattern"]);
-
 export const labelOf = (command: string): string => command.toUpperCase().replace("|", " ");
 
 // ---------------------------------------------------------------- answers
 
-interface Answer {
+export interface ProbeAnswer {
   allowed: boolean | null;
   via: ProbeMethod | null;
   reason: string;
@@ -258,7 +124,7 @@ interface NoAnswer {
   note: string;
 }
 
-const isAnswer = (a: Answer | NoAnswer): a is Answer => "allowed" in a;
+const isAnswer = (a: ProbeAnswer | NoAnswer): a is ProbeAnswer => "allowed" in a;
 
 function keyRule(key: string, namespace: string, write: boolean): string {
   if (key.startsWith(namespace)) return `~${namespace}*`;
@@ -271,7 +137,7 @@ function refusal(
   key: string,
   ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   via: ProbeMethod,
-): Answer {
+): ProbeAnswer {
   const command = /'([^']+)' command/.exec(text)?.[1]?.toLowerCase();
   if (command) {
     return {
@@ -295,7 +161,7 @@ function fromError(
   key: string,
   ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
   via: ProbeMethod,
-): Answer | NoAnswer {
+): ProbeAnswer | NoAnswer {
   const classified = classifyRedisError(err, { command: label.toLowerCase() });
   if (!classified) throw err;
   // A cluster node redirects a key it does not serve, and a replica refuses a write, only after the
@@ -356,14 +222,14 @@ class Prober {
     private readonly namespace: string,
   ) {}
 
-  async answer(command: string, key = this.ctx.probeKey): Promise<Answer> {
+  async answer(command: string, key = this.ctx.probeKey): Promise<ProbeAnswer> {
     const spec = SPECS[command];
     if (!spec) throw new Error(`no probe for ${command}`);
     const argv = spec.argv(key, this.ctx);
     const label = labelOf(command);
     const ctx = { namespace: this.namespace, spec, cluster: this.ctx.kind === "cluster" };
     const tried: string[] = [];
-    const attempts: [ProbeMethod, () => Promise<Answer | NoAnswer>][] = [
+    const attempts: [ProbeMethod, () => Promise<ProbeAnswer | NoAnswer>][] = [
       ["acl-dryrun", () => this.dryrun(argv, label, key, ctx)],
       ["multi", () => this.queued(argv, label, key, ctx)],
       ["direct", () => this.direct(argv, label, key, ctx)],
@@ -398,7 +264,7 @@ class Prober {
     label: string,
     key: string,
     ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
-  ): Promise<Answer | NoAnswer> {
+  ): Promise<ProbeAnswer | NoAnswer> {
     let reply: unknown;
     try {
       reply = await this.redis.call("ACL", "DRYRUN", this.dryrunUser as string, ...argv);
@@ -430,7 +296,7 @@ class Prober {
     label: string,
     key: string,
     ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
-  ): Promise<Answer | NoAnswer> {
+  ): Promise<ProbeAnswer | NoAnswer> {
     const notOpened = await this.openMulti();
     if (notOpened) return notOpened;
     let reply: unknown;
@@ -500,7 +366,7 @@ class Prober {
     label: string,
     key: string,
     ctx: { namespace: string; spec: CommandSpec; cluster?: boolean },
-  ): Promise<Answer | NoAnswer> {
+  ): Promise<ProbeAnswer | NoAnswer> {
     try {
       await this.redis.call(argv[0] as string, ...argv.slice(1));
       return { allowed: true, via: "direct", reason: `direct probe on ${key}: allowed`, aclRule: null };
@@ -556,7 +422,7 @@ class Prober {
 
 // ---------------------------------------------------------------- facts about the server
 
-interface ServerFacts {
+export interface ServerFacts {
   version: string | null;
   role: "master" | "replica" | null;
   readOnly: boolean | null;
@@ -595,158 +461,25 @@ async function whoAmI(
   }
 }
 
-// ---------------------------------------------------------------- shaping the answer
+// ---------------------------------------------------------------- the deployment
 
-function statusOf(commands: CommandCapability[]): CapabilityStatus {
-  const required = commands.filter((c) => c.optional === undefined);
-  if (required.some((c) => c.allowed === false)) return "refused";
-  if (required.some((c) => c.allowed === null)) return "unknown";
-  return commands.every((c) => c.allowed === true) ? "allowed" : "partial";
+/** CLUSTER INFO as the probed node answered it; `reason` when it refused. */
+export interface ClusterFacts {
+  clusterInfo: boolean;
+  state: string | null;
+  masters: number | null;
+  knownNodes: number | null;
+  reason?: string;
 }
 
-function permissionOf(
-  permission: RedisActionPermission,
-  answers: Map<string, Answer>,
-  user: string,
-  outsideWrite: boolean | null,
-  namespace: string,
-): PermissionCapability {
-  const commands = PERMISSION_COMMANDS[permission];
-  const of = commands.map((c) => [c, answers.get(c)] as const);
-  const refused = of.filter(([, a]) => a?.allowed === false);
-  const unknown = of.filter(([, a]) => a === undefined || a.allowed === null);
-  const aclRules = [...new Set(refused.map(([, a]) => a?.aclRule).filter((r): r is string => !!r))];
-  const labels = commands.map(labelOf).join(", ");
-  if (refused.length > 0) {
-    // "may not run EXPIRE, UNLINK" for command refusals; key patterns, replicas and renamed commands say why.
-    const denied = refused.filter(([, a]) => a?.aclRule?.startsWith("+")).map(([c]) => labelOf(c));
-    const other = refused
-      .filter(([, a]) => !a?.aclRule?.startsWith("+"))
-      .map(([c, a]) => `${labelOf(c)}: ${a?.reason}`);
-    const why = [...(denied.length > 0 ? [`may not run ${denied.join(", ")}`] : []), ...other].join("; ");
-    const grant = aclRules.length > 0 ? ` (ACL rule ${aclRules.join(" ")})` : "";
-    return { allowed: false, reason: `Redis user ${user} ${why}${grant}`, commands, aclRules };
-  }
-  if (unknown.length > 0) {
-    const why = unknown.map(([c, a]) => `${labelOf(c)}: ${a?.reason ?? "not probed"}`).join("; ");
-    return {
-      allowed: null,
-      reason: `Not known whether Redis user ${user} may do this: ${why}`,
-      commands,
-      aclRules,
-    };
-  }
-  const scope =
-    KEY_WRITES.has(permission) && outsideWrite === false
-      ? `, on keys under ${namespace} only (its key patterns)`
-      : "";
-  return { allowed: true, reason: `Redis user ${user} may run ${labels}${scope}`, commands, aclRules };
+/** One sentinel's answer to SENTINEL MASTER <name>. */
+export interface SentinelAnswer {
+  address: string;
+  answered: boolean;
+  master: string | null;
+  flags: string | null;
+  reason: string;
 }
-
-function keysNote(
-  inside: { read: boolean | null },
-  outside: { read: boolean | null; write: boolean | null },
-  ns: string,
-) {
-  if (inside.read === false) return `the user's key patterns do not cover keys under ${ns}: grant ~${ns}*`;
-  if (outside.read === false)
-    return `keys outside ${ns} (foreign keys) cannot be read: scans and the key browser show them as unknown`;
-  if (outside.write === false) return `keys outside ${ns} can be read but not changed`;
-  return undefined;
-}
-
-async function probeCapabilities(instance: InstanceConfig, now: () => Date): Promise<CapabilitiesResponse> {
-  const { namespace } = getConfig().policy;
-  const probeKey = `${namespace}${PROBE_KEY_NAME}`;
-  const outsideKey = PROBE_KEY_NAME.startsWith(namespace) ? `~${PROBE_KEY_NAME}` : PROBE_KEY_NAME;
-  const db = connectionOptions(instance).db ?? 0;
-  const kind = instanceKind(instance);
-  return withOwnConnection(instance, async (redis) => {
-    const { user, source } = await whoAmI(redis, instance);
-    const facts = await serverFacts(redis);
-    const major = facts.version ? Number(facts.version.split(".")[0]) : 7;
-    const ctx: ProbeContext = {
-      probeKey,
-      db: kind === "cluster" ? 0 : db,
-      redis7: major >= 7,
-      kind,
-      scansOnReplicas: kind === "cluster" && scansOnReplicas(instance),
-    };
-    // A cluster sends writes to the masters whichever node was probed: a replica's READONLY says nothing.
-    const replicaRefusesWrites = facts.readOnly === true && kind !== "cluster";
-    const prober = new Prober(redis, ctx, namespace);
-    await prober.setUpDryrun(user);
-    await prober.setUpMulti();
-
-    const wanted = new Set<string>();
-    for (const def of CAPABILITIES) for (const need of def.needs(ctx)) wanted.add(need.command);
-    for (const commands of Object.values(PERMISSION_COMMANDS)) for (const c of commands) wanted.add(c);
-    const answers = new Map<string, Answer>();
-    for (const command of wanted) {
-      let answer = await prober.answer(command);
-      if (SPECS[command]?.write && replicaRefusesWrites && answer.allowed !== false) {
-        answer = {
-          ...answer,
-          allowed: false,
-          reason: "the instance is a read-only replica: Redis refuses writes",
-          aclRule: null,
-        };
-      }
-      answers.set(command, answer);
-    }
-    const outsideRead = await prober.answer("ttl", outsideKey);
-    const outsideWrite = await prober.answer("expire", outsideKey);
-    const coverage = (a: Answer | undefined) =>
-      a?.allowed === true ? true : a?.aclRule?.includes("~") ? false : null;
-    const keys = {
-      namespace,
-      probeKey,
-      inside: { read: coverage(answers.get("ttl")), write: coverage(answers.get("expire")) },
-      outside: { read: coverage(outsideRead), write: coverage(outsideWrite) },
-    };
-    // A read-only replica refuses the write whatever the patterns say: that tells nothing about them.
-    if (replicaRefusesWrites) {
-      keys.inside.write = null;
-      keys.outside.write = null;
-    }
-    const note = keysNote(keys.inside, keys.outside, namespace);
-
-    const capabilities: Capability[] = CAPABILITIES.filter((def) => def.needs(ctx).length > 0).map((def) => {
-      const commands = def.needs(ctx).map((need): CommandCapability => {
-        const answer = answers.get(need.command) as Answer;
-        return {
-          command: need.command,
-          label: labelOf(need.command),
-          ...answer,
-          ...(need.optional ? { optional: need.optional } : {}),
-        };
-      });
-      return { id: def.id, title: def.title, role: def.role, status: statusOf(commands), commands };
-    });
-    const permissions = Object.fromEntries(
-      redisActionPermissions.map((p) => [p, permissionOf(p, answers, user, keys.outside.write, namespace)]),
-    ) as Record<RedisActionPermission, PermissionCapability>;
-    const order: ProbeMethod[] = ["acl-dryrun", "multi", "direct"];
-    const deployment = await deploymentOf(instance, redis, { db, answers });
-    return {
-      id: instance.id,
-      user,
-      userSource: source,
-      redisVersion: facts.version,
-      replica: { role: facts.role, readOnly: facts.readOnly },
-      methods: order.filter((m) => prober.used.has(m)),
-      methodNotes: prober.notes,
-      keys: note ? { ...keys, note } : keys,
-      capabilities,
-      permissions,
-      checkedAt: now().toISOString(),
-      maxAgeSeconds: CAPABILITIES_MAX_AGE_MS / 1000,
-      deployment,
-    };
-  });
-}
-
-// ---------------------------------------------------------------- what the deployment changes
 
 /** The server a connection went to (a sentinel-managed one resolves the master itself). */
 function probedAddress(redis: Redis): string | null {
@@ -755,10 +488,8 @@ function probedAddress(redis: Redis): string | null {
   return redis.options.host ? `${redis.options.host}:${redis.options.port ?? 6379}` : null;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** CLUSTER INFO on the probe's node: readable, and what it says; a refusal is said, not thrown. */
-async function clusterFacts(redis: Redis): Promise<NonNullable<Deployment["cluster"]>> {
+async function clusterFacts(redis: Redis): Promise<ClusterFacts> {
   try {
     const fields = parseInfo(String(await redis.call("CLUSTER", "INFO"))).default ?? {};
     const n = (name: string) => (fields[name] === undefined ? null : Number(fields[name]));
@@ -776,7 +507,7 @@ async function clusterFacts(redis: Redis): Promise<NonNullable<Deployment["clust
 }
 
 /** SENTINEL MASTER <name> on every configured sentinel, with the sentinels' own credentials. */
-async function sentinelAnswers(instance: InstanceConfig): Promise<NonNullable<Deployment["sentinels"]>> {
+async function sentinelAnswers(instance: InstanceConfig): Promise<SentinelAnswer[]> {
   const sentinel = instance.sentinel;
   if (!sentinel) return [];
   return Promise.all(
@@ -813,95 +544,88 @@ async function sentinelAnswers(instance: InstanceConfig): Promise<NonNullable<De
   );
 }
 
-/** What a cluster or sentinel deployment changes for the console's features, in words. */
-async function deploymentOf(
-  instance: InstanceConfig,
-  redis: Redis,
-  { db, answers }: { db: number; answers: Map<string, Answer> },
-): Promise<Deployment> {
-  const kind = instanceKind(instance);
-  const probedNode = probedAddress(redis);
-  if (kind === "cluster") {
-    const cluster = await clusterFacts(redis);
-    const masters = cluster.masters !== null ? plural(cluster.masters, "master", "masters") : "masters";
-    const replicas = scansOnReplicas(instance);
-    const notes = [
-      `SCAN and DBSIZE run on each of the ${masters}${replicas ? " (on a replica of each, with READONLY)" : ""}; key commands go to the node that serves the key's slot.`,
-      "FLUSHDB empties every master: the confirmation and the audit entry count the nodes and keys.",
-      db > 0
-        ? `The instance URL names database ${db}, but a cluster has database 0 only (no SELECT).`
-        : "Database 0 only: a cluster has no SELECT.",
-      "Commands and scripts over keys of several slots are refused (CROSSSLOT): key batches are sent per node.",
-      `ACL users are set on each node (Redis Cluster does not copy them): these answers are node ${probedNode ?? "?"}'s; every node needs the same user.`,
-      cluster.clusterInfo
-        ? `CLUSTER INFO is readable: cluster_state ${cluster.state ?? "?"}${cluster.knownNodes !== null ? `, ${plural(cluster.knownNodes, "node", "nodes")} known` : ""}.`
-        : `CLUSTER INFO is refused (${cluster.reason ?? "no answer"}): the cluster state cannot be shown or alerted on; grant +cluster|info.`,
-    ];
-    if (answers.get("cluster|slots")?.allowed === false)
-      notes.push("CLUSTER SLOTS is refused: the console cannot learn the slot map (grant +cluster|slots).");
-    return { kind, probedNode, notes, cluster };
-  }
-  if (kind === "sentinel") {
-    const sentinels = await sentinelAnswers(instance);
-    const answered = sentinels.filter((s) => s.answered).length;
-    const masters = new Set(sentinels.flatMap((s) => (s.master ? [s.master] : [])));
-    const notes = [
-      `The console finds the master through the sentinels (master name ${instance.sentinel?.masterName ?? "?"}) and follows a failover; these answers are the current master's (${probedNode ?? "?"}).`,
-      answered === sentinels.length
-        ? `All ${plural(sentinels.length, "sentinel answers", "sentinels answer")} SENTINEL MASTER with the configured sentinel credentials.`
-        : answered === 0
-          ? "No sentinel answers SENTINEL MASTER with the configured sentinel credentials: after a failover the console cannot find the new master."
-          : `${answered} of ${sentinels.length} sentinels answer SENTINEL MASTER; the others: ${sentinels
-              .filter((s) => !s.answered)
-              .map((s) => `${s.address} ${s.reason}`)
-              .join("; ")}.`,
-      ...(masters.size > 1 ? [`The sentinels disagree on the master: ${[...masters].join(", ")}.`] : []),
-    ];
-    return { kind, probedNode, notes, sentinels };
-  }
-  return { kind, probedNode, notes: [] };
+// ---------------------------------------------------------------- the probe
+
+/** What the probe found: the user, the server, one answer per command asked, the deployment. */
+export interface UserProbe {
+  user: string;
+  userSource: "whoami" | "url";
+  server: ServerFacts;
+  ctx: ProbeContext;
+  /** A read-only replica (outside a cluster) refuses writes whatever the ACL says. */
+  replicaRefusesWrites: boolean;
+  answers: Map<string, ProbeAnswer>;
+  /** TTL and EXPIRE on a key outside the namespace. */
+  outside: { read: ProbeAnswer; write: ProbeAnswer };
+  /** The methods that answered, in the order they are tried. */
+  methods: ProbeMethod[];
+  methodNotes: string[];
+  db: number;
+  probedNode: string | null;
+  cluster?: ClusterFacts;
+  sentinels?: SentinelAnswer[];
 }
-
-// ---------------------------------------------------------------- cache
-
-interface Entry {
-  instance: InstanceConfig;
-  /** When the probe finished; undefined while it runs. */
-  at?: number;
-  promise: Promise<CapabilitiesResponse>;
-}
-
-const registry = globalThis as typeof globalThis & { __islRedisCapabilities?: Map<string, Entry> };
-const cache: Map<string, Entry> = (registry.__islRedisCapabilities ??= new Map());
 
 /**
- * What the instance's Redis user may do, probed at most every few minutes (`refresh` probes again;
- * a probe already running is shared). A failure (unreachable, wrong password) is not cached.
+ * Asks, on a connection of its own, whether the instance's Redis user may run each command
+ * `wanted(ctx)` names (key commands on a probe key under `namespace`), and reads the deployment.
  */
-export function redisCapabilities(
+export async function probeRedisUser(
   instance: InstanceConfig,
-  { refresh = false, now = () => new Date() }: { refresh?: boolean; now?: () => Date } = {},
-): Promise<CapabilitiesResponse> {
-  const cached = cache.get(instance.id);
-  // Only for the same configuration object: a reloaded config (another URL or password) probes again.
-  if (cached && cached.instance === instance) {
-    if (cached.at === undefined) return cached.promise;
-    if (!refresh && now().getTime() - cached.at < CAPABILITIES_MAX_AGE_MS) return cached.promise;
-  }
-  const entry: Entry = { instance, promise: probeCapabilities(instance, now) };
-  cache.set(instance.id, entry);
-  entry.promise.then(
-    () => {
-      entry.at = now().getTime();
-    },
-    () => {
-      if (cache.get(instance.id) === entry) cache.delete(instance.id);
-    },
-  );
-  return entry.promise;
-}
+  namespace: string,
+  wanted: (ctx: ProbeContext) => Iterable<string>,
+): Promise<UserProbe> {
+  const probeKey = `${namespace}${PROBE_KEY_NAME}`;
+  const outsideKey = PROBE_KEY_NAME.startsWith(namespace) ? `~${PROBE_KEY_NAME}` : PROBE_KEY_NAME;
+  const db = connectionOptions(instance).db ?? 0;
+  const kind = instanceKind(instance);
+  return withOwnConnection(instance, async (redis) => {
+    const { user, source } = await whoAmI(redis, instance);
+    const facts = await serverFacts(redis);
+    const major = facts.version ? Number(facts.version.split(".")[0]) : 7;
+    const ctx: ProbeContext = {
+      probeKey,
+      db: kind === "cluster" ? 0 : db,
+      redis7: major >= 7,
+      kind,
+      scansOnReplicas: kind === "cluster" && scansOnReplicas(instance),
+    };
+    // A cluster sends writes to the masters whichever node was probed: a replica's READONLY says nothing.
+    const replicaRefusesWrites = facts.readOnly === true && kind !== "cluster";
+    const prober = new Prober(redis, ctx, namespace);
+    await prober.setUpDryrun(user);
+    await prober.setUpMulti();
 
-/** Forgets every cached answer (tests). */
-export function clearCapabilitiesCache(): void {
-  cache.clear();
+    const answers = new Map<string, ProbeAnswer>();
+    for (const command of new Set(wanted(ctx))) {
+      let answer = await prober.answer(command);
+      if (SPECS[command]?.write && replicaRefusesWrites && answer.allowed !== false) {
+        answer = {
+          ...answer,
+          allowed: false,
+          reason: "the instance is a read-only replica: Redis refuses writes",
+          aclRule: null,
+        };
+      }
+      answers.set(command, answer);
+    }
+    const outsideRead = await prober.answer("ttl", outsideKey);
+    const outsideWrite = await prober.answer("expire", outsideKey);
+    const order: ProbeMethod[] = ["acl-dryrun", "multi", "direct"];
+    return {
+      user,
+      userSource: source,
+      server: facts,
+      ctx,
+      replicaRefusesWrites,
+      answers,
+      outside: { read: outsideRead, write: outsideWrite },
+      methods: order.filter((m) => prober.used.has(m)),
+      methodNotes: prober.notes,
+      db,
+      probedNode: probedAddress(redis),
+      ...(kind === "cluster" ? { cluster: await clusterFacts(redis) } : {}),
+      ...(kind === "sentinel" ? { sentinels: await sentinelAnswers(instance) } : {}),
+    };
+  });
 }

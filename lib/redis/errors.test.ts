@@ -10,31 +10,46 @@ function reply(message: string): Error {
 
 describe("classifyRedisError", () => {
   it("NOPERM on a command names the command and the ACL rule that grants it", () => {
-    const err = classifyRedisError(reply("NOPERM this user has no permissions to run the 'memory|usage' command"), {
+    const err = classifyRedisError(
+      reply("NOPERM this user has no permissions to run the 'memory|usage' command"),
+      {
+        instanceId: "prod",
+      },
+    );
+    expect(err).toBeInstanceOf(RedisError);
+    expect(err).toMatchObject({
+      kind: "permission",
+      command: "memory|usage",
+      keyDenied: false,
       instanceId: "prod",
     });
-    expect(err).toBeInstanceOf(RedisError);
-    expect(err).toMatchObject({ kind: "permission", command: "memory|usage", keyDenied: false, instanceId: "prod" });
     expect(err?.aclRule).toBe("+memory|usage");
     expect(err?.message).toBe("the console's Redis user may not run MEMORY USAGE (NOPERM)");
   });
 
   it("Redis 7.2's wording names the command too", () => {
-    const err = classifyRedisError(reply("NOPERM User isl-console has no permissions to run the 'ttl' command"));
+    const err = classifyRedisError(
+      reply("NOPERM User isl-console has no permissions to run the 'ttl' command"),
+    );
     expect(err).toMatchObject({ kind: "permission", command: "ttl", keyDenied: false });
   });
 
   it("NOPERM on a key is a key-level refusal, with the command the caller sent", () => {
-    const err = classifyRedisError(reply("NOPERM this user has no permissions to access one of the keys used as arguments"), {
-      command: "ttl",
-    });
+    const err = classifyRedisError(
+      reply("NOPERM this user has no permissions to access one of the keys used as arguments"),
+      {
+        command: "ttl",
+      },
+    );
     expect(err).toMatchObject({ kind: "permission", command: "ttl", keyDenied: true });
     expect(err?.message).toMatch(/ACL key patterns/);
   });
 
   it("a command refused inside a script is a permission error without a named command", () => {
     const err = classifyRedisError(
-      reply("ERR The user executing the script can't run this command or subcommand script: 403b2c, on @user_script:1."),
+      reply(
+        "ERR The user executing the script can't run this command or subcommand script: 403b2c, on @user_script:1.",
+      ),
       { command: "evalsha_ro" },
     );
     expect(err).toMatchObject({ kind: "permission", command: "evalsha_ro", keyDenied: false });
@@ -42,12 +57,17 @@ describe("classifyRedisError", () => {
 
   it("timeouts, lost and refused connections are told apart", () => {
     expect(classifyRedisError(new Error("Command timed out"))?.kind).toBe("timeout");
-    expect(classifyRedisError(new Error("Connection is closed."))).toMatchObject({ kind: "unreachable", message: "connection lost" });
+    expect(classifyRedisError(new Error("Connection is closed."))).toMatchObject({
+      kind: "unreachable",
+      message: "connection lost",
+    });
     expect(classifyRedisError(new Error("connect ECONNREFUSED 127.0.0.1:6390"))).toMatchObject({
       kind: "unreachable",
       message: "connection refused (127.0.0.1:6390)",
     });
-    expect(classifyRedisError(new Error("Reached the max retries per request limit (which is 0).")))?.toMatchObject({
+    expect(
+      classifyRedisError(new Error("Reached the max retries per request limit (which is 0).")),
+    )?.toMatchObject({
       kind: "unreachable",
     });
   });
@@ -65,7 +85,10 @@ describe("classifyRedisError", () => {
         "NOSCRIPT No matching script. Please use EVAL.",
         "ERR unknown command 'CONFIG', with args beginning with: 'GET' ",
         "ERR something else",
-      ].map((m) => [m.split(" ")[0] === "ERR" ? m.slice(0, 20) : m.split(" ")[0], classifyRedisError(reply(m))?.kind]),
+      ].map((m) => [
+        m.split(" ")[0] === "ERR" ? m.slice(0, 20) : m.split(" ")[0],
+        classifyRedisError(reply(m))?.kind,
+      ]),
     );
     expect(kinds).toEqual({
       WRONGPASS: "auth",
@@ -89,7 +112,9 @@ describe("classifyRedisError", () => {
   });
 
   it("a refusal is NOPERM or an unknown command, not a failure of Redis", () => {
-    expect(isRefusal(reply("NOPERM this user has no permissions to run the 'config|get' command"))).toBe(true);
+    expect(isRefusal(reply("NOPERM this user has no permissions to run the 'config|get' command"))).toBe(
+      true,
+    );
     expect(isRefusal(reply("ERR unknown command 'CONFIG'"))).toBe(true);
     expect(isRefusal(new Error("Command timed out"))).toBe(false);
     expect(isRefusal(reply("ERR something else"))).toBe(false);

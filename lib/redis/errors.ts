@@ -90,6 +90,15 @@ export class KeyArgumentError extends Error {
   override name = "KeyArgumentError";
 }
 
+/**
+ * The cluster as it is right now cannot take the request (a slot no master serves, a database
+ * other than 0, a listing's node gone with no successor): found before anything changed; the API
+ * answers 409 and an action's audit outcome is "rejected".
+ */
+export class ClusterConflictError extends Error {
+  override name = "ClusterConflictError";
+}
+
 export function isRedisError(err: unknown, ...kinds: RedisFailureKind[]): err is RedisError {
   return err instanceof RedisError && (kinds.length === 0 || kinds.includes(err.kind));
 }

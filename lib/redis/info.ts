@@ -1,7 +1,7 @@
 // Parses the text of Redis INFO (and CLUSTER NODES) into sections, and the fields the console uses
 // into typed values.
 // Pure: the text comes from the caller.
-import type { PersistenceInfo } from "@/lib/policy/persistence";
+import type { PersistenceInfo } from "@/lib/server-facts";
 
 export type InfoSections = Record<string, Record<string, string>>;
 
@@ -78,12 +78,12 @@ function field(sections: InfoSections, name: string): string | undefined {
   return undefined;
 }
 
-function num(sections: InfoSections, name: string): number {
+function numberField(sections: InfoSections, name: string): number {
   const value = Number(field(sections, name));
   return Number.isFinite(value) ? value : 0;
 }
 
-function optionalNum(sections: InfoSections, name: string): number | undefined {
+function optionalNumberField(sections: InfoSections, name: string): number | undefined {
   const raw = field(sections, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -108,25 +108,25 @@ export function summarizeInfo(sections: InfoSections): InfoSummary {
     redisVersion: field(sections, "redis_version") ?? "unknown",
     redisMode: field(sections, "redis_mode") ?? "standalone",
     runId: field(sections, "run_id") ?? "",
-    uptimeSeconds: num(sections, "uptime_in_seconds"),
+    uptimeSeconds: numberField(sections, "uptime_in_seconds"),
     role: field(sections, "role") ?? "master",
-    connectedClients: num(sections, "connected_clients"),
-    maxClients: optionalNum(sections, "maxclients"),
-    blockedClients: num(sections, "blocked_clients"),
-    usedMemoryBytes: num(sections, "used_memory"),
-    usedMemoryRssBytes: num(sections, "used_memory_rss"),
-    usedMemoryPeakBytes: num(sections, "used_memory_peak"),
-    maxMemoryBytes: num(sections, "maxmemory"),
+    connectedClients: numberField(sections, "connected_clients"),
+    maxClients: optionalNumberField(sections, "maxclients"),
+    blockedClients: numberField(sections, "blocked_clients"),
+    usedMemoryBytes: numberField(sections, "used_memory"),
+    usedMemoryRssBytes: numberField(sections, "used_memory_rss"),
+    usedMemoryPeakBytes: numberField(sections, "used_memory_peak"),
+    maxMemoryBytes: numberField(sections, "maxmemory"),
     maxMemoryPolicy: field(sections, "maxmemory_policy"),
-    memFragmentationRatio: optionalNum(sections, "mem_fragmentation_ratio"),
-    evictedKeys: num(sections, "evicted_keys"),
-    expiredKeys: num(sections, "expired_keys"),
-    keyspaceHits: num(sections, "keyspace_hits"),
-    keyspaceMisses: num(sections, "keyspace_misses"),
-    totalCommandsProcessed: num(sections, "total_commands_processed"),
-    totalConnectionsReceived: num(sections, "total_connections_received"),
-    rejectedConnections: num(sections, "rejected_connections"),
-    instantaneousOpsPerSec: num(sections, "instantaneous_ops_per_sec"),
+    memFragmentationRatio: optionalNumberField(sections, "mem_fragmentation_ratio"),
+    evictedKeys: numberField(sections, "evicted_keys"),
+    expiredKeys: numberField(sections, "expired_keys"),
+    keyspaceHits: numberField(sections, "keyspace_hits"),
+    keyspaceMisses: numberField(sections, "keyspace_misses"),
+    totalCommandsProcessed: numberField(sections, "total_commands_processed"),
+    totalConnectionsReceived: numberField(sections, "total_connections_received"),
+    rejectedConnections: numberField(sections, "rejected_connections"),
+    instantaneousOpsPerSec: numberField(sections, "instantaneous_ops_per_sec"),
     keyspace: parseKeyspace(sections.keyspace),
   };
 }

@@ -1,11 +1,7 @@
-// Reachability and headline figures per instance, for /api/instances, /api/health and the home cards.
+// Where an instance is (its address and database, without credentials) and a timeout for probes.
 import "server-only";
-import type { InstanceStatus } from "@/lib/schemas/instances";
 import type { InstanceConfig } from "@/lib/config";
-import { instanceKind, withRedis } from "./client";
-import { describeRedisError } from "./errors";
-import { parseInfo, summarizeInfo } from "./info";
-import { readInstance, totalsOf } from "./sample";
+import { instanceKind } from "./connection";
 
 /** A probe never takes longer than this, so a hung Redis cannot hang a page. */
 export const PROBE_TIMEOUT_MS = 2000;
@@ -43,70 +39,4 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     timer = setTimeout(() => reject(new TimeoutError(`${what} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-export async function probeInstance(instance: InstanceConfig): Promise<InstanceStatus> {
-  const base = {
-    id: instance.id,
-    name: instance.name,
-    environment: instance.environment,
-    readOnly: instance.readOnly,
-    address: instanceAddress(instance),
-    tls: instance.tls !== undefined,
-    checkedAt: new Date().toISOString(),
-  };
-  if (instanceKind(instance) !== "standalone") return probeDeployment(instance, base);
-  try {
-    const text = await withTimeout(
-      withRedis(instance, (redis) => redis.info(), { timeoutMs: PROBE_TIMEOUT_MS }),
-      PROBE_TIMEOUT_MS + 200,
-      "Redis",
-    );
-    const info = summarizeInfo(parseInfo(text));
-    return {
-      ...base,
-      reachable: true,
-      redisVersion: info.redisVersion,
-      role: info.role,
-      uptimeSeconds: info.uptimeSeconds,
-      memory: { usedBytes: info.usedMemoryBytes, maxBytes: info.maxMemoryBytes },
-      keys: info.keyspace[`db${instanceDb(instance)}`]?.keys ?? 0,
-      connectedClients: info.connectedClients,
-    };
-  } catch (err) {
-    return { ...base, reachable: false, error: describeRedisError(err) };
-  }
-}
-
-/** A cluster or sentinel deployment: reachable while any node answers; its totals, and the nodes that did not answer. */
-async function probeDeployment(
-  instance: InstanceConfig,
-  base: Omit<InstanceStatus, "reachable">,
-): Promise<InstanceStatus> {
-  try {
-    const reading = await withTimeout(readInstance(instance), PROBE_TIMEOUT_MS * 2, "Redis");
-    const totals = totalsOf(reading, instance.id);
-    const unanswered = reading.nodes.filter((n) => n.sample === null).map((n) => n.address);
-    return {
-      ...base,
-      reachable: true,
-      kind: reading.kind,
-      nodes: { total: reading.nodes.length, unanswered },
-      ...(unanswered.length > 0
-        ? { error: `${unanswered.length} node(s) not answering: ${unanswered.join(", ")}` }
-        : {}),
-      role: reading.kind === "cluster" ? "cluster" : "master",
-      redisVersion: reading.nodes.find((n) => n.sample)?.sample?.redisVersion,
-      uptimeSeconds: totals.uptimeSeconds,
-      memory: { usedBytes: totals.usedBytes, maxBytes: totals.maxBytes ?? 0 },
-      keys: totals.keys,
-      connectedClients: totals.connectedClients,
-    };
-  } catch (err) {
-    return { ...base, reachable: false, kind: instanceKind(instance), error: describeRedisError(err) };
-  }
-}
-
-export function probeAll(instances: InstanceConfig[]): Promise<InstanceStatus[]> {
-  return Promise.all(instances.map(probeInstance));
 }

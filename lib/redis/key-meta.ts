@@ -6,7 +6,7 @@
 // Through a cluster client the keys are read in one pipeline per node (a cluster refuses a
 // pipeline whose keys live on different nodes).
 import "server-only";
-import { isCluster, type KeyClient } from "./client";
+import { isCluster, type KeyClient } from "./connection";
 import { classifyRedisError, RedisError } from "./errors";
 import { groupByNode } from "./topology";
 

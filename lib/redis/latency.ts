@@ -55,9 +55,7 @@ async function readNodeMonitor(redis: Redis, address: string): Promise<LatencyMo
  * threshold is the nodes' common one (null when they differ: `nodes` holds each); a node that
  * failed is in `nodes` with its error, naming it.
  */
-export async function readLatencyMonitor(
-  instance: InstanceConfig,
-): Promise<
+export async function readLatencyMonitor(instance: InstanceConfig): Promise<
   LatencyMonitor & {
     nodes: (NodeLatencyMonitor | { address: string; role: "master" | "replica"; error: string })[];
   }

@@ -1,5 +1,6 @@
-// The only Redis commands that change data: EXPIRE (with a positive TTL), UNLINK and FLUSHDB ASYNC,
-// and the TTL reads that decide what a fix changes. Nothing here can leave a key without a TTL:
+// The console's only Redis commands that change data: EXPIRE (with a positive TTL), UNLINK and
+// FLUSHDB ASYNC, and the TTL reads that decide what a fix changes (the demo seeding's writes, a tool
+// the console never runs, are in seed-writes.ts). Nothing here can leave a key without a TTL:
 // there is no PERSIST, no SET, and every EXPIRE carries a positive number of seconds.
 // Key commands take a server's connection or a cluster client: through a cluster, keys are split
 // per node (groupByNode) and each node gets its own pipelines, one command per key (a cluster
@@ -7,12 +8,11 @@
 // cluster is flushed master by master (flushEveryNode).
 import "server-only";
 import type Redis from "ioredis";
-import { ConflictError } from "@/lib/http/errors";
 import type { InstanceConfig } from "@/lib/config";
-import { instanceKind, isCluster, type KeyClient } from "./client";
-import { classifyRedisError, RedisError } from "./errors";
+import { instanceKind, isCluster, type KeyClient } from "./connection";
+import { classifyRedisError, ClusterConflictError, RedisError } from "./errors";
 import { parseInfo } from "./info";
-import { displayKey } from "./keys";
+import { displayKey } from "@/lib/keys/encoding";
 import {
   describeSlots,
   groupByNode,
@@ -81,7 +81,7 @@ async function perNode<T>(
   const orphan = owners.findIndex((o) => o === undefined);
   if (orphan !== -1) {
     const key = keyOf((groups[orphan] as T[])[0] as T);
-    throw new ConflictError(
+    throw new ClusterConflictError(
       `key ${displayKey(key)} is in slot ${keySlot(key)}, which no cluster master serves right now: nothing was changed; retry once every slot is served`,
     );
   }
@@ -188,10 +188,12 @@ export async function keyspaceTargets(instance: InstanceConfig): Promise<RedisNo
   if (instanceKind(instance) === "cluster") {
     const db = new URL(instance.url).pathname.replace(/^\//, "");
     if (db !== "" && db !== "0")
-      throw new ConflictError(`a Redis Cluster has database 0 only; this instance names database ${db}`);
+      throw new ClusterConflictError(
+        `a Redis Cluster has database 0 only; this instance names database ${db}`,
+      );
     const uncovered = await uncoveredSlots(instance);
     if (uncovered.length > 0) {
-      throw new ConflictError(
+      throw new ClusterConflictError(
         `slots ${describeSlots(uncovered)} are served by no cluster master right now (a master is down or the cluster is being changed): ` +
           "an action over every key could not reach theirs, so nothing was done; retry once every slot is served",
       );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hostOf, parseClientList, summarizeClients } from "./clients";
+import { hostOf, summarizeClients } from "@/lib/ops/clients";
+import { parseClientList } from "./client-list";
 import { parseLatencyLatest } from "./latency";
 import { toSlowlogEntry } from "./slowlog";
 

@@ -10,10 +10,7 @@
 import "server-only";
 import type { default as Redis } from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import type { CommandReading } from "@/lib/metrics/latency";
-import { versionAtLeast } from "@/lib/policy/config-checks";
-import type { NodePersistence } from "@/lib/store/node-samples";
-import { getClient, instanceKind, isCluster, serverConnection, withRedis } from "./client";
+import { getClient, instanceKind, isCluster, serverConnection, withRedis } from "./connection";
 import { classifyRedisError, describeRedisError, isRefusal, RedisError, toRedisError } from "./errors";
 import {
   parseClusterNodes,
@@ -26,8 +23,28 @@ import {
   summarizeInfo,
   type InfoSections,
 } from "./info";
+import { versionAtLeast, type PersistenceInfo } from "@/lib/server-facts";
 import { instanceDb, withTimeout } from "./instances";
 import { allNodes, CLUSTER_SLOTS, keyspaceNodes, sentinelView, slotRanges, type RedisNode } from "./topology";
+
+/** Histogram buckets as INFO latencystats gives them: [upper bound µs, count]. */
+type Buckets = [number, number][];
+
+/** A node's per-command reading at one sample, as lib/redis reads it (cumulative counters). */
+export type CommandReading =
+  | { source: "histogram"; histograms: Map<string, { calls: number; buckets: Buckets }> }
+  | { source: "latencystats"; percentiles: Map<string, Record<string, number>> }
+  | { source: "commandstats"; stats: Map<string, { calls: number; usec: number }> };
+
+/** What the persistence check and alert judge, as read at one sample. */
+export interface NodePersistence {
+  /** null: INFO persistence could not be read. */
+  info: PersistenceInfo | null;
+  /** CONFIG GET save; null when CONFIG is refused. */
+  save: string | null;
+  /** PING answered MISCONF: the failed save stops every write (stop-writes-on-bgsave-error). */
+  writesRefused?: boolean;
+}
 
 export interface RedisSample {
   runId: string;

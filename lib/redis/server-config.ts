@@ -6,10 +6,10 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import type { ConfigFacts } from "@/lib/policy/config-checks";
-import { instanceKind, withRedis } from "./client";
+import { instanceKind, withRedis } from "./connection";
 import { classifyRedisError, isRefusal, RedisError } from "./errors";
 import { parseInfo, parsePersistence, summarizeInfo } from "./info";
+import type { ConfigFacts } from "@/lib/server-facts";
 import { allNodes, atNode, downNodes, type DownNode, type RedisNode } from "./topology";
 
 function pairs(reply: unknown): Map<string, string> {
@@ -80,7 +80,7 @@ function hasCredentials(instance: InstanceConfig): boolean {
   return url.password !== "" || url.username !== "";
 }
 
-function num(value: string | undefined): number | null {
+function numberOrNull(value: string | undefined): number | null {
   if (value === undefined) return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
@@ -184,10 +184,10 @@ async function readNodeFacts(
   }
   const infoMaxmemory = sections.memory?.maxmemory !== undefined ? info.maxMemoryBytes : null;
   const facts: ConfigFacts = {
-    maxmemory: config ? num(config.get("maxmemory")) : infoMaxmemory,
+    maxmemory: config ? numberOrNull(config.get("maxmemory")) : infoMaxmemory,
     maxmemoryPolicy: config?.get("maxmemory-policy") ?? info.maxMemoryPolicy ?? null,
     save: config ? (config.get("save") ?? null) : null,
-    maxclients: config ? num(config.get("maxclients")) : (info.maxClients ?? null),
+    maxclients: config ? numberOrNull(config.get("maxclients")) : (info.maxClients ?? null),
     connectedClients: info.connectedClients,
     tls: instance.tls !== undefined,
     auth,

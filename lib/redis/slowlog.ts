@@ -8,14 +8,51 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
 import { describeRedisError, RedisError } from "./errors";
-import { displayKey } from "./keys";
+import { displayKey } from "@/lib/keys/encoding";
 import { OWN_SCRIPTS } from "./scanner";
 import { configGet, everyNode, readEveryNode } from "./server-config";
 import { atNode } from "./topology";
 
-export type Slowlog = Omit<SlowlogResponse, "id" | "revealed" | "auditId">;
+/** One slow log entry, with whose it is; the ops API answers these as they are. */
+export interface SlowlogEntry {
+  id: number;
+  time: string;
+  durationMicros: number;
+  /** The command name (first argument), upper case. */
+  command: string;
+  /** Escaped like redis-cli; null unless revealed (they may carry PII). */
+  args: string[] | null;
+  /** Arguments after the command name, as Redis logged them (Redis caps the log at 32). */
+  argCount: number;
+  client: { addr: string; name: string };
+  /** The console's own command: from one of its connections, its scan script, or run inside it. */
+  own: boolean;
+  /** What the console was doing ("console: scan metadata script"); null when not its own. */
+  ownLabel: string | null;
+  /** The server that logged it ("host:port"): ids are per node. */
+  node?: string;
+}
+
+/** The slow logs of every server of an instance, merged. */
+export interface Slowlog {
+  /** SLOWLOG LEN summed over the nodes read. */
+  length: number;
+  /** slowlog-log-slower-than (µs); null when unknown or when the nodes differ. */
+  slowerThanMicros: number | null;
+  maxLen: number | null;
+  /** Newest first over every node. */
+  entries: SlowlogEntry[];
+  /** Every server read; a node that failed has `error`. */
+  nodes: {
+    address: string;
+    role: "master" | "replica";
+    length: number | null;
+    slowerThanMicros: number | null;
+    maxLen: number | null;
+    error: string | null;
+  }[];
+}
 
 type RawEntry = [number | Buffer, number | Buffer, number | Buffer, Buffer[], Buffer?, Buffer?];
 
@@ -23,7 +60,7 @@ const text = (b: unknown): string =>
   Buffer.isBuffer(b) ? b.toString("utf8") : b === undefined ? "" : String(b);
 const int = (b: unknown): number => Number(text(b));
 
-/** The client names the console gives its connections (lib/redis/client.ts). */
+/** The client names the console gives its connections (lib/redis/connection.ts). */
 const OWN_PREFIX = "isl-console-";
 const CONNECTION_LABELS: Record<string, string> = {
   "isl-console-main": "console: main connection",

@@ -15,7 +15,7 @@ import {
   serverConnection,
   type ConnectionPurpose,
   type KeyClient,
-} from "./client";
+} from "./connection";
 import { classifyRedisError, RedisError, toRedisError } from "./errors";
 
 export const CLUSTER_SLOTS = 16384;

@@ -5,8 +5,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { InstanceConfig } from "@/lib/config";
-import type { MemoryPoint } from "@/lib/policy/capacity";
-import { baselineTarget, buildReview, type DoneScan } from "@/lib/policy/review";
+import type { MemoryPoint } from "@/lib/review/capacity";
+import { baselineTarget, buildReview, type DoneScan } from "@/lib/review/build";
 import type { Policy } from "@/lib/policy/types";
 import { RedisError } from "@/lib/redis/errors";
 import { readSample } from "@/lib/redis/sample";

@@ -1,10 +1,10 @@
 // Gathers what the weekly review needs for one configured instance (the latest finished scan, the
 // stored scan closest to a week before it, used-memory history and maxmemory) and hands it to the
-// pure builder in lib/policy/review.ts. Used by the review API and the review page.
+// pure builder in lib/review/build.ts. Used by the review API and the review page.
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
-import type { MemoryPoint } from "@/lib/policy/capacity";
-import { baselineTarget, buildReview, isDoneScan } from "@/lib/policy/review";
+import type { MemoryPoint } from "@/lib/review/capacity";
+import { baselineTarget, buildReview, isDoneScan } from "@/lib/review/build";
 import { ApiError } from "@/lib/http/errors";
 import { describeRedisError } from "@/lib/redis/errors";
 import { withTimeout } from "@/lib/redis/instances";

@@ -2,7 +2,7 @@
 // is bounded (per-pattern counters, lists capped at SCAN_LIST_CAP, top-N heaps, a capped
 // prefix map), so memory is flat whatever the key count. Pure: no I/O, no clock.
 import { classifyKey, matchPattern, type Classification, type CompiledPolicy } from "@/lib/policy/classify";
-import { keyRef } from "@/lib/redis/keys";
+import { keyRef } from "@/lib/keys/encoding";
 import {
   SCAN_LIST_CAP,
   SCAN_TOP_N,

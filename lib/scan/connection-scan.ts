@@ -4,7 +4,7 @@
 import "server-only";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/classify";
 import type { Policy } from "@/lib/policy/types";
-import { isCluster, type KeyClient } from "@/lib/redis/client";
+import { isCluster, type KeyClient } from "@/lib/redis/connection";
 import {
   forEachKeyMeta,
   scanKeyspace,

@@ -11,7 +11,7 @@ import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import type { CompiledPolicy } from "@/lib/policy/classify";
 import type { Policy } from "@/lib/policy/types";
-import { instanceKind } from "@/lib/redis/client";
+import { instanceKind } from "@/lib/redis/connection";
 import { classifyRedisError, toRedisError } from "@/lib/redis/errors";
 import { scanThrottle } from "@/lib/redis/scanner";
 import {
@@ -33,7 +33,7 @@ import {
 import type { ScanMode, ScanNode, ScanProgress, ScanResult, SlotRange } from "@/lib/schemas/scans";
 import { ScanAggregator } from "./aggregate";
 import { accessSampleEvery } from "./effectiveness";
-import { makeProgress, nodeAccess, nodeEntry, runScan, scanInto, toCompiled } from "./run";
+import { makeProgress, nodeAccess, nodeEntry, runScan, scanInto, toCompiled } from "./connection-scan";
 
 /** How long a failed node's slots may stay without a new owner before the scan gives them up. */
 export const FAILOVER_WAIT_MS = 20_000;

@@ -4,7 +4,7 @@
 // masters (or their replicas) are scanned in parallel and merged (lib/scan/instance.ts).
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { guard, type Guard } from "@/lib/actions/guard";
+import { guard, type Guard } from "@/lib/audit/guard";
 import { findInstance, getConfig, type InstanceConfig } from "@/lib/config";
 import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
@@ -32,7 +32,7 @@ import {
   updateScanProgress,
 } from "@/lib/store/scans";
 import { planScan, scanInstance, type ScanPlan } from "./instance";
-import { makeProgress } from "./run";
+import { makeProgress } from "./connection-scan";
 
 interface RunningJob {
   id: string;

@@ -6,7 +6,7 @@ import { auditOutcomeSchema } from "./audit";
 /** Keys an expire/delete/fix-selected request may name at once. */
 export const MAX_KEYS_PER_REQUEST = 1000;
 /** Keys shown in a dry run and stored as the audit sample. */
-export const SAMPLE_SIZE = 20;
+export const KEY_SAMPLE_SIZE = 20;
 /** The bound of `expire` for keys outside every pattern: 7 days. */
 export const UNPATTERNED_MAX_TTL_SECONDS = 7 * 86_400;
 

@@ -21,3 +21,5 @@ export type MeResponse = z.infer<typeof meResponseSchema>;
 
 export const loginResponseSchema = z.object({ user: meResponseSchema });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const logoutResponseSchema = z.object({ ok: z.literal(true) });

@@ -1,5 +1,5 @@
 // Schema of the weekly key-distribution review (GET /api/instances/{id}/review), shared by the
-// pure builder (lib/policy/review.ts), the route handler, the review page and the CLI.
+// pure builder (lib/review/build.ts), the route handler, the review page and the CLI.
 import { z } from "zod";
 import { environmentSchema } from "@/lib/policy/types";
 import {
@@ -33,7 +33,7 @@ export const reviewTtlBucketSchema = z.object({
 export type ReviewTtlBucket = z.infer<typeof reviewTtlBucketSchema>;
 
 /**
- * A TTL recommendation from the pattern's cache effectiveness (lib/policy/review.ts):
+ * A TTL recommendation from the pattern's cache effectiveness (lib/review/build.ts):
  * "never-read": a large share of its keys is never read after the write (their memory buys no hits);
  * "late-reads": keys are still read near the end of their life (a longer TTL would likely raise the hit rate).
  */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GENESIS_HASH } from "@/lib/audit/canonical";
+import { GENESIS_HASH } from "./audit-chain";
 import {
   appendAuditEntries,
   getAuditEntry,

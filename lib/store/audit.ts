@@ -1,15 +1,9 @@
 // The `audit_log` table: append-only (triggers refuse UPDATE and DELETE), each row chained to the
-// previous by SHA-256 (lib/audit/canonical.ts). Appends take the write lock first (BEGIN IMMEDIATE)
+// previous by SHA-256 (audit-chain.ts). Appends take the write lock first (BEGIN IMMEDIATE)
 // so two writers, even two processes on one data directory, cannot both chain to the same head,
 // and commit with synchronous=FULL so an entry acknowledged to a caller survives a crash.
 import "server-only";
-import {
-  entryHash,
-  GENESIS_HASH,
-  verifyChain,
-  type ChainRow,
-  type ChainVerdict,
-} from "@/lib/audit/canonical";
+import { entryHash, GENESIS_HASH, verifyChain, type ChainRow, type ChainVerdict } from "./audit-chain";
 import type { AuditEntry, AuditKind, AuditOutcome, AuditQuery } from "@/lib/schemas/audit";
 import type { Db } from "./db";
 

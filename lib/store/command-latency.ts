@@ -1,8 +1,30 @@
 // The `command_latency` table: per instance, node, command and sample interval, the command's
 // latency figures (lib/metrics/latency.ts commandWindow). Kept as long as the raw samples.
 import "server-only";
-import type { CommandLatencyPoint, CommandLatencySource } from "@/lib/metrics/latency";
 import type { Db } from "./db";
+
+/**
+ * Where a command's figures come from: `histogram`, LATENCY HISTOGRAM deltas between two samples
+ * (percentiles of that interval, to a power-of-two bucket); `latencystats`, INFO latencystats
+ * (percentiles since the server started or CONFIG RESETSTAT, used when LATENCY is refused);
+ * `commandstats`, INFO commandstats deltas (the interval's average per call, servers before 7.0).
+ */
+export type CommandLatencySource = "histogram" | "latencystats" | "commandstats";
+
+/** One command on one node over one interval (or since start, for `latencystats`). Microseconds. */
+export interface CommandLatencyPoint {
+  command: string;
+  source: CommandLatencySource;
+  /** Calls in the interval (since start for `latencystats`). */
+  calls: number;
+  p50Us: number | null;
+  p95Us: number | null;
+  p99Us: number | null;
+  /** commandstats: the interval's average per call. */
+  avgUs: number | null;
+  /** Length of the interval; null for figures since start. */
+  windowMs: number | null;
+}
 
 export interface StoredCommandLatency extends CommandLatencyPoint {
   instanceId: string;

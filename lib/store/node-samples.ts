@@ -2,8 +2,8 @@
 // instance's totals in metric_samples (same `t`). Kept as long as the raw samples (48 h default);
 // the overview's node table, the per-node alerts and the Prometheus `node` series read it.
 import "server-only";
-import type { Deltas } from "@/lib/metrics/rates";
-import type { PersistenceInfo } from "@/lib/policy/persistence";
+import type { Deltas } from "./samples";
+import type { NodePersistence } from "@/lib/redis/sample";
 import type { Db } from "./db";
 
 export interface StoredNodeSample {
@@ -38,16 +38,6 @@ export interface StoredNodeSample {
   clusterState: string | null;
   /** INFO persistence and CONFIG GET save at the sample; absent or null when not read. */
   persistence?: NodePersistence | null;
-}
-
-/** What the persistence check and alert judge, as read at one sample. */
-export interface NodePersistence {
-  /** null: INFO persistence could not be read. */
-  info: PersistenceInfo | null;
-  /** CONFIG GET save; null when CONFIG is refused. */
-  save: string | null;
-  /** PING answered MISCONF: the failed save stops every write (stop-writes-on-bgsave-error). */
-  writesRefused?: boolean;
 }
 
 interface Row {

@@ -1,8 +1,17 @@
 // The `metric_rollups` table: one row per instance per minute, computed from raw samples once the
 // minute is over; min/avg/max of gauges and sums of counter deltas. Kept 14 days by default.
 import "server-only";
-import type { DeltaSum } from "@/lib/metrics/rates";
 import type { Db } from "./db";
+
+/** A run of deltas summed (a window, a bucket, a rollup minute). */
+export interface DeltaSum {
+  ms: number;
+  evicted: number;
+  expired: number;
+  hits: number;
+  misses: number;
+  commands: number;
+}
 
 export interface Rollup {
   instanceId: string;

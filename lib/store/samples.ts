@@ -3,8 +3,17 @@
 // cluster or sentinel deployment they are the totals over its nodes (lib/store/node-samples.ts has
 // each node's own row) and `topology` says which nodes they cover.
 import "server-only";
-import type { Deltas } from "@/lib/metrics/rates";
 import type { Db } from "./db";
+
+export interface Deltas {
+  /** Milliseconds between the two samples. */
+  ms: number;
+  evicted: number;
+  expired: number;
+  hits: number;
+  misses: number;
+  commands: number;
+}
 
 /** The deployment's shape at one sample (stored as JSON beside the totals). */
 export interface SampleTopology {
@@ -182,4 +191,12 @@ export function oldestSampleT(db: Db, instanceId: string): number | null {
     t: number | null;
   };
   return row.t;
+}
+
+/** The time of the instance's newest sample (ms since the epoch); 0 when there is none. */
+export function newestSampleT(db: Db, instanceId: string): number {
+  const row = db.prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
+    t: number | null;
+  };
+  return row.t ?? 0;
 }

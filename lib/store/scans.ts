@@ -319,3 +319,16 @@ export function recentScanOutcomes(db: Db, instanceId: string, limit = 50): Scan
     problem: r.problem,
   }));
 }
+
+/**
+ * What identifies the newest finished scan's state: its id, when it finished and its adjustments.
+ * It changes whenever a scan finishes or is adjusted; "||" when none finished.
+ */
+export function latestFinishedScanVersion(db: Db, instanceId: string): string {
+  const scan = db
+    .prepare(
+      "SELECT id, finished_at, changes FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1",
+    )
+    .get(instanceId) as { id: string; finished_at: string; changes: string | null } | undefined;
+  return `${scan?.id ?? ""}|${scan?.finished_at ?? ""}|${scan?.changes ?? ""}`;
+}

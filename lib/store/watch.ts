@@ -3,14 +3,26 @@
 // Findings seen before the start of the newest done scan are superseded by it: reads leave them
 // out and `pruneFindings` deletes them. The table is capped per instance (FINDINGS_CAP, oldest go).
 import "server-only";
-import { displayKey } from "@/lib/redis/keys";
+import { displayKey } from "@/lib/keys/encoding";
 import type { WatchFinding, WatchFindingClass, WatchStatus } from "@/lib/schemas/watch";
 import { watchStatusSchema } from "@/lib/schemas/watch";
-import type { Finding } from "@/lib/watch/judge";
 import type { Db } from "./db";
 
 /** At most this many findings per instance: a flood of keys without TTL keeps the newest. */
 export const FINDINGS_CAP = 10_000;
+
+/** A key the watch holds as a violation. */
+export interface Finding {
+  keyBase64: string;
+  class: WatchFindingClass;
+  ttl: number;
+  pattern: string | null;
+  /** Milliseconds since the epoch: when the event was received. */
+  seenAt: number;
+  event: string;
+  type: string;
+  node?: string;
+}
 
 interface FindingRow {
   key_b64: string;

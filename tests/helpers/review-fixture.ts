@@ -2,7 +2,7 @@
 // chosen counts, so every figure in a test is visible in the test itself.
 import type { ScanBiggestEntry, ScanJob, ScanKeyEntry, ScanPattern, ScanResult } from "@/lib/schemas/scans";
 import { TTL_BUCKETS_SECONDS } from "@/lib/schemas/scans";
-import type { DoneScan } from "@/lib/policy/review";
+import type { DoneScan } from "@/lib/review/build";
 
 const HOUR = 3600;
 

@@ -15,7 +15,7 @@ import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 type Post = typeof import("@/app/api/instances/[id]/actions/route").POST;
 type JobRoute = typeof import("@/app/api/actions/[jobId]/route");
 type AuditGet = typeof import("@/app/api/audit/route").GET;
-type Client = Awaited<ReturnType<typeof import("@/lib/redis/client").getClient>>;
+type Client = Awaited<ReturnType<typeof import("@/lib/redis/connection").getClient>>;
 
 let server: RedisServer;
 let dataDir: string;
@@ -122,7 +122,7 @@ beforeAll(async () => {
   post = (await import("@/app/api/instances/[id]/actions/route")).POST;
   jobRoute = await import("@/app/api/actions/[jobId]/route");
   auditGet = (await import("@/app/api/audit/route")).GET;
-  const client = await import("@/lib/redis/client");
+  const client = await import("@/lib/redis/connection");
   closeAll = client.closeAllConnections;
   const instance = config.findInstance(RW);
   if (!instance) throw new Error("test instance not configured");

@@ -49,7 +49,7 @@ beforeAll(async () => {
   delete process.env.ISL_POLICY_FILE;
   (await import("@/lib/config")).resetConfigForTests();
   post = (await import("@/app/api/instances/[id]/cache-key/route")).POST as Handler;
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, TIMEOUT_MS);
 
 afterAll(async () => {

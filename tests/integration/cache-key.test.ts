@@ -86,7 +86,7 @@ beforeAll(async () => {
   const mod = await import("@/app/api/instances/[id]/cache-key/route");
   post = mod.POST as Handler;
   get = mod.GET as Handler;
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
   await server.cli("SET", KEY, "x".repeat(5000), "EX", "7200");
 });
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { loadConfig } from "@/lib/config/load";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
 import { RedisError } from "@/lib/redis/errors";
 import { allNodes, groupByNode, keyspaceNodes, sentinelView, slotCount } from "@/lib/redis/topology";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";

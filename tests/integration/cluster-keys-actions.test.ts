@@ -206,7 +206,7 @@ beforeAll(async () => {
   post = (await import("@/app/api/instances/[id]/actions/route")).POST;
   jobRoute = await import("@/app/api/actions/[jobId]/route");
   auditGet = (await import("@/app/api/audit/route")).GET;
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, TIMEOUT_MS);
 
 afterAll(async () => {

@@ -20,9 +20,9 @@ import {
   CLUSTER_ACL_RULES,
   VIEWER_ACL_RULES,
 } from "@/lib/redis/acl-rules";
-import { clearCapabilitiesCache } from "@/lib/redis/capabilities";
-import { closeAllConnections } from "@/lib/redis/client";
-import { SeedRefusedError, seedDemo } from "@/lib/redis/seed";
+import { clearCapabilitiesCache } from "@/lib/ops/capabilities";
+import { closeAllConnections } from "@/lib/redis/connection";
+import { SeedRefusedError, seedDemo } from "@/lib/seed/seed";
 import { capabilitiesResponseSchema } from "@/lib/schemas/capabilities";
 import {
   applyConfigResponseSchema,

@@ -13,7 +13,7 @@ import { findInstance, resetConfigForTests, type InstanceConfig } from "@/lib/co
 import { classifyKey, compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
-import { closeAllConnections, getClient } from "@/lib/redis/client";
+import { closeAllConnections, getClient } from "@/lib/redis/connection";
 import { getScanJob, launchScan } from "@/lib/scan/jobs";
 import type { NextRequest } from "next/server";
 import { SCAN_LIST_NAMES, scanJobSchema, type ScanJob, type ScanResult } from "@/lib/schemas/scans";

@@ -9,7 +9,7 @@ import { findInstance, resetConfigForTests, type InstanceConfig } from "@/lib/co
 import { compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
-import { closeAllConnections, getClient } from "@/lib/redis/client";
+import { closeAllConnections, getClient } from "@/lib/redis/connection";
 import { scanInstance } from "@/lib/scan/instance";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 

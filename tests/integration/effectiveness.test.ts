@@ -4,14 +4,14 @@
 // per-key pipelines and under an LFU policy; a second scan does not see the first scan's reads;
 // a Redis user without OBJECT gets the scan done with the figures unknown.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildReview } from "@/lib/policy/review";
+import { buildReview } from "@/lib/review/build";
 import { compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
-import { closeAllConnections, getClient, isCluster } from "@/lib/redis/client";
+import { closeAllConnections, getClient, isCluster } from "@/lib/redis/connection";
 import { FixedThrottle } from "@/lib/redis/walk";
 import { ScanAggregator } from "@/lib/scan/aggregate";
-import { runScan, scanInto } from "@/lib/scan/run";
+import { runScan, scanInto } from "@/lib/scan/connection-scan";
 import { reviewSchema } from "@/lib/schemas/review";
 import type { ScanEffectiveness, ScanResult } from "@/lib/schemas/scans";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { getStore } from "@/lib/store";
 import { verifyAuditLog } from "@/lib/store/audit";
 import { authedRequest, ensureTestAuth } from "../helpers/auth";

@@ -1,7 +1,7 @@
 // INFO from a real redis-server, parsed by lib/redis/info, checked against what redis-cli reports.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
 import { parseInfo, summarizeInfo, type InfoSummary } from "@/lib/redis/info";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 

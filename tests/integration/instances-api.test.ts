@@ -5,7 +5,7 @@ import path from "node:path";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { healthResponseSchema, instancesResponseSchema } from "@/lib/schemas/instances";
 import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";

@@ -69,7 +69,7 @@ beforeAll(async () => {
   config.resetConfigForTests();
   listGet = (await import("@/app/api/instances/[id]/keys/route")).GET;
   detailGet = (await import("@/app/api/instances/[id]/keys/[keyBase64url]/route")).GET;
-  const client = await import("@/lib/redis/client");
+  const client = await import("@/lib/redis/connection");
   closeAll = client.closeAllConnections;
   const instance = config.findInstance(ID);
   if (!instance) throw new Error("test instance not configured");
@@ -156,10 +156,10 @@ describe("GET /api/instances/{id}/keys", () => {
   it("hides a sensitive value from a caller who may not read it, without reading it", async () => {
     const [{ readKey }, { compiledPolicy }, { getConfig, findInstance }, { withRedis }, { canReadSensitive }] =
       await Promise.all([
-        import("@/lib/redis/browse"),
+        import("@/lib/browse/detail"),
         import("@/lib/config/compiled-policy"),
         import("@/lib/config"),
-        import("@/lib/redis/client"),
+        import("@/lib/redis/connection"),
         import("@/lib/policy/access"),
       ]);
     const instance = findInstance(ID);

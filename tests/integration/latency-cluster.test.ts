@@ -13,7 +13,7 @@ import { latestCommands } from "@/lib/metrics/latency";
 import { MetricsSampler } from "@/lib/metrics/sampler";
 import { getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
 import { parseInfo, parsePersistence } from "@/lib/redis/info";
 import { commandLatencyBetween } from "@/lib/store/command-latency";
 import { openStore, type Db } from "@/lib/store/db";

@@ -18,7 +18,7 @@ import { renderMetrics } from "@/lib/metrics/prometheus";
 import { MetricsSampler } from "@/lib/metrics/sampler";
 import { getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { latencyResponseSchema, type LatencyResponse } from "@/lib/schemas/ops";
 import { getStore } from "@/lib/store";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";

@@ -1,15 +1,16 @@
 // The metrics sampler against real redis-servers, driven sample by sample through its API
-// (sampleOnce) at a short interval: evictions and the memory alert, hit rate against INFO deltas,
-// a restart as a gap, the unreachable overview, the lease, and viewers causing no Redis calls.
+// (sampleOnce) on a clock the test moves, so no test waits for time to pass: evictions and the
+// memory alert, hit rate against INFO deltas, a restart as a gap, the unreachable overview, the
+// lease, viewers causing no Redis calls, and the loop arming each next sample an interval later.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { MetricsSampler } from "@/lib/metrics/sampler";
+import { MetricsSampler, type SamplerOptions } from "@/lib/metrics/sampler";
 import { getMetrics, getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
 import { parseInfo, summarizeInfo } from "@/lib/redis/info";
 import { readSample } from "@/lib/redis/sample";
 import { openStore, type Db } from "@/lib/store/db";
@@ -18,21 +19,22 @@ import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 const INTERVAL_MS = 300;
 const settings: ReadSettings = { intervalMs: INTERVAL_MS, thresholds: defaultAlertThresholds };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function instanceFor(id: string, server: RedisServer): InstanceConfig {
   return { id, name: id, environment: "staging", url: server.url, readOnly: false };
 }
 
-function samplerFor(db: Db, instances: InstanceConfig[], owner = "test-a") {
+/** A sampler of one instance at INTERVAL_MS as owner "test-a", unless `options` say otherwise. */
+function samplerFor(db: Db, inst: InstanceConfig, options: Partial<SamplerOptions> = {}) {
   return new MetricsSampler({
     db,
-    instances,
+    instances: [inst],
     intervalMs: INTERVAL_MS,
     thresholds: defaultAlertThresholds,
     rawRetentionMs: 48 * 3_600_000,
     rollupRetentionMs: 14 * 86_400_000,
-    owner,
+    owner: "test-a",
+    ...options,
   });
 }
 
@@ -66,7 +68,8 @@ describe("metrics sampler against a real redis-server", () => {
 
   it("writing 60 MB into a 20 MB volatile-lru instance shows evictions/min and a pending memory alert matching INFO", async () => {
     const inst = instanceFor("full", full);
-    const sampler = samplerFor(db, [inst]);
+    let clock = Date.now();
+    const sampler = samplerFor(db, inst, { now: () => clock });
     expect(await sampler.sampleOnce("full")).toBe("sampled");
     const value = "x".repeat(10_000);
     await withRedis(inst, async (redis) => {
@@ -77,10 +80,10 @@ describe("metrics sampler against a real redis-server", () => {
         await p.exec();
       }
     });
-    await sleep(INTERVAL_MS);
+    clock += INTERVAL_MS;
     expect(await sampler.sampleOnce("full")).toBe("sampled");
     const after = await info(full);
-    const overview = getOverview(inst, db, settings);
+    const overview = getOverview(inst, db, settings, clock);
 
     expect(after.evictedKeys).toBeGreaterThan(0);
     expect(overview.reachable).toBe(true);
@@ -99,7 +102,8 @@ describe("metrics sampler against a real redis-server", () => {
 
   it("GETs of present and missing keys give the hit rate of INFO's counter deltas", async () => {
     const inst = instanceFor("hits", plain);
-    const sampler = samplerFor(db, [inst]);
+    let clock = Date.now();
+    const sampler = samplerFor(db, inst, { now: () => clock });
     expect(await sampler.sampleOnce("hits")).toBe("sampled");
     const before = await info(plain);
     await withRedis(inst, async (redis) => {
@@ -110,14 +114,14 @@ describe("metrics sampler against a real redis-server", () => {
       await p.exec();
     });
     const after = await info(plain);
-    await sleep(INTERVAL_MS);
+    clock += INTERVAL_MS;
     expect(await sampler.sampleOnce("hits")).toBe("sampled");
     const hits = after.keyspaceHits - before.keyspaceHits;
     const misses = after.keyspaceMisses - before.keyspaceMisses;
     expect([hits, misses]).toEqual([37, 13]);
-    const overview = getOverview(inst, db, settings);
+    const overview = getOverview(inst, db, settings, clock);
     expect(overview.hitRate).toBe(hits / (hits + misses));
-    const series = getMetrics(inst, "15m", db, settings);
+    const series = getMetrics(inst, "15m", db, settings, clock);
     const rates = series.points.map((p) => p.hitRate).filter((v) => v !== null);
     expect(rates).toContain(hits / (hits + misses));
     await sampler.stop();
@@ -128,12 +132,7 @@ describe("metrics sampler against a real redis-server", () => {
     let clock = Date.now() - 10 * 60_000;
     const tenSeconds: ReadSettings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
     const inst = instanceFor("restart", plain);
-    const sampler = new MetricsSampler({
-      ...samplerOptions(db, inst),
-      intervalMs: 10_000,
-      owner: "restart",
-      now: () => clock,
-    });
+    const sampler = samplerFor(db, inst, { intervalMs: 10_000, owner: "restart", now: () => clock });
     const tick = async () => {
       clock += 10_000;
       return sampler.sampleOnce("restart");
@@ -164,7 +163,8 @@ describe("metrics sampler against a real redis-server", () => {
     expect(down.error).toMatch(/refused|closed|not connected|connect/i);
 
     await plain.restart();
-    for (let i = 0; i < 40 && (await tick()) !== "sampled"; i++) await sleep(200);
+    // The client reconnects on its own schedule: sample (10 s apart on the clock) until it answers.
+    await vi.waitFor(async () => expect(await tick()).toBe("sampled"), { timeout: 15_000, interval: 200 });
     expect(latestSample(db, "restart")?.deltas).toBeNull();
     for (let i = 0; i < 3; i++) {
       await load(100);
@@ -192,8 +192,8 @@ describe("metrics sampler against a real redis-server", () => {
   it("only one sampler per instance per store: a second process stands by until the lease is released or expires", async () => {
     const inst = instanceFor("lease", full);
     let clock = Date.now();
-    const a = new MetricsSampler({ ...samplerOptions(db, inst), owner: "process-a", now: () => clock });
-    const b = new MetricsSampler({ ...samplerOptions(db, inst), owner: "process-b", now: () => clock });
+    const a = samplerFor(db, inst, { owner: "process-a", now: () => clock });
+    const b = samplerFor(db, inst, { owner: "process-b", now: () => clock });
     expect(await a.sampleOnce("lease")).toBe("sampled");
     expect(await b.sampleOnce("lease")).toBe("standby");
     clock += INTERVAL_MS;
@@ -211,7 +211,7 @@ describe("metrics sampler against a real redis-server", () => {
 
   it("viewers never cause Redis calls: the APIs answer from the store", async () => {
     const inst = instanceFor("viewers", full);
-    const sampler = samplerFor(db, [inst]);
+    const sampler = samplerFor(db, inst);
     await sampler.sampleOnce("viewers");
     const before = (await info(full)).totalCommandsProcessed;
     for (let i = 0; i < 200; i++) {
@@ -230,32 +230,50 @@ describe("metrics sampler against a real redis-server", () => {
     const sample = await readSample(inst);
     expect(sample.maxBytes).toBe(64 * 1024 * 1024);
     expect(sample.maxClients).toBeGreaterThan(0);
-    const sampler = samplerFor(db, [inst]);
+    const sampler = samplerFor(db, inst);
     expect(await sampler.sampleOnce("noconfig")).toBe("sampled");
     await sampler.stop();
   });
 
   it("runs on its own at the configured interval once started", async () => {
     const inst = instanceFor("loop", full);
-    const sampler = samplerFor(db, [inst]);
+    const start = Date.now();
+    let clock = start;
+    // The loop's armed samples, on the test's clock: the test moves the clock to each and runs it.
+    const armed: { at: number; run: () => void }[] = [];
+    const delays: number[] = [];
+    const sampler = samplerFor(db, inst, {
+      now: () => clock,
+      setTimer: (run, delayMs) => {
+        const timer = { at: clock + delayMs, run };
+        armed.push(timer);
+        delays.push(delayMs);
+        return () => {
+          const i = armed.indexOf(timer);
+          if (i >= 0) armed.splice(i, 1);
+        };
+      },
+    });
     sampler.start();
-    await sleep(INTERVAL_MS * 5);
+    // Five intervals: each sample, once stored, arms the next one.
+    for (;;) {
+      await vi.waitFor(() => expect(armed).toHaveLength(1), { timeout: 10_000, interval: 5 });
+      const next = armed.shift();
+      if (!next || next.at > start + INTERVAL_MS * 5) break;
+      clock = next.at;
+      next.run();
+    }
     await sampler.stop();
     const count = db.prepare("SELECT COUNT(*) AS n FROM metric_samples WHERE instance_id = 'loop'").get() as {
       n: number;
     };
     expect(count.n).toBeGreaterThanOrEqual(3);
     expect(count.n).toBeLessThanOrEqual(7);
+    // At once on start, then one interval after each sample (which took no time on this clock).
+    expect(delays).toEqual([0, ...Array<number>(6).fill(INTERVAL_MS)]);
+    const times = db.prepare("SELECT t FROM metric_samples WHERE instance_id = 'loop' ORDER BY t").all() as {
+      t: number;
+    }[];
+    expect(times.map((r) => r.t - start)).toEqual([0, 1, 2, 3, 4, 5].map((i) => i * INTERVAL_MS));
   });
 });
-
-function samplerOptions(db: Db, inst: InstanceConfig) {
-  return {
-    db,
-    instances: [inst],
-    intervalMs: INTERVAL_MS,
-    thresholds: defaultAlertThresholds,
-    rawRetentionMs: 48 * 3_600_000,
-    rollupRetentionMs: 14 * 86_400_000,
-  };
-}

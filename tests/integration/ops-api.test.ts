@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { getStore } from "@/lib/store";
 import { listAuditEntries } from "@/lib/store/audit";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import {
   clientsResponseSchema,
   configResponseSchema,

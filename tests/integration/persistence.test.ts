@@ -13,7 +13,7 @@ import { getConfig, resetConfigForTests, type InstanceConfig } from "@/lib/confi
 import { MetricsSampler } from "@/lib/metrics/sampler";
 import { getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { parseInfo, parsePersistence } from "@/lib/redis/info";
 import { configResponseSchema, type ConfigResponse } from "@/lib/schemas/ops";
 import { getStore } from "@/lib/store";

@@ -9,9 +9,11 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, resetConfigForTests } from "@/lib/config";
-import { samplerFromConfig } from "@/lib/metrics/service";
-import { closeAllConnections } from "@/lib/redis/client";
-import { runReview } from "@/lib/review/run";
+import { MetricsSampler } from "@/lib/metrics/sampler";
+import { scanStateInput } from "@/lib/metrics/scan-input";
+import { closeAllConnections } from "@/lib/redis/connection";
+import { runReview } from "@/lib/review/cli";
+import { getStore } from "@/lib/store";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -68,9 +70,22 @@ beforeAll(async () => {
   const instance = config.instances[0];
   if (!instance) throw new Error("no instance");
   await runReview({ instance, policy: config.policy, match: "*", mode: "fast", dataDir, save: true });
-  const sampler = samplerFromConfig();
+  // A sampler with the configured interval, thresholds and retention, on a clock that ends now: two
+  // samples one interval apart give the rates an interval to cover without the test waiting one out.
+  const { metrics } = config;
+  let clock = Date.now() - metrics.sampleIntervalMs;
+  const sampler = new MetricsSampler({
+    db: getStore(),
+    instances: config.instances,
+    intervalMs: metrics.sampleIntervalMs,
+    thresholds: metrics.alerts,
+    rawRetentionMs: metrics.rawRetentionMs,
+    rollupRetentionMs: metrics.rollupRetentionMs,
+    scanState: scanStateInput,
+    now: () => clock,
+  });
   await sampler.sampleOnce("prom1");
-  await new Promise((r) => setTimeout(r, 1100));
+  clock += metrics.sampleIntervalMs;
   await sampler.sampleOnce("prom1");
   ({ GET: get } = (await import("@/app/api/metrics/route")) as unknown as { GET: Handler });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
-import { probeInstance } from "@/lib/redis/instances";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
+import { probeInstance } from "@/lib/metrics/instance-status";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 import { makeTlsFiles, type TlsFiles } from "../helpers/tls";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -160,7 +160,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const { closeAllConnections } = await import("@/lib/redis/client");
+  const { closeAllConnections } = await import("@/lib/redis/connection");
   await closeAllConnections();
   await server.stop();
   process.env = savedEnv;
@@ -170,7 +170,7 @@ afterAll(async () => {
 
 describe("a console Redis user lacking one command", () => {
   it("signs in as the ACL user named in the URL, with the password from passwordEnv", async () => {
-    const { withRedis } = await import("@/lib/redis/client");
+    const { withRedis } = await import("@/lib/redis/connection");
     const { findInstance } = await import("@/lib/config");
     const instance = findInstance("no-ttl");
     if (!instance) throw new Error("no instance");

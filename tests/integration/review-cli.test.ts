@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config/load";
-import { closeAllConnections } from "@/lib/redis/client";
-import { runReview } from "@/lib/review/run";
-import { reviewToMarkdown } from "@/lib/policy/review-export";
+import { closeAllConnections } from "@/lib/redis/connection";
+import { runReview } from "@/lib/review/cli";
+import { reviewToMarkdown } from "@/lib/review/export";
 import { freePort } from "../helpers/free-port";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 

@@ -12,7 +12,7 @@ import type { RunningWork, ScanJob, ScanKeysResponse } from "@/lib/schemas/scans
 import { authedRequest } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
-type Client = Awaited<ReturnType<typeof import("@/lib/redis/client").getClient>>;
+type Client = Awaited<ReturnType<typeof import("@/lib/redis/connection").getClient>>;
 type Routes = {
   actions: typeof import("@/app/api/instances/[id]/actions/route");
   job: typeof import("@/app/api/actions/[jobId]/route");
@@ -177,7 +177,7 @@ beforeAll(async () => {
     keys: await import("@/app/api/scans/[scanId]/keys/route"),
     overview: await import("@/app/api/instances/[id]/overview/route"),
   };
-  const client = await import("@/lib/redis/client");
+  const client = await import("@/lib/redis/connection");
   closeAll = client.closeAllConnections;
   const instance = config.findInstance(ID);
   if (!instance) throw new Error("test instance not configured");

@@ -10,7 +10,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { hashPassword } from "@/lib/auth/passwords";
 import { peerStamp } from "@/lib/auth/peer";
 import { resetLoginFailuresForTests } from "@/lib/auth/rate-limit";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { authedRequest, ensureTestAuth, TEST_TOKENS } from "../helpers/auth";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 

@@ -5,9 +5,9 @@ import type { InstanceConfig } from "@/lib/config";
 import { classifyKey, compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
-import { displayKey } from "@/lib/redis/keys";
-import { SeedRefusedError, seedDemo } from "@/lib/redis/seed";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
+import { displayKey } from "@/lib/keys/encoding";
+import { SeedRefusedError, seedDemo } from "@/lib/seed/seed";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 const root = path.resolve(__dirname, "../..");

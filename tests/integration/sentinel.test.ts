@@ -11,7 +11,7 @@ import type { InstanceConfig } from "@/lib/config";
 import { MetricsSampler } from "@/lib/metrics/sampler";
 import { getMetrics, getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/client";
+import { closeAllConnections, withRedis } from "@/lib/redis/connection";
 import { openStore, type Db } from "@/lib/store/db";
 import { latestNodeSet } from "@/lib/store/node-samples";
 import { pollUntil } from "../helpers/redis-cluster";

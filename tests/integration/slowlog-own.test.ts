@@ -3,7 +3,7 @@
 // script with client "?:0", and anything sent on its named connections.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { closeAllConnections } from "@/lib/redis/client";
+import { closeAllConnections } from "@/lib/redis/connection";
 import { chooseMetaReader } from "@/lib/redis/scanner";
 import { readSlowlog, SCRIPT_LABEL } from "@/lib/redis/slowlog";
 import { keyspaceNodes } from "@/lib/redis/topology";

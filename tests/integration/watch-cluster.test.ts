@@ -31,7 +31,7 @@ beforeAll(async () => {
   delete process.env.ISL_INSTANCES_FILE;
   delete process.env.ISL_POLICY_FILE;
   (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, 120_000);
 
 afterAll(async () => {

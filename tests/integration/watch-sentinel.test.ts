@@ -26,7 +26,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-watch-sentinel-"));
   process.env.CONSOLE_DATA_DIR = dataDir;
   (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, 120_000);
 
 afterAll(async () => {

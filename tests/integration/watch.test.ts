@@ -147,7 +147,7 @@ beforeAll(async () => {
     apply: await import("@/app/api/instances/[id]/config/apply/route"),
     metrics: await import("@/app/api/metrics/route"),
   };
-  closeAll = (await import("@/lib/redis/client")).closeAllConnections;
+  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
   const { samplerFromConfig } = await import("@/lib/metrics/service");
   const sampler = samplerFromConfig();
   sampleOnce = (id) => sampler.sampleOnce(id);

@@ -9,8 +9,8 @@ import {
   histogramDelta,
   isConsoleCommand,
   latestCommands,
-  type CommandReading,
 } from "@/lib/metrics/latency";
+import type { CommandReading } from "@/lib/redis/sample";
 import { commandLatencyAlerts, defaultAlertThresholds } from "@/lib/policy/alerts";
 import { parseCommandstats, parseInfo, parseLatencyHistogram, parseLatencystats } from "@/lib/redis/info";
 import type { StoredCommandLatency } from "@/lib/store/command-latency";

@@ -1,6 +1,7 @@
 // The `latency-tracking` and `persistence` config checks (lib/policy/config-checks.ts).
 import { describe, expect, it } from "vitest";
-import { checkConfig, recommendedSettings, withP95, type ConfigFacts } from "@/lib/policy/config-checks";
+import { checkConfig, recommendedSettings, withP95 } from "@/lib/policy/config-checks";
+import type { ConfigFacts } from "@/lib/server-facts";
 
 const NOW = Date.parse("2026-12-02T12:00:00Z");
 const facts: ConfigFacts = {

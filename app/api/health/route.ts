@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { route, methods } from "@/lib/http/route";
-import { probeAll } from "@/lib/redis/instances";
+import { probeAll } from "@/lib/metrics/instance-status";
 import type { HealthResponse } from "@/lib/schemas/instances";
 
 /** No authentication: load balancers and uptime checks call it. Always 200 while the process serves. */

@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { route, methods } from "@/lib/http/route";
-import { probeAll } from "@/lib/redis/instances";
+import { probeAll } from "@/lib/metrics/instance-status";
 import type { InstancesResponse } from "@/lib/schemas/instances";
 
 const get = route({ access: "read" }, async (): Promise<InstancesResponse> => ({

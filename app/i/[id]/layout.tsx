@@ -1,11 +1,10 @@
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { ActionScope } from "@/components/actions/action-scope";
 import { InstanceTabs } from "@/components/layout/instance-tabs";
 import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge } from "@/components/ui/environment-badge";
-import { findInstance } from "@/lib/config";
 import { instanceAddress } from "@/lib/redis/instances";
+import { instanceFromParams } from "./instance";
 
 export default async function InstanceLayout({
   children,
@@ -14,9 +13,7 @@ export default async function InstanceLayout({
   children: ReactNode;
   params: Promise<{ id: string }>;
 }) {
-  const { id } = await params;
-  const instance = findInstance(decodeURIComponent(id));
-  if (!instance) notFound();
+  const instance = await instanceFromParams(params);
   return (
     <div>
       <div className="mb-2 flex flex-wrap items-center gap-2">

@@ -1,11 +1,10 @@
-import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { OverviewClient } from "@/components/overview/overview-client";
 import { OverviewSkeleton } from "@/components/overview/overview-skeleton";
-import { findInstance } from "@/lib/config";
 import { getOverview } from "@/lib/metrics/service";
 import { metricsRangeSchema } from "@/lib/schemas/metrics";
+import { instanceFromParams } from "./instance";
 
 export default async function OverviewPage({
   params,
@@ -15,9 +14,7 @@ export default async function OverviewPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const { id } = await params;
-  const instance = findInstance(decodeURIComponent(id));
-  if (!instance) notFound();
+  const instance = await instanceFromParams(params);
   const range = metricsRangeSchema.catch("1h").parse((await searchParams).range);
   // From the store, like the API: opening the page causes no Redis call.
   const initial = getOverview(instance);

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { inputFromRequest } from "@/lib/auth/authenticate";
 import { login } from "@/lib/auth/login";
 import { errorResponse, parseBody, route, methods } from "@/lib/http/route";
-import { meOf } from "@/lib/auth/me";
+import { meResponse } from "@/lib/auth/me";
 import { loginBodySchema, type LoginResponse } from "@/lib/schemas/auth";
 
 /** Signs a local user in: 200 with the user and a session cookie; 401 on a wrong name or password; 429 when locked. */
@@ -24,7 +24,7 @@ const post = route({ access: "public" }, async (req) => {
       error: { code: "unauthenticated", message: "wrong user name or password" },
     });
   }
-  const body: LoginResponse = { user: meOf(outcome.principal) };
+  const body: LoginResponse = { user: meResponse(outcome.principal) };
   const res = NextResponse.json(body, { headers: { "cache-control": "no-store" } });
   res.headers.append("set-cookie", outcome.setCookie);
   return res;

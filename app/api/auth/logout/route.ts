@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { inputFromRequest } from "@/lib/auth/authenticate";
 import { logout } from "@/lib/auth/login";
 import { errorResponse, route, methods } from "@/lib/http/route";
+import { logoutResponseSchema } from "@/lib/schemas/auth";
 
 /**
  * Revokes the caller's session in the store and clears the cookie, so a copy of the cookie is
@@ -19,7 +20,9 @@ const post = route({ access: "public" }, async (req) => {
               "signed out in this browser, but the session store cannot be written, so the session was not revoked on the server; see the console's log",
           },
         })
-      : NextResponse.json({ ok: true }, { headers: { "cache-control": "no-store" } });
+      : NextResponse.json(logoutResponseSchema.parse({ ok: true }), {
+          headers: { "cache-control": "no-store" },
+        });
   res.headers.append("set-cookie", setCookie);
   return res;
 });

@@ -1,16 +1,13 @@
-import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { DangerZone } from "@/components/actions/danger-zone";
 import { OpsClient } from "@/components/ops/ops-client";
 import { OpsSkeleton } from "@/components/ops/ops-skeleton";
-import { findInstance } from "@/lib/config";
+import { instanceFromParams } from "../instance";
 
 export default async function OpsPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
-  const { id } = await params;
-  const instance = findInstance(decodeURIComponent(id));
-  if (!instance) notFound();
+  const instance = await instanceFromParams(params);
   return (
     <div className="space-y-3">
       {/* One boundary for both: hydrated apart, a query the danger zone started (capabilities)

@@ -1,21 +1,19 @@
-import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { ReviewClient } from "@/components/review/review-client";
 import type { ReviewNodesInitial } from "@/components/review/review-nodes";
 import { ReviewSkeleton } from "@/components/review/review-skeleton";
-import { findInstance } from "@/lib/config";
+import type { InstanceConfig } from "@/lib/config";
 import { loadReview, NoScanError } from "@/lib/review/load";
 import { withoutLists } from "@/lib/scan/lists";
 import type { Review } from "@/lib/schemas/review";
 import type { ScanJob } from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
 import { getScan, listScans } from "@/lib/store/scans";
+import { instanceFromParams } from "../instance";
 
 /** The first paint gets the review from the store; without a scan the client shows the empty state. */
-async function initialReview(instanceId: string): Promise<Review | undefined> {
-  const instance = findInstance(instanceId);
-  if (!instance) return undefined;
+async function initialReview(instance: InstanceConfig): Promise<Review | undefined> {
   try {
     return await loadReview(instance);
   } catch (err) {
@@ -39,10 +37,8 @@ function initialNodes(review: Review | undefined, instanceId: string): ReviewNod
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
-  const { id } = await params;
-  const instance = findInstance(decodeURIComponent(id));
-  if (!instance) notFound();
-  const review = await initialReview(instance.id);
+  const instance = await instanceFromParams(params);
+  const review = await initialReview(instance);
   return (
     <Suspense fallback={<ReviewSkeleton />}>
       <ReviewClient

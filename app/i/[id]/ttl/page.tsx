@@ -1,12 +1,11 @@
-import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { TtlClient, type TtlInitial } from "@/components/ttl/ttl-client";
 import { TtlSkeleton } from "@/components/ttl/ttl-skeleton";
-import { findInstance } from "@/lib/config";
 import { pageScanList, withoutLists } from "@/lib/scan/lists";
 import { getStore } from "@/lib/store";
 import { getScan, latestDoneScan, listScans, runningScan } from "@/lib/store/scans";
+import { instanceFromParams } from "../instance";
 
 /** From the store only: opening the page causes no Redis call. */
 function initialData(instanceId: string): TtlInitial {
@@ -31,9 +30,7 @@ function initialData(instanceId: string): TtlInitial {
 
 export default async function TtlPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
-  const { id } = await params;
-  const instance = findInstance(decodeURIComponent(id));
-  if (!instance) notFound();
+  const instance = await instanceFromParams(params);
   return (
     <Suspense fallback={<TtlSkeleton />}>
       <TtlClient instanceId={instance.id} initial={initialData(instance.id)} />

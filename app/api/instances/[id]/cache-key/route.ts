@@ -11,9 +11,9 @@ import {
   type Canonical,
   type KeyTemplate,
 } from "@/lib/policy/cache-key";
-import { withRedis } from "@/lib/redis/client";
+import { withRedis } from "@/lib/redis/connection";
 import { readKeyMeta, type KeyMetaResult } from "@/lib/redis/key-meta";
-import { toBase64 } from "@/lib/redis/keys";
+import { toBase64 } from "@/lib/keys/encoding";
 import {
   cacheKeyBodySchema,
   MAX_BODY_BYTES,

@@ -1,5 +1,5 @@
 import { parseQuery, route, requireInstance, methods } from "@/lib/http/route";
-import { redisCapabilities } from "@/lib/redis/capabilities";
+import { redisCapabilities } from "@/lib/ops/capabilities";
 import { capabilitiesQuerySchema, type CapabilitiesResponse } from "@/lib/schemas/capabilities";
 
 /**

@@ -1,7 +1,7 @@
 import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { parseQuery, requireInstance, route, methods } from "@/lib/http/route";
-import { listKeys } from "@/lib/redis/browse";
-import { withRedis } from "@/lib/redis/client";
+import { listKeys } from "@/lib/browse/list";
+import { withRedis } from "@/lib/redis/connection";
 import { keysQuerySchema, type KeysResponse } from "@/lib/schemas/keys";
 
 /**

@@ -2,7 +2,7 @@
 // finished scan. `download=1` adds Content-Disposition: attachment with a file name.
 import { NextResponse } from "next/server";
 import { route, parseQuery, requireInstance, methods } from "@/lib/http/route";
-import { renderReview, reviewFileName, REVIEW_CONTENT_TYPES } from "@/lib/policy/review-export";
+import { renderReview, reviewFileName, REVIEW_CONTENT_TYPES } from "@/lib/review/export";
 import { loadReview } from "@/lib/review/load";
 import { reviewQuerySchema } from "@/lib/schemas/review";
 

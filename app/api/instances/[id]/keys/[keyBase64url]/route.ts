@@ -2,9 +2,9 @@ import { compiledPolicy } from "@/lib/config/compiled-policy";
 import { BadRequestError, NotFoundError } from "@/lib/http/errors";
 import { methods, parseQuery, requireInstance, route } from "@/lib/http/route";
 import { canReadSensitive } from "@/lib/policy/access";
-import { readKey } from "@/lib/redis/browse";
-import { withRedis } from "@/lib/redis/client";
-import { fromBase64Url } from "@/lib/redis/keys";
+import { readKey } from "@/lib/browse/detail";
+import { withRedis } from "@/lib/redis/connection";
+import { fromBase64Url } from "@/lib/keys/encoding";
 import { keyDetailQuerySchema, type KeyDetailResponse } from "@/lib/schemas/keys";
 
 /**

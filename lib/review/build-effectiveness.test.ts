@@ -11,7 +11,7 @@ import {
   MIN_JUDGED_KEYS,
   NEVER_READ_SHARE_THRESHOLD,
   recommendTtl,
-} from "./review";
+} from "./build";
 
 const HOUR = 3600;
 

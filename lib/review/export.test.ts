@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { reviewSchema } from "@/lib/schemas/review";
 import { biggest, entry, histogram, pattern, result, scan } from "@/tests/helpers/review-fixture";
-import { buildReview } from "./review";
+import { buildReview } from "./build";
+import { csvCell } from "@/lib/audit/csv";
 import {
-  csvCell,
   mdCode,
   mdText,
   renderReview,
@@ -11,7 +11,7 @@ import {
   reviewToCsv,
   reviewToJson,
   reviewToMarkdown,
-} from "./review-export";
+} from "./export";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 const instance = { id: "demo", name: "Demo <b>", environment: "staging" as const };
@@ -37,7 +37,8 @@ function makeReview(withBaseline: boolean) {
       aboveStandard: [],
       unknownPattern: [entry(hostile)],
       foreign: [entry("sess:1", { ttl: -1 })],
-      possiblePii: [], unknown: [],
+      possiblePii: [],
+      unknown: [],
     },
     listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 1, foreign: 1, possiblePii: 0, unknown: 0 },
     prefixes: {

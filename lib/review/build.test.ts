@@ -10,7 +10,7 @@ import {
   keysStatus,
   labelTtlHistogram,
   sizeFlag,
-} from "./review";
+} from "./build";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 const instance = { id: "demo", name: "Demo", environment: "development" as const };
@@ -141,7 +141,8 @@ describe("buildReview", () => {
       aboveStandard: [],
       unknownPattern: [entry("isl:tmp:1"), entry("isl:tmp:2"), entry("isl:other:x")],
       foreign: [entry("sess:1"), entry("plot:\\xff")],
-      possiblePii: [], unknown: [],
+      possiblePii: [],
+      unknown: [],
     },
     listTotals: { noTtl: 2, aboveStandard: 5, unknownPattern: 3, foreign: 2, possiblePii: 1, unknown: 0 },
     prefixes: {

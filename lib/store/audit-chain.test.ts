@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainRow } from "./canonical";
+import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainRow } from "./audit-chain";
 
 function chain(contents: Record<string, unknown>[]): ChainRow[] {
   let prev = GENESIS_HASH;

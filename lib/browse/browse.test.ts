@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { keysQuerySchema } from "@/lib/schemas/keys";
-import {
-  clusterPlace,
-  decodeNodeCursor,
-  decodePrintable,
-  encodeNodeCursor,
-  matchToRedis,
-  MAX_HEX_BYTES,
-  reindentJson,
-  renderString,
-} from "./browse";
-import { KeyArgumentError } from "./errors";
+import { decodeNodeCursor, encodeNodeCursor, matchToRedis } from "@/lib/redis/key-pages";
+import { KeyArgumentError } from "@/lib/redis/errors";
+import { clusterPlace } from "./list";
+import { decodePrintable, MAX_HEX_BYTES, reindentJson, renderString } from "./value-text";
 
 describe("matchToRedis", () => {
   it("turns displayKey escapes into bytes so a shown key can be pasted as a match", () => {

@@ -1,46 +1,12 @@
-// CLIENT LIST of every server and the guide's "connection pool near max" triage: connected vs
-// maxclients, clients grouped by name and by address, idle times, the oldest and the busiest connection.
+// The ops page's "connection pool near max" triage from CLIENT LIST (lib/redis/client-list.ts):
+// connected vs maxclients, clients grouped by name and by address, idle times, the oldest and the
+// busiest connection.
 import "server-only";
-import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
+import { readClientLists, type NodeClients } from "@/lib/redis/client-list";
 import type { ClientGroup, ClientsResponse, ClientView } from "@/lib/schemas/ops";
-import { parseInfo, summarizeInfo } from "./info";
-import { configGet, readEveryNode } from "./server-config";
 
 export const CLIENTS_SHOWN = 200;
-
-/** One CLIENT LIST line ("id=3 addr=127.0.0.1:5000 ... name= age=10 idle=0 ...") as fields. */
-export function parseClientLine(line: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of line.trim().split(" ")) {
-    const eq = part.indexOf("=");
-    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
-}
-
-export function parseClientList(text: string): ClientView[] {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "")
-    .map((line) => {
-      const f = parseClientLine(line);
-      const n = (k: string) => (f[k] === undefined ? 0 : Number(f[k]) || 0);
-      return {
-        id: f.id ?? "",
-        addr: f.addr ?? "",
-        name: f.name ?? "",
-        ageSeconds: n("age"),
-        idleSeconds: n("idle"),
-        db: n("db"),
-        cmd: f.cmd ?? "",
-        user: f.user ?? "",
-        flags: f.flags ?? "",
-        memoryBytes: n("tot-mem"),
-        commands: f["tot-cmds"] === undefined ? null : n("tot-cmds"),
-      };
-    });
-}
 
 /** "10.0.0.7:51234" -> "10.0.0.7"; "[::1]:6379" -> "::1"; unix sockets stay as they are. */
 export function hostOf(addr: string): string {
@@ -105,37 +71,12 @@ export function summarizeClients(
   };
 }
 
-interface NodeClients {
-  clients: ClientView[];
-  connected: number;
-  maxClients: number | null;
-}
-
-async function readNodeClients(redis: Redis, address: string): Promise<NodeClients> {
-  const [listText, infoText] = await Promise.all([
-    redis.call("CLIENT", "LIST") as Promise<string>,
-    redis.info("clients"),
-  ]);
-  const info = summarizeInfo(parseInfo(infoText));
-  let maxClients = info.maxClients ?? null;
-  if (maxClients === null) {
-    const config = await configGet(redis, ["maxclients"]);
-    const value = Number(config?.get("maxclients"));
-    maxClients = Number.isFinite(value) && config?.has("maxclients") ? value : null;
-  }
-  return {
-    clients: parseClientList(String(listText)).map((c) => ({ ...c, node: address })),
-    connected: info.connectedClients,
-    maxClients,
-  };
-}
-
 /**
  * CLIENT LIST of every server of the instance, each connection with its node. Connected and
  * maxclients are summed over the nodes; the ratio is the fullest node's (the limit is per server).
  */
 export async function readClients(instance: InstanceConfig, threshold: number): Promise<ClientsResponse> {
-  const reads = await readEveryNode(instance, (node) => readNodeClients(node.client, node.address));
+  const reads = await readClientLists(instance);
   const answered = reads.flatMap((r) => (r.value ? [r.value] : []));
   const ratioOf = (n: NodeClients) => (n.maxClients ? n.connected / n.maxClients : null);
   const ratios = answered.map(ratioOf).filter((r): r is number => r !== null);

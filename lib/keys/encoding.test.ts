@@ -10,7 +10,7 @@ import {
   quotedKey,
   toBase64,
   toBase64Url,
-} from "./keys";
+} from "./encoding";
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));

@@ -1,15 +1,14 @@
-// Fills a Redis with the demo keyspace of seed-values.ts (`npm run seed:demo`, e2e set-up).
+// Fills a Redis with the demo keyspace of values.ts (`npm run seed:demo`, e2e set-up).
 // Refuses production instances and non-empty databases (every master of a cluster is asked; unless
 // forced, and even then it only writes its own keys: it never deletes or flushes). Writes in
 // pipelined batches, one pipeline per node (a cluster routes each key by its slot), keeping one
 // batch in flight while the next is generated, so --scale 1000 takes seconds and flat memory.
 import "server-only";
-import type Redis from "ioredis";
 import type { InstanceConfig } from "@/lib/config";
-import { withRedis, type KeyClient } from "./client";
-import { instanceAddress } from "./instances";
-import { displayKey, toBase64 } from "./keys";
-import { groupByNode, onEveryKeyspaceNode } from "./topology";
+import { displayKey, toBase64 } from "@/lib/keys/encoding";
+import { withRedis, type KeyClient } from "@/lib/redis/connection";
+import { instanceAddress } from "@/lib/redis/instances";
+import { keysPerNode, writeKeyBatch } from "@/lib/redis/seed-writes";
 import {
   DEMO_PATTERNS,
   plantedKeys,
@@ -18,7 +17,7 @@ import {
   standardTtl,
   type DemoKey,
   type DemoPattern,
-} from "./seed-values";
+} from "./values";
 
 export const DEFAULT_SEED = "isl-demo";
 export const MAX_SCALE = 10_000;
@@ -88,30 +87,6 @@ export interface SeedSummary {
   planted: PlantedSummary[];
 }
 
-function queue(pipeline: ReturnType<Redis["pipeline"]>, k: DemoKey): void {
-  switch (k.type) {
-    case "string":
-      if (k.ttlSeconds === null) pipeline.set(k.key, k.value);
-      else pipeline.set(k.key, k.value, "EX", k.ttlSeconds);
-      return;
-    case "hash":
-      pipeline.del(k.key);
-      pipeline.hset(k.key, k.value);
-      break;
-    case "list":
-      pipeline.del(k.key);
-      pipeline.rpush(k.key, ...k.value);
-      break;
-  }
-  if (k.ttlSeconds !== null) pipeline.expire(k.key, k.ttlSeconds);
-}
-
-function checkResults(results: [Error | null, unknown][] | null): void {
-  if (!results) throw new Error("Redis aborted the pipeline");
-  const failed = results.find(([err]) => err);
-  if (failed?.[0]) throw failed[0];
-}
-
 interface Tally {
   keys: number;
   planted: number;
@@ -130,17 +105,6 @@ function newTallies(): Record<DemoPattern, Tally> {
 function* allKeys(seed: string, scale: number, planted: DemoKey[]): Generator<DemoKey> {
   yield* regularKeys(seed, scale);
   yield* planted;
-}
-
-/** Sends one batch: one pipeline per node (a cluster refuses a pipeline whose keys span nodes). */
-async function sendBatch(client: KeyClient, batch: DemoKey[]): Promise<void> {
-  await Promise.all(
-    groupByNode(client, batch, (k) => k.key).map(async (group) => {
-      const pipeline = client.pipeline();
-      for (const k of group) queue(pipeline, k);
-      checkResults(await pipeline.exec());
-    }),
-  );
 }
 
 async function writeKeys(
@@ -164,7 +128,7 @@ async function writeKeys(
     batch = [];
     batchBytes = 0;
     const previous = inFlight;
-    inFlight = sendBatch(client, sending).then(() => {
+    inFlight = writeKeyBatch(client, sending).then(() => {
       written += sending.length;
       options.onProgress?.({ written, total, elapsedMs: Date.now() - started });
     });
@@ -181,12 +145,6 @@ async function writeKeys(
   }
   await flush();
   await inFlight;
-}
-
-/** Keys per keyspace node (every master of a cluster), each with its address. */
-async function nodeSizes(instance: InstanceConfig): Promise<{ address: string; keys: number }[]> {
-  const sizes = await onEveryKeyspaceNode(instance, (node) => node.client.dbsize());
-  return sizes.map(({ node, value }) => ({ address: node.address, keys: value }));
 }
 
 /** Seeds `instance` (its configured database) with the demo keyspace and says what it wrote. */
@@ -206,7 +164,7 @@ export async function seedDemo(instance: InstanceConfig, options: SeedOptions = 
   }
 
   return withRedis(instance, async (redis) => {
-    const before = await nodeSizes(instance);
+    const before = await keysPerNode(instance);
     const dbsizeBefore = before.reduce((n, s) => n + s.keys, 0);
     if (dbsizeBefore > 0 && !options.force) {
       const where =
@@ -251,7 +209,7 @@ export async function seedDemo(instance: InstanceConfig, options: SeedOptions = 
       valueBytes,
       elapsedMs: Date.now() - started,
       dbsizeBefore,
-      ...(await nodeSizes(instance).then((after) => ({
+      ...(await keysPerNode(instance).then((after) => ({
         dbsizeAfter: after.reduce((n, s) => n + s.keys, 0),
         nodes: after.map((s) => ({
           address: s.address,

@@ -1,9 +1,17 @@
 // The review as downloadable text: JSON, CSV (one file, one block per section) and Markdown.
 // Pure: a Review in, a string out. Key names are escaped for each format so a hostile key name
 // can neither break a table, inject a spreadsheet formula, nor become HTML.
-import { formatBytes, formatCount, formatDuration, formatPercent, formatTime } from "@/lib/format";
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatTime,
+  scanDuration,
+} from "@/lib/format";
 import type { Review, ReviewFormat, ReviewPattern } from "@/lib/schemas/review";
 import type { ScanBiggestEntry, ScanPrefix } from "@/lib/schemas/scans";
+import { csvCell } from "@/lib/audit/csv";
 
 export const REVIEW_CONTENT_TYPES: Record<ReviewFormat, string> = {
   json: "application/json; charset=utf-8",
@@ -30,18 +38,6 @@ export function reviewToJson(review: Review): string {
 // ---------------------------------------------------------------- CSV
 
 type Cell = string | number | boolean | null;
-
-/**
- * RFC 4180 quoting; text starting with = + - @ or a control character gets a leading ' so a
- * spreadsheet shows it instead of evaluating it. Numbers are written as they are.
- */
-export function csvCell(value: Cell): string {
-  if (value === null) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function csvBlock(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n");
@@ -239,11 +235,6 @@ export function mdCode(text: string): string {
 
 function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** Sub-second scans in milliseconds, longer ones as a duration. */
-export function scanDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
 }
 
 function signed(n: number, format: (n: number) => string): string {

@@ -30,7 +30,9 @@ export function instanceKind(instance: InstanceConfig): "standalone" | "cluster"
 
 /** Whether scans (and other heavy reads) should run on replicas: a standalone scanUrl, or scanFrom "replicas". */
 export function scansOnReplicas(instance: InstanceConfig): boolean {
-  return instanceKind(instance) === "standalone" ? instance.scanUrl !== undefined : instance.scanFrom === "replicas";
+  return instanceKind(instance) === "standalone"
+    ? instance.scanUrl !== undefined
+    : instance.scanFrom === "replicas";
 }
 
 interface Connection {
@@ -114,7 +116,11 @@ function nodeOptions(instance: InstanceConfig, url: URL, purpose: ConnectionPurp
 }
 
 /** Options for a server of the instance at "host:port" (a cluster node, a sentinel's replica). */
-export function serverOptions(instance: InstanceConfig, address: string, purpose: ConnectionPurpose | "probe"): RedisOptions {
+export function serverOptions(
+  instance: InstanceConfig,
+  address: string,
+  purpose: ConnectionPurpose | "probe",
+): RedisOptions {
   const template = new URL(instance.url);
   const at = address.lastIndexOf(":");
   template.hostname = address.slice(0, at);
@@ -135,12 +141,18 @@ function clusterSeeds(instance: InstanceConfig): { host: string; port: number }[
  * refreshed every 2 s so a failover is followed within seconds even without a MOVED reply. Scans
  * on replicas get a cluster whose reads go to replicas (ioredis sends READONLY to them).
  */
-export function clusterOptions(instance: InstanceConfig, purpose: ConnectionPurpose | "probe"): ClusterOptions {
-  const { host: _h, port: _p, retryStrategy: _r, enableOfflineQueue: _q, db: _d, ...redisOptions } = nodeOptions(
-    instance,
-    new URL(instance.url),
-    purpose,
-  );
+export function clusterOptions(
+  instance: InstanceConfig,
+  purpose: ConnectionPurpose | "probe",
+): ClusterOptions {
+  const {
+    host: _h,
+    port: _p,
+    retryStrategy: _r,
+    enableOfflineQueue: _q,
+    db: _d,
+    ...redisOptions
+  } = nodeOptions(instance, new URL(instance.url), purpose);
   return {
     redisOptions,
     scaleReads: purpose === "scan" && instance.scanFrom === "replicas" ? "slave" : "master",
@@ -263,7 +275,11 @@ export async function withOwnConnection<T>(
   // A cluster's nodes share its ACL users: the probe talks to the first seed node.
   const client = new Redis({
     ...(instanceKind(instance) === "cluster"
-      ? serverOptions(instance, clusterSeeds(instance).map((s) => `${s.host}:${s.port}`)[0] as string, "probe")
+      ? serverOptions(
+          instance,
+          clusterSeeds(instance).map((s) => `${s.host}:${s.port}`)[0] as string,
+          "probe",
+        )
       : connectionOptions(instance, "probe")),
     retryStrategy: () => null,
     lazyConnect: true,
@@ -297,7 +313,11 @@ const sentinelConnections: Map<string, Redis> = (extra.__islSentinelConnections 
  * A kept connection to one server of an instance at "host:port" (a sentinel's replica, a cluster
  * node outside ioredis's slot map). `readOnly` sends READONLY on connect (reads on a cluster replica).
  */
-export function serverConnection(instance: InstanceConfig, address: string, { readOnly = false } = {}): Redis {
+export function serverConnection(
+  instance: InstanceConfig,
+  address: string,
+  { readOnly = false } = {},
+): Redis {
   const key = `${instance.id}|${address}|${readOnly ? "ro" : "rw"}`;
   let redis = serverConnections.get(key);
   if (!redis) {

@@ -12,7 +12,7 @@ import type {
   SizeFlag,
 } from "@/lib/schemas/review";
 import type { ScanEffectiveness, ScanJob, ScanPattern, ScanResult, TtlBucket } from "@/lib/schemas/scans";
-import type { Environment } from "./types";
+import type { Environment } from "@/lib/policy/types";
 import { projectCapacity, type CapacityOptions, type MemoryPoint } from "./capacity";
 
 export interface ReviewOptions {
