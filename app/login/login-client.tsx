@@ -1,21 +1,38 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, type FormEvent } from "react";
+import { apiUrl, postJson } from "@/components/api";
 import { safeNext } from "@/components/auth/safe-next";
 import { useMe } from "@/components/auth/use-me";
 import { Card } from "@/components/ui/card";
-import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
+import { Button } from "@/components/ui/button";
+import { ApiClientError } from "@/lib/http/fetch-json";
 import { loginResponseSchema } from "@/lib/schemas/auth";
 
 export function LoginClient() {
   const params = useSearchParams();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { data: me } = useMe();
   const next = params.get("next");
+  const signIn = useMutation({
+    mutationFn: (body: Record<"username" | "password", FormDataEntryValue | null>) =>
+      postJson(apiUrl.login(), body, loginResponseSchema),
+    onSuccess: () => {
+      queryClient.clear();
+      // A full navigation, so the page is rendered for the new session from the start.
+      window.location.assign(safeNext(next, window.location.origin));
+    },
+  });
+  // Still busy once signed in: the form stays on screen until the navigation replaces the page.
+  const busy = signIn.isPending || signIn.isSuccess;
+  const error =
+    signIn.error === null
+      ? null
+      : signIn.error instanceof ApiClientError
+        ? signIn.error.message
+        : "the console did not answer; try again";
+  const { data: me } = useMe();
 
   // The cookie is SameSite=Strict, so a link from chat or a runbook lands here even when signed in;
   // this page's own request carries the cookie, so go on to where the link pointed.
@@ -23,24 +40,10 @@ export function LoginClient() {
     if (me) window.location.replace(safeNext(next, window.location.origin));
   }, [me, next]);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      await fetchJson("/api/auth/login", loginResponseSchema, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-      });
-      queryClient.clear();
-      // A full navigation, so the page is rendered for the new session from the start.
-      window.location.assign(safeNext(next, window.location.origin));
-    } catch (err) {
-      setError(err instanceof ApiClientError ? err.message : "the console did not answer; try again");
-      setBusy(false);
-    }
+    signIn.mutate({ username: form.get("username"), password: form.get("password") });
   }
 
   return (
@@ -74,13 +77,9 @@ export function LoginClient() {
               {error}
             </p>
           ) : null}
-          <button
-            type="submit"
-            disabled={busy}
-            className="bg-accent text-panel rounded px-3 py-1.5 text-sm font-medium disabled:opacity-60"
-          >
+          <Button type="submit" disabled={busy} variant="primary">
             {busy ? "Signing in..." : "Sign in"}
-          </button>
+          </Button>
         </form>
       </Card>
     </div>

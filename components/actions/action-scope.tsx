@@ -6,7 +6,7 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 import { useCan } from "@/components/auth/use-me";
-import { useCapabilities } from "@/components/ops/use-capabilities";
+import { useCapabilities } from "./use-capabilities";
 import type { Permission } from "@/lib/policy/access";
 import { redisActionPermissions, type RedisActionPermission } from "@/lib/schemas/capabilities";
 
@@ -19,10 +19,6 @@ const ScopeContext = createContext<Scope | undefined>(undefined);
 
 export function ActionScope({ instanceId, readOnly, children }: Scope & { children: ReactNode }) {
   return <ScopeContext.Provider value={{ instanceId, readOnly }}>{children}</ScopeContext.Provider>;
-}
-
-export function useActionScope(): Scope | undefined {
-  return useContext(ScopeContext);
 }
 
 /** True when the signed-in role has the permission and the instance is not read-only. */

@@ -1,16 +1,15 @@
 "use client";
-// The confirmation every write in the UI asks for first (DESIGN.md): which keys, what happens in
+// The confirmation every write in the UI asks for first: which keys, what happens in
 // words, an optional reason for the audit log, Cancel / Confirm. Built on Dialog. Cancelling
 // changes nothing; closing either way puts focus back on the control that opened it.
 
-import { useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { formatCount } from "@/lib/format";
-import { buttonClass, Dialog } from "./dialog";
+import { Dialog } from "./dialog";
 
 /** Keys named in the dialog before "and N more". */
 const KEYS_SHOWN = 20;
-/** The action API's bound on `reason`. */
-const REASON_MAX = 500;
 
 interface Props {
   open: boolean;
@@ -31,7 +30,16 @@ interface Props {
   returnFocus: () => HTMLElement | null | undefined;
 }
 
-export function ConfirmDialog({ open, title, tone = "neutral", onCancel, returnFocus, ...form }: Props) {
+export function ConfirmDialog({
+  open,
+  title,
+  tone = "neutral",
+  keys,
+  children,
+  onCancel,
+  returnFocus,
+  ...form
+}: Props) {
   const reasonRef = useRef<HTMLInputElement>(null);
   const wasOpen = useRef(open);
   const returnTo = useRef(returnFocus);
@@ -50,69 +58,18 @@ export function ConfirmDialog({ open, title, tone = "neutral", onCancel, returnF
     // `contents` keeps the closed dialog from taking a flex gap in the opener's row.
     <div className="contents text-left text-sm font-normal whitespace-normal">
       <Dialog open={open} title={title} tone={tone} onClose={onCancel}>
-        <ConfirmForm {...form} tone={tone} onCancel={onCancel} reasonRef={reasonRef} />
+        <ConfirmForm
+          {...form}
+          tone={tone}
+          onCancel={onCancel}
+          reason={{ label: "Reason (optional, recorded in the audit log)" }}
+          reasonRef={reasonRef}
+        >
+          <KeyNames keys={keys} />
+          <div className="space-y-1">{children}</div>
+        </ConfirmForm>
       </Dialog>
     </div>
-  );
-}
-
-function ConfirmForm({
-  keys,
-  children,
-  confirmLabel,
-  pendingLabel,
-  pending,
-  error,
-  tone,
-  onConfirm,
-  onCancel,
-  reasonRef,
-}: Omit<Props, "open" | "title" | "returnFocus"> & { reasonRef: RefObject<HTMLInputElement | null> }) {
-  const [reason, setReason] = useState("");
-  return (
-    <form
-      className="space-y-3 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!pending) onConfirm(reason.trim() || undefined);
-      }}
-    >
-      <KeyNames keys={keys} />
-      <div className="space-y-1">{children}</div>
-      <label className="block">
-        <span className="text-muted text-xs">Reason (optional, recorded in the audit log)</span>
-        <input
-          ref={reasonRef}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          // A held Enter that opened the dialog must not also confirm it.
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && e.repeat) e.preventDefault();
-          }}
-          maxLength={REASON_MAX}
-          autoComplete="off"
-          aria-label="Reason"
-          className="border-line bg-panel text-fg mt-1 block w-full rounded border px-2 py-1"
-        />
-      </label>
-      {error ? (
-        <p role="alert" className="text-bad">
-          {error}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <button type="button" onClick={onCancel} disabled={pending} className={buttonClass.secondary}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          disabled={pending}
-          className={tone === "bad" ? buttonClass.danger : buttonClass.primary}
-        >
-          {pending ? pendingLabel : confirmLabel}
-        </button>
-      </div>
-    </form>
   );
 }
 

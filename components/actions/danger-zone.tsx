@@ -6,12 +6,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useOverview } from "@/components/overview/use-overview";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { formatCount, formatCountOf, formatTime } from "@/lib/format";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { apiUrl, postJson, queryKeys } from "@/components/api";
 import { actionResultSchema } from "@/lib/schemas/actions";
 import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
-import { buttonClass, Dialog } from "./dialog";
+import { Dialog } from "./dialog";
 import { useAction } from "./use-action";
 
 export function DangerZone({ instanceId }: { instanceId: string }) {
@@ -28,15 +30,14 @@ export function DangerZone({ instanceId }: { instanceId: string }) {
           removed. ISL recomputes on misses, so expect a burst of expensive computations. Recorded in the
           audit log.
         </p>
-        <button
-          type="button"
-          className={buttonClass.danger}
+        <Button
+          variant="danger"
           onClick={() => setOpen(true)}
           disabled={redisFlush.refused}
           title={redisFlush.title}
         >
           Flush database…
-        </button>
+        </Button>
         <RedisRefusal capability={redisFlush} className="basis-full" />
       </div>
       <Dialog
@@ -57,14 +58,14 @@ export function DangerZone({ instanceId }: { instanceId: string }) {
  */
 function useFlushPreview(instanceId: string) {
   return useQuery({
-    queryKey: ["flush-preview", instanceId],
+    queryKey: queryKeys.instance(instanceId).flushPreview(),
     queryFn: ({ signal }) =>
-      fetchJson(`/api/instances/${encodeURIComponent(instanceId)}/actions`, actionResultSchema, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ action: "flushdb", dryRun: true }),
-        signal,
-      }),
+      postJson(
+        apiUrl.instance(instanceId).actions(),
+        { action: "flushdb", dryRun: true },
+        actionResultSchema,
+        { signal },
+      ),
     staleTime: 0,
     gcTime: 0,
     retry: false,
@@ -122,9 +123,6 @@ function FlushCount({ instanceId }: { instanceId: string }) {
 
 function FlushForm({ instanceId, onDone }: { instanceId: string; onDone: () => void }) {
   const action = useAction(instanceId);
-  const [confirm, setConfirm] = useState("");
-  const [reason, setReason] = useState("");
-  const matches = confirm === instanceId;
   const done = action.data?.kind === "result" ? action.data.result : undefined;
   if (done) {
     return (
@@ -134,68 +132,34 @@ function FlushForm({ instanceId, onDone }: { instanceId: string; onDone: () => v
           {done.nodes ? ` from ${formatCount(done.nodes.length)} masters` : ""} (audit #{done.auditId}).
         </p>
         <div className="flex justify-end">
-          <button type="button" className={buttonClass.secondary} onClick={onDone}>
-            Close
-          </button>
+          <Button onClick={onDone}>Close</Button>
         </div>
       </div>
     );
   }
   return (
-    <form
-      className="space-y-3 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (matches && reason.trim() !== "")
-          action.mutate({ action: "flushdb", confirm, reason: reason.trim() });
+    <ConfirmForm
+      tone="bad"
+      confirmLabel="Flush database"
+      pendingLabel="Flushing…"
+      pending={action.isPending}
+      error={action.error?.message}
+      typed={{
+        expected: instanceId,
+        label: (
+          <>
+            Type the instance id <code className="bg-sunken rounded px-1 font-mono">{instanceId}</code> to
+            confirm
+          </>
+        ),
+        fieldLabel: "Instance id",
+        mismatch: "Does not match the instance id: nothing will be flushed.",
       }}
+      reason={{ label: "Reason (recorded in the audit log)", required: true }}
+      onConfirm={(reason, confirm) => action.mutate({ action: "flushdb", confirm, reason })}
+      onCancel={onDone}
     >
       <FlushCount instanceId={instanceId} />
-      <label className="block">
-        Type the instance id <code className="bg-sunken rounded px-1 font-mono">{instanceId}</code> to confirm
-        <input
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          aria-label="Instance id"
-          aria-invalid={confirm !== "" && !matches}
-          className="border-line bg-panel text-fg aria-[invalid=true]:border-bad mt-1 block w-full rounded border px-2 py-1 font-mono"
-        />
-      </label>
-      {confirm !== "" && !matches ? (
-        <p className="text-bad" role="alert">
-          Does not match the instance id: nothing will be flushed.
-        </p>
-      ) : null}
-      <label className="block">
-        Reason (recorded in the audit log)
-        <textarea
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={500}
-          rows={2}
-          aria-label="Reason"
-          className="border-line bg-panel text-fg mt-1 block w-full rounded border px-2 py-1"
-        />
-      </label>
-      {action.error ? (
-        <p role="alert" className="text-bad">
-          {action.error.message}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass.secondary} onClick={onDone}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className={buttonClass.danger}
-          disabled={!matches || reason.trim() === "" || action.isPending}
-        >
-          {action.isPending ? "Flushing…" : "Flush database"}
-        </button>
-      </div>
-    </form>
+    </ConfirmForm>
   );
 }

@@ -44,11 +44,3 @@ export function Dialog({
     </dialog>
   );
 }
-
-export const buttonClass = {
-  // text-panel: white on the light theme, dark on the dark theme's lighter accent and red (contrast).
-  primary: "bg-accent text-panel rounded px-3 py-1.5 text-sm font-medium disabled:opacity-60",
-  danger: "bg-bad text-panel rounded px-3 py-1.5 text-sm font-medium disabled:opacity-60",
-  secondary: "border-line hover:bg-sunken rounded border px-3 py-1.5 text-sm disabled:opacity-60",
-  small: "border-line hover:bg-sunken rounded border px-2 py-0.5 text-xs disabled:opacity-60",
-};

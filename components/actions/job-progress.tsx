@@ -1,11 +1,11 @@
 "use client";
 
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { timeLeftText } from "@/components/ttl/time-left";
+import { timeLeftText } from "./time-left";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { formatCount, formatCountOf, formatPercent } from "@/lib/format";
 import type { ActionJob } from "@/lib/schemas/actions";
-import { buttonClass } from "./dialog";
 
 const verbs: Record<ActionJob["action"], string> = { "fix-ttl": "fixed", "delete-pattern": "deleted" };
 
@@ -45,9 +45,9 @@ export function JobProgress({
             : ""}
         </span>
         {job.status === "running" && mayCancel ? (
-          <button type="button" onClick={onCancel} disabled={cancelling} className={buttonClass.small}>
+          <Button size="xs" onClick={onCancel} disabled={cancelling} className="text-xs">
             {cancelling ? "Cancelling…" : "Cancel"}
-          </button>
+          </Button>
         ) : null}
       </div>
       {job.status === "running" ? <ProgressBar label="Action progress" fraction={p.fraction} /> : null}

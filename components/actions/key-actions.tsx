@@ -3,11 +3,11 @@
 // and delete, each after a confirmation. Hidden for roles that may not, and on read-only instances.
 
 import { useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { formatCount, formatDuration } from "@/lib/format";
 import { UNPATTERNED_MAX_TTL_SECONDS } from "@/lib/schemas/actions";
 import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
 import { ConfirmDialog } from "./confirm-dialog";
-import { buttonClass } from "./dialog";
 import { useAction } from "./use-action";
 
 interface Props {
@@ -69,15 +69,14 @@ function SetTtl({ instanceId, keyBase64, keyDisplay, standardTtl, ttl }: Props) 
             className="border-line bg-panel text-fg aria-[invalid=true]:border-bad mt-0.5 block w-36 rounded border px-2 py-1 font-mono text-sm"
           />
         </label>
-        <button
+        <Button
           ref={submitRef}
           type="submit"
           disabled={!valid || action.isPending || redis.refused}
           title={redis.title}
-          className={buttonClass.secondary}
         >
           Set TTL…
-        </button>
+        </Button>
         <RedisRefusal capability={redis} />
         <span className="text-xs" role="status">
           {!valid ? <span className="text-bad">Between 1 and {formatCount(max)} seconds.</span> : null}
@@ -125,19 +124,18 @@ function DeleteKey({ instanceId, keyBase64, keyDisplay, standardTtl, onDeleted }
   const redis = useRedisCapability("delete", { key: keyDisplay });
   return (
     <>
-      <button
+      <Button
         ref={openerRef}
-        type="button"
         onClick={() => {
           action.reset();
           setOpen(true);
         }}
         disabled={redis.refused}
         title={redis.title}
-        className={`${buttonClass.secondary} text-bad`}
+        className="text-bad"
       >
         Delete key…
-      </button>
+      </Button>
       <RedisRefusal capability={redis} />
       <ConfirmDialog
         open={open}

@@ -8,7 +8,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { ConfirmForm } from "@/components/ui/confirm-form";
+import { apiUrl, deleteJson, postJson, queryKeys } from "@/components/api";
 import { formatCount, formatCountOf, formatDuration } from "@/lib/format";
 import {
   actionJobSchema,
@@ -19,7 +22,7 @@ import {
 import type { ScanKeyEntry, ScanListName, ScanPattern } from "@/lib/schemas/scans";
 import { RedisRefusal, useMayAct, useRedisCapability } from "./action-scope";
 import { ConfirmDialog } from "./confirm-dialog";
-import { buttonClass, Dialog } from "./dialog";
+import { Dialog } from "./dialog";
 import { JobProgress } from "./job-progress";
 import { useAction } from "./use-action";
 import { useActionJob } from "./use-action-job";
@@ -59,8 +62,9 @@ function useRefreshScan(instanceId: string): (lists?: boolean) => void {
   const queryClient = useQueryClient();
   return useCallback(
     (lists = false) => {
-      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
-      if (lists) void queryClient.invalidateQueries({ queryKey: ["scan-keys"] });
+      const scans = queryKeys.instance(instanceId).scans;
+      void queryClient.invalidateQueries({ queryKey: scans.latest() });
+      if (lists) void queryClient.invalidateQueries({ queryKey: scans.lists() });
     },
     [instanceId, queryClient],
   );
@@ -210,14 +214,14 @@ export function RowAction({
             checked={selection.selected.has(entry.keyBase64)}
             onChange={() => selection.toggle(entry)}
           />
-          <button
+          <Button
             ref={(el) => {
               focusRef.current = el;
             }}
-            type="button"
+            size="xs"
             onClick={open}
             disabled={redis.refused}
-            className={`${buttonClass.small} ${kind === "delete" ? "text-bad" : ""}`}
+            className={cn("text-xs", kind === "delete" && "text-bad")}
             title={
               redis.title ??
               (kind === "fix-ttl"
@@ -226,7 +230,7 @@ export function RowAction({
             }
           >
             {kind === "fix-ttl" ? "Fix…" : "Delete…"}
-          </button>
+          </Button>
         </>
       )}
       <ConfirmDialog
@@ -295,19 +299,17 @@ export function FixToolbar({
   const n = formatCount(entries.length);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <button
+      <Button
         ref={buttonRef}
-        type="button"
         disabled={entries.length === 0 || action.isPending || redis.refused}
         title={redis.title}
         onClick={() => {
           action.reset();
           setConfirming(true);
         }}
-        className={buttonClass.secondary}
       >
         {kind === "fix-ttl" ? "Fix selected" : "Delete selected"} ({n})…
-      </button>
+      </Button>
       <RedisRefusal capability={redis} />
       {isFixList(list) && kind === "fix-ttl" && total > 0 ? (
         <FixAll instanceId={instanceId} list={list} total={total} runningJob={runningJob} />
@@ -355,12 +357,12 @@ function useDryRun(instanceId: string, list: FixList) {
       abort();
       const c = new AbortController();
       controller.current = c;
-      return fetchJson(`/api/instances/${encodeURIComponent(instanceId)}/actions`, actionResultSchema, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ action: "fix-ttl", list, dryRun: true }),
-        signal: c.signal,
-      });
+      return postJson(
+        apiUrl.instance(instanceId).actions(),
+        { action: "fix-ttl", list, dryRun: true },
+        actionResultSchema,
+        { signal: c.signal },
+      );
     },
   });
   return { mutation, abort };
@@ -427,15 +429,9 @@ function FixAllButton({
     );
   }
   return (
-    <button
-      type="button"
-      onClick={onClick}
-      disabled={redis.refused}
-      title={redis.title}
-      className={buttonClass.primary}
-    >
+    <Button variant="primary" onClick={onClick} disabled={redis.refused} title={redis.title}>
       Fix all {formatCount(total)}…
-    </button>
+    </Button>
   );
 }
 
@@ -456,7 +452,7 @@ function FixAll({
   const { mutation: dry, abort: abortDry } = useDryRun(instanceId, list);
   const real = useAction(instanceId);
   const [jobId, setJobId] = useState<string | undefined>(undefined);
-  const job = useActionJob(jobId);
+  const job = useActionJob(instanceId, jobId);
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState(false);
   const preview = dry.data;
@@ -474,14 +470,30 @@ function FixAll({
     if (!jobId) return;
     setCancelling(true);
     try {
-      const stopped = await fetchJson(`/api/actions/${encodeURIComponent(jobId)}`, actionJobSchema, {
-        method: "DELETE",
-      });
-      queryClient.setQueryData(["action-job", jobId], stopped);
+      const stopped = await deleteJson(apiUrl.actionJob(jobId), actionJobSchema);
+      queryClient.setQueryData(queryKeys.instance(instanceId).actionJob(jobId), stopped);
     } finally {
       setCancelling(false);
     }
   };
+  const body = job.data ? (
+    <>
+      <JobProgress job={job.data} onCancel={() => void cancel()} cancelling={cancelling} />
+      {job.data.status !== "running" ? (
+        <p className="text-muted text-xs">
+          The keys this job changed have left the lists and counts; other keys are as the last scan saw them.
+        </p>
+      ) : null}
+    </>
+  ) : dry.isPending ? (
+    <p role="status">Counting (dry run: TTL reads, nothing changes; closing stops it)…</p>
+  ) : dry.error ? (
+    <p role="alert" className="text-bad">
+      {dry.error.message}
+    </p>
+  ) : preview ? (
+    <DryRunPreview preview={preview} />
+  ) : null;
   return (
     <>
       <FixAllButton total={total} onClick={start} redis={redis} busy={runningJob} ownJobId={jobId} />
@@ -490,52 +502,33 @@ function FixAll({
         title={`Fix the TTL of every ${list === "noTtl" ? "key without TTL" : "key above its standard"}`}
         onClose={close}
       >
-        <div className="space-y-3 text-sm">
-          {job.data ? (
-            <>
-              <JobProgress job={job.data} onCancel={() => void cancel()} cancelling={cancelling} />
-              {job.data.status !== "running" ? (
-                <p className="text-muted text-xs">
-                  The keys this job changed have left the lists and counts; other keys are as the last scan
-                  saw them.
-                </p>
-              ) : null}
-            </>
-          ) : dry.isPending ? (
-            <p role="status">Counting (dry run: TTL reads, nothing changes; closing stops it)…</p>
-          ) : dry.error ? (
-            <p role="alert" className="text-bad">
-              {dry.error.message}
-            </p>
-          ) : preview ? (
-            <DryRunPreview preview={preview} />
-          ) : null}
-          {real.error ? (
-            <p role="alert" className="text-bad">
-              {real.error.message}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <button type="button" className={buttonClass.secondary} onClick={close}>
-              Close
-            </button>
-            {!jobId ? (
-              <button
-                type="button"
-                className={buttonClass.primary}
-                disabled={!preview || preview.count === 0 || real.isPending}
-                onClick={() =>
-                  real.mutate(
-                    { action: "fix-ttl", list },
-                    { onSuccess: (a) => a.kind === "job" && setJobId(a.job.id) },
-                  )
-                }
-              >
-                {real.isPending ? "Starting…" : `Fix ${formatCountOf(preview?.count ?? 0, "key")}`}
-              </button>
-            ) : null}
+        {jobId ? (
+          // Started: the job's progress and Close; closing leaves the job running.
+          <div className="space-y-3 text-sm">
+            {body}
+            <div className="flex justify-end gap-2">
+              <Button onClick={close}>Close</Button>
+            </div>
           </div>
-        </div>
+        ) : (
+          <ConfirmForm
+            confirmLabel={`Fix ${formatCountOf(preview?.count ?? 0, "key")}`}
+            pendingLabel="Starting…"
+            pending={real.isPending}
+            disabled={!preview || preview.count === 0}
+            error={real.error?.message}
+            onConfirm={() =>
+              real.mutate(
+                { action: "fix-ttl", list },
+                { onSuccess: (a) => a.kind === "job" && setJobId(a.job.id) },
+              )
+            }
+            cancelLabel="Close"
+            onCancel={close}
+          >
+            {body}
+          </ConfirmForm>
+        )}
       </Dialog>
     </>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { apiUrl, postJson, queryKeys } from "@/components/api";
 import {
   actionJobSchema,
   actionResultSchema,
@@ -19,18 +19,14 @@ export function useAction(instanceId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (body: ActionBodyInput): Promise<ActionAnswer> => {
-      const answer = await fetchJson(`/api/instances/${encodeURIComponent(instanceId)}/actions`, answerSchema, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
+      const answer = await postJson(apiUrl.instance(instanceId).actions(), body, answerSchema);
       return "status" in answer ? { kind: "job", job: answer } : { kind: "result", result: answer };
     },
     onSuccess: (answer) => {
       if (answer.kind === "result" && answer.result.dryRun) return;
-      void queryClient.invalidateQueries({ queryKey: ["key", instanceId] });
-      void queryClient.invalidateQueries({ queryKey: ["keys", instanceId] });
-      void queryClient.invalidateQueries({ queryKey: ["audit"] });
+      // Key pages and key details alike.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.instance(instanceId).keys.all() });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all() });
     },
   });
 }

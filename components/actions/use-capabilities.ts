@@ -1,11 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys } from "@/components/api";
 import { fetchJson } from "@/lib/http/fetch-json";
 import { capabilitiesResponseSchema } from "@/lib/schemas/capabilities";
-import { opsUrl } from "./ops-url";
-
-export const capabilitiesKey = (instanceId: string) => ["ops", instanceId, "capabilities"] as const;
 
 /**
  * What the instance's Redis user may do (GET /api/instances/{id}/capabilities). The server caches
@@ -16,9 +14,9 @@ export function useCapabilities(
   { enabled = true }: { enabled?: boolean } = {},
 ) {
   return useQuery({
-    queryKey: capabilitiesKey(instanceId ?? ""),
+    queryKey: queryKeys.instance(instanceId ?? "").ops.capabilities(),
     queryFn: ({ signal }) =>
-      fetchJson(opsUrl(instanceId ?? "", "capabilities"), capabilitiesResponseSchema, { signal }),
+      fetchJson(apiUrl.instance(instanceId ?? "").capabilities(), capabilitiesResponseSchema, { signal }),
     enabled: enabled && instanceId !== undefined,
     staleTime: 60_000,
     retry: 1,

@@ -2,12 +2,14 @@
 // The audit log: every action attempt (intent, then outcome), filtered, newest first, with CSV export.
 
 import { useState } from "react";
+import { apiUrl } from "@/components/api";
 import { Card } from "@/components/ui/card";
+import { Button, buttonStyle } from "@/components/ui/button";
 import type { PatternRef } from "@/lib/audit/describe";
 import { auditOutcomeSchema, type AuditResponse } from "@/lib/schemas/audit";
 import { actionNames } from "@/lib/schemas/actions";
 import { AuditTable } from "./audit-table";
-import { auditSearch, useAudit, type AuditFilters } from "./use-audit";
+import { useAudit, type AuditFilters } from "./use-audit";
 
 const SINCE: { label: string; hours: number | null }[] = [
   { label: "any time", hours: null },
@@ -55,11 +57,7 @@ export function AuditClient({
               <code className="font-mono">npm run audit:verify</code> checks the chain.
             </p>
           </div>
-          <a
-            href={`/api/audit?${auditSearch(all, { format: "csv", limit: "1000" })}`}
-            download
-            className="border-line hover:bg-sunken rounded border px-3 py-1.5 text-sm"
-          >
+          <a href={apiUrl.audit({ ...all, format: "csv", limit: 1000 })} download className={buttonStyle()}>
             Export CSV
           </a>
         </div>
@@ -135,21 +133,21 @@ export function AuditClient({
       {audit.isError ? (
         <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
           Could not load the audit log: {audit.error.message}{" "}
-          <button type="button" className="underline" onClick={() => audit.refetch()}>
+          <Button variant="inline" onClick={() => audit.refetch()}>
             Retry
-          </button>
+          </Button>
         </p>
       ) : null}
       <AuditTable entries={entries} patterns={patterns} />
       {audit.hasNextPage ? (
-        <button
-          type="button"
+        <Button
           onClick={() => audit.fetchNextPage()}
           disabled={audit.isFetchingNextPage}
-          className="border-line hover:bg-sunken rounded border px-3 py-1 text-sm"
+          size="sm"
+          className="text-sm"
         >
           {audit.isFetchingNextPage ? "Loading…" : "Load older entries"}
-        </button>
+        </Button>
       ) : null}
     </div>
   );

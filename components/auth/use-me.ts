@@ -1,20 +1,19 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys } from "@/components/api";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
 import type { Permission } from "@/lib/policy/access";
 import { meResponseSchema } from "@/lib/schemas/auth";
 
-export const meQueryKey = ["auth", "me"] as const;
-
 /** The signed-in caller (null when signed out). The UI hides what the role may not do; the server still checks. */
 export function useMe() {
   return useQuery({
-    queryKey: meQueryKey,
+    queryKey: queryKeys.me(),
     queryFn: async () => {
       try {
-        return await fetchJson("/api/auth/me", meResponseSchema);
+        return await fetchJson(apiUrl.me(), meResponseSchema);
       } catch (err) {
         if (err instanceof ApiClientError && err.status === 401) return null;
         throw err;

@@ -1,8 +1,10 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiUrl, postJson } from "@/components/api";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { logoutResponseSchema } from "@/lib/schemas/auth";
 import { useMe } from "./use-me";
 
 const methodLabel = { session: "signed in", token: "API token", proxy: "single sign-on" } as const;
@@ -11,18 +13,15 @@ const methodLabel = { session: "signed in", token: "API token", proxy: "single s
 export function UserMenu() {
   const { data: me } = useMe();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  if (!me) return null;
-
-  async function signOut() {
-    setBusy(true);
-    try {
-      await fetch("/api/auth/logout", { method: "POST" });
-    } finally {
+  // Off to sign-in whatever the answer: a 503 still cleared the cookie in this browser.
+  const signOut = useMutation({
+    mutationFn: () => postJson(apiUrl.logout(), {}, logoutResponseSchema),
+    onSettled: () => {
       queryClient.clear();
       window.location.replace(`${window.location.origin}/login`);
-    }
-  }
+    },
+  });
+  if (!me) return null;
 
   return (
     <div className="flex min-w-0 items-center gap-2 text-xs" data-testid="user-menu">
@@ -36,14 +35,9 @@ export function UserMenu() {
         {me.role}
       </Badge>
       {me.method === "session" ? (
-        <button
-          type="button"
-          onClick={signOut}
-          disabled={busy}
-          className="border-line text-muted hover:text-fg rounded border px-2 py-1 disabled:opacity-50"
-        >
+        <Button onClick={() => signOut.mutate()} disabled={!signOut.isIdle} variant="quiet">
           Sign out
-        </button>
+        </Button>
       ) : null}
     </div>
   );

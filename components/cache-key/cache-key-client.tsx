@@ -5,6 +5,7 @@
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import type { OfferedPattern } from "@/lib/policy/cache-key";
 import { CacheKeyResultView, ComparisonView } from "./cache-key-result";
 import { errorPosition, utf16Index } from "./error-position";
@@ -115,13 +116,14 @@ export function CacheKeyClient({ instanceId, patterns }: Props) {
             />
           ) : null}
           <div className="flex flex-wrap items-center gap-3">
-            <button
+            <Button
               type="submit"
               disabled={request.trim() === "" || mutation.isPending}
-              className="bg-accent text-panel rounded px-3 py-1 font-medium disabled:opacity-60"
+              variant="primary"
+              size="sm"
             >
               {mutation.isPending ? "Computing…" : "Compute"}
-            </button>
+            </Button>
             <span className="text-muted text-xs">
               Ctrl+Enter in a text box computes too. Reads the key&apos;s TTL and size; writes nothing.
             </span>
@@ -187,13 +189,9 @@ function ShowPosition({
     box.setSelectionRange(start, Math.min(texts[at.field].length, utf16Index(texts[at.field], at.char + 1)));
   };
   return (
-    <button
-      type="button"
-      onClick={show}
-      className="border-line hover:bg-sunken mt-2 rounded border px-2 py-0.5 text-xs"
-    >
+    <Button onClick={show} size="xs" className="mt-2 text-xs">
       Show the position in the {at.field === "request" ? "request" : "second request"}
-    </button>
+    </Button>
   );
 }
 

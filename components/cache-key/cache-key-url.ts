@@ -1,10 +1,6 @@
-// URLs the calculator uses: its API, and the key browser opened on one key. Pure.
+// The key browser's URL opened on one key, for the calculator's "open in the key browser". Pure.
 import { escapeGlob } from "@/components/keys/glob";
-import { base64ToBase64Url } from "@/lib/redis/keys";
-
-export function cacheKeyApiUrl(instanceId: string): string {
-  return `/api/instances/${encodeURIComponent(instanceId)}/cache-key`;
-}
+import { base64ToBase64Url } from "@/lib/keys/encoding";
 
 /** The key browser listing exactly this key, with its detail open. */
 export function keyBrowserUrl(instanceId: string, key: string, keyBase64: string): string {

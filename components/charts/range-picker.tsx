@@ -1,11 +1,13 @@
 "use client";
 
-import { cn } from "@/components/ui/cn";
+import { Segmented } from "@/components/ui/segmented";
 import { metricsRanges, type MetricsRange } from "@/lib/schemas/metrics";
 
+const options = metricsRanges.map((r) => ({ value: r, label: r }));
+
 /**
- * Plain toggle buttons (one tab stop each, `aria-pressed` on the chosen one), not a radio group or
- * tabs: those promise arrow-key navigation, and a row of three buttons does not need it.
+ * The metric charts' range as toggle buttons (`aria-pressed`), not a radio group or tabs: those
+ * promise arrow-key navigation, and a short row of buttons does not need it.
  */
 export function RangePicker({
   value,
@@ -14,26 +16,5 @@ export function RangePicker({
   value: MetricsRange;
   onChange: (range: MetricsRange) => void;
 }) {
-  return (
-    <div
-      role="group"
-      aria-label="Chart range"
-      className="border-line inline-flex overflow-hidden rounded border"
-    >
-      {metricsRanges.map((r) => (
-        <button
-          key={r}
-          type="button"
-          aria-pressed={r === value}
-          onClick={() => onChange(r)}
-          className={cn(
-            "tabular px-2.5 py-1 text-xs",
-            r === value ? "bg-accent text-panel" : "bg-panel text-muted hover:bg-sunken",
-          )}
-        >
-          {r}
-        </button>
-      ))}
-    </div>
-  );
+  return <Segmented label="Chart range" options={options} value={value} onChange={onChange} />;
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { KeyActions } from "@/components/actions/key-actions";
 import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { ClassBadge, KeyFlags } from "./key-badges";
@@ -23,14 +24,9 @@ export function KeyDetail({
   const [from, setFrom] = useState<string | undefined>(undefined);
   const query = useKey(instanceId, keyBase64url, { from });
   const close = (
-    <button
-      type="button"
-      onClick={onClose}
-      className="text-muted hover:text-fg text-xs"
-      aria-label="Close the key"
-    >
+    <Button onClick={onClose} variant="ghost" className="text-xs" aria-label="Close the key">
       Close ✕
-    </button>
+    </Button>
   );
   if (query.isPending) {
     return (
@@ -54,13 +50,9 @@ export function KeyDetail({
           {close}
         </div>
         {gone ? null : (
-          <button
-            type="button"
-            onClick={() => query.refetch()}
-            className="border-line hover:bg-sunken mt-2 rounded border px-3 py-1"
-          >
+          <Button onClick={() => query.refetch()} size="sm" className="mt-2">
             Retry
-          </button>
+          </Button>
         )}
       </Card>
     );
@@ -119,13 +111,13 @@ export function KeyDetail({
       </div>
       <div className="mt-2 flex gap-3 text-xs">
         {from ? (
-          <button type="button" className="text-accent hover:underline" onClick={() => setFrom(undefined)}>
+          <Button variant="link" onClick={() => setFrom(undefined)}>
             First page
-          </button>
+          </Button>
         ) : null}
-        <button type="button" className="text-accent hover:underline" onClick={() => query.refetch()}>
+        <Button variant="link" onClick={() => query.refetch()}>
           {query.isFetching ? "Reading…" : "Reload"}
-        </button>
+        </Button>
       </div>
     </Card>
   );

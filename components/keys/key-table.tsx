@@ -2,10 +2,11 @@
 
 import { useEffect } from "react";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
-import { base64ToBase64Url } from "@/lib/redis/keys";
+import { base64ToBase64Url } from "@/lib/keys/encoding";
 import type { KeyListItem, KeysResponse, RedisTypeName } from "@/lib/schemas/keys";
 import { ClassBadge, KeyFlags } from "./key-badges";
 import { useKeys } from "./use-keys";
@@ -42,9 +43,9 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
     return (
       <div role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
         Could not list keys: {query.error.message}{" "}
-        <button type="button" onClick={() => query.refetch()} className="underline">
+        <Button onClick={() => query.refetch()} variant="inline">
           Retry
-        </button>
+        </Button>
       </div>
     );
   }
@@ -132,14 +133,14 @@ export function KeyTable({ instanceId, match, type, selectedKey, onOpen, scanEst
         </tbody>
       </Table>
       {hasNextPage ? (
-        <button
-          type="button"
+        <Button
           onClick={() => fetchNextPage()}
           disabled={query.isFetchingNextPage}
-          className="border-line bg-panel hover:bg-sunken mt-2 rounded border px-3 py-1 disabled:opacity-60"
+          size="sm"
+          className="bg-panel mt-2"
         >
           {query.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
+        </Button>
       ) : null}
       {query.isError && rows.length > 0 ? (
         <p role="alert" className="text-bad mt-2">

@@ -3,6 +3,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import { globProblem, redisTypes, redisTypeSchema } from "@/lib/schemas/keys";
 import { literalPrefix, prefixMatch } from "./glob";
 import { KeyDetail } from "./key-detail";
@@ -112,13 +113,9 @@ function SearchBar({
             </option>
           ))}
         </select>
-        <button
-          type="submit"
-          disabled={problem !== undefined}
-          className="border-line bg-panel hover:bg-sunken rounded border px-3 py-1 disabled:opacity-60"
-        >
+        <Button type="submit" disabled={problem !== undefined} size="sm" className="bg-panel">
           Search
-        </button>
+        </Button>
       </div>
       <p id="key-match-help" className={problem ? "text-bad mt-1 text-xs" : "text-muted mt-1 text-xs"}>
         {problem

@@ -4,6 +4,7 @@
 // Counts come from the latest finished scan where it has them, else from the keys loaded so far.
 
 import { useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { formatCount } from "@/lib/format";
 import { prefixMatch } from "./glob";
@@ -108,14 +109,14 @@ function TreeNode(props: NodeProps) {
         )}
         style={{ paddingLeft: `${depth * 12 + 4}px` }}
       >
-        <button
-          type="button"
+        <Button
           onClick={() => setOpen(!open)}
           aria-label={`${open ? "Close" : "Open"} ${label}`}
-          className="text-muted hover:text-fg w-4 shrink-0"
+          variant="ghost"
+          className="w-4 shrink-0"
         >
           {open ? "▾" : "▸"}
-        </button>
+        </Button>
         <button
           type="button"
           onClick={() => onSelect(prefix)}
@@ -183,14 +184,14 @@ function NodeChildren(props: NodeProps) {
             : "none found yet"
           : null}
         {query.hasNextPage ? (
-          <button
-            type="button"
+          <Button
             onClick={() => query.fetchNextPage()}
             disabled={query.isFetchingNextPage}
-            className="text-accent ml-2 hover:underline disabled:opacity-60"
+            variant="link"
+            className="ml-2"
           >
             {query.isFetchingNextPage ? "scanning…" : "scan more"}
-          </button>
+          </Button>
         ) : null}
       </li>
     </ul>

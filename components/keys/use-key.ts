@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys } from "@/components/api";
 import { fetchJson } from "@/lib/http/fetch-json";
 import { keyDetailResponseSchema, type KeyDetailQuery } from "@/lib/schemas/keys";
 
@@ -11,14 +12,11 @@ export function useKey(
   input: Partial<KeyDetailQuery> = {},
 ) {
   return useQuery({
-    queryKey: ["key", instanceId, keyBase64url, input],
-    queryFn: ({ signal }) => {
-      const query = new URLSearchParams();
-      if (input.from) query.set("from", input.from);
-      if (input.limit) query.set("limit", String(input.limit));
-      const url = `/api/instances/${encodeURIComponent(instanceId)}/keys/${keyBase64url}?${query}`;
-      return fetchJson(url, keyDetailResponseSchema, { signal });
-    },
+    queryKey: queryKeys.instance(instanceId).keys.detail(keyBase64url, input),
+    queryFn: ({ signal }) =>
+      fetchJson(apiUrl.instance(instanceId).key(keyBase64url ?? "", input), keyDetailResponseSchema, {
+        signal,
+      }),
     enabled: keyBase64url !== undefined,
     retry: (count, err) => count < 1 && !("status" in err && (err.status === 404 || err.status === 400)),
   });

@@ -4,6 +4,7 @@
 
 import { useMemo, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { KeyValue, TextValue } from "@/lib/schemas/keys";
 import { hexDump } from "./hex-dump";
@@ -40,9 +41,9 @@ function PageNote({
       </span>
       {value.truncated ? <Badge tone="warn">truncated</Badge> : null}
       {value.next ? (
-        <button type="button" className="text-accent hover:underline" onClick={() => onPage(value.next)}>
+        <Button variant="link" onClick={() => onPage(value.next)}>
           Next page
-        </button>
+        </Button>
       ) : null}
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { Button } from "@/components/ui/button";
 
 type Theme = "light" | "dark";
 
@@ -22,9 +23,9 @@ export function ThemeToggle() {
   const theme = useSyncExternalStore<Theme | null>(subscribe, current, () => null);
   const next: Theme = theme === "dark" ? "light" : "dark";
   return (
-    <button
-      type="button"
-      className="border-line text-muted hover:text-fg shrink-0 rounded border px-2 py-1 text-xs"
+    <Button
+      variant="quiet"
+      className="shrink-0 text-xs"
       data-testid="theme-toggle"
       onClick={() => {
         document.documentElement.dataset.theme = next;
@@ -36,7 +37,7 @@ export function ThemeToggle() {
       }}
     >
       {theme === null ? "Theme" : next === "dark" ? "Dark theme" : "Light theme"}
-    </button>
+    </Button>
   );
 }
 

@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import { RedisRefusal, useMayAct, useRedisCapability } from "@/components/actions/action-scope";
+import { Button } from "@/components/ui/button";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import type { ConfigResponse } from "@/lib/schemas/ops";
 import { useApplyConfig } from "./use-apply-config";
 
@@ -11,7 +13,6 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
   const redis = useRedisCapability("config-set");
   const apply = useApplyConfig(instanceId);
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
   if (!allowed || data.recommended.length === 0) {
     return apply.data ? <AppliedNote applied={apply.data.applied} auditId={apply.data.auditId} /> : null;
   }
@@ -25,57 +26,36 @@ export function ApplyRecommended({ instanceId, data }: { instanceId: string; dat
     <div className="border-line bg-sunken space-y-2 rounded border p-2 text-sm">
       {!open ? (
         <div className="flex flex-wrap items-center gap-2">
-          <button
-            type="button"
+          <Button
+            size="sm"
             onClick={() => setOpen(true)}
             disabled={redis.refused}
             title={redis.title}
-            className="border-line bg-panel hover:bg-sunken rounded border px-3 py-1 disabled:opacity-60"
+            className="bg-panel"
           >
             Apply recommended ({data.recommended.length}{" "}
             {data.recommended.length === 1 ? "setting" : "settings"})…
-          </button>
+          </Button>
           <RedisRefusal capability={redis} />
         </div>
       ) : (
-        <form
+        <ConfirmForm
           className="space-y-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            apply.mutate(reason.trim(), { onSuccess: () => setOpen(false) });
-          }}
+          align="start"
+          size="sm"
+          confirmLabel="Apply CONFIG SET"
+          pendingLabel="Applying…"
+          pending={apply.isPending}
+          reason={{ label: "Reason (for the audit log)" }}
+          onConfirm={(reason) => apply.mutate(reason ?? "", { onSuccess: () => setOpen(false) })}
+          onCancel={() => setOpen(false)}
         >
           <p>
             Runs on {several ? "the nodes named" : "this instance"} now (admin only, recorded in the audit
             log):
             <code className="mt-1 block font-mono text-xs whitespace-pre">{lines.join("\n")}</code>
           </p>
-          <label className="block text-xs">
-            Reason (for the audit log)
-            <input
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              maxLength={500}
-              className="border-line bg-panel mt-1 block w-full max-w-lg rounded border px-2 py-1 text-sm"
-            />
-          </label>
-          <div className="flex gap-2">
-            <button
-              type="submit"
-              disabled={apply.isPending}
-              className="bg-accent text-panel rounded px-3 py-1 font-medium disabled:opacity-60"
-            >
-              {apply.isPending ? "Applying…" : "Apply CONFIG SET"}
-            </button>
-            <button
-              type="button"
-              onClick={() => setOpen(false)}
-              className="border-line rounded border px-3 py-1"
-            >
-              Cancel
-            </button>
-          </div>
-        </form>
+        </ConfirmForm>
       )}
       {apply.error ? <p className="text-bad text-xs">Not applied: {apply.error.message}</p> : null}
     </div>

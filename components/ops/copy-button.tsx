@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
 
 /** Copies `text`; says so for two seconds (or that the browser refused). */
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
@@ -15,13 +16,13 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     setTimeout(() => setState("idle"), 2000);
   };
   return (
-    <button
-      type="button"
+    <Button
       onClick={() => void copy()}
-      className="border-line hover:bg-sunken shrink-0 rounded border px-2 py-0.5 text-xs"
+      size="xs"
+      className="shrink-0 text-xs"
       aria-label={`${label}: ${text}`}
     >
       {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}
-    </button>
+    </Button>
   );
 }

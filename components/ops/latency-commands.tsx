@@ -4,23 +4,23 @@
 // figures per command with the threshold verdict in words, and the chosen command's per-minute
 // p50/p95/p99 (or average) on the same chart as PING, threshold line included.
 import { useState } from "react";
+import type { ChartSeries } from "@/components/charts/threshold-chart";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { EmptyRow, Table, TableHead, Th } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import type { CommandLatency, LatencyResponse } from "@/lib/schemas/ops";
-import { LatencyChart, type LatencySeries } from "./latency-chart";
+import { LatencyChart } from "./latency-chart";
 
 const td = "px-2 py-1 align-top";
 
-const percentileSeries: LatencySeries[] = [
-  { key: "p99Ms", name: "p99", color: "var(--bad)", width: 1.6 },
-  { key: "p95Ms", name: "p95", color: "var(--warn)", width: 1.6 },
-  { key: "p50Ms", name: "p50", color: "var(--accent)", width: 1.6 },
+const percentileSeries: ChartSeries[] = [
+  { key: "p99Ms", name: "p99", color: "var(--bad)" },
+  { key: "p95Ms", name: "p95", color: "var(--warn)" },
+  { key: "p50Ms", name: "p50", color: "var(--accent)" },
 ];
-const averageSeries: LatencySeries[] = [
-  { key: "avgMs", name: "average", color: "var(--accent)", width: 1.6 },
-];
+const averageSeries: ChartSeries[] = [{ key: "avgMs", name: "average", color: "var(--accent)" }];
 
 const ms = (v: number | null) =>
   v === null
@@ -104,15 +104,15 @@ export function CommandLatencySection({ data }: { data: LatencyResponse }) {
                 data-selected={chosen?.command === c.command}
               >
                 <td className={td}>
-                  <button
-                    type="button"
-                    className="text-accent font-mono text-xs hover:underline"
+                  <Button
+                    variant="link"
+                    className="font-mono text-xs"
                     onClick={() => setPicked(c.command)}
                     aria-pressed={chosen?.command === c.command}
                     aria-label={`Show ${c.command} on the chart`}
                   >
                     {c.command}
-                  </button>
+                  </Button>
                 </td>
                 <td className={td}>
                   <Verdict c={c} thresholdMs={data.thresholdMs} />

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
-import { cn } from "@/components/ui/cn";
+import { Segmented } from "@/components/ui/segmented";
 import { formatTime } from "@/lib/format";
 import type { LatencyResponse } from "@/lib/schemas/ops";
 import { LatencyChart } from "./latency-chart";
@@ -10,10 +10,10 @@ import { CommandLatencySection } from "./latency-commands";
 import { useLatency } from "./use-latency";
 
 const RANGES = [
-  { minutes: 15, label: "15m" },
-  { minutes: 60, label: "1h" },
-  { minutes: 360, label: "6h" },
-  { minutes: 1440, label: "24h" },
+  { value: 15, label: "15m" },
+  { value: 60, label: "1h" },
+  { value: 360, label: "6h" },
+  { value: 1440, label: "24h" },
 ];
 
 function Events({ data }: { data: LatencyResponse }) {
@@ -119,26 +119,7 @@ export function LatencyPanel({ instanceId }: { instanceId: string }) {
     <Card className="space-y-2" data-testid="latency">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="font-semibold">Latency history</h2>
-        <div
-          role="group"
-          aria-label="Latency range"
-          className="border-line inline-flex overflow-hidden rounded border"
-        >
-          {RANGES.map((r) => (
-            <button
-              key={r.minutes}
-              type="button"
-              aria-pressed={r.minutes === minutes}
-              onClick={() => setMinutes(r.minutes)}
-              className={cn(
-                "tabular px-2.5 py-1 text-xs",
-                r.minutes === minutes ? "bg-accent text-panel" : "bg-panel text-muted hover:bg-sunken",
-              )}
-            >
-              {r.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Latency range" options={RANGES} value={minutes} onChange={setMinutes} />
       </div>
       {error && !data ? <p className="text-bad text-sm">Latency unavailable: {error.message}</p> : null}
       {data ? (

@@ -1,6 +1,7 @@
 "use client";
 
 import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import { ClientsPanel } from "./clients-panel";
 import { ConfigChecklist } from "./config-checklist";
 import { LatencyPanel } from "./latency-panel";
@@ -19,14 +20,9 @@ function Checklist({ instanceId }: { instanceId: string }) {
       <Card className="border-bad/60" data-testid="config-checklist">
         <h2 className="font-semibold">Config compliance</h2>
         <p className="text-bad mt-1 text-sm">Could not read the configuration: {error.message}</p>
-        <button
-          type="button"
-          onClick={() => void refetch()}
-          disabled={isFetching}
-          className="border-line hover:bg-sunken mt-2 rounded border px-3 py-1 text-sm"
-        >
+        <Button onClick={() => void refetch()} disabled={isFetching} size="sm" className="mt-2 text-sm">
           Retry
-        </button>
+        </Button>
       </Card>
     );
   }

@@ -3,6 +3,7 @@
 // user has, command by command, how that was told, and the ACL rules that would grant what is refused.
 
 import { Badge, type Tone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableHead, Th } from "@/components/ui/table";
@@ -15,7 +16,7 @@ import type {
   ProbeMethod,
 } from "@/lib/schemas/capabilities";
 import { CopyButton } from "./copy-button";
-import { useCapabilities } from "./use-capabilities";
+import { useCapabilities } from "@/components/actions/use-capabilities";
 import { useRefreshCapabilities } from "./use-refresh-capabilities";
 
 const td = "px-2 py-1.5 align-top";
@@ -164,14 +165,9 @@ function RefreshButton({ instanceId }: { instanceId: string }) {
   return (
     <span className="flex items-center gap-2 text-xs">
       {refresh.error ? <span className="text-bad">{refresh.error.message}</span> : null}
-      <button
-        type="button"
-        onClick={() => refresh.mutate()}
-        disabled={refresh.isPending}
-        className="border-line hover:bg-sunken rounded border px-2 py-0.5"
-      >
+      <Button onClick={() => refresh.mutate()} disabled={refresh.isPending} size="xs">
         {refresh.isPending ? "Checking…" : "Check again"}
-      </button>
+      </Button>
     </span>
   );
 }
@@ -234,14 +230,9 @@ export function RedisUserPanel({ instanceId }: { instanceId: string }) {
       ) : error ? (
         <div className="text-sm">
           <p className="text-bad">Could not tell what the Redis user may do: {error.message}</p>
-          <button
-            type="button"
-            onClick={() => void refetch()}
-            disabled={isFetching}
-            className="border-line hover:bg-sunken mt-2 rounded border px-3 py-1"
-          >
+          <Button onClick={() => void refetch()} disabled={isFetching} size="sm" className="mt-2">
             Retry
-          </button>
+          </Button>
         </div>
       ) : (
         <Skeleton className="h-40 w-full" />

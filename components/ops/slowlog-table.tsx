@@ -4,7 +4,9 @@ import { useState } from "react";
 import { RedisRefusal, useMayAct, useRedisCapability } from "@/components/actions/action-scope";
 import { useCan } from "@/components/auth/use-me";
 import { clockUtc } from "@/components/overview/time";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { formatCount, formatTime } from "@/lib/format";
 import type { SlowlogEntry, SlowlogResponse } from "@/lib/schemas/ops";
 import { useResetSlowlog } from "./use-reset-slowlog";
@@ -97,50 +99,40 @@ function AdminBar({
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
       {canReveal ? (
-        <button
-          type="button"
-          onClick={onReveal}
-          disabled={revealing}
-          className="border-line hover:bg-sunken rounded border px-2 py-0.5"
-        >
+        <Button size="xs" onClick={onReveal} disabled={revealing}>
           {revealing ? "Revealing…" : "Reveal arguments (audited)"}
-        </button>
+        </Button>
       ) : null}
       {canReset && !confirming ? (
         <>
-          <button
-            type="button"
+          <Button
+            size="xs"
             onClick={() => setConfirming(true)}
             disabled={redisReset.refused}
             title={redisReset.title}
-            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
           >
             Reset slow log…
-          </button>
+          </Button>
           <RedisRefusal capability={redisReset} />
         </>
       ) : null}
       {canReset && confirming ? (
-        <span className="flex items-center gap-2">
+        <ConfirmForm
+          className="flex items-center gap-2"
+          align="start"
+          size="xs"
+          tone="bad"
+          confirmLabel="Reset"
+          pendingLabel="Resetting…"
+          pending={reset.isPending}
+          onConfirm={() => reset.mutate("", { onSuccess: () => setConfirming(false) })}
+          onCancel={() => setConfirming(false)}
+        >
           <span>
             SLOWLOG RESET empties the log{nodeCount > 1 ? ` on all ${nodeCount} nodes` : ""} for everyone
             (audited).
           </span>
-          <button
-            type="button"
-            onClick={() => reset.mutate("", { onSuccess: () => setConfirming(false) })}
-            className="bg-bad text-panel rounded px-2 py-0.5 font-medium"
-          >
-            {reset.isPending ? "Resetting…" : "Reset"}
-          </button>
-          <button
-            type="button"
-            onClick={() => setConfirming(false)}
-            className="border-line rounded border px-2 py-0.5"
-          >
-            Cancel
-          </button>
-        </span>
+        </ConfirmForm>
       ) : null}
       {reset.error ? <span className="text-bad text-xs">Not reset: {reset.error.message}</span> : null}
     </div>
@@ -245,9 +237,9 @@ export function SlowlogTable({ instanceId }: { instanceId: string }) {
         <p className="text-warn text-xs">
           {/* The reveal's own time, fixed once: not the clock at each render. */}
           Showing arguments as of {clockUtc(reveal.submittedAt)} (audit entry {reveal.data.auditId}).{" "}
-          <button type="button" className="underline" onClick={() => reveal.reset()}>
+          <Button variant="inline" onClick={() => reveal.reset()}>
             Hide them
-          </button>
+          </Button>
         </p>
       ) : null}
       {reveal.error ? <p className="text-bad text-xs">Not revealed: {reveal.error.message}</p> : null}

@@ -9,7 +9,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from "@/lib/f
 import type { Overview, OverviewNode } from "@/lib/schemas/overview";
 
 const tone: Record<OverviewNode["status"], Tone> = { ok: "ok", warn: "warn", bad: "bad" };
-const num = (v: number | null, digits = 1) => (v === null ? "—" : v.toFixed(digits));
+const fixed = (v: number | null, digits = 1) => (v === null ? "—" : v.toFixed(digits));
 
 function memoryCell(n: OverviewNode, threshold: number) {
   const { usedBytes, maxBytes, ratio } = n.memory;
@@ -72,8 +72,8 @@ function NodeRow({ n, threshold, cluster }: { n: OverviewNode; threshold: number
         </td>
       ) : null}
       <td className="tabular px-2 py-1.5">{memoryCell(n, threshold)}</td>
-      <td className="tabular px-2 py-1.5">{num(n.evictionsPerMinute)}</td>
-      <td className="tabular px-2 py-1.5">{num(n.opsPerSecond)}</td>
+      <td className="tabular px-2 py-1.5">{fixed(n.evictionsPerMinute)}</td>
+      <td className="tabular px-2 py-1.5">{fixed(n.opsPerSecond)}</td>
       <td className="tabular px-2 py-1.5">
         {formatCount(n.clients.connected)}
         {n.clients.max ? <span className="text-muted"> / {formatCount(n.clients.max)}</span> : null}

@@ -13,7 +13,7 @@ interface TileSpec {
   status: string;
 }
 
-const num = (v: number | null, digits = 1) => (v === null ? "—" : v.toFixed(digits));
+const fixed = (v: number | null, digits = 1) => (v === null ? "—" : v.toFixed(digits));
 
 function memoryTile(o: Overview): TileSpec {
   const { usedBytes, maxBytes, ratio } = o.memory;
@@ -42,7 +42,7 @@ function evictionsTile(o: Overview): TileSpec {
   const status = v === null ? "no data" : v > th ? "high" : v > 0 ? "evicting" : "none";
   return {
     label: "Evictions",
-    value: `${num(v)} /min`,
+    value: `${fixed(v)} /min`,
     hint: `${o.windows.evictionsSeconds / 60} min rate · alert > ${th}`,
     tone,
     status,
@@ -85,8 +85,8 @@ function latencyTile(o: Overview): TileSpec {
   const status = p95 === null ? "no data" : p95 > th ? "slow" : tone === "warn" ? "elevated" : "fast";
   return {
     label: "Latency (PING)",
-    value: `${num(p95, 2)} ms p95`,
-    hint: `p50 ${num(p50, 2)} ms · alert > ${th} ms`,
+    value: `${fixed(p95, 2)} ms p95`,
+    hint: `p50 ${fixed(p50, 2)} ms · alert > ${th} ms`,
     tone,
     status,
   };
@@ -99,7 +99,7 @@ export function tilesFor(o: Overview): TileSpec[] {
     hitRateTile(o),
     {
       label: "Ops",
-      value: `${num(o.opsPerSecond)} /s`,
+      value: `${fixed(o.opsPerSecond)} /s`,
       hint: `commands, last ${o.windows.opsSeconds} s`,
       tone: "neutral",
       status: "throughput",

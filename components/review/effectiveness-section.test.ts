@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { buildReview } from "@/lib/policy/review";
+import { buildReview } from "@/lib/review/build";
 import { EffectivenessCounter } from "@/lib/scan/effectiveness";
 import type { ScanPattern } from "@/lib/schemas/scans";
 import { pattern, result, scan } from "@/tests/helpers/review-fixture";

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TableHead, Th } from "@/components/ui/table";
 import { formatCount, formatCountOf, formatPercent } from "@/lib/format";
-import { NEVER_READ_SHARE_THRESHOLD } from "@/lib/policy/review";
+import { NEVER_READ_SHARE_THRESHOLD } from "@/lib/review/build";
 import type { Review, ReviewPattern } from "@/lib/schemas/review";
 
 const td = "px-2 py-1.5 whitespace-nowrap";

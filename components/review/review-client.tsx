@@ -3,10 +3,12 @@
 // outside the patterns, biggest keys, week-over-week change and the capacity projection.
 
 import Link from "next/link";
+import { apiUrl } from "@/components/api";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { formatBytes, formatCount, formatCountOf, formatTime } from "@/lib/format";
-import { scanDuration } from "@/lib/policy/review-export";
+import { scanDuration } from "@/lib/format";
 import { ApiClientError } from "@/lib/http/fetch-json";
 import type { Review, ReviewFormat } from "@/lib/schemas/review";
 import { CapacitySection } from "./capacity-section";
@@ -17,7 +19,7 @@ import { ReviewNodes, type ReviewNodesInitial } from "./review-nodes";
 import { ReviewSkeleton } from "./review-skeleton";
 import { signed } from "./status";
 import { TtlHistogram } from "./ttl-histogram";
-import { reviewUrl, useReview } from "./use-review";
+import { useReview } from "./use-review";
 
 export function ReviewClient({
   instanceId,
@@ -40,13 +42,9 @@ export function ReviewClient({
       <Card className="border-bad/60" role="alert">
         <h2 className="text-bad font-semibold">The review could not be loaded</h2>
         <p className="mt-1">{query.error.message}</p>
-        <button
-          type="button"
-          onClick={() => query.refetch()}
-          className="border-line hover:bg-sunken mt-3 rounded border px-3 py-1"
-        >
+        <Button onClick={() => query.refetch()} size="sm" className="mt-3">
           Retry
-        </button>
+        </Button>
       </Card>
     );
   }
@@ -84,7 +82,7 @@ function ExportButtons({ instanceId }: { instanceId: string }) {
       {FORMATS.map(({ format, label }) => (
         <a
           key={format}
-          href={reviewUrl(instanceId, format, true)}
+          href={apiUrl.instance(instanceId).review({ format, download: true })}
           download
           data-testid={`export-${format}`}
           className="border-line bg-panel hover:bg-sunken rounded border px-2.5 py-1 text-sm"
@@ -127,21 +125,21 @@ function Header({ review }: { review: Review }) {
         <Stat label="Generated" value={formatTime(review.generatedAt)} />
       </dl>
       <div className="mt-3 flex flex-wrap gap-1.5" aria-label="Keys per class">
-        <ClassBadge label="no TTL" value={c.noTtl} tone="bad" delta={review.change?.classes.noTtl} />
-        <ClassBadge
+        <ClassCount label="no TTL" value={c.noTtl} tone="bad" delta={review.change?.classes.noTtl} />
+        <ClassCount
           label="above standard"
           value={c.aboveStandard}
           tone="warn"
           delta={review.change?.classes.aboveStandard}
         />
-        <ClassBadge
+        <ClassCount
           label="unknown pattern"
           value={c.unknownPattern}
           tone="warn"
           delta={review.change?.classes.unknownPattern}
         />
-        <ClassBadge label="foreign" value={c.foreign} tone="warn" delta={review.change?.classes.foreign} />
-        <ClassBadge
+        <ClassCount label="foreign" value={c.foreign} tone="warn" delta={review.change?.classes.foreign} />
+        <ClassCount
           label="possible PII"
           value={c.possiblePii}
           tone="warn"
@@ -152,7 +150,7 @@ function Header({ review }: { review: Review }) {
   );
 }
 
-function ClassBadge({
+function ClassCount({
   label,
   value,
   tone,

@@ -4,6 +4,7 @@
 // standalone or sentinel instance.
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys } from "@/components/api";
 import { FailedScanNodes, isClusterScan, NodeBreakdown } from "@/components/ttl/node-breakdown";
 import { useLatestScan } from "@/components/ttl/use-latest-scan";
 import { Card } from "@/components/ui/card";
@@ -18,11 +19,10 @@ export interface ReviewNodesInitial {
   latestFinished: ScanJob | null;
 }
 
-function useScan(scanId: string, initial: ScanJob | null) {
+function useScan(instanceId: string, scanId: string, initial: ScanJob | null) {
   return useQuery({
-    queryKey: ["scan", scanId, "nodes"],
-    queryFn: ({ signal }) =>
-      fetchJson(`/api/scans/${encodeURIComponent(scanId)}?lists=0`, scanJobSchema, { signal }),
+    queryKey: queryKeys.instance(instanceId).scans.nodes(scanId),
+    queryFn: ({ signal }) => fetchJson(apiUrl.scan(scanId), scanJobSchema, { signal }),
     initialData: initial?.id === scanId ? initial : undefined,
     staleTime: 60_000,
   });
@@ -37,7 +37,7 @@ export function ReviewNodes({
   scanId: string;
   initial: ReviewNodesInitial;
 }) {
-  const scan = useScan(scanId, initial.scan);
+  const scan = useScan(instanceId, scanId, initial.scan);
   const latest = useLatestScan(instanceId, initial.latestFinished, "any");
   const result = scan.data?.result;
   const newerFailure = latest.data && latest.data.id !== scanId ? latest.data : undefined;

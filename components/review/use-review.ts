@@ -1,16 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys } from "@/components/api";
 import { fetchJson } from "@/lib/http/fetch-json";
-import { reviewSchema, type Review, type ReviewFormat } from "@/lib/schemas/review";
-
-export function reviewUrl(instanceId: string, format?: ReviewFormat, download = false): string {
-  const query = new URLSearchParams();
-  if (format) query.set("format", format);
-  if (download) query.set("download", "1");
-  const qs = query.toString();
-  return `/api/instances/${encodeURIComponent(instanceId)}/review${qs ? `?${qs}` : ""}`;
-}
+import { reviewSchema, type Review } from "@/lib/schemas/review";
 
 /**
  * The review of the latest finished scan; a 409 means there is no scan yet (the empty state).
@@ -22,8 +15,8 @@ export function useReview(
   { enabled = true }: { enabled?: boolean } = {},
 ) {
   return useQuery({
-    queryKey: ["review", instanceId],
-    queryFn: ({ signal }) => fetchJson(reviewUrl(instanceId), reviewSchema, { signal }),
+    queryKey: queryKeys.instance(instanceId).review(),
+    queryFn: ({ signal }) => fetchJson(apiUrl.instance(instanceId).review(), reviewSchema, { signal }),
     initialData,
     enabled,
     staleTime: 30_000,

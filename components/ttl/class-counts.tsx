@@ -2,7 +2,7 @@
 // of its own: the list tabs are the one keyboard control, and a click moves focus to its tab.
 import { Badge, type Tone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { tabId } from "@/components/ui/tabs";
+import { tabId } from "@/components/ui/segmented";
 import { formatCount } from "@/lib/format";
 import type { ScanClasses, ScanListName } from "@/lib/schemas/scans";
 

@@ -4,10 +4,10 @@
 
 import { useState, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import { cn } from "@/components/ui/cn";
+import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableHead, Th, EmptyRow } from "@/components/ui/table";
-import { TabList, TabPanel } from "@/components/ui/tabs";
+import { Segmented, TabPanel } from "@/components/ui/segmented";
 import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import {
   SCAN_LIST_NAMES,
@@ -23,6 +23,7 @@ import { utcClock } from "@/components/ops/watch-state";
 const PAGE = 50;
 
 interface Props {
+  instanceId: string;
   scanId: string;
   result: ScanResult;
   list: ScanListName;
@@ -32,13 +33,22 @@ interface Props {
   rowActions?: (entry: ScanKeyEntry) => ReactNode;
 }
 
-export function KeyList({ scanId, result, list, onList, initialPage, toolbar, rowActions }: Props) {
+export function KeyList({
+  instanceId,
+  scanId,
+  result,
+  list,
+  onList,
+  initialPage,
+  toolbar,
+  rowActions,
+}: Props) {
   const [pattern, setPattern] = useState("");
   const [q, setQ] = useState("");
   const [offset, setOffset] = useState(0);
   const input = { list, pattern: pattern || undefined, q: q || undefined, offset, limit: PAGE };
   const isDefault = pattern === "" && q === "" && offset === 0 && initialPage?.list === list;
-  const keys = useScanKeys(scanId, input, isDefault ? initialPage : undefined);
+  const keys = useScanKeys(instanceId, scanId, input, isDefault ? initialPage : undefined);
   const page = keys.data;
   const filtered = pattern !== "" || q !== "";
   const change = (fn: () => void) => {
@@ -48,24 +58,20 @@ export function KeyList({ scanId, result, list, onList, initialPage, toolbar, ro
 
   return (
     <section className="border-line bg-panel space-y-2 rounded-md border p-3" aria-label="Key lists">
-      <TabList
+      <Segmented
         label="Key list"
-        idBase={KEY_LIST_TABS}
-        values={SCAN_LIST_NAMES}
+        tabs={{ idBase: KEY_LIST_TABS }}
+        options={SCAN_LIST_NAMES.map((name) => ({
+          value: name,
+          label: (
+            <>
+              {listLabels[name].label}{" "}
+              <span className="tabular">({formatCount(result.listTotals[name])})</span>
+            </>
+          ),
+        }))}
         value={list}
         onChange={(name) => change(() => onList(name))}
-        className="flex flex-wrap gap-1"
-        tabClassName={(selected) =>
-          cn(
-            "border-line rounded border px-2 py-1 text-sm",
-            selected ? "bg-accent border-accent text-panel" : "hover:bg-sunken",
-          )
-        }
-        renderTab={(name) => (
-          <>
-            {listLabels[name].label} <span className="tabular">({formatCount(result.listTotals[name])})</span>
-          </>
-        )}
       />
       <TabPanel idBase={KEY_LIST_TABS} value={list} className="space-y-2">
         <div className="flex flex-wrap items-center gap-2">
@@ -105,9 +111,9 @@ export function KeyList({ scanId, result, list, onList, initialPage, toolbar, ro
         {keys.isError ? (
           <p role="alert" className="border-bad/40 bg-bad-soft text-bad rounded border px-2 py-1.5">
             Could not load the list: {keys.error.message}{" "}
-            <button type="button" className="underline" onClick={() => keys.refetch()}>
+            <Button variant="inline" onClick={() => keys.refetch()}>
               Retry
-            </button>
+            </Button>
           </p>
         ) : !page ? (
           <KeyListSkeleton />
@@ -117,28 +123,26 @@ export function KeyList({ scanId, result, list, onList, initialPage, toolbar, ro
         {page && page.matched > PAGE ? (
           <div className="flex items-center gap-2 text-sm">
             {/* aria-disabled, not disabled: reaching the first or last page must not drop focus to <body>. */}
-            <button
-              type="button"
+            <Button
               onClick={() => setOffset(Math.max(0, offset - PAGE))}
               aria-disabled={offset === 0}
-              className="border-line hover:bg-sunken rounded border px-2 py-0.5 aria-disabled:opacity-50"
+              size="xs"
             >
               Previous
-            </button>
+            </Button>
             <span className="tabular text-muted">
               {formatCount(offset + 1)}–{formatCount(Math.min(offset + PAGE, page.matched))} of{" "}
               {formatCount(page.matched)}
             </span>
-            <button
-              type="button"
+            <Button
               onClick={() => {
                 if (offset + PAGE < page.matched) setOffset(offset + PAGE);
               }}
               aria-disabled={offset + PAGE >= page.matched}
-              className="border-line hover:bg-sunken rounded border px-2 py-0.5 aria-disabled:opacity-50"
+              size="xs"
             >
               Next
-            </button>
+            </Button>
           </div>
         ) : null}
       </TabPanel>

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { useCan, useMe } from "@/components/auth/use-me";
 import { JobProgress } from "@/components/actions/job-progress";
 import { Card } from "@/components/ui/card";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { apiUrl, deleteJson, queryKeys } from "@/components/api";
 import { formatTime } from "@/lib/format";
 import { actionJobSchema, type ActionJob } from "@/lib/schemas/actions";
 
@@ -24,8 +24,8 @@ function RunningJob({ instanceId, job }: { instanceId: string; job: ActionJob })
     setCancelling(true);
     setError(undefined);
     try {
-      await fetchJson(`/api/actions/${encodeURIComponent(job.id)}`, actionJobSchema, { method: "DELETE" });
-      void queryClient.invalidateQueries({ queryKey: ["running-work", instanceId] });
+      await deleteJson(apiUrl.actionJob(job.id), actionJobSchema);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.instance(instanceId).scans.running() });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {

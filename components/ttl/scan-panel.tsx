@@ -2,9 +2,10 @@
 // The latest scan's age and the "Scan now" control with a live progress bar and cancel.
 
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { timeLeftText } from "./time-left";
+import { timeLeftText } from "@/components/actions/time-left";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { useCan, useMe } from "@/components/auth/use-me";
 import { formatCount, formatCountOf, formatDuration, formatPercent, formatTime } from "@/lib/format";
@@ -59,17 +60,16 @@ export function ScanPanel({
               </select>
             </label>
           ) : null}
-          <button
-            type="button"
+          <Button
+            variant="primary"
             // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
             onClick={() => {
               if (running === undefined && !starting) onStart(mayFast ? mode : "gentle");
             }}
             aria-disabled={running !== undefined || starting}
-            className="bg-accent text-panel rounded px-3 py-1.5 font-medium aria-disabled:opacity-60"
           >
             {running ? "Scanning…" : starting ? "Starting…" : "Scan now"}
-          </button>
+          </Button>
         </div>
       </div>
       {running ? <Progress job={running} onCancel={onCancel} cancelling={cancelling} /> : null}
@@ -190,14 +190,9 @@ function Progress({
           {timeLeft ? ` · ${timeLeft}` : ""}
         </span>
         {mayCancel ? (
-          <button
-            type="button"
-            onClick={onCancel}
-            disabled={cancelling}
-            className="border-line hover:bg-sunken rounded border px-2 py-0.5 disabled:opacity-60"
-          >
+          <Button onClick={onCancel} disabled={cancelling} size="xs">
             {cancelling ? "Cancelling…" : "Cancel"}
-          </button>
+          </Button>
         ) : null}
       </div>
       <ProgressBar label="Scan progress" fraction={p.fraction} />

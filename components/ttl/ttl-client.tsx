@@ -6,7 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { FixToolbar, RowAction, useKeySelection, useListAction } from "@/components/actions/ttl-fix";
 import { Card } from "@/components/ui/card";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { apiUrl, deleteJson, queryKeys } from "@/components/api";
 import { scanJobSchema, type ScanJob, type ScanKeyEntry, type ScanKeysResponse, type ScanListName } from "@/lib/schemas/scans";
 import { ChangedSinceScan } from "./changed-since-scan";
 import { ClassCounts } from "./class-counts";
@@ -57,8 +57,9 @@ function useRefreshAfterJobs(instanceId: string, running: number): void {
   const was = useRef(running);
   useEffect(() => {
     if (running < was.current) {
-      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
-      void queryClient.invalidateQueries({ queryKey: ["scan-keys"] });
+      const scans = queryKeys.instance(instanceId).scans;
+      void queryClient.invalidateQueries({ queryKey: scans.latest() });
+      void queryClient.invalidateQueries({ queryKey: scans.lists() });
     }
     was.current = running;
   }, [running, instanceId, queryClient]);
@@ -79,7 +80,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const latest = useLatestScan(instanceId, initial.latest);
   const latestFinished = useLatestScan(instanceId, initial.latestFinished, "any");
   const [followId, setFollowId] = useState<string | undefined>(initial.runningId);
-  const followed = useScanJob(followId);
+  const followed = useScanJob(instanceId, followId);
   const start = useStartScan(instanceId);
   const [cancelling, setCancelling] = useState(false);
   const [list, setListState] = useState<ScanListName>("noTtl");
@@ -98,17 +99,16 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
   const finishedId = finished?.id;
   useEffect(() => {
     // A failed scan too: the page shows the newest finished scan's nodes and uncovered slots.
-    if (finishedId) void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+    if (finishedId)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.instance(instanceId).scans.latest() });
   }, [finishedId, instanceId, queryClient]);
 
   const cancel = async () => {
     if (!running) return;
     setCancelling(true);
     try {
-      const stopped = await fetchJson(`/api/scans/${encodeURIComponent(running.id)}?lists=0`, scanJobSchema, {
-        method: "DELETE",
-      });
-      queryClient.setQueryData(["scan", running.id], stopped);
+      const stopped = await deleteJson(apiUrl.scan(running.id), scanJobSchema);
+      queryClient.setQueryData(queryKeys.instance(instanceId).scans.job(running.id), stopped);
     } finally {
       setCancelling(false);
     }
@@ -160,6 +160,7 @@ export function TtlClient({ instanceId, initial }: { instanceId: string; initial
           <SeenLive instanceId={instanceId} list={list} rowAction={rowAction} />
           <KeyList
             key={data.id}
+            instanceId={instanceId}
             scanId={data.id}
             result={result}
             list={list}

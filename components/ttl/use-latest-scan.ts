@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { apiUrl, queryKeys, type LatestScanStatus } from "@/components/api";
 import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
 import { scanJobSchema, type ScanJob } from "@/lib/schemas/scans";
 
@@ -11,19 +12,13 @@ import { scanJobSchema, type ScanJob } from "@/lib/schemas/scans";
 export function useLatestScan(
   instanceId: string,
   initialData: ScanJob | null,
-  status: "done" | "any" = "done",
+  status: LatestScanStatus = "done",
 ) {
   return useQuery({
-    queryKey: status === "done" ? ["latest-scan", instanceId] : ["latest-scan", instanceId, status],
+    queryKey: queryKeys.instance(instanceId).scans.latest(status),
     queryFn: async ({ signal }) => {
       try {
-        return await fetchJson(
-          `/api/instances/${encodeURIComponent(instanceId)}/scans/latest?lists=0${status === "any" ? "&status=any" : ""}`,
-          scanJobSchema,
-          {
-            signal,
-          },
-        );
+        return await fetchJson(apiUrl.instance(instanceId).latestScan(status), scanJobSchema, { signal });
       } catch (err) {
         if (err instanceof ApiClientError && err.status === 404) return null;
         throw err;

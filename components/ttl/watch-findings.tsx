@@ -5,6 +5,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, type ReactNode } from "react";
+import { queryKeys } from "@/components/api";
 import { useWatchStatus } from "@/components/ops/use-watch-status";
 import { utcClock, WatchStateBadge } from "@/components/ops/watch-state";
 import { Badge } from "@/components/ui/badge";
@@ -44,7 +45,7 @@ function useRefreshOnChange(instanceId: string, total: number | undefined): void
   const was = useRef(total);
   useEffect(() => {
     if (total !== undefined && was.current !== undefined && total !== was.current)
-      void queryClient.invalidateQueries({ queryKey: ["latest-scan", instanceId] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.instance(instanceId).scans.latest() });
     was.current = total;
   }, [total, instanceId, queryClient]);
 }

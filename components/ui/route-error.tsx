@@ -3,6 +3,7 @@
 // The body of every route segment's error.tsx: what failed, the message, the digest Next gives
 // server errors, and a Retry that re-renders the segment.
 import { Card } from "./card";
+import { Button } from "./button";
 
 export interface RouteErrorProps {
   error: Error & { digest?: string };
@@ -23,13 +24,9 @@ export function RouteError({
       </Heading>
       <p className="mt-1">{error.message || "The page could not be rendered."}</p>
       {error.digest ? <p className="text-muted mt-1 font-mono text-xs">digest {error.digest}</p> : null}
-      <button
-        type="button"
-        onClick={reset}
-        className="border-line hover:bg-sunken mt-3 rounded border px-3 py-1"
-      >
+      <Button onClick={reset} size="sm" className="mt-3">
         Retry
-      </button>
+      </Button>
     </Card>
   );
 }
