@@ -28,6 +28,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          // Beside the module they test, or in tests/unit when they span several modules.
           include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
         },

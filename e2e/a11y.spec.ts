@@ -145,9 +145,10 @@ test("the first tab stop is a skip link that moves focus to the page content", a
 
 test("the TTL list tabs move with the arrow keys and the class tiles are no extra tab stops", async ({
   page,
+  ttlPage,
 }) => {
   await open(page, "/i/demo/ttl", "light");
-  const tabs = page.getByRole("tablist", { name: "Key list" }).getByRole("tab");
+  const tabs = ttlPage.listTabs;
   const names = await tabs.allTextContents();
   expect(names.length).toBeGreaterThan(2);
   // One tab stop: only the selected tab is in the tab order.
@@ -162,7 +163,7 @@ test("the TTL list tabs move with the arrow keys and the class tiles are no extr
   await page.keyboard.press("ArrowRight");
   await expect(tabs.nth(1)).toBeFocused();
   await expect(tabs.nth(1)).toHaveAttribute("aria-selected", "true");
-  await expect(page.getByRole("tabpanel")).toHaveAttribute(
+  await expect(ttlPage.listPanel).toHaveAttribute(
     "aria-labelledby",
     (await tabs.nth(1).getAttribute("id")) ?? "missing",
   );
@@ -173,11 +174,11 @@ test("the TTL list tabs move with the arrow keys and the class tiles are no extr
   await page.keyboard.press("ArrowLeft");
   await expect(last).toBeFocused();
   // The tiles select a list with the mouse and hand focus to its tab; the keyboard skips them.
-  const tile = page.getByTestId("class-noTtl");
+  const tile = ttlPage.classTile("noTtl");
   await expect(tile).not.toHaveAttribute("tabindex", /.*/);
   await tile.click();
-  await expect(page.getByRole("tab", { name: /no TTL/ })).toBeFocused();
-  await expect(page.getByRole("tab", { name: /no TTL/ })).toHaveAttribute("aria-selected", "true");
+  await expect(ttlPage.tab(/no TTL/)).toBeFocused();
+  await expect(ttlPage.tab(/no TTL/)).toHaveAttribute("aria-selected", "true");
 });
 
 test("the theme button names the theme it switches to and keeps focus", async ({ page }) => {
@@ -207,12 +208,13 @@ test("a range picker is a group of toggle buttons that keeps focus", async ({ pa
   await expect(other).toBeFocused();
 });
 
-test("starting a scan keeps focus on the scan button while it runs and after", async ({ page }) => {
+test("starting a scan keeps focus on the scan button while it runs and after", async ({ page, ttlPage }) => {
   await open(page, "/i/demo/ttl", "light");
+  // The same button through its three labels.
   const button = page.getByRole("button", { name: /^(Scan now|Starting…|Scanning…)$/ });
   await button.focus();
   await page.keyboard.press("Enter");
   await expect(button).toBeFocused();
-  await expect(page.getByRole("button", { name: "Scan now" })).toBeVisible({ timeout: 60_000 });
+  await expect(ttlPage.scanButton).toBeVisible({ timeout: 60_000 });
   await expect(button).toBeFocused();
 });

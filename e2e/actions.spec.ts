@@ -2,12 +2,10 @@
 // an operator fixes a planted no-TTL key from the TTL page after a confirmation with a reason and
 // finds it in the audit log; a row's Fix or Delete cancelled (or Enter on the row) changes nothing;
 // a viewer sees no action buttons; an admin's FLUSHDB dialog refuses a mistyped instance id.
-import type { Locator, Page } from "@playwright/test";
 import { expect, freshScan, test, type Api } from "./fixtures";
 import { storageStateFile } from "./support/env";
 
 const KEY = "isl:result:e2e6b0000000f1c5";
-const KEY_ID = Buffer.from(KEY).toString("base64url");
 /** An ident key (standard TTL 6 h) and a foreign key, planted by the confirmation specs. */
 const IDENT_KEY = "isl:ident:e2ec0f1a2b3c4d5e";
 const FOREIGN_KEY = "e2e:confirm:foreign-7d1";
@@ -22,16 +20,6 @@ async function ttlOf(api: Api, key: string): Promise<number | "missing"> {
   return res.body.ttl;
 }
 
-/** The chaos TTL page on one list, filtered down to one key: that key's row. */
-async function rowOf(page: Page, tab: RegExp, key: string): Promise<Locator> {
-  await page.goto("/i/chaos/ttl");
-  await page.getByRole("tab", { name: tab }).click();
-  await page.getByLabel("Filter by key text").fill(key);
-  const row = page.getByTestId("scan-key-row").filter({ hasText: key });
-  await expect(row).toBeVisible();
-  return row;
-}
-
 test.describe("as an operator", () => {
   test.use({ storageState: storageStateFile("operator") });
   test.afterEach(({ chaos }) => {
@@ -40,6 +28,7 @@ test.describe("as an operator", () => {
 
   test("fixes a planted no-TTL key after confirming with a reason, and the audit entry has the reason", async ({
     page,
+    ttlPage,
     chaos,
     api,
   }) => {
@@ -47,15 +36,15 @@ test.describe("as an operator", () => {
     chaos.cli("SET", KEY, "planted by e2e");
     await freshScan(api, "chaos");
 
-    const row = await rowOf(page, /no TTL/, KEY);
+    await ttlPage.goto("chaos");
+    const row = await ttlPage.findRow(/no TTL/, KEY);
     await expect(page.getByRole("button", { name: /^Fix all/ })).toBeVisible();
-    await row.getByRole("button", { name: /^Fix/ }).click();
-    const dialog = page.getByRole("dialog", { name: "Fix the TTL of this key?" });
-    await expect(dialog.getByTestId("confirm-keys")).toHaveText(KEY);
-    await expect(dialog).toContainText("EXPIRE to the pattern's standard TTL of 2 h");
-    await dialog.getByLabel("Reason").fill(reason);
-    await dialog.getByRole("button", { name: "Fix TTL" }).click();
-    await expect(dialog).toBeHidden();
+    await ttlPage.rowButton(row, "Fix").click();
+    const dialog = ttlPage.fixDialog;
+    await expect(dialog.keys).toHaveText(KEY);
+    await expect(dialog.root).toContainText("EXPIRE to the pattern's standard TTL of 2 h");
+    await dialog.confirm(reason, "Fix TTL");
+    await expect(dialog.root).toBeHidden();
     await expect(row.getByText("fixed")).toBeVisible();
     // Focus stays in the row: on what replaced its Fix button.
     await expect(row.locator(":focus")).toHaveText("fixed");
@@ -83,14 +72,16 @@ test.describe("confirmations on the TTL page", () => {
 
   test("a row's Fix asks first: Enter on the row, Cancel and Escape change nothing; focus returns to Fix", async ({
     page,
+    ttlPage,
     chaos,
     api,
   }) => {
     chaos.cli("SET", IDENT_KEY, "planted by e2e");
     await freshScan(api, "chaos");
-    const row = await rowOf(page, /no TTL/, IDENT_KEY);
-    const fix = row.getByRole("button", { name: /^Fix/ });
-    const dialog = page.getByRole("dialog", { name: "Fix the TTL of this key?" });
+    await ttlPage.goto("chaos");
+    const row = await ttlPage.findRow(/no TTL/, IDENT_KEY);
+    const fix = ttlPage.rowButton(row, "Fix");
+    const dialog = ttlPage.fixDialog;
 
     // Enter on the checkbox neither selects nor writes; Enter on Fix only opens the confirmation.
     await row.getByRole("checkbox").focus();
@@ -98,22 +89,22 @@ test.describe("confirmations on the TTL page", () => {
     await expect(page.getByRole("button", { name: "Fix selected (0)…" })).toBeDisabled();
     await fix.focus();
     await page.keyboard.press("Enter");
-    await expect(dialog).toBeVisible();
-    await expect(dialog.getByTestId("confirm-keys")).toHaveText(IDENT_KEY);
-    await expect(dialog).toContainText("EXPIRE to the pattern's standard TTL of 6 h");
-    await expect(dialog.getByLabel("Reason")).toBeFocused();
+    await expect(dialog.root).toBeVisible();
+    await expect(dialog.keys).toHaveText(IDENT_KEY);
+    await expect(dialog.root).toContainText("EXPIRE to the pattern's standard TTL of 6 h");
+    await expect(dialog.reason).toBeFocused();
     expect(await ttlOf(api, IDENT_KEY)).toBe(-1);
 
-    await dialog.getByLabel("Reason").fill("e2e: typed, then cancelled");
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await expect(dialog).toBeHidden();
+    await dialog.reason.fill("e2e: typed, then cancelled");
+    await dialog.cancel();
+    await expect(dialog.root).toBeHidden();
     await expect(fix).toBeFocused();
 
     await fix.click();
-    await expect(dialog).toBeVisible();
-    await expect(dialog.getByLabel("Reason")).toHaveValue("");
+    await expect(dialog.root).toBeVisible();
+    await expect(dialog.reason).toHaveValue("");
     await page.keyboard.press("Escape");
-    await expect(dialog).toBeHidden();
+    await expect(dialog.root).toBeHidden();
     await expect(fix).toBeFocused();
     await expect(row.getByText("fixed")).toHaveCount(0);
 
@@ -123,19 +114,20 @@ test.describe("confirmations on the TTL page", () => {
     expect(audit.body.entries.filter((e) => e.sample.includes(IDENT_KEY))).toEqual([]);
   });
 
-  test("a row's Delete asks first and Cancel keeps the key", async ({ page, chaos, api }) => {
+  test("a row's Delete asks first and Cancel keeps the key", async ({ ttlPage, chaos, api }) => {
     chaos.cli("SET", FOREIGN_KEY, "planted by e2e");
     await freshScan(api, "chaos");
-    const row = await rowOf(page, /foreign/, FOREIGN_KEY);
-    const del = row.getByRole("button", { name: /^Delete/ });
+    await ttlPage.goto("chaos");
+    const row = await ttlPage.findRow(/foreign/, FOREIGN_KEY);
+    const del = ttlPage.rowButton(row, "Delete");
 
     await del.click();
-    const dialog = page.getByRole("dialog", { name: "Delete this key?" });
-    await expect(dialog.getByTestId("confirm-keys")).toHaveText(FOREIGN_KEY);
-    await expect(dialog).toContainText("UNLINK removes the key now");
-    await expect(dialog.getByRole("button", { name: "Delete" })).toBeEnabled();
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await expect(dialog).toBeHidden();
+    const dialog = ttlPage.deleteDialog;
+    await expect(dialog.keys).toHaveText(FOREIGN_KEY);
+    await expect(dialog.root).toContainText("UNLINK removes the key now");
+    await expect(dialog.button("Delete")).toBeEnabled();
+    await dialog.cancel();
+    await expect(dialog.root).toBeHidden();
     await expect(del).toBeFocused();
 
     expect(await ttlOf(api, FOREIGN_KEY)).toBe(-1);
@@ -144,26 +136,26 @@ test.describe("confirmations on the TTL page", () => {
 
   test("the key detail's Set TTL asks first: Cancel keeps the TTL, Confirm sets it", async ({
     page,
+    keysPage,
     chaos,
     api,
   }) => {
     chaos.cli("SET", IDENT_KEY, "planted by e2e");
-    await page.goto(`/i/chaos/keys?key=${Buffer.from(IDENT_KEY).toString("base64url")}`);
-    await expect(page.getByTestId("key-name")).toHaveText(IDENT_KEY);
-    await page.getByLabel("TTL in seconds").fill("3600");
-    const submit = page.getByRole("button", { name: "Set TTL…" });
-    await page.getByLabel("TTL in seconds").press("Enter");
-    const dialog = page.getByRole("dialog", { name: "Set the TTL of this key?" });
-    await expect(dialog).toContainText(/no TTL \(when read\) → 1 h \(3,600 s\)/);
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await expect(dialog).toBeHidden();
+    await keysPage.goto("chaos", { key: IDENT_KEY });
+    await expect(keysPage.keyName).toHaveText(IDENT_KEY);
+    await keysPage.ttlInput.fill("3600");
+    const submit = keysPage.setTtlButton;
+    await keysPage.ttlInput.press("Enter");
+    const dialog = keysPage.setTtlDialog;
+    await expect(dialog.root).toContainText(/no TTL \(when read\) → 1 h \(3,600 s\)/);
+    await dialog.cancel();
+    await expect(dialog.root).toBeHidden();
     await expect(submit).toBeFocused();
     expect(await ttlOf(api, IDENT_KEY)).toBe(-1);
 
     await submit.click();
-    await dialog.getByLabel("Reason").fill("e2e: set ttl confirmed");
-    await dialog.getByRole("button", { name: "Set TTL" }).click();
-    await expect(dialog).toBeHidden();
+    await dialog.confirm("e2e: set ttl confirmed", "Set TTL");
+    await expect(dialog.root).toBeHidden();
     await expect(page.getByText(/TTL set \(audit #\d+\)/)).toBeVisible();
     const ttl = await ttlOf(api, IDENT_KEY);
     expect(ttl).toBeGreaterThan(3000);
@@ -179,27 +171,29 @@ test.describe("as a viewer", () => {
 
   test("sees no action buttons on the TTL page, the key detail or the ops page", async ({
     page,
+    ttlPage,
+    keysPage,
+    opsPage,
+    userMenu,
     chaos,
     api,
   }) => {
     chaos.cli("SET", KEY, "planted by e2e");
     await freshScan(api, "chaos");
 
-    await page.goto("/i/chaos/ttl");
-    await page.getByRole("tab", { name: /no TTL/ }).click();
-    await page.getByLabel("Filter by key text").fill("e2e6b0000000f1c5");
-    await expect(page.getByTestId("scan-key-row").filter({ hasText: KEY })).toBeVisible();
+    await ttlPage.goto("chaos");
+    await ttlPage.findRow(/no TTL/, KEY, "e2e6b0000000f1c5");
     await expect(page.getByRole("button", { name: /^(Fix|Delete)/ })).toHaveCount(0);
     await expect(page.getByRole("checkbox")).toHaveCount(0);
 
-    await page.goto(`/i/chaos/keys?key=${KEY_ID}`);
-    await expect(page.getByTestId("key-name")).toHaveText(KEY);
+    await keysPage.goto("chaos", { key: KEY });
+    await expect(keysPage.keyName).toHaveText(KEY);
     await expect(page.getByRole("button", { name: /Set TTL|Delete key/ })).toHaveCount(0);
-    await expect(page.getByLabel("TTL in seconds")).toHaveCount(0);
+    await expect(keysPage.ttlInput).toHaveCount(0);
 
-    await page.goto("/i/chaos/ops");
+    await opsPage.goto("chaos");
     // The user menu shows the name once /api/auth/me answered: the role is known, buttons would be drawn.
-    await expect(page.getByTestId("user-name")).toBeVisible();
+    await expect(userMenu.name).toBeVisible();
     await expect(page.getByText("Danger zone")).toHaveCount(0);
     await expect(page.getByRole("button", { name: /Flush database/ })).toHaveCount(0);
 
@@ -215,33 +209,33 @@ test.describe("as a viewer", () => {
 
 test.describe("as an admin", () => {
   test("the FLUSHDB dialog shows the key count and refuses a mistyped instance id", async ({
-    page,
+    opsPage,
     chaos,
   }) => {
     chaos.cli("SET", KEY, "planted by e2e");
     const before = Number(chaos.cli("DBSIZE").trim());
 
-    await page.goto("/i/chaos/ops");
-    const zone = page.getByRole("region", { name: "Danger zone" });
-    await expect(zone).toBeVisible();
-    await zone.getByRole("button", { name: "Flush database…" }).click();
-    const dialog = page.getByRole("dialog", { name: /Flush every key of chaos/ });
-    await expect(dialog).toBeVisible();
-    await expect(dialog.getByTestId("flush-key-count")).toContainText(
+    await opsPage.goto("chaos");
+    await expect(opsPage.dangerZone).toBeVisible();
+    await opsPage.flushButton.click();
+    const dialog = opsPage.flushDialog("chaos");
+    await expect(dialog.root).toBeVisible();
+    await expect(dialog.root.getByTestId("flush-key-count")).toContainText(
       /\d[\d,]* keys? will be removed|not known/,
     );
 
-    await dialog.getByLabel("Instance id").fill("chaoss");
-    await dialog.getByLabel("Reason").fill("e2e: mistyped id must be refused");
-    await expect(dialog.getByRole("alert")).toContainText("Does not match");
-    const flush = dialog.getByRole("button", { name: "Flush database" });
+    const instanceId = dialog.root.getByLabel("Instance id");
+    await instanceId.fill("chaoss");
+    await dialog.reason.fill("e2e: mistyped id must be refused");
+    await expect(dialog.root.getByRole("alert")).toContainText("Does not match");
+    const flush = dialog.button("Flush database");
     await expect(flush).toBeDisabled();
-    await dialog.getByLabel("Instance id").fill("Chaos");
+    await instanceId.fill("Chaos");
     await expect(flush).toBeDisabled();
-    await dialog.getByLabel("Instance id").fill("chaos");
+    await instanceId.fill("chaos");
     await expect(flush).toBeEnabled();
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await expect(dialog).toBeHidden();
+    await dialog.cancel();
+    await expect(dialog.root).toBeHidden();
 
     expect(Number(chaos.cli("DBSIZE").trim())).toBeGreaterThanOrEqual(before);
     expect(chaos.cli("EXISTS", KEY).trim()).toBe("1");

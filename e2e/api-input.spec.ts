@@ -98,13 +98,14 @@ test.describe("the API answers malformed requests with JSON", () => {
 test.describe("pages keep their behaviour", () => {
   test("signed in, pages render; signed out, they redirect to /login; /login itself is served", async ({
     page,
+    userMenu,
     request,
   }) => {
     const home = await page.goto("/");
     expect(home?.status()).toBe(200);
     const overview = await page.goto("/i/demo");
     expect(overview?.status()).toBe(200);
-    await expect(page.getByTestId("user-name")).toBeVisible();
+    await expect(userMenu.name).toBeVisible();
     const unknown = await page.request.get("/i/no-such-instance");
     expect(unknown.status()).toBe(404);
     expect(unknown.headers()["content-type"]).toContain("text/html");

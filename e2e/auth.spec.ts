@@ -22,24 +22,23 @@ test.describe("signing in and out", () => {
 
   test("a page sends a signed-out visitor to /login and back after signing in; a bad password says so", async ({
     page,
+    signInPage,
+    userMenu,
   }) => {
     await page.goto("/i/demo/keys");
     await expect(page).toHaveURL(/\/login\?next=%2Fi%2Fdemo%2Fkeys$/);
-    await page.getByLabel("User name").fill(e2eUsers.operator.username);
-    await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.locator("form").getByRole("alert")).toHaveText("wrong user name or password");
+    await signInPage.signIn(e2eUsers.operator.username, "not-the-password");
+    await expect(signInPage.error).toHaveText("wrong user name or password");
 
-    await page.getByLabel("Password").fill(e2eUsers.operator.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInPage.signIn(e2eUsers.operator.username, e2eUsers.operator.password);
     await expect(page).toHaveURL(/\/i\/demo\/keys$/);
-    await expect(page.getByTestId("user-name")).toHaveText(e2eUsers.operator.username);
-    await expect(page.getByTestId("user-role")).toHaveText("operator");
+    await expect(userMenu.name).toHaveText(e2eUsers.operator.username);
+    await expect(userMenu.role).toHaveText("operator");
 
     const cookie = (await page.context().cookies()).find((c) => c.name === "isl_session");
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict" });
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await userMenu.signOut();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/");
     await expect(page).toHaveURL(/\/login$/);
@@ -48,12 +47,12 @@ test.describe("signing in and out", () => {
   test("signing out ends the session on the server: a copy of the cookie is refused afterwards", async ({
     page,
     playwright,
+    signInPage,
+    userMenu,
   }) => {
-    await page.goto("/login");
-    await page.getByLabel("User name").fill(e2eUsers.viewer.username);
-    await page.getByLabel("Password").fill(e2eUsers.viewer.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("user-name")).toHaveText(e2eUsers.viewer.username);
+    await signInPage.goto();
+    await signInPage.signIn(e2eUsers.viewer.username, e2eUsers.viewer.password);
+    await expect(userMenu.name).toHaveText(e2eUsers.viewer.username);
     const session = (await page.context().cookies()).find((c) => c.name === "isl_session");
     expect(session?.value).toBeTruthy();
     const copied = { cookie: `isl_session=${session?.value}` };
@@ -68,7 +67,7 @@ test.describe("signing in and out", () => {
       expect(before.status()).toBe(200);
       expect(await before.json()).toMatchObject({ name: e2eUsers.viewer.username, method: "session" });
 
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await userMenu.signOut();
       await expect(page).toHaveURL(/\/login$/);
 
       const after = await thief.get("/api/auth/me", { headers: copied });
@@ -82,19 +81,21 @@ test.describe("signing in and out", () => {
     }
   });
 
-  test("the sign-in page never redirects off-site", async ({ page }) => {
-    await page.goto("/login?next=//evil.example/x");
-    await page.getByLabel("User name").fill(e2eUsers.viewer.username);
-    await page.getByLabel("Password").fill(e2eUsers.viewer.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+  test("the sign-in page never redirects off-site", async ({ page, signInPage }) => {
+    await signInPage.goto("?next=//evil.example/x");
+    await signInPage.signIn(e2eUsers.viewer.username, e2eUsers.viewer.password);
     await expect(page).toHaveURL(`http://127.0.0.1:${e2eEnv.appPort}/`);
   });
 });
 
-test("a signed-in user sent to the sign-in page by a link goes straight on to the page", async ({ page }) => {
-  await page.goto("/login?next=%2Fi%2Fdemo%2Fkeys");
+test("a signed-in user sent to the sign-in page by a link goes straight on to the page", async ({
+  page,
+  signInPage,
+  userMenu,
+}) => {
+  await signInPage.goto("?next=%2Fi%2Fdemo%2Fkeys");
   await expect(page).toHaveURL(/\/i\/demo\/keys$/);
-  await expect(page.getByTestId("user-name")).toHaveText(e2eUsers.admin.username);
+  await expect(userMenu.name).toHaveText(e2eUsers.admin.username);
 });
 
 test.describe("roles", () => {
@@ -106,20 +107,18 @@ test.describe("roles", () => {
   });
 
   test("a viewer sees a sensitive key's metadata but not its value, in the page and the API", async ({
-    page,
+    keysPage,
+    userMenu,
     demo,
     api,
   }) => {
     demo.cli("SET", SENSITIVE, '{"belief":"secret-belief-value"}', "EX", "3600");
-    await page.goto("/i/demo/keys");
-    await expect(page.getByTestId("user-role")).toHaveText("viewer");
-    await page.getByLabel("Key pattern").fill(SENSITIVE);
-    await page.getByRole("button", { name: "Search" }).click();
-    await page.getByTestId("key-row").filter({ hasText: SENSITIVE }).click();
-    const detail = page.getByLabel("Key detail");
-    await expect(detail.getByTestId("key-name")).toHaveText(SENSITIVE);
-    await expect(detail).toContainText("Value hidden");
-    await expect(detail).not.toContainText("secret-belief-value");
+    await keysPage.goto("demo");
+    await expect(userMenu.role).toHaveText("viewer");
+    await keysPage.openKey(SENSITIVE);
+    await expect(keysPage.keyName).toHaveText(SENSITIVE);
+    await expect(keysPage.detail).toContainText("Value hidden");
+    await expect(keysPage.detail).not.toContainText("secret-belief-value");
 
     const id = Buffer.from(SENSITIVE).toString("base64url");
     const asViewer = await api

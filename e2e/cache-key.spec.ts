@@ -31,6 +31,7 @@ test.describe("cache-key calculator", () => {
 
   test("computes ISL's key for a pasted request, finds it with its TTL and size, and opens it", async ({
     page,
+    keysPage,
     demo,
   }) => {
     expect(KEY).toBe(`isl:result:${HASH}`);
@@ -56,9 +57,8 @@ test.describe("cache-key calculator", () => {
 
     await result.getByRole("link", { name: "Open in the key browser" }).click();
     await expect(page).toHaveURL(/\/i\/demo\/keys\?.*key=/);
-    const detail = page.getByLabel("Key detail");
-    await expect(detail.getByTestId("key-name")).toHaveText(KEY);
-    await expect(detail.getByTestId("ttl-countdown")).toHaveText(/^(6 h|5 h 59 min( \d+ s)?)$/);
+    await expect(keysPage.keyName).toHaveText(KEY);
+    await expect(keysPage.ttlCountdown).toHaveText(/^(6 h|5 h 59 min( \d+ s)?)$/);
   });
 
   test("flags an unsorted list by its JSON path, says a missing key is not in Redis (Ctrl+Enter)", async ({

@@ -120,7 +120,10 @@ test.describe("charts that read right", () => {
     });
   });
 
-  test("overview: round byte ticks, the stepped threshold, tiles without cut text", async ({ page }) => {
+  test("overview: round byte ticks, the stepped threshold, tiles without cut text", async ({
+    page,
+    opsPage,
+  }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/i/chaos?range=15m");
     const memory = page.locator('[data-testid="chart"][data-title="Memory used"]');
@@ -173,8 +176,8 @@ test.describe("charts that read right", () => {
     });
 
     // The ops page's latency chart shares the time axis and rounds its value ticks too.
-    await page.goto("/i/chaos/ops");
-    const latency = page.getByTestId("latency-chart");
+    await opsPage.goto("chaos");
+    const latency = opsPage.latencyChart;
     const latencyTicks = latency.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
     await expect(latencyTicks.first()).toBeVisible({ timeout: 20_000 });
     const latencyLabels = await latencyTicks.allTextContents();

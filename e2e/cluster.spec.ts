@@ -22,11 +22,11 @@ test.describe("cluster instance", () => {
     await expect(table).toContainText("10923-16383");
   });
 
-  test("the TTL page lists a planted no-TTL key from the second master", async ({ page, api }) => {
+  test("the TTL page lists a planted no-TTL key from the second master", async ({ ttlPage, api }) => {
     const { clusterNoTtlKey } = state();
     await freshScan(api, "cluster");
-    await page.goto("/i/cluster/ttl");
-    await page.getByRole("tab", { name: /no TTL/ }).click();
-    await expect(page.getByRole("tabpanel")).toContainText(clusterNoTtlKey);
+    await ttlPage.goto("cluster");
+    await ttlPage.openList(/no TTL/);
+    await expect(ttlPage.listPanel).toContainText(clusterNoTtlKey);
   });
 });

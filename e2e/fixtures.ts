@@ -1,6 +1,8 @@
 // Fixtures every spec uses: `api` (the console's JSON API over HTTP with an admin API token;
 // `api.as("viewer")` for another role), `demo` and `chaos` (the two real redis-servers behind the
-// console's instances "demo" and "chaos"). Pages start signed in as admin (playwright.config.ts).
+// console's instances "demo" and "chaos"), and the page objects of e2e/pages on the test's page
+// (`signInPage`, `userMenu`, `ttlPage`, `keysPage`, `opsPage`). Pages start signed in as admin
+// (playwright.config.ts).
 // Every page fails its test at teardown on an uncaught page error or a console error (a React
 // hydration mismatch is both); a spec that provokes one on purpose says so with `allowPageErrors`.
 import { execFileSync } from "node:child_process";
@@ -8,6 +10,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test as base, expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 import type { E2eState } from "./global-setup";
+import { KeysPage } from "./pages/keys";
+import { OpsPage } from "./pages/ops";
+import { SignInPage, UserMenu } from "./pages/sign-in";
+import { TtlPage } from "./pages/ttl";
 import { chaosRedisArgs, e2eEnv, e2eTokens, stateFile, type E2eRole } from "./support/env";
 import { killQuietly, spawnRedis } from "./support/processes";
 
@@ -110,6 +116,11 @@ interface Fixtures {
    * `test.use({ allowPageErrors: [/status of 403/] })`. Page errors (uncaught exceptions) are never allowed.
    */
   allowPageErrors: RegExp[];
+  signInPage: SignInPage;
+  userMenu: UserMenu;
+  ttlPage: TtlPage;
+  keysPage: KeysPage;
+  opsPage: OpsPage;
 }
 
 export const test = base.extend<Fixtures>({
@@ -160,6 +171,21 @@ export const test = base.extend<Fixtures>({
     if (errors.length > 0) await testInfo.attach("page errors", { body: errors.join("\n") });
     expect(errors, "no uncaught page error and no console error").toEqual([]);
   },
+  signInPage: async ({ page }, use) => {
+    await use(new SignInPage(page));
+  },
+  userMenu: async ({ page }, use) => {
+    await use(new UserMenu(page));
+  },
+  ttlPage: async ({ page }, use) => {
+    await use(new TtlPage(page));
+  },
+  keysPage: async ({ page }, use) => {
+    await use(new KeysPage(page));
+  },
+  opsPage: async ({ page }, use) => {
+    await use(new OpsPage(page));
+  },
   demo: async ({}, use) => {
     await use(handle(e2eEnv.demoRedisPort));
   },
@@ -202,16 +228,25 @@ export async function scanNow(api: Api, instance: string, timeoutMs = 30_000): P
     .toBe("done");
 }
 
+/** The status of the instance's latest scan ("running", "done", …), or undefined before any. */
+export async function latestScanStatus(api: Api, instance: string): Promise<string | undefined> {
+  return (await api.get<{ scans: { status: string }[] }>(`/api/instances/${instance}/scans?limit=1`)).body
+    .scans[0]?.status;
+}
+
+/** Waits until no scan of the instance is running (a scheduled one started earlier ends first). */
+export async function scanSettled(api: Api, instance: string): Promise<void> {
+  await expect.poll(() => latestScanStatus(api, instance), { timeout: 60_000 }).not.toBe("running");
+}
+
 /** A finished fast scan that started after now (one that is running, e.g. scheduled, ends first). */
 export async function freshScan(api: Api, instance: string): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (await api.get<{ scans: { status: string }[] }>(`/api/instances/${instance}/scans?limit=1`)).body
-          .scans[0]?.status,
-      { timeout: 60_000 },
-    )
-    .not.toBe("running");
+  await scanSettled(api, instance);
+  await fastScan(api, instance);
+}
+
+/** Starts a fast scan (none may be running) and waits until it is done. */
+export async function fastScan(api: Api, instance: string): Promise<void> {
   const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
   expect(started.status).toBe(202);
   await expect

@@ -4,7 +4,6 @@ import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { hashPassword } from "../lib/auth/passwords";
 import {
   chaosRedisArgs,
   e2eEnv,
@@ -55,6 +54,23 @@ function seedDemo(url: string): void {
   );
 }
 
+/** The users-file entry `npm run user:add` prints; the hashing code is server-only, so it runs in tsx. */
+function userEntry(username: string, role: E2eRole, password: string): unknown {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "node_modules/tsx/dist/cli.mjs",
+      "--conditions=react-server",
+      "scripts/user-add.ts",
+      username,
+      role,
+      "--password-stdin",
+    ],
+    { input: password, encoding: "utf8", stdio: ["pipe", "pipe", "inherit"] },
+  );
+  return JSON.parse(out) as unknown;
+}
+
 /** Playwright runs no teardown when setup fails: stop what was started, so no server outlives the run. */
 export default async function globalSetup(): Promise<void> {
   const spawned: ChildProcess[] = [];
@@ -100,13 +116,7 @@ async function start(spawned: ChildProcess[]): Promise<void> {
   );
   const usersFile = path.join(e2eEnv.workDir, "users.json");
   const roles = Object.keys(e2eUsers) as E2eRole[];
-  const users = await Promise.all(
-    roles.map(async (role) => ({
-      username: e2eUsers[role].username,
-      role,
-      passwordHash: await hashPassword(e2eUsers[role].password),
-    })),
-  );
+  const users = roles.map((role) => userEntry(e2eUsers[role].username, role, e2eUsers[role].password));
   writeFileSync(usersFile, JSON.stringify(users, null, 2));
   const tokens = roles
     .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)

@@ -8,7 +8,7 @@ interface ConfigBody {
 }
 
 test.describe("ops page", () => {
-  test("shows the checklist with a failing maxmemory-policy and its fix line", async ({ page, api }) => {
+  test("shows the checklist with a failing maxmemory-policy and its fix line", async ({ opsPage, api }) => {
     const config = await api.get<ConfigBody>("/api/instances/demo/config");
     expect(config.status).toBe(200);
     expect(config.body.checks.find((c) => c.id === "maxmemory-policy")).toMatchObject({
@@ -16,10 +16,9 @@ test.describe("ops page", () => {
       fix: "redis-cli CONFIG SET maxmemory-policy volatile-lru",
     });
 
-    await page.goto("/i/demo/ops");
-    const checklist = page.getByTestId("config-checklist");
-    await expect(checklist.getByRole("heading", { name: "Config compliance" })).toBeVisible();
-    const policy = checklist.locator('tr[data-check="maxmemory-policy"]');
+    await opsPage.goto("demo");
+    await expect(opsPage.checklist.getByRole("heading", { name: "Config compliance" })).toBeVisible();
+    const policy = opsPage.check("maxmemory-policy");
     await expect(policy).toHaveAttribute("data-status", "fail");
     await expect(policy.getByText("fail", { exact: true })).toBeVisible();
     await expect(policy.getByText("noeviction")).toBeVisible();
@@ -28,11 +27,11 @@ test.describe("ops page", () => {
     );
     await expect(policy.getByRole("button", { name: /Copy/ })).toBeVisible();
     // Every check shows a status word.
-    await expect(checklist.locator("tr[data-check]")).toHaveCount(10);
+    await expect(opsPage.checks).toHaveCount(10);
 
-    await expect(page.getByTestId("latency-chart")).toBeVisible();
-    await expect(page.getByTestId("clients-by-name")).toContainText("isl-console-main");
-    await expect(page.getByTestId("slowlog").getByRole("heading", { name: "Slow log" })).toBeVisible();
+    await expect(opsPage.latencyChart).toBeVisible();
+    await expect(opsPage.clientsByName).toContainText("isl-console-main");
+    await expect(opsPage.slowlog.getByRole("heading", { name: "Slow log" })).toBeVisible();
   });
 
   test("hides slow log arguments from a viewer and reveals them to an admin", async ({ api, demo }) => {
@@ -54,11 +53,12 @@ test.describe("ops page", () => {
   test("serves Prometheus text on /api/metrics with a token, not to a browser session", async ({
     api,
     page,
+    opsPage,
     request,
   }) => {
     expect((await request.get("/api/metrics")).status()).toBe(401);
     // page.request carries the signed-in admin's session cookie: not a bearer token.
-    await page.goto("/i/demo/ops");
+    await opsPage.goto("demo");
     expect((await page.request.get("/api/metrics")).status()).toBe(401);
     const res = await api.get<string>("/api/metrics");
     expect(res.status).toBe(200);

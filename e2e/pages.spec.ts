@@ -1,7 +1,7 @@
 // Every page loads clean in both themes: no hydration mismatch, no uncaught error, no console
 // error (the `page` fixture fails the test on any), and the favicon is served. Also: the key
 // tree counts a prefix as its subtree, and a home card's firing alert links to it on the overview.
-import { expect, test, type Api } from "./fixtures";
+import { expect, fastScan, latestScanStatus, scanSettled, test, type Api } from "./fixtures";
 
 const PAGES = ["/", "/audit"];
 const INSTANCE_PAGES = ["", "/keys", "/ttl", "/review", "/ops", "/cache-key"];
@@ -13,21 +13,8 @@ const scanned = new Set<string>();
 /** A finished scan of the instance, so the TTL, review and key pages render their data, not their empty state. */
 async function ensureScan(api: Api, instance: string): Promise<void> {
   if (scanned.has(instance)) return;
-  type Scans = { scans: { status: string }[] };
-  const latest = async () => (await api.get<Scans>(`/api/instances/${instance}/scans?limit=1`)).body.scans[0];
-  await expect.poll(async () => (await latest())?.status, { timeout: 60_000 }).not.toBe("running");
-  if ((await latest())?.status !== "done") {
-    const started = await api.post<{ id: string }>(`/api/instances/${instance}/scans`, { mode: "fast" });
-    expect(started.status).toBe(202);
-    await expect
-      .poll(
-        async () => (await api.get<{ status: string }>(`/api/scans/${started.body.id}?lists=0`)).body.status,
-        {
-          timeout: 60_000,
-        },
-      )
-      .toBe("done");
-  }
+  await scanSettled(api, instance);
+  if ((await latestScanStatus(api, instance)) !== "done") await fastScan(api, instance);
   scanned.add(instance);
 }
 
@@ -66,15 +53,15 @@ test("the favicon is served, signed in or not", async ({ page, request }) => {
   expect((await request.get("/favicon.ico")).status()).toBe(200);
 });
 
-test("the key tree counts a prefix as its whole subtree", async ({ page, api }) => {
+test("the key tree counts a prefix as its whole subtree", async ({ page, keysPage, api }) => {
   await ensureScan(api, "demo");
-  await page.goto("/i/demo/keys");
+  await keysPage.goto("demo");
   const count = async (prefix: string) => {
     const text = await page.locator(`li[data-prefix="${prefix}"] > div span.tabular`).first().innerText();
     return Number(text.replaceAll(",", "").replace("+", ""));
   };
   const isl = page.locator('li[data-prefix="isl:"]');
-  await page.getByRole("button", { name: "Open isl:" }).click();
+  await keysPage.openPrefix("isl:");
   const children = isl.locator('ul[role="group"] > li[role="treeitem"]');
   await expect(children.first()).toBeVisible();
   let childSum = 0;

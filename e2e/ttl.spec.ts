@@ -3,8 +3,9 @@
 // scan runs long enough to watch) and removes them. The fast scan mode is offered only to roles
 // that may start one.
 import { execFileSync } from "node:child_process";
-import type { Page } from "@playwright/test";
-import { expect, test, type RedisHandle } from "./fixtures";
+import { expect, scanSettled, test, type RedisHandle } from "./fixtures";
+import type { UserMenu } from "./pages/sign-in";
+import type { TtlPage } from "./pages/ttl";
 import { storageStateFile } from "./support/env";
 
 const NO_TTL_KEY = "isl:result:e2ee2ee2e0tt1000";
@@ -31,7 +32,7 @@ test.describe("TTL page", () => {
   });
 
   test("starts a scan, shows its progress bar, then lists a planted no-TTL key", async ({
-    page,
+    ttlPage,
     demo,
     api,
   }) => {
@@ -41,58 +42,45 @@ test.describe("TTL page", () => {
     demo.cli("SET", NO_TTL_KEY, "planted by e2e");
     filler(demo, "MSET");
     // A scheduled scan may be running from before the key was planted: let it finish first.
-    await expect
-      .poll(
-        async () =>
-          (await api.get<{ scans: { status: string }[] }>("/api/instances/demo/scans?limit=1")).body.scans[0]
-            ?.status,
-        {
-          timeout: 60_000,
-        },
-      )
-      .not.toBe("running");
+    await scanSettled(api, "demo");
 
-    await page.goto("/i/demo/ttl");
-    await page.getByRole("button", { name: "Scan now" }).click();
-    const bar = page.getByRole("progressbar", { name: "Scan progress" });
-    await expect(bar).toBeVisible();
-    await expect(page.getByTestId("scan-progress")).toContainText(/keys\/s/);
-    await expect(bar).toBeHidden({ timeout: 180_000 });
+    await ttlPage.goto("demo");
+    await ttlPage.scanButton.click();
+    await expect(ttlPage.progressBar).toBeVisible();
+    await expect(ttlPage.progress).toContainText(/keys\/s/);
+    await expect(ttlPage.progressBar).toBeHidden({ timeout: 180_000 });
 
-    await expect(page.getByTestId("scan-age")).toContainText(/From the scan finished/);
-    await page.getByRole("tab", { name: /no TTL/ }).click();
-    await page.getByLabel("Filter by key text").fill("e2ee2ee2e0tt1");
-    const row = page.getByTestId("scan-key-row").filter({ hasText: NO_TTL_KEY });
-    await expect(row).toBeVisible();
+    await expect(ttlPage.scanAge).toContainText(/From the scan finished/);
+    const row = await ttlPage.findRow(/no TTL/, NO_TTL_KEY, "e2ee2ee2e0tt1");
     await expect(row).toContainText("result");
     await expect(row).toContainText("no TTL");
     await expect(row).toContainText("string");
     // The filler keys were counted as foreign.
-    await expect(page.getByTestId("class-foreign")).toContainText(/2\d,\d{3}/);
+    await expect(ttlPage.classTile("foreign")).toContainText(/2\d,\d{3}/);
   });
 });
 
 /** The demo TTL page once the caller's role is known (the user menu shows the name after /api/auth/me). */
-async function ttlPageSignedIn(page: Page): Promise<void> {
-  await page.goto("/i/demo/ttl");
-  await expect(page.getByTestId("user-name")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Scan now" })).toBeVisible();
+async function ttlPageSignedIn(ttlPage: TtlPage, userMenu: UserMenu): Promise<void> {
+  await ttlPage.goto("demo");
+  await expect(userMenu.name).toBeVisible();
+  await expect(ttlPage.scanButton).toBeVisible();
 }
 
 test.describe("scan mode as a viewer", () => {
   test.use({ storageState: storageStateFile("viewer") });
 
-  test("offers no fast scan", async ({ page }) => {
-    await ttlPageSignedIn(page);
+  test("offers no fast scan", async ({ page, ttlPage, userMenu }) => {
+    await ttlPageSignedIn(ttlPage, userMenu);
     await expect(page.getByRole("option", { name: /fast/ })).toHaveCount(0);
-    await expect(page.getByRole("combobox", { name: /Mode/ })).toHaveCount(0);
+    await expect(ttlPage.mode).toHaveCount(0);
   });
 });
 
 test.describe("scan mode as an admin", () => {
-  test("offers the fast scan", async ({ page }) => {
-    await ttlPageSignedIn(page);
-    const mode = page.getByRole("combobox", { name: /Mode/ });
+  test("offers the fast scan", async ({ ttlPage, userMenu }) => {
+    await ttlPageSignedIn(ttlPage, userMenu);
+    const mode = ttlPage.mode;
     await expect(mode.getByRole("option", { name: "fast (maintenance window)" })).toHaveCount(1);
     await mode.selectOption("fast");
     await expect(mode).toHaveValue("fast");

@@ -1,7 +1,7 @@
 import { connection } from "next/server";
 import { InstancesGrid } from "@/components/instances/instances-grid";
 import { getConfig } from "@/lib/config";
-import { probeAll } from "@/lib/redis/instances";
+import { probeAll } from "@/lib/metrics/instance-status";
 
 export default async function HomePage() {
   await connection();
