@@ -4,44 +4,41 @@
 // printed idle, during the flood without the watch and with it; the assertion is generous (a loaded
 // CI machine must not fail it): the strict "within 1 ms of idle" figure is `npm run bench:watch`'s.
 // It runs in the serial integration project, after the others, so nothing else loads the machine.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WatchService } from "@/lib/watch/service";
 import { commandCalls, machineLoad, pingLatency, sleep, startFlood } from "../../bench/watch-flood";
+import { consoleEnv, type ConsoleEnv } from "../helpers/console-env";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 
 const LIMIT = 500;
 const RATE = 50_000;
 let server: RedisServer;
-let dataDir: string;
+let env: ConsoleEnv | undefined;
 let service: WatchService | undefined;
-let closeAll: () => Promise<void>;
 
 beforeAll(async () => {
   server = await startRedisServer({ config: { "notify-keyspace-events": "Eg$lshz" } });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-watch-flood-"));
-  const instancesFile = path.join(dataDir, "instances.json");
-  writeFileSync(
-    instancesFile,
-    JSON.stringify([{ id: "flood", name: "Flood", environment: "development", url: server.url }]),
-  );
-  process.env.ISL_INSTANCES_FILE = instancesFile;
-  process.env.CONSOLE_DATA_DIR = dataDir;
-  process.env.WATCH_MAX_READS_PER_SECOND = String(LIMIT);
-  delete process.env.REDIS_URL;
-  delete process.env.ISL_POLICY_FILE;
-  (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
+  env = await consoleEnv("watch-flood", (dataDir) => {
+    const instancesFile = path.join(dataDir, "instances.json");
+    writeFileSync(
+      instancesFile,
+      JSON.stringify([{ id: "flood", name: "Flood", environment: "development", url: server.url }]),
+    );
+    return {
+      ISL_INSTANCES_FILE: instancesFile,
+      WATCH_MAX_READS_PER_SECOND: String(LIMIT),
+      REDIS_URL: undefined,
+      ISL_POLICY_FILE: undefined,
+    };
+  });
 }, 60_000);
 
 afterAll(async () => {
   await service?.stop();
-  await closeAll?.();
+  await env?.close();
   await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  delete process.env.WATCH_MAX_READS_PER_SECOND;
 });
 
 it("50k writes/s: TTL reads within the budget, sampling said, Redis latency printed", async () => {

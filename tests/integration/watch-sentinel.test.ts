@@ -1,18 +1,15 @@
 // The live TTL watch on a sentinel instance (master + replica + 3 sentinels): it subscribes to the
 // master the sentinels name; when the master is killed it follows the promoted replica, says which
 // window was missed, and finds keys written on the new master.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import type { WatchService } from "@/lib/watch/service";
+import { consoleEnv, type ConsoleEnv } from "../helpers/console-env";
 import { startRedisSentinel, type RedisSentinelSet } from "../helpers/redis-sentinel";
 
 let set: RedisSentinelSet;
-let dataDir: string;
+let env: ConsoleEnv | undefined;
 let service: WatchService | undefined;
-let closeAll: () => Promise<void>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = (n: number) => n.toString(16).padStart(16, "0");
 
@@ -23,17 +20,13 @@ beforeAll(async () => {
     sentinels: 3,
     config: { "notify-keyspace-events": "Eg$lshz" },
   });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-watch-sentinel-"));
-  process.env.CONSOLE_DATA_DIR = dataDir;
-  (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
+  env = await consoleEnv("watch-sentinel");
 }, 120_000);
 
 afterAll(async () => {
   await service?.stop();
-  await closeAll?.();
+  await env?.close();
   await set?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 it("follows the sentinels' master through a failover and says what it missed", async () => {

@@ -1,20 +1,18 @@
 // The live TTL watch's own subscriber connection (a plain socket, not the instance's ioredis
 // client) over TLS with a custom CA, signed in as an ACL user with a password: it subscribes and
 // finds a key written without TTL; the subscriber's name and user show in CLIENT LIST.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import type { WatchService } from "@/lib/watch/service";
+import { consoleEnv, type ConsoleEnv } from "../helpers/console-env";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server";
 import { makeTlsFiles, type TlsFiles } from "../helpers/tls";
 
 let server: RedisServer;
 let tls: TlsFiles;
-let dataDir: string;
+let env: ConsoleEnv | undefined;
 let service: WatchService | undefined;
-let closeAll: () => Promise<void>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -26,17 +24,13 @@ beforeAll(async () => {
       "user watcher on >watch-pw ~* resetchannels &__keyevent@0__:* -@all +ping +info +client|setname +select +ttl +config|get +psubscribe",
     ],
   });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-watch-tls-"));
-  process.env.CONSOLE_DATA_DIR = dataDir;
-  (await import("@/lib/config")).resetConfigForTests();
-  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
+  env = await consoleEnv("watch-tls");
 }, 60_000);
 
 afterAll(async () => {
   await service?.stop();
-  await closeAll?.();
+  await env?.close();
   await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 it("subscribes over TLS as an ACL user and finds a key without TTL", async () => {
