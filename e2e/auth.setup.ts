@@ -11,7 +11,9 @@ for (const role of Object.keys(e2eUsers) as E2eRole[]) {
     const signInPage = new SignInPage(page);
     await signInPage.goto();
     await signInPage.signIn(username, password);
-    await page.waitForURL((url) => url.pathname === "/");
+    // Polls the address rather than waiting for a navigation event, so it holds however the
+    // browser gets there.
+    await expect(page).toHaveURL((url) => url.pathname === "/", { timeout: 60_000 });
     await expect(new UserMenu(page).name).toHaveText(username);
     await page.context().storageState({ path: storageStateFile(role) });
   });

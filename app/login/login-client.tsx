@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useEffect, type FormEvent } from "react";
+import { useEffect, useRef, type FormEvent } from "react";
 import { apiUrl, postJson } from "@/components/api";
 import { safeNext } from "@/components/auth/safe-next";
 import { useMe } from "@/components/auth/use-me";
@@ -15,13 +15,21 @@ export function LoginClient() {
   const params = useSearchParams();
   const queryClient = useQueryClient();
   const next = params.get("next");
+  // One navigation only: once signed in, clearing the cache makes /api/auth/me answer with the new
+  // session, and a second navigation from the effect below would abort the first one mid-load.
+  const leaving = useRef(false);
+  function leave(how: "assign" | "replace") {
+    if (leaving.current) return;
+    leaving.current = true;
+    window.location[how](safeNext(next, window.location.origin));
+  }
   const signIn = useMutation({
     mutationFn: (body: Record<"username" | "password", FormDataEntryValue | null>) =>
       postJson(apiUrl.login(), body, loginResponseSchema),
     onSuccess: () => {
       queryClient.clear();
       // A full navigation, so the page is rendered for the new session from the start.
-      window.location.assign(safeNext(next, window.location.origin));
+      leave("assign");
     },
   });
   // Still busy once signed in: the form stays on screen until the navigation replaces the page.
@@ -37,8 +45,8 @@ export function LoginClient() {
   // The cookie is SameSite=Strict, so a link from chat or a runbook lands here even when signed in;
   // this page's own request carries the cookie, so go on to where the link pointed.
   useEffect(() => {
-    if (me) window.location.replace(safeNext(next, window.location.origin));
-  }, [me, next]);
+    if (me) leave("replace");
+  });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
