@@ -35,7 +35,7 @@ function Budget({ data }: { data: WatchStatus }) {
 }
 
 /**
- * The live TTL watch on the ops page: on / off and why (notifications off, PSUBSCRIBE refused, no
+ * The live TTL watch on the ops page: on / off and why (notifications off, SUBSCRIBE refused, no
  * process running it), the read budget and whether it is sampling, the masters, the windows missed.
  */
 export function WatchPanel({ instanceId }: { instanceId: string }) {

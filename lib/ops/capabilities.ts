@@ -93,9 +93,9 @@ const CAPABILITIES: CapabilityDef[] = [
       },
       { command: "latency|latest", optional: "no latency monitor events" },
       {
-        command: "psubscribe",
+        command: "subscribe",
         optional:
-          "the live TTL watch is off (PSUBSCRIBE and the channel &__keyevent@<db>__:*): keys without TTL wait for the next scan",
+          "the live TTL watch is off (SUBSCRIBE and the channel pattern &__keyevent@<db>__:*): keys without TTL wait for the next scan",
       },
       {
         command: "latency|histogram",

@@ -29,10 +29,11 @@ const OPERATOR_WRITES = "+expire +unlink";
 const ADMIN_WRITES = "+flushdb +config|set +slowlog|reset";
 
 /**
- * The live TTL watch: keyevent notifications of db 0 on a subscriber connection. PSUBSCRIBE needs
- * its pattern literally among the user's channel patterns (for db N: `&__keyevent@N__:*`).
+ * The live TTL watch: keyevent notifications of db 0 on a subscriber connection, SUBSCRIBE to the
+ * channels it uses (`__keyevent@0__:set`...), each allowed by the channel pattern (for db N:
+ * `&__keyevent@N__:*`).
  */
-const WATCH = "+psubscribe";
+const WATCH = "+subscribe";
 export const WATCH_CHANNELS = "resetchannels &__keyevent@0__:*";
 
 const viewerCommands = [CONNECTION, SELF_CHECK, SCAN, VALUES, OPS, WATCH].join(" ");

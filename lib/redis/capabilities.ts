@@ -90,8 +90,8 @@ const SPECS: Record<string, CommandSpec> = {
   "config|get": { argv: () => ["CONFIG", "GET", "maxmemory"] },
   "latency|latest": { argv: () => ["LATENCY", "LATEST"] },
   // Would turn the probe connection into a subscriber: only ever queued (the ACL checks the channel too).
-  psubscribe: {
-    argv: (_k, ctx) => ["PSUBSCRIBE", `__keyevent@${ctx.db}__:*`],
+  subscribe: {
+    argv: (_k, ctx) => ["SUBSCRIBE", `__keyevent@${ctx.db}__:set`],
     changes: true,
     dryrunOnly: true,
   },

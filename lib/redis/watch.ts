@@ -1,7 +1,8 @@
 // The Redis side of the live TTL watch: which servers to subscribe to (every master: keyspace
 // notifications are node-local; a sentinel instance's current master), what their
-// notify-keyspace-events says, a subscriber connection of its own per master that PSUBSCRIBEs
-// `__keyevent@<db>__:*` and hands each event and the key's bytes on (a plain socket with a minimal
+// notify-keyspace-events says, a subscriber connection of its own per master that SUBSCRIBEs to
+// the `__keyevent@<db>__:<event>` channels the caller names and hands each event and the key's
+// bytes on (a plain socket with a minimal
 // RESP reader, resp-subscriber.ts: a write flood is 100k events a second), and pipelined TTL reads
 // on the instance's normal connection (grouped per node on a cluster). Each reconnect subscribes
 // again and reads the reply, so a refusal after a reconnect (NOPERM) is seen and reported.
@@ -25,9 +26,14 @@ function dbOf(instance: InstanceConfig): number {
   return db === "" ? 0 : Number(db);
 }
 
-/** The channel pattern the watch subscribes to, and the ACL channel rule that allows it (PSUBSCRIBE needs the literal pattern). */
+/** The channel pattern of a database's keyevents: the ACL channel rule (`&<pattern>`) that allows the watch's channels. */
 export function keyeventPattern(db: number): string {
   return `__keyevent@${db}__:*`;
+}
+
+/** The channel of one keyevent. */
+export function keyeventChannel(db: number, event: string): string {
+  return `__keyevent@${db}__:${event}`;
 }
 
 /** The masters that hold the keyspace, each with what its notify-keyspace-events says (null: CONFIG refused, `error`). */
@@ -69,7 +75,7 @@ export interface SubscriberHandlers {
    * valid only during the call (copy what is kept): most events of a flood are only counted.
    */
   onEvent(event: string, bytes: Buffer, keyStart: number, keyEnd: number): void;
-  /** PSUBSCRIBE acknowledged (at first and after every reconnect), at the address the socket reached. */
+  /** SUBSCRIBE acknowledged (at first and after every reconnect), at the address the socket reached. */
   onSubscribed(address: string): void;
   /** The connection went down: events from now on are missed until onSubscribed. */
   onDown(error: RedisError | undefined): void;
@@ -83,13 +89,13 @@ export interface Subscriber {
 
 /** Refusals that will not go away by reconnecting. */
 function refusalOf(err: unknown, instance: InstanceConfig, pattern: string): RedisError | undefined {
-  const e = classifyRedisError(err, { instanceId: instance.id, command: "psubscribe" });
+  const e = classifyRedisError(err, { instanceId: instance.id, command: "subscribe" });
   if (!e || (e.kind !== "permission" && e.kind !== "auth" && e.kind !== "unsupported")) return undefined;
   if (e.kind === "permission" && /channel/i.test(e.raw)) {
     return new RedisError(
       "permission",
       `the console's Redis user may not subscribe to ${pattern} (ACL channel rule &${pattern}; NOPERM)`,
-      { instanceId: instance.id, command: "psubscribe", raw: e.raw, code: "NOPERM" },
+      { instanceId: instance.id, command: "subscribe", raw: e.raw, code: "NOPERM" },
     );
   }
   return e;
@@ -110,11 +116,13 @@ async function sentinelMaster(instance: InstanceConfig): Promise<string> {
  * A subscriber connection of its own to one master (a sentinel instance: to whichever server the
  * sentinels name master, looked up again on every reconnect). A plain socket with a minimal RESP
  * reader (resp-subscriber.ts), not ioredis: a flood of writes is 100k events a second. Reconnects
- * with the client's backoff (100 ms doubling to 5 s).
+ * with the client's backoff (100 ms doubling to 5 s). `events` are the keyevent names to subscribe
+ * to: channels, not a pattern, so Redis sends nothing for the events the watch does not use.
  */
 export function subscribeKeyevents(
   instance: InstanceConfig,
   target: WatchTarget,
+  events: readonly string[],
   handlers: SubscriberHandlers,
 ): Subscriber {
   const pattern = keyeventPattern(target.db);
@@ -129,7 +137,7 @@ export function subscribeKeyevents(
           : serverOptions(instance, sentinel ? await sentinelMaster(instance) : target.address, "main");
       return { ...base, connectionName: "isl-console-watch" };
     },
-    subscribe: ["PSUBSCRIBE", pattern],
+    subscribe: ["SUBSCRIBE", ...events.map((e) => keyeventChannel(target.db, e))],
     onMessage: (bytes, channelStart, channelEnd, keyStart, keyEnd) => {
       handlers.onEvent(
         bytes.toString("latin1", channelStart + prefixLength, channelEnd),

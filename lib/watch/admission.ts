@@ -84,6 +84,11 @@ export class FindingKeys {
     return this.keys.has(keyBase64);
   }
 
+  /** The keys held now, in the order they were added. */
+  list(): string[] {
+    return [...this.keys];
+  }
+
   /** False: certainly not a finding. True: check with `has` (two keys may share a hash). */
   mayHave(hash: number): boolean {
     return this.hashes.has(hash);

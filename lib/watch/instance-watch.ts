@@ -1,8 +1,9 @@
 // The live TTL watch of one instance: a subscriber per master (lib/redis/watch.ts), a pending map
 // of written keys merged over a short batch window (a SET followed at once by EXPIRE is one key
 // with a TTL, not a violation), pipelined TTL reads within a per-second budget (a random sample
-// beyond it, said in the status), findings written to the store, missed windows recorded on
-// disconnects. Node states, the budget and the last minute's counts make up its status.
+// beyond it, said in the status), findings written to the store and re-read in turn (a finding
+// fixed by a plain EXPIRE, which the watch does not subscribe to, clears), missed windows recorded
+// on disconnects. Node states, the budget and the last minute's counts make up its status.
 import "server-only";
 import type { InstanceConfig } from "@/lib/config";
 import type { CompiledPolicy } from "@/lib/policy/classify";
@@ -20,7 +21,7 @@ import type { Db } from "@/lib/store";
 import { FINDINGS_CAP, findingKeys, pruneFindings, writeFindings, writeWatchStatus } from "@/lib/store/watch";
 import { Admission, FindingKeys, keyHash } from "./admission";
 import { LastMinute, pickSample, ReadBudget, samplingText } from "./budget";
-import { eventKind } from "./events";
+import { eventKind, SUBSCRIBED_EVENTS } from "./events";
 import type { Finding } from "@/lib/store/watch";
 import { judge, needsRead, watchedAt, type KeyEvents } from "./judge";
 import { flagsOffText, missedText } from "./text";
@@ -30,6 +31,11 @@ export const BATCH_WINDOW_MS = 300;
 /** Keys waiting for their read, at most: past it new keys are counted as not read. */
 export const PENDING_CAP = 20_000;
 const TICK_MS = 100;
+/** A pass of re-reading every finding starts this often (one still running carries on first). */
+export const FINDINGS_RECHECK_MS = 10_000;
+/** Findings re-read per tick at most: a quarter of the read budget, after the written keys. */
+const recheckPerTick = (maxReadsPerSecond: number) =>
+  Math.max(1, Math.floor((maxReadsPerSecond * TICK_MS) / 1000 / 4));
 const STATUS_EVERY_MS = 1000;
 const MISSED_KEPT = 20;
 
@@ -81,6 +87,9 @@ export class InstanceWatch {
   private lastPrune = 0;
   private checking: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Findings still to re-read in the current pass, and when the next pass may start. */
+  private recheckQueue: string[] = [];
+  private nextFindingsPass = 0;
 
   constructor(private readonly options: InstanceWatchOptions) {
     this.budget = new ReadBudget(options.maxReadsPerSecond);
@@ -206,7 +215,7 @@ export class InstanceWatch {
     node.state = "starting";
     node.since = this.now;
     node.reason = undefined;
-    node.subscriber = subscribeKeyevents(this.options.instance, node.target, {
+    node.subscriber = subscribeKeyevents(this.options.instance, node.target, SUBSCRIBED_EVENTS, {
       onEvent: (event, bytes, keyStart, keyEnd) => this.onEvent(event, bytes, keyStart, keyEnd, node.address),
       onSubscribed: (address) => {
         const now = this.now;
@@ -334,32 +343,52 @@ export class InstanceWatch {
       if (entry.firstSeen > now - BATCH_WINDOW_MS) break;
       due.push(entry);
     }
-    if (due.length === 0) return;
     for (const d of due) this.pending.delete(d.keyBase64);
     const gone = due.filter((d) => !needsRead(d)).map((d) => d.keyBase64);
     const toRead = due.filter(needsRead);
-    const granted = this.budget.take(now, toRead.length);
+    const granted = toRead.length > 0 ? this.budget.take(now, toRead.length) : 0;
     const chosen = pickSample(toRead, granted, (d) =>
       d.events.includes("persist") ? 2 : this.findings.has(d.keyBase64) ? 1 : 0,
     );
-    // Sampled on arrival, an admitted key stands for 1 / rate written keys.
-    let keys = 0;
-    for (const d of toRead) keys += d.weight;
-    this.minute.add(now, { keys: Math.round(keys), keysRead: chosen.length });
-    if (chosen.length === 0 && gone.length === 0) return;
+    if (due.length > 0) {
+      // Sampled on arrival, an admitted key stands for 1 / rate written keys.
+      let keys = 0;
+      for (const d of toRead) keys += d.weight;
+      this.minute.add(now, { keys: Math.round(keys), keysRead: chosen.length });
+    }
+    const recheck = this.findingsToRecheck(now, chosen);
+    if (chosen.length === 0 && gone.length === 0 && recheck.length === 0) return;
     this.reading = true;
-    const work = this.readAndRecord(chosen, gone).finally(() => {
+    const work = this.readAndRecord(chosen, gone, recheck).finally(() => {
       this.reading = false;
       this.inFlight.delete(work);
     });
     this.inFlight.add(work);
   }
 
-  private async readAndRecord(chosen: KeyEvents[], gone: string[]): Promise<void> {
-    const ttls = await readTtls(
-      this.options.instance,
-      chosen.map((c) => c.key),
-    );
+  /**
+   * The findings to re-read this tick: the current pass's next few, within what the budget has
+   * left after the written keys, never one already being read.
+   */
+  private findingsToRecheck(now: number, chosen: KeyEvents[]): string[] {
+    if (this.findings.size === 0) {
+      this.recheckQueue = [];
+      return [];
+    }
+    if (this.recheckQueue.length === 0) {
+      if (now < this.nextFindingsPass) return [];
+      this.recheckQueue = this.findings.list();
+      this.nextFindingsPass = now + FINDINGS_RECHECK_MS;
+    }
+    const wanted = Math.min(this.recheckQueue.length, recheckPerTick(this.options.maxReadsPerSecond));
+    const picked = this.recheckQueue.splice(0, this.budget.take(now, wanted));
+    const reading = new Set(chosen.map((c) => c.keyBase64));
+    return picked.filter((k) => this.findings.has(k) && !reading.has(k) && !this.pending.has(k));
+  }
+
+  private async readAndRecord(chosen: KeyEvents[], gone: string[], recheck: string[]): Promise<void> {
+    const recheckKeys = recheck.map((k) => Buffer.from(k, "base64"));
+    const ttls = await readTtls(this.options.instance, [...chosen.map((c) => c.key), ...recheckKeys]);
     const add: Finding[] = [];
     const clear: string[] = [...gone];
     let unread = 0;
@@ -368,6 +397,13 @@ export class InstanceWatch {
       if (verdict.kind === "finding") add.push(verdict.finding);
       else if (verdict.kind === "unread") unread++;
       else if (this.findings.has(c.keyBase64)) clear.push(c.keyBase64);
+    });
+    // A re-read finding clears when the key is gone or within its standard now; one still in
+    // violation keeps its row (when and how it was written); a failed read changes nothing.
+    recheck.forEach((keyBase64, i) => {
+      const k = { key: recheckKeys[i] as Buffer, keyBase64, events: [], firstSeen: this.now };
+      const ttl = ttls[chosen.length + i] ?? null;
+      if (judge(this.options.compiled, k, ttl).kind === "clear") clear.push(keyBase64);
     });
     if (unread > 0) this.minute.add(this.now, { unread });
     const cleared = clear.filter((k) => this.findings.has(k));
