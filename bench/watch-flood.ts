@@ -1,7 +1,8 @@
 // Tools for measuring the live TTL watch under a write flood, shared by `npm run bench:watch` and
 // tests/integration/watch-flood.test.ts: a writer process that sends SETs at a fixed rate
-// (pipelined every 10 ms, 1 % without TTL), a probe that measures Redis's PING p99 from its own
-// process (redis-benchmark -c 1: one PING at a time), and the TTL calls Redis counted.
+// (pipelined every 10 ms, 1 % without TTL), probes that measure Redis's PING p99 from a process of
+// their own (redis-benchmark -c 1: a burst of PINGs back to back; and a paced probe: one PING
+// every 2 ms over seconds), and the TTL calls Redis counted.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 
@@ -85,6 +86,60 @@ export async function pingLatency(port: number, n = 2000): Promise<{ p50: number
   const cells = line?.split(",").map((c) => c.replace(/"/g, "")) ?? [];
   // "test","rps","avg","min","p50","p95","p99","max"
   return { p50: Number(cells[4]), p99: Number(cells[6]) };
+}
+
+/**
+ * The paced probe, in its own node process: one PING at a time on one connection, the next `everyMs`
+ * after each reply, for `seconds`; prints every round trip's p50 and p99 in ms.
+ */
+const PROBE = `
+import net from "node:net";
+const [port, seconds, everyMs] = process.argv.slice(1).map(Number);
+const s = net.connect({ port, host: "127.0.0.1" });
+s.setNoDelay(true);
+await new Promise((resolve, reject) => { s.once("connect", resolve); s.once("error", reject); });
+const end = performance.now() + seconds * 1000;
+const rtt = [];
+let sentAt = 0;
+let got = "";
+const send = () => { sentAt = performance.now(); s.write("PING\\r\\n"); };
+await new Promise((resolve) => {
+  s.on("data", (d) => {
+    got += d.toString("latin1");
+    if (!got.endsWith("\\r\\n")) return;
+    rtt.push(performance.now() - sentAt);
+    got = "";
+    if (performance.now() >= end) return resolve();
+    setTimeout(send, everyMs);
+  });
+  send();
+});
+s.destroy();
+rtt.sort((a, b) => a - b);
+const at = (q) => rtt[Math.min(rtt.length - 1, Math.floor(q * rtt.length))];
+console.log(JSON.stringify({ n: rtt.length, p50: at(0.5), p99: at(0.99) }));
+`;
+
+/**
+ * Redis's PING round trip seen by a client of its own process (one PING at a time, paced every
+ * `everyMs`), over `seconds`: p50 and p99 in ms and the number of PINGs. Paced over the whole
+ * window rather than a burst of back-to-back PINGs, so the p99 covers the flood's seconds, not
+ * the tenth of a second a burst lasts.
+ */
+export async function pingPaced(
+  port: number,
+  seconds: number,
+  options: { everyMs?: number; cpu?: number } = {},
+): Promise<{ p50: number; p99: number; n: number }> {
+  const args = ["--input-type=module", "-e", PROBE, String(port), String(seconds), String(options.everyMs ?? 2)];
+  // `cpu`: the probe runs on that CPU only (taskset), e.g. beside a pinned Redis.
+  const { stdout } =
+    options.cpu === undefined
+      ? await run(process.execPath, args)
+      : await run("taskset", ["-c", String(options.cpu), process.execPath, ...args]);
+  const r = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as { p50: number; p99: number; n: number };
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
+  return { p50: ms(r.p50), p99: ms(r.p99), n: r.n };
 }
 
 /** Calls of one command since the server started (INFO commandstats). */
