@@ -21,6 +21,15 @@ export default defineConfig([
     },
   },
   {
+    // Typed rules: the store and Redis are asynchronous, and a promise nobody awaits is a write
+    // that may land after the answer, or an error nobody sees.
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
+  {
     // Playwright fixtures take a `use` callback that is not React's hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

@@ -32,6 +32,11 @@ const SECONDS = Number(argAfter("--seconds") ?? 15);
 const LIMIT = Number(argAfter("--limit") ?? 500);
 const ROUNDS = Number(argAfter("--rounds") ?? 3);
 const PIN = process.argv.includes("--pin");
+/**
+ * Pinned, the paced probe shares Redis's CPU (it waits on Redis anyway), so what it measures is
+ * Redis, not the writer's and the console's CPU on a shared host.
+ */
+const probeOn = PIN ? { cpu: 0 } : {};
 /** The paced probe runs from after the burst to a second before the flood's end. */
 const PROBE_SECONDS = Math.max(1, SECONDS - 3);
 
@@ -61,9 +66,6 @@ async function main(): Promise<void> {
     // Children (writer, probe) inherit this process's CPUs.
     execFileSync("taskset", ["-a", "-p", "-c", `1-${cpus - 1}`, String(process.pid)]);
   }
-  // Pinned: the probe shares Redis's CPU (it waits on Redis anyway), so what it measures is Redis,
-  // not the writer's and the console's CPU on a shared host.
-  const probeOn = PIN ? { cpu: 0 } : {};
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-bench-watch-"));
   const instancesFile = path.join(dataDir, "instances.json");
   writeFileSync(
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
       isLeader: () => true,
     });
     service.start();
-    while (watchStatus(instance).state !== "on") await sleep(100);
+    while ((await watchStatus(instance)).state !== "on") await sleep(100);
     const calls0 = await commandCalls(server.port, "ttl");
     const t0 = Date.now();
     const r2 = await redisCpuSeconds(server.port);
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     consoleCpuOn.push((100 * consoleSeconds) / w2.seconds);
     redisCpuOn.push((100 * ((await redisCpuSeconds(server.port)) - r2)) / w2.seconds);
     ttlPerSecond.push(((await commandCalls(server.port, "ttl")) - calls0) / ((Date.now() - t0) / 1000));
-    const lastMinute = watchStatus(instance).lastMinute;
+    const lastMinute = (await watchStatus(instance)).lastMinute;
     sampling = lastMinute.text ?? "not sampling";
     // The whole process's CPU (TTL reads, status writes included) per keyevent received.
     cpuPerEvent.push((consoleSeconds * 1e6) / Math.max(1, lastMinute.events));

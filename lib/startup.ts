@@ -15,9 +15,9 @@ import { startLiveWatch } from "@/lib/watch/service";
  * check refuses them too; this makes it final, even if the name comes back), and rows that can
  * never authenticate again are deleted so the table stays bounded.
  */
-export function endStaleSessions(now = Date.now()): { revoked: number; pruned: number } {
+export async function endStaleSessions(now = Date.now()): Promise<{ revoked: number; pruned: number }> {
   const auth = getConfig().auth;
-  const result = reconcileSessions(
+  const result = await reconcileSessions(
     getStore(),
     auth.users.map((u) => u.username),
     now,
@@ -28,25 +28,30 @@ export function endStaleSessions(now = Date.now()): { revoked: number; pruned: n
   return result;
 }
 
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   assertConfigOrExit();
   // Stamp each request with its socket peer address for the trusted-proxy check (lib/auth/peer.ts).
   installPeerAddressStamp();
   try {
     getStore();
-    endStaleSessions();
+    await endStaleSessions();
   } catch (err) {
     console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
-  // Actions a previous process was running when it stopped get an "error" outcome in the audit log.
-  const interrupted = closeInterruptedIntents();
-  if (interrupted > 0)
-    console.warn(`isl-console: ${interrupted} action(s) were interrupted by the last stop; audited as error`);
+  // Actions a stopped process was running get an "error" outcome in the audit log: at start-up,
+  // then every minute (a replica that died mid-action is noticed by the others).
+  const sweep = async () => {
+    const interrupted = await closeInterruptedIntents();
+    if (interrupted > 0)
+      console.warn(`isl-console: ${interrupted} action(s) were interrupted by a stopped process; audited as error`);
+  };
+  await sweep();
+  setInterval(() => void sweep().catch((err: unknown) => console.error("isl-console: intent sweep", err)), 60_000).unref();
   // Metrics sampler: one per instance per data directory (a lease in the store), every SAMPLE_INTERVAL_SECONDS.
   const sampler = startMetricsSampler();
   // Live TTL watch (keyspace notifications), per instance where this process holds the sampler's lease.
   startLiveWatch(sampler.owner);
   // Scheduled keyspace scans (SCAN_INTERVAL_MINUTES; 0 disables).
-  startScanScheduler();
+  await startScanScheduler();
 }

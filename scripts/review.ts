@@ -192,7 +192,7 @@ function exitCodeFor(err: unknown): number {
   return 1;
 }
 
-main()
+void main()
   .catch(exitCodeFor)
   .then(async (code) => {
     await closeAllConnections().catch(() => undefined);

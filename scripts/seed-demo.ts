@@ -262,7 +262,7 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code !== "EPIPE") throw err;
 });
 
-main()
+void main()
   .catch(exitCodeFor)
   .then(async (code) => {
     await closeAllConnections();

@@ -43,6 +43,8 @@ function finish(ok) {
 const npx = "npx";
 const root = fileURLToPath(new URL("..", import.meta.url));
 if (!run("preflight", "bash", [path.join(root, "scripts/preflight.sh"), "test"])) finish(false);
+// The store tests run against PostgreSQL too (a fresh database each, dropped afterwards).
+if (!run("postgres", "bash", [path.join(root, "scripts/postgres-ready.sh")])) finish(false);
 // Only a missing install: reinstalling under a developer's changed node_modules is theirs to ask for.
 if (!existsSync(path.join(root, "node_modules/.package-lock.json"))) {
   if (!run("install", "npm", ["ci", "--no-audit", "--no-fund"])) finish(false);

@@ -10,12 +10,13 @@ import { auditActionNames, listAuditEntries } from "@/lib/store/audit";
 export default async function AuditPage() {
   await connection();
   const db = getStore();
-  const initial = { entries: listAuditEntries(db, { limit: AUDIT_PAGE }) };
+  const initial = { entries: await listAuditEntries(db, { limit: AUDIT_PAGE }) };
+  const actions = await auditActionNames(db);
   return (
     <Suspense fallback={<AuditSkeleton />}>
       <AuditClient
         instances={getConfig().instances.map((i) => i.id)}
-        actions={auditActionNames(db)}
+        actions={actions}
         initial={initial}
         patterns={getConfig().policy.patterns.map((p) => ({ name: p.name, keyPrefix: p.keyPrefix }))}
       />

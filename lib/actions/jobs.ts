@@ -1,6 +1,8 @@
-// Bulk action jobs (fix-ttl and delete-pattern over a SCAN MATCH): at most one per instance in
-// this process, live progress, cancel. A job's id is its audit intent's id, so a finished job is
-// read back from its outcome entry, even after a restart. On a cluster the job walks every master
+// Bulk action jobs (fix-ttl and delete-pattern over a SCAN MATCH): at most one per instance across
+// the processes sharing the store, live progress (in the store every second, so any process shows
+// it), cancel from any process (a request the running one picks up at its next beat,
+// lib/store/job-control.ts). A job's id is its audit intent's id, so a finished job is read back
+// from its outcome entry, even after a restart. On a cluster the job walks every master
 // at once; its progress is their sum, it reports each master's share, and a master that fails
 // ends the job failed with the master named and every master's changes counted.
 import "server-only";
@@ -19,6 +21,8 @@ import type { ActionJob } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
+import { beatJob, finishJob, liveJob, liveJobsOf, registerJob, requestJobCancel } from "@/lib/store/job-control";
+import { processId } from "@/lib/process-id";
 import { fixMatching, unlinkMatching, type NodeTally, type Tally, type WalkTargets } from "./bulk";
 import { guard } from "@/lib/audit/guard";
 import { permissionFor } from "./rules";
@@ -56,10 +60,18 @@ function liveFor(instanceId: string): RunningJob | undefined {
   return [...state.jobs.values()].find((j) => j.instanceId === instanceId);
 }
 
-/** 409 when a bulk action of this instance is running (checked before the intent is written). */
-export function assertNoRunningJob(instanceId: string): void {
+/** How often a running job stores its progress and looks for a cancel asked elsewhere. */
+const BEAT_MS = 1000;
+
+/** 409 when a bulk action of this instance is running here or in another process (checked before the intent is written). */
+export async function assertNoRunningJob(instanceId: string): Promise<void> {
   const live = liveFor(instanceId);
   if (live) throw new ConflictError(`a bulk action on ${instanceId} is already running (job ${live.job.id})`);
+  const [elsewhere] = await liveJobsOf(getStore(), "action", instanceId, Date.now());
+  if (elsewhere)
+    throw new ConflictError(
+      `a bulk action on ${instanceId} is already running (job ${elsewhere.id}, in another console process)`,
+    );
 }
 
 function progress(tally: Tally, total: number, startedAt: string, done = false) {
@@ -101,14 +113,14 @@ function sharesText(shares: ActionJob["nodes"]): string {
  * `outcome` settles when the job ends (ok, cancelled or error, with the keys changed); the
  * guarded-action pipeline writes it to the audit log.
  */
-export function startBulkJob(
+export async function startBulkJob(
   instance: InstanceConfig,
   intent: AuditEntry,
   spec: BulkSpec,
   total: number,
   nodes: RedisNode[],
-): { job: ActionJob; outcome: Promise<Outcome> } {
-  assertNoRunningJob(instance.id);
+): Promise<{ job: ActionJob; outcome: Promise<Outcome> }> {
+  if (liveFor(instance.id)) throw new ConflictError(`a bulk action on ${instance.id} is already running`);
   const id = String(intent.id);
   const job: ActionJob = {
     id,
@@ -128,9 +140,32 @@ export function startBulkJob(
     done: Promise.resolve(),
   };
   state.jobs.set(id, running);
-  const outcome = execute(instance, running, spec, nodes).finally(() => {
+  const db = getStore();
+  try {
+    await registerJob(db, { id, kind: "action", instanceId: instance.id, owner: processId(), now: Date.now(), body: job });
+  } catch (err) {
+    state.jobs.delete(id);
+    throw err;
+  }
+  // The beat: the progress for the other processes, and a cancel asked of one of them.
+  const beat = setInterval(() => {
+    beatJob(db, id, Date.now(), job)
+      .then((by) => {
+        if (by && !running.controller.signal.aborted) {
+          running.cancelledBy = by;
+          running.controller.abort();
+        }
+      })
+      .catch((err: unknown) => console.error(`isl-console: action job ${id}: beat not stored`, err));
+  }, BEAT_MS);
+  beat.unref();
+  const outcome = execute(instance, running, spec, nodes).finally(async () => {
+    clearInterval(beat);
     state.jobs.delete(id);
     remember(job);
+    await finishJob(db, id).catch((err: unknown) =>
+      console.error(`isl-console: action job ${id}: control row not removed`, err),
+    );
   });
   running.done = outcome.then(() => undefined);
   return { job, outcome };
@@ -146,7 +181,7 @@ async function execute(
   const targets: WalkTargets = { instance, nodes };
   let last: Tally | undefined;
   // Keys each batch changed leave the latest scan's lists as the job goes, cancelled or not.
-  const changes = new ChangeRecorder(instance.id);
+  const changes = await ChangeRecorder.open(instance.id);
   const options = {
     match: spec.match,
     signal: running.controller.signal,
@@ -198,7 +233,7 @@ async function execute(
     if (!isRedisError(err)) console.error(`isl-console: action job ${job.id} failed`, err);
     return { outcome: "error", affected, detail: job.error };
   } finally {
-    changes.flush();
+    await changes.flush();
     job.finishedAt = new Date().toISOString();
   }
 }
@@ -230,11 +265,11 @@ function isBulkIntent(intent: AuditEntry | undefined): intent is AuditEntry & { 
 }
 
 /** A job of an earlier process (or evicted from `recent`), rebuilt from its audit entries. */
-function fromAudit(auditId: number): ActionJob | undefined {
+async function fromAudit(auditId: number): Promise<ActionJob | undefined> {
   const db = getStore();
-  const intent = getAuditEntry(db, auditId);
+  const intent = await getAuditEntry(db, auditId);
   if (!isBulkIntent(intent)) return undefined;
-  const outcome = outcomeOf(db, auditId);
+  const outcome = await outcomeOf(db, auditId);
   const status = statusOf(outcome);
   const error =
     status === "failed" ? (outcome?.detail ?? "the console stopped before the job finished") : undefined;
@@ -259,19 +294,28 @@ function fromAudit(auditId: number): ActionJob | undefined {
   };
 }
 
-/** The instance's running bulk jobs in this process (at most one), whoever started them. */
-export function runningActionJobs(instanceId: string): ActionJob[] {
-  return [...state.jobs.values()]
+/** The instance's running bulk jobs (at most one), whoever started them, in whichever process. */
+export async function runningActionJobs(instanceId: string): Promise<ActionJob[]> {
+  const here = [...state.jobs.values()]
     .filter((j) => j.instanceId === instanceId)
     .map((j) => ({ ...j.job, progress: { ...j.job.progress } }));
+  const elsewhere = (await liveJobsOf(getStore(), "action", instanceId, Date.now()))
+    .filter((c) => c.body && !state.jobs.has(c.id))
+    .map((c) => c.body as ActionJob);
+  return [...here, ...elsewhere];
 }
 
-/** A job by id: live while it runs here, else from this process's recent jobs or the audit log. */
-export function getActionJob(id: string): ActionJob | undefined {
+/**
+ * A job by id: live while it runs here, its last beat while it runs in another process, else from
+ * this process's recent jobs or the audit log.
+ */
+export async function getActionJob(id: string): Promise<ActionJob | undefined> {
   const live = state.jobs.get(id);
   if (live) return { ...live.job, progress: { ...live.job.progress } };
   const recent = state.recent.get(id);
   if (recent) return recent;
+  const elsewhere = await liveJob(getStore(), id, Date.now());
+  if (elsewhere?.kind === "action" && elsewhere.body) return elsewhere.body as ActionJob;
   const auditId = Number(id);
   if (!/^\d+$/.test(id) || !Number.isSafeInteger(auditId) || auditId < 1) return undefined;
   return fromAudit(auditId);
@@ -282,7 +326,7 @@ export function getActionJob(id: string): ActionJob | undefined {
  * else's needs cancel-others) and waits (at most `waitMs`) for it to stop; answers its state.
  */
 export async function cancelActionJob(principal: Principal, id: string, waitMs = 2000): Promise<ActionJob> {
-  const job = getActionJob(id);
+  const job = await getActionJob(id);
   if (!job) throw new NotFoundError(`unknown action job ${JSON.stringify(id)}`);
   const own = job.startedBy === principal.name;
   const instance = findInstance(job.instance);
@@ -297,13 +341,25 @@ export async function cancelActionJob(principal: Principal, id: string, waitMs =
     .authorize()
     .run(async () => {
       const live = state.jobs.get(id);
-      if (!live) return { body: job, affected: 0, detail: `job already ${job.status}` };
-      live.cancelledBy = principal.name;
-      live.controller.abort();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      clearTimeout(timer);
-      const now = { ...live.job, progress: { ...live.job.progress } };
+      if (live) {
+        live.cancelledBy = principal.name;
+        live.controller.abort();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+        clearTimeout(timer);
+        const now = { ...live.job, progress: { ...live.job.progress } };
+        return { body: now, affected: 1, detail: `job ${now.status}` };
+      }
+      if (job.status !== "running" || !(await requestJobCancel(getStore(), id, principal.name, Date.now())))
+        return { body: job, affected: 0, detail: `job already ${job.status}` };
+      // Running in another console process: it stops at its next beat; its outcome lands in the audit log.
+      const deadline = Date.now() + Math.max(waitMs, 3 * BEAT_MS);
+      let now = job;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        now = (await getActionJob(id)) ?? now;
+        if (now.status !== "running") break;
+      }
       return { body: now, affected: 1, detail: `job ${now.status}` };
     });
 }

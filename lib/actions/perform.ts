@@ -233,7 +233,7 @@ async function fixTtl(
   let match = body.match ?? "*";
   let mode: FixMode = "any";
   if (body.list) {
-    const latest = latestDoneScan(getStore(), instance.id);
+    const latest = await latestDoneScan(getStore(), instance.id);
     if (!latest)
       g.refuse(
         "rejected",
@@ -396,7 +396,7 @@ async function sync(
   fn: (redis: Client, changes: ChangeSink) => Promise<Done>,
 ): Promise<ActionResponse> {
   const body = await g.run(async () => {
-    const changes = new ChangeRecorder(instance.id, Infinity);
+    const changes = await ChangeRecorder.open(instance.id, Infinity);
     let partial: number | undefined;
     let result: Done;
     try {
@@ -412,7 +412,7 @@ async function sync(
       // The error was classified on its way out: it keeps what the nodes that did not fail changed.
       throw partial !== undefined ? markAffectedBeforeFailure(err, partial) : err;
     } finally {
-      changes.flush();
+      await changes.flush();
     }
     return {
       body: { action, outcome: "ok" as const, dryRun: false, ...result },
@@ -470,7 +470,7 @@ async function dryRun(
 
 async function bulk(instance: InstanceConfig, g: Guard, spec: BulkSpec): Promise<ActionResponse> {
   try {
-    assertNoRunningJob(instance.id);
+    await assertNoRunningJob(instance.id);
   } catch (err) {
     if (err instanceof ConflictError) g.refuse("rejected", err);
     throw err;
@@ -491,7 +491,7 @@ async function bulk(instance: InstanceConfig, g: Guard, spec: BulkSpec): Promise
       );
       return { nodes: targets, total: sizes.reduce((a, b) => a + b, 0) };
     });
-    const { job, outcome } = startBulkJob(instance, intent, spec, total, nodes);
+    const { job, outcome } = await startBulkJob(instance, intent, spec, total, nodes);
     return { body: job, later: outcome };
   });
   return { status: 202, body: started };

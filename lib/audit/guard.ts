@@ -4,7 +4,7 @@
 // (role, read-only instance) or rejected (bad input, wrong confirmation, conflict). Nothing runs
 // unless its intent was written first (503 store_unavailable otherwise).
 import "server-only";
-import { recordIntent, recordOutcome, recordRefusal, type Attempt, type Outcome } from "./log";
+import { holdIntent, recordIntent, recordOutcome, recordRefusal, type Attempt, type Outcome } from "./log";
 import { ApiError, ForbiddenError, ReadOnlyInstanceError } from "@/lib/http/errors";
 import { apiErrorOf } from "@/lib/http/route";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
@@ -53,9 +53,15 @@ export class Guard {
     this.attempt.params = { ...this.attempt.params, ...params };
   }
 
-  /** A refusal: audited as denied or rejected (intent and outcome in one transaction), then thrown. */
+  /**
+   * A refusal: audited as denied or rejected (intent and outcome in one transaction), then thrown.
+   * The route wrapper answers once the audit write has settled (`error.pending`).
+   */
   refuse(outcome: "denied" | "rejected", error: ApiError): never {
-    recordRefusal(this.attempt, { outcome, detail: `${error.status} ${error.code}: ${error.message}` });
+    error.pending = recordRefusal(this.attempt, {
+      outcome,
+      detail: `${error.status} ${error.code}: ${error.message}`,
+    });
     throw error;
   }
 
@@ -78,7 +84,8 @@ export class Guard {
   async run<T extends object>(
     fn: (intent: AuditEntry) => Promise<Completion<T>>,
   ): Promise<T & { auditId: number }> {
-    const intent = recordIntent(this.attempt);
+    const intent = await recordIntent(this.attempt);
+    const release = await holdIntent(intent);
     let completion: Completion<T>;
     try {
       completion = await fn(intent);
@@ -88,24 +95,28 @@ export class Guard {
       const refused = (err instanceof ApiError && err.status < 500) || err instanceof ClusterConflictError;
       // A write that failed on one node of several keeps what the other nodes did.
       const affected = affectedBeforeFailure(err);
-      recordOutcome(intent, {
+      await recordOutcome(intent, {
         outcome: refused ? "rejected" : "error",
         detail: failureDetail(err),
         ...(affected !== undefined ? { affected } : {}),
       });
+      await release();
       throw err;
     }
     if ("later" in completion) {
+      // The job beats on its own row from here (lib/actions/jobs.ts).
+      await release();
       void completion.later.then(
         (outcome) => recordOutcome(intent, outcome),
         (err: unknown) => recordOutcome(intent, { outcome: "error", detail: failureDetail(err) }),
       );
     } else {
-      recordOutcome(intent, {
+      await recordOutcome(intent, {
         outcome: "ok",
         affected: completion.affected,
         ...(completion.detail ? { detail: completion.detail } : {}),
       });
+      await release();
     }
     return { ...completion.body, auditId: intent.id };
   }

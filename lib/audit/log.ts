@@ -5,7 +5,9 @@ import { ApiError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/policy/access";
 import type { AuditEntry, AuditOutcome } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
+import { processId } from "@/lib/process-id";
 import { appendAuditEntries, openIntents, type NewAuditEntry } from "@/lib/store/audit";
+import { beatJob, finishJob, JOB_ALIVE_MS, liveJobIds, registerJob } from "@/lib/store/job-control";
 
 export class AuditUnavailableError extends ApiError {
   constructor(cause: unknown) {
@@ -68,9 +70,9 @@ function intentEntry(a: Attempt, at: string): NewAuditEntry {
 }
 
 /** Writes the intent; throws AuditUnavailableError (503) when the store refuses. */
-export function recordIntent(attempt: Attempt): AuditEntry {
+export async function recordIntent(attempt: Attempt): Promise<AuditEntry> {
   try {
-    const [intent] = appendAuditEntries(getStore(), [intentEntry(attempt, new Date().toISOString())]);
+    const [intent] = await appendAuditEntries(getStore(), [intentEntry(attempt, new Date().toISOString())]);
     if (!intent) throw new Error("no intent row written");
     return intent;
   } catch (err) {
@@ -105,12 +107,13 @@ function outcomeEntry(intent: AuditEntry, result: Outcome, durationMs: number, a
  * Writes the outcome of an intent. The action has already happened, so a store failure here is
  * logged, not thrown: the intent without outcome is closed as "error" at the next start-up.
  */
-export function recordOutcome(intent: AuditEntry, result: Outcome): AuditEntry | undefined {
+export async function recordOutcome(intent: AuditEntry, result: Outcome): Promise<AuditEntry | undefined> {
   const durationMs = Date.now() - Date.parse(intent.at);
   try {
-    return appendAuditEntries(getStore(), [
+    const [outcome] = await appendAuditEntries(getStore(), [
       outcomeEntry(intent, result, durationMs, new Date().toISOString()),
-    ])[0];
+    ]);
+    return outcome;
   } catch (err) {
     console.error(`isl-console: audit outcome of intent ${intent.id} could not be written`, err);
     return undefined;
@@ -121,7 +124,7 @@ export function recordOutcome(intent: AuditEntry, result: Outcome): AuditEntry |
  * An attempt that never ran (denied, rejected): intent and outcome in one transaction.
  * A store failure is logged and the caller answers its 4xx anyway: nothing ran.
  */
-export function recordRefusal(attempt: Attempt, result: Outcome): AuditEntry | undefined {
+export async function recordRefusal(attempt: Attempt, result: Outcome): Promise<AuditEntry | undefined> {
   const at = new Date().toISOString();
   const intent = intentEntry(attempt, at);
   const outcome: NewAuditEntry = {
@@ -134,21 +137,63 @@ export function recordRefusal(attempt: Attempt, result: Outcome): AuditEntry | u
     detail: result.detail ?? null,
   };
   try {
-    return appendAuditEntries(getStore(), [intent, outcome])[1];
+    return (await appendAuditEntries(getStore(), [intent, outcome]))[1];
   } catch (err) {
     console.error("isl-console: audit of a refused attempt could not be written", err);
     return undefined;
   }
 }
 
-/** At start-up: intents a previous process left open (it stopped mid-action) get an "error" outcome. */
-export function closeInterruptedIntents(): number {
-  const open = openIntents(getStore());
-  for (const intent of open) {
-    recordOutcome(intent, {
+/** The control row of an intent whose action is running (its process beats it every second). */
+const intentJobId = (intentId: number) => `intent:${intentId}`;
+
+/**
+ * Marks the intent's action as running in this process until the returned function is called:
+ * a control row beaten every second, so other processes sharing the store do not take it for
+ * interrupted. A store failure here is logged: the action goes on (its intent is written).
+ */
+export async function holdIntent(intent: AuditEntry): Promise<() => Promise<void>> {
+  const db = getStore();
+  const id = intentJobId(intent.id);
+  try {
+    await registerJob(db, { id, kind: "intent", instanceId: intent.instance, owner: processId(), now: Date.now() });
+  } catch (err) {
+    console.error(`isl-console: audit intent ${intent.id}: not marked running`, err);
+    return async () => undefined;
+  }
+  const beat = setInterval(() => {
+    beatJob(db, id, Date.now()).catch((err: unknown) =>
+      console.error(`isl-console: audit intent ${intent.id}: beat not stored`, err),
+    );
+  }, 1000);
+  beat.unref();
+  return async () => {
+    clearInterval(beat);
+    await finishJob(db, id).catch((err: unknown) =>
+      console.error(`isl-console: audit intent ${intent.id}: control row not removed`, err),
+    );
+  };
+}
+
+/**
+ * Intents whose process stopped mid-action get an "error" outcome: no outcome, no live control
+ * row (neither the action's nor its bulk job's), and older than a process's beat timeout, so the
+ * actions other live processes run are left alone. At start-up and every minute.
+ */
+export async function closeInterruptedIntents(now = Date.now()): Promise<number> {
+  const db = getStore();
+  const open = await openIntents(db);
+  if (open.length === 0) return 0;
+  const live = await liveJobIds(db, now);
+  const interrupted = open.filter(
+    (i) =>
+      Date.parse(i.at) < now - JOB_ALIVE_MS && !live.has(intentJobId(i.id)) && !live.has(String(i.id)),
+  );
+  for (const intent of interrupted) {
+    await recordOutcome(intent, {
       outcome: "error",
       detail: "the console stopped before the action finished; its effect is unknown",
     });
   }
-  return open.length;
+  return interrupted.length;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Db } from "@/lib/store/db";
+import { openStore } from "@/lib/store/db";
+import type { SqliteDb } from "@/lib/store/sqlite";
 import { findSession } from "@/lib/store/sessions";
 import { inCidrs, parseAddress, parseCidr } from "@/lib/config/cidr";
 import { hashPassword, verifyPassword } from "./passwords";
@@ -152,26 +153,26 @@ describe("sessions in the store", () => {
   const idle = 30 * 60_000;
   const t0 = 1_800_000_000_000;
   let dir: string;
-  let db: Db;
+  let db: SqliteDb;
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "isl-sessions-auth-"));
     db = openStore(dir);
   });
-  afterEach(() => {
-    if (db.open) db.close();
+  afterEach(async () => {
+    if (db.open) await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function signIn(username = "alice", at = t0) {
-    const payload = openSession(startSession(db, username, secret, at, idle), secret, at);
+  async function signIn(username = "alice", at = t0) {
+    const payload = openSession(await startSession(db, username, secret, at, idle), secret, at);
     if (!payload) throw new Error("the new session cookie does not open");
     return payload;
   }
 
-  it("a sign-in stores a row keyed by the id's SHA-256, never the id itself", () => {
-    const s = signIn();
-    expect(findSession(db, sessionIdHash(s.sid))).toEqual({
+  it("a sign-in stores a row keyed by the id's SHA-256, never the id itself", async () => {
+    const s = await signIn();
+    expect(await findSession(db, sessionIdHash(s.sid))).toEqual({
       idHash: sessionIdHash(s.sid),
       username: "alice",
       createdAt: t0,
@@ -180,90 +181,90 @@ describe("sessions in the store", () => {
       revokedAt: null,
       revokeReason: null,
     });
-    const dump = JSON.stringify(db.prepare("SELECT * FROM sessions").all());
+    const dump = JSON.stringify(await db.prepare("SELECT * FROM sessions").all());
     expect(dump).not.toContain(s.sid);
   });
 
-  it("a live session is resumed; its idle clock moves at most once per minute", () => {
-    const s = signIn();
-    expect(resumeSession(db, s, t0 + 1_000, idle)).toEqual({ live: true, username: "alice", renewed: false });
-    expect(resumeSession(db, s, t0 + RENEW_AFTER_MS - 1, idle)).toMatchObject({ renewed: false });
-    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0);
-    expect(resumeSession(db, s, t0 + RENEW_AFTER_MS, idle)).toMatchObject({ live: true, renewed: true });
-    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
+  it("a live session is resumed; its idle clock moves at most once per minute", async () => {
+    const s = await signIn();
+    expect(await resumeSession(db, s, t0 + 1_000, idle)).toEqual({ live: true, username: "alice", renewed: false });
+    expect(await resumeSession(db, s, t0 + RENEW_AFTER_MS - 1, idle)).toMatchObject({ renewed: false });
+    expect((await findSession(db, sessionIdHash(s.sid)))?.lastSeen).toBe(t0);
+    expect(await resumeSession(db, s, t0 + RENEW_AFTER_MS, idle)).toMatchObject({ live: true, renewed: true });
+    expect((await findSession(db, sessionIdHash(s.sid)))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
     // A burst right after the renewal writes nothing.
     for (let i = 1; i <= 5; i++)
-      expect(resumeSession(db, s, t0 + RENEW_AFTER_MS + i * 1_000, idle)).toMatchObject({ renewed: false });
-    expect(findSession(db, sessionIdHash(s.sid))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
+      expect(await resumeSession(db, s, t0 + RENEW_AFTER_MS + i * 1_000, idle)).toMatchObject({ renewed: false });
+    expect((await findSession(db, sessionIdHash(s.sid)))?.lastSeen).toBe(t0 + RENEW_AFTER_MS);
   });
 
-  it("ends after the idle time without a request, and slides while used", () => {
-    const idleOut = signIn();
-    expect(resumeSession(db, idleOut, t0 + idle, idle)).toMatchObject({ live: true });
-    const other = signIn("alice", t0 + 1);
-    expect(resumeSession(db, other, t0 + 1 + idle + 1, idle)).toEqual({ live: false, reason: "idle" });
+  it("ends after the idle time without a request, and slides while used", async () => {
+    const idleOut = await signIn();
+    expect(await resumeSession(db, idleOut, t0 + idle, idle)).toMatchObject({ live: true });
+    const other = await signIn("alice", t0 + 1);
+    expect(await resumeSession(db, other, t0 + 1 + idle + 1, idle)).toEqual({ live: false, reason: "idle" });
 
     // Used every 20 minutes, a session outlives the 30-minute idle time many times over.
-    const used = signIn("bob");
+    const used = await signIn("bob");
     for (let t = t0; t <= t0 + 6 * 3_600_000; t += 20 * 60_000)
-      expect(resumeSession(db, used, t, idle), `at +${(t - t0) / 60_000} min`).toMatchObject({ live: true });
+      expect(await resumeSession(db, used, t, idle), `at +${(t - t0) / 60_000} min`).toMatchObject({ live: true });
   });
 
-  it("ends 12 h after sign-in however active", () => {
-    const s = signIn();
+  it("ends 12 h after sign-in however active", async () => {
+    const s = await signIn();
     for (let t = t0; t < t0 + SESSION_MAX_AGE_MS; t += 10 * 60_000)
-      expect(resumeSession(db, s, t, idle)).toMatchObject({ live: true });
-    expect(resumeSession(db, s, t0 + SESSION_MAX_AGE_MS, idle)).toEqual({ live: false, reason: "expired" });
+      expect(await resumeSession(db, s, t, idle)).toMatchObject({ live: true });
+    expect(await resumeSession(db, s, t0 + SESSION_MAX_AGE_MS, idle)).toEqual({ live: false, reason: "expired" });
   });
 
-  it("signing out revokes only that session; a replay of its cookie is refused", () => {
-    const a = signIn();
-    const b = signIn("alice", t0 + 5);
-    expect(endSession(db, a, t0 + 10)).toBe(true);
-    expect(endSession(db, a, t0 + 11)).toBe(false);
-    expect(resumeSession(db, a, t0 + 20, idle)).toEqual({ live: false, reason: "revoked" });
-    expect(resumeSession(db, a, t0 + 2 * RENEW_AFTER_MS, idle)).toEqual({ live: false, reason: "revoked" });
-    expect(findSession(db, sessionIdHash(a.sid))).toMatchObject({
+  it("signing out revokes only that session; a replay of its cookie is refused", async () => {
+    const a = await signIn();
+    const b = await signIn("alice", t0 + 5);
+    expect(await endSession(db, a, t0 + 10)).toBe(true);
+    expect(await endSession(db, a, t0 + 11)).toBe(false);
+    expect(await resumeSession(db, a, t0 + 20, idle)).toEqual({ live: false, reason: "revoked" });
+    expect(await resumeSession(db, a, t0 + 2 * RENEW_AFTER_MS, idle)).toEqual({ live: false, reason: "revoked" });
+    expect(await findSession(db, sessionIdHash(a.sid))).toMatchObject({
       revokedAt: t0 + 10,
       revokeReason: "signed_out",
     });
-    expect(resumeSession(db, b, t0 + 20, idle)).toMatchObject({ live: true });
+    expect(await resumeSession(db, b, t0 + 20, idle)).toMatchObject({ live: true });
   });
 
-  it("refuses an id the store does not know, or a row of another user", () => {
-    const s = signIn();
-    expect(resumeSession(db, { ...s, sid: newSessionId() }, t0, idle)).toEqual({
+  it("refuses an id the store does not know, or a row of another user", async () => {
+    const s = await signIn();
+    expect(await resumeSession(db, { ...s, sid: newSessionId() }, t0, idle)).toEqual({
       live: false,
       reason: "unknown",
     });
-    expect(resumeSession(db, { ...s, u: "mallory" }, t0, idle)).toEqual({ live: false, reason: "unknown" });
+    expect(await resumeSession(db, { ...s, u: "mallory" }, t0, idle)).toEqual({ live: false, reason: "unknown" });
   });
 
-  it("at start-up revokes the sessions of removed users and prunes what can never be used again", () => {
+  it("at start-up revokes the sessions of removed users and prunes what can never be used again", async () => {
     // (Each sign-in prunes too, so the order matters: nothing is revoked or idle before the last one.)
-    const alice = signIn("alice");
-    const gone = signIn("gone");
-    const signedOut = signIn("bob");
-    const idled = signIn("carol", t0 - idle - 60_000);
-    endSession(db, signedOut, t0 + 1);
+    const alice = await signIn("alice");
+    const gone = await signIn("gone");
+    const signedOut = await signIn("bob");
+    const idled = await signIn("carol", t0 - idle - 60_000);
+    await endSession(db, signedOut, t0 + 1);
     const now = t0 + 1_000;
-    expect(reconcileSessions(db, ["alice", "bob", "carol"], now, idle)).toEqual({ revoked: 1, pruned: 3 });
-    expect(resumeSession(db, alice, now, idle)).toMatchObject({ live: true });
+    expect(await reconcileSessions(db, ["alice", "bob", "carol"], now, idle)).toEqual({ revoked: 1, pruned: 3 });
+    expect(await resumeSession(db, alice, now, idle)).toMatchObject({ live: true });
     for (const s of [gone, signedOut, idled]) {
-      expect(resumeSession(db, s, now, idle)).toEqual({ live: false, reason: "unknown" });
+      expect(await resumeSession(db, s, now, idle)).toEqual({ live: false, reason: "unknown" });
     }
-    expect(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()).toEqual({ n: 1 });
+    expect(await db.prepare("SELECT COUNT(*) AS n FROM sessions").get()).toEqual({ n: 1 });
     // Signing in again later leaves only live rows as well.
-    expect(reconcileSessions(db, ["alice"], now + SESSION_MAX_AGE_MS, idle)).toEqual({
+    expect(await reconcileSessions(db, ["alice"], now + SESSION_MAX_AGE_MS, idle)).toEqual({
       revoked: 0,
       pruned: 1,
     });
   });
 
-  it("a store that cannot be read throws instead of answering live", () => {
-    const s = signIn();
-    db.close();
-    expect(() => resumeSession(db, s, t0, idle)).toThrow();
+  it("a store that cannot be read throws instead of answering live", async () => {
+    const s = await signIn();
+    await db.close();
+    await expect(resumeSession(db, s, t0, idle)).rejects.toThrow();
   });
 });
 
@@ -273,12 +274,12 @@ describe("API tokens", () => {
     { name: "ci", role: "operator" as const, sha256: sha256("tok-ci") },
   ];
 
-  it("finds the entry whose SHA-256 matches the token", () => {
+  it("finds the entry whose SHA-256 matches the token", async () => {
     expect(matchToken("tok-ci", entries)?.name).toBe("ci");
     expect(matchToken("tok-prom", entries)?.role).toBe("viewer");
   });
 
-  it("finds nothing for an unknown token or the hash itself", () => {
+  it("finds nothing for an unknown token or the hash itself", async () => {
     expect(matchToken("tok-other", entries)).toBeUndefined();
     expect(matchToken(sha256("tok-ci").toString("hex"), entries)).toBeUndefined();
   });

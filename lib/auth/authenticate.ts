@@ -80,12 +80,12 @@ function fromProxy(input: AuthInput, proxy: ProxyAuthConfig, source: string): Pr
   return role ? { name: user, role, method: "proxy", source } : undefined;
 }
 
-function fromSession(
+async function fromSession(
   input: AuthInput,
   auth: AuthConfig,
   source: string,
   now: number,
-): AuthResult | undefined {
+): Promise<AuthResult | undefined> {
   const value = input.cookie(SESSION_COOKIE);
   const session = openSession(value, sessionSecretOf(auth), now);
   if (!session || value === undefined) return undefined;
@@ -95,7 +95,7 @@ function fromSession(
   // The store is the authority on the session itself: signed out, idle, expired or unknown is dead.
   let check: SessionCheck;
   try {
-    check = resumeSession(getStore(), session, now, auth.sessionIdleMs);
+    check = await resumeSession(getStore(), session, now, auth.sessionIdleMs);
   } catch (err) {
     // Fail closed: a store that cannot say the session is live lets no one in with it.
     const reason = err instanceof Error ? err.message : String(err);
@@ -124,7 +124,7 @@ export async function authenticateInput(input: AuthInput, now = Date.now()): Pro
   }
   const proxied = auth.proxy ? fromProxy(input, auth.proxy, source) : undefined;
   if (proxied) return { principal: proxied };
-  return fromSession(input, auth, source, now) ?? null;
+  return (await fromSession(input, auth, source, now)) ?? null;
 }
 
 /** The authenticated caller of this request, or null. */

@@ -29,6 +29,16 @@ export type LoginOutcome =
   | { ok: false; reason: "bad_credentials" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
+/** The sign-in limit lives in the store: when it cannot be read or written, nobody signs in (503). */
+async function storeOrUnavailable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    console.error("isl-console: the sign-in limit could not be read or written; sign-in refused", err);
+    throw new SessionStoreUnavailableError(err);
+  }
+}
+
 /** Checks the password and starts a session; throws SessionStoreUnavailableError when the store refuses. */
 export async function login(
   input: AuthInput,
@@ -38,24 +48,24 @@ export async function login(
 ): Promise<LoginOutcome> {
   const auth = getConfig().auth;
   const source = clientAddress(input, auth.proxy);
-  const retryAfterSeconds = loginRetryAfterSeconds(username, source, now);
+  const retryAfterSeconds = await storeOrUnavailable(() => loginRetryAfterSeconds(username, source, now));
   if (retryAfterSeconds > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds };
   const user = auth.users.find((u) => u.username === username);
   const valid = user
     ? await verifyPassword(password, user.passwordHash)
     : (await burnPasswordCheck(password), false);
   if (!user || !valid) {
-    recordLoginFailure(username, source, now);
+    await storeOrUnavailable(() => recordLoginFailure(username, source, now));
     return { ok: false, reason: "bad_credentials" };
   }
   let sealed: string;
   try {
-    sealed = startSession(getStore(), user.username, sessionSecretOf(auth), now, auth.sessionIdleMs);
+    sealed = await startSession(getStore(), user.username, sessionSecretOf(auth), now, auth.sessionIdleMs);
   } catch (err) {
     console.error("isl-console: a session could not be stored; sign-in refused", err);
     throw new SessionStoreUnavailableError(err);
   }
-  clearLoginFailures(username);
+  await storeOrUnavailable(() => clearLoginFailures(username));
   return {
     ok: true,
     principal: { name: user.username, role: user.role, method: "session", source },
@@ -74,13 +84,13 @@ export interface LogoutOutcome {
 }
 
 /** Signs the caller's session out: revokes it in the store (a replayed cookie is then refused). */
-export function logout(input: AuthInput, now = Date.now()): LogoutOutcome {
+export async function logout(input: AuthInput, now = Date.now()): Promise<LogoutOutcome> {
   const auth = getConfig().auth;
   const setCookie = clearedSessionCookie({ secure: auth.cookieSecure });
   const session = openSession(input.cookie(SESSION_COOKIE), sessionSecretOf(auth), now);
   if (!session) return { setCookie, result: "none" };
   try {
-    return { setCookie, result: endSession(getStore(), session, now) ? "revoked" : "none" };
+    return { setCookie, result: (await endSession(getStore(), session, now)) ? "revoked" : "none" };
   } catch (err) {
     console.error("isl-console: a session could not be revoked at sign-out", err);
     return { setCookie, result: "store_unavailable" };

@@ -1,25 +1,13 @@
-// Failed sign-ins are limited per user name and per client address (in memory, per process):
+// Failed sign-ins are limited per user name and per client address, counted in the store, so every
+// console process sharing it (replicas behind one load balancer) counts the same failures:
 // MAX_FAILURES within WINDOW_MS locks that key until the oldest failure leaves the window.
 import "server-only";
+import { getStore } from "@/lib/store";
+import { clearAllFailures, clearFailures, failuresSince, recordFailure } from "@/lib/store/login-failures";
 
 export const MAX_FAILURES_PER_USER = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
 export const WINDOW_MS = 15 * 60_000;
-
-const STATE = Symbol.for("isl-console.login-failures");
-
-function failures(): Map<string, number[]> {
-  const g = globalThis as { [STATE]?: Map<string, number[]> };
-  g[STATE] ??= new Map();
-  return g[STATE];
-}
-
-function recent(key: string, now: number): number[] {
-  const list = (failures().get(key) ?? []).filter((t) => now - t < WINDOW_MS);
-  if (list.length === 0) failures().delete(key);
-  else failures().set(key, list);
-  return list;
-}
 
 const keysOf = (username: string, address: string) => [
   { key: `u:${username.toLowerCase()}`, max: MAX_FAILURES_PER_USER },
@@ -27,26 +15,30 @@ const keysOf = (username: string, address: string) => [
 ];
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
-export function loginRetryAfterSeconds(username: string, address: string, now = Date.now()): number {
+export async function loginRetryAfterSeconds(username: string, address: string, now = Date.now()): Promise<number> {
   let wait = 0;
   for (const { key, max } of keysOf(username, address)) {
-    const list = recent(key, now);
+    const list = await failuresSince(getStore(), key, now - WINDOW_MS + 1);
     if (list.length >= max)
       wait = Math.max(wait, Math.ceil(((list[list.length - max] ?? now) + WINDOW_MS - now) / 1000));
   }
   return wait;
 }
 
-export function recordLoginFailure(username: string, address: string, now = Date.now()): void {
-  if (failures().size > 10_000) failures().clear(); // a flood of random names must not grow memory forever
-  for (const { key } of keysOf(username, address)) failures().set(key, [...recent(key, now), now]);
+export async function recordLoginFailure(username: string, address: string, now = Date.now()): Promise<void> {
+  await recordFailure(
+    getStore(),
+    keysOf(username, address).map((k) => k.key),
+    now,
+    now - WINDOW_MS,
+  );
 }
 
-export function clearLoginFailures(username: string): void {
-  failures().delete(`u:${username.toLowerCase()}`);
+export async function clearLoginFailures(username: string): Promise<void> {
+  await clearFailures(getStore(), `u:${username.toLowerCase()}`);
 }
 
 /** Tests only. */
-export function resetLoginFailuresForTests(): void {
-  failures().clear();
+export async function resetLoginFailuresForTests(): Promise<void> {
+  await clearAllFailures(getStore());
 }

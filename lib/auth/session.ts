@@ -102,17 +102,23 @@ export function openSession(
  * Signs a user in on the server: a new row in the store (and the rows that can never authenticate
  * again deleted, so a long-running console keeps the table small); answers the sealed cookie value.
  */
-export function startSession(db: Db, username: string, secret: string, now: number, idleMs: number): string {
+export async function startSession(
+  db: Db,
+  username: string,
+  secret: string,
+  now: number,
+  idleMs: number,
+): Promise<string> {
   const sid = newSessionId();
-  db.transaction(() => {
-    pruneSessions(db, now, idleMs);
-    insertSession(db, {
+  await db.transaction(async (tx) => {
+    await pruneSessions(tx, now, idleMs);
+    await insertSession(tx, {
       idHash: sessionIdHash(sid),
       username,
       createdAt: now,
       expiresAt: now + SESSION_MAX_AGE_MS,
     });
-  })();
+  });
   return sealSession({ sid, u: username, iat: now }, secret);
 }
 
@@ -124,18 +130,24 @@ export type SessionCheck =
  * Whether the session a cookie names is live in the store, renewing its idle clock when the last
  * renewal is RENEW_AFTER_MS old. Throws when the store cannot be read: callers refuse the session.
  */
-export function resumeSession(db: Db, payload: SessionPayload, now: number, idleMs: number): SessionCheck {
-  const row = findSession(db, sessionIdHash(payload.sid));
+export async function resumeSession(
+  db: Db,
+  payload: SessionPayload,
+  now: number,
+  idleMs: number,
+): Promise<SessionCheck> {
+  const row = await findSession(db, sessionIdHash(payload.sid));
   if (!row || row.username !== payload.u) return { live: false, reason: "unknown" };
   if (row.revokedAt !== null) return { live: false, reason: "revoked" };
   if (now >= row.expiresAt) return { live: false, reason: "expired" };
   if (now - row.lastSeen > idleMs) return { live: false, reason: "idle" };
-  const renewed = now - row.lastSeen >= RENEW_AFTER_MS && touchSession(db, row.idHash, now, RENEW_AFTER_MS);
+  const renewed =
+    now - row.lastSeen >= RENEW_AFTER_MS && (await touchSession(db, row.idHash, now, RENEW_AFTER_MS));
   return { live: true, username: row.username, renewed };
 }
 
 /** Signs out on the server: revokes the session; true when it was live until now. */
-export function endSession(db: Db, payload: SessionPayload, now: number): boolean {
+export async function endSession(db: Db, payload: SessionPayload, now: number): Promise<boolean> {
   return revokeSession(db, sessionIdHash(payload.sid), now, "signed_out");
 }
 
@@ -143,17 +155,17 @@ export function endSession(db: Db, payload: SessionPayload, now: number): boolea
  * At start-up: revokes the sessions of users no longer in the users file, then deletes every row
  * that can never authenticate again (revoked, past 12 h, idle too long), so the table stays bounded.
  */
-export function reconcileSessions(
+export async function reconcileSessions(
   db: Db,
   usernames: readonly string[],
   now: number,
   idleMs: number,
-): { revoked: number; pruned: number } {
-  return db.transaction(() => {
-    const revoked = revokeSessionsOfOtherUsers(db, usernames, now, "user_removed");
-    const pruned = pruneSessions(db, now, idleMs);
+): Promise<{ revoked: number; pruned: number }> {
+  return db.transaction(async (tx) => {
+    const revoked = await revokeSessionsOfOtherUsers(tx, usernames, now, "user_removed");
+    const pruned = await pruneSessions(tx, now, idleMs);
     return { revoked, pruned };
-  })();
+  });
 }
 
 export interface CookieOptions {

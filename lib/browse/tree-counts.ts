@@ -10,10 +10,10 @@ import { formatTime } from "@/lib/format";
 import { getStore } from "@/lib/store";
 import { latestDoneScan } from "@/lib/store/scans";
 
-export function treeCounts(instanceId: string): ScanCounts | undefined {
+export async function treeCounts(instanceId: string): Promise<ScanCounts | undefined> {
   let scan;
   try {
-    scan = latestDoneScan(getStore(), instanceId);
+    scan = await latestDoneScan(getStore(), instanceId);
   } catch (err) {
     console.error("isl-console: key browser could not read the latest scan", err);
     return undefined;

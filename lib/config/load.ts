@@ -58,6 +58,8 @@ export interface AppConfig {
   instances: InstanceConfig[];
   policy: Policy;
   dataDir: string;
+  /** DATABASE_URL: the store on PostgreSQL; absent: the SQLite file under dataDir. */
+  databaseUrl?: string;
   /** CONSOLE_PUBLIC_URL's origin ("https://console.example"), when set. */
   publicUrl?: string;
   nodeEnv: "development" | "production" | "test";
@@ -297,6 +299,7 @@ export function loadConfig(env: Env): AppConfig {
     instances,
     policy: loadPolicy(env),
     dataDir: path.resolve(e.CONSOLE_DATA_DIR),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.CONSOLE_PUBLIC_URL ? { publicUrl: new URL(e.CONSOLE_PUBLIC_URL).origin } : {}),
     nodeEnv: e.NODE_ENV,
     metrics: metricsConfig(e),

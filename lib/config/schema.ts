@@ -67,6 +67,20 @@ export const envSchema = z.object({
   ISL_INSTANCES_FILE: z.string().min(1).optional(),
   ISL_POLICY_FILE: z.string().min(1).optional(),
   CONSOLE_DATA_DIR: z.string().min(1).default("./data"),
+  /** postgres://user:password@host:5432/db: the store on PostgreSQL (several replicas); unset: the SQLite file. */
+  DATABASE_URL: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string()
+      .refine((v) => {
+        try {
+          return ["postgres:", "postgresql:"].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
   /** The console's public origin (behind a reverse proxy): the cross-site check compares Origin with it. */
   CONSOLE_PUBLIC_URL: z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),

@@ -36,6 +36,12 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /**
+   * Work the answer waits for: a refusal's audit entries are written before the 4xx goes out
+   * (lib/audit/guard.ts sets it; the route wrapper awaits it).
+   */
+  pending?: Promise<unknown>;
 }
 
 export class BadRequestError extends ApiError {

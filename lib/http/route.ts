@@ -156,6 +156,7 @@ export function route<P extends Params = Params>(
       if (body instanceof Response) return withCookie(body, setCookie);
       return withCookie(NextResponse.json(body, { headers: { "cache-control": "no-store" } }), setCookie);
     } catch (err) {
+      if (err instanceof ApiError && err.pending) await err.pending.catch(() => undefined);
       return withCookie(toErrorResponse(err), setCookie);
     }
   };

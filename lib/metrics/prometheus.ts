@@ -153,7 +153,7 @@ function setIf(
   if (value !== null && value !== undefined && Number.isFinite(value)) gauge.set(labels, value);
 }
 
-function addSampler(
+async function addSampler(
   m: Gauges,
   instance: InstanceConfig,
   db: Db,
@@ -161,7 +161,7 @@ function addSampler(
   now: number,
 ) {
   const id = { instance_id: instance.id };
-  const overview = getOverview(instance, db, settings, now);
+  const overview = await getOverview(instance, db, settings, now);
   m.up.set(id, overview.reachable && !overview.stale ? 1 : 0);
   if (overview.sampledAt) m.lastSample.set(id, Date.parse(overview.sampledAt) / 1000);
   // Old figures are not current facts: while stale only `up` (0) and the sample time are exported.
@@ -182,7 +182,7 @@ function addSampler(
       );
     m.alertState.set({ ...id, rule }, ALERT_STATE[state]);
   }
-  addCommands(m, instance, db, now, overview.stale || !overview.reachable);
+  await addCommands(m, instance, db, now, overview.stale || !overview.reachable);
   const lastFailover = overview.failovers?.at(-1);
   if (lastFailover) m.failoverTime.set(id, Date.parse(lastFailover.at) / 1000);
   if (overview.stale) return;
@@ -203,9 +203,9 @@ function addSampler(
 }
 
 /** Windowed per-command figures of the last five minutes (since-start percentiles are not exported). */
-function addCommands(m: Gauges, instance: InstanceConfig, db: Db, now: number, old: boolean) {
+async function addCommands(m: Gauges, instance: InstanceConfig, db: Db, now: number, old: boolean) {
   if (old) return;
-  const rows = commandLatencyBetween(db, instance.id, now - 5 * 60_000, now);
+  const rows = await commandLatencyBetween(db, instance.id, now - 5 * 60_000, now);
   for (const c of latestCommands(rows, 1)) {
     const base = { instance_id: instance.id, command: c.command };
     if (c.source === "histogram") {
@@ -223,21 +223,21 @@ function addCommands(m: Gauges, instance: InstanceConfig, db: Db, now: number, o
 }
 
 /** The live TTL watch's state and findings. */
-function addWatch(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
+async function addWatch(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
   const id = { instance_id: instance.id };
-  const status = watchStatus(instance, { db, now });
+  const status = await watchStatus(instance, { db, now });
   m.watchUp.set(id, status.state === "on" && !status.reason ? 1 : 0);
-  const counts = findingCounts(db, instance.id, now);
+  const counts = await findingCounts(db, instance.id, now);
   m.watchFindings.set({ ...id, class: "noTtl" }, counts.noTtl);
   m.watchFindings.set({ ...id, class: "aboveStandard" }, counts.aboveStandard);
 }
 
-function addScan(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
+async function addScan(m: Gauges, instance: InstanceConfig, db: Db, now: number) {
   const id = { instance_id: instance.id };
-  const scan = latestDoneScanCounts(db, instance.id);
+  const scan = await latestDoneScanCounts(db, instance.id);
   // Keys the watch saw since the scan started, not already in its lists, join its per-pattern counts.
-  const watched = addedToScan(db, instance.id, "noTtl", now).byPattern;
-  const watchedAbove = addedToScan(db, instance.id, "aboveStandard", now).byPattern;
+  const watched = (await addedToScan(db, instance.id, "noTtl", now)).byPattern;
+  const watchedAbove = (await addedToScan(db, instance.id, "aboveStandard", now)).byPattern;
   if (!scan?.summary.summary || !scan.summary.finishedAt) {
     for (const [pattern, n] of watched) m.noTtl.set({ ...id, pattern }, n);
     for (const [pattern, n] of watchedAbove) m.aboveStandard.set({ ...id, pattern }, n);
@@ -271,9 +271,9 @@ export async function renderMetrics(
   const m = gauges(registry);
   for (const instance of instances) {
     m.info.set({ instance_id: instance.id, name: instance.name, environment: instance.environment }, 1);
-    addSampler(m, instance, db, settings, now);
-    addScan(m, instance, db, now);
-    addWatch(m, instance, db, now);
+    await addSampler(m, instance, db, settings, now);
+    await addScan(m, instance, db, now);
+    await addWatch(m, instance, db, now);
   }
   return { contentType: registry.contentType, text: await registry.metrics() };
 }

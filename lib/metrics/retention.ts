@@ -28,15 +28,17 @@ export async function maintainInstance(
   const upTo = Math.floor((now - SETTLE_MS) / MINUTE) * MINUTE;
   // The first time, roll up everything raw there is (even past retention) before pruning it.
   const from =
-    rollupWatermark(db, instanceId) ?? Math.floor((oldestSampleT(db, instanceId) ?? now) / MINUTE) * MINUTE;
+    (await rollupWatermark(db, instanceId)) ??
+    Math.floor(((await oldestSampleT(db, instanceId)) ?? now) / MINUTE) * MINUTE;
   // Roll up a day at a time: each statement stays short even after a long pause.
   for (let start = from; start < upTo; start += 1440 * MINUTE) {
-    rollUp(db, instanceId, start, Math.min(upTo, start + 1440 * MINUTE));
+    await rollUp(db, instanceId, start, Math.min(upTo, start + 1440 * MINUTE));
     await yieldToEventLoop();
   }
-  while (pruneSamples(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
-  while (pruneNodeSamples(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
-  while (pruneCommandLatency(db, instanceId, now - settings.rawRetentionMs) > 0) await yieldToEventLoop();
-  pruneRollups(db, instanceId, now - settings.rollupRetentionMs);
-  pruneEvents(db, instanceId, now - settings.rollupRetentionMs);
+  while ((await pruneSamples(db, instanceId, now - settings.rawRetentionMs)) > 0) await yieldToEventLoop();
+  while ((await pruneNodeSamples(db, instanceId, now - settings.rawRetentionMs)) > 0) await yieldToEventLoop();
+  while ((await pruneCommandLatency(db, instanceId, now - settings.rawRetentionMs)) > 0)
+    await yieldToEventLoop();
+  await pruneRollups(db, instanceId, now - settings.rollupRetentionMs);
+  await pruneEvents(db, instanceId, now - settings.rollupRetentionMs);
 }

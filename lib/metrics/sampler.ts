@@ -63,7 +63,7 @@ export interface SamplerOptions {
   /** Reads every node of the instance (default: lib/redis readInstance). */
   readNodes?: (instance: InstanceConfig, now: number) => Promise<InstanceReading>;
   /** The scans' state for the scan-based alerts (keys without TTL, TTL compliance unknown). */
-  scanState?: (db: Db, instanceId: string) => ScanState;
+  scanState?: (db: Db, instanceId: string) => Promise<ScanState>;
   now?: () => number;
   /**
    * Arms the loop's next sample after `delayMs` and answers how to cancel it (default: a timer that
@@ -114,7 +114,7 @@ export class MetricsSampler {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
-    for (const instance of this.options.instances) releaseLease(this.options.db, instance.id, this.owner);
+    for (const instance of this.options.instances) await releaseLease(this.options.db, instance.id, this.owner);
   }
 
   private schedule(instance: InstanceConfig, delayMs: number): void {
@@ -144,7 +144,7 @@ export class MetricsSampler {
     const { db } = this.options;
     const instance = this.instance(instanceId);
     const t = this.now;
-    if (!acquireLease(db, instanceId, this.owner, t, this.leaseMs)) return "standby";
+    if (!(await acquireLease(db, instanceId, this.owner, t, this.leaseMs))) return "standby";
     let stored: StoredSample;
     let nodes: StoredNodeSample[] = [];
     let commands: StoredCommandLatency[] = [];
@@ -153,10 +153,10 @@ export class MetricsSampler {
     } else {
       ({ stored, nodes, commands } = await this.readAll(instance, t));
     }
-    insertSample(db, stored);
-    if (nodes.length > 0) insertNodeSamples(db, nodes);
-    insertCommandLatency(db, commands);
-    this.writeOverview(instance, t);
+    await insertSample(db, stored);
+    if (nodes.length > 0) await insertNodeSamples(db, nodes);
+    await insertCommandLatency(db, commands);
+    await this.writeOverview(instance, t);
     await this.maybeMaintain(instanceId, t);
     return stored.reachable ? "sampled" : "unreachable";
   }
@@ -166,7 +166,7 @@ export class MetricsSampler {
     const { db, intervalMs } = this.options;
     try {
       const r = await (this.options.read as NonNullable<SamplerOptions["read"]>)(instance, t);
-      const prev = latestSample(db, instance.id);
+      const prev = await latestSample(db, instance.id);
       const prevReading =
         prev?.reachable && prev.runId !== null
           ? {
@@ -192,7 +192,7 @@ export class MetricsSampler {
     t: number,
   ): Promise<{ stored: StoredSample; nodes: StoredNodeSample[]; commands: StoredCommandLatency[] }> {
     const { db, intervalMs } = this.options;
-    const before = latestNodeSet(db, instance.id);
+    const before = await latestNodeSet(db, instance.id);
     let reading: InstanceReading;
     try {
       reading = await (this.options.readNodes ?? readInstance)(instance, t);
@@ -212,7 +212,7 @@ export class MetricsSampler {
     }
     const nodes = nodeRows(instance.id, t, reading, before, maxGapFor(intervalMs));
     const topology = topologyOf(reading, nodes);
-    this.recordFailovers(instance.id, t, reading, before, nodes);
+    await this.recordFailovers(instance.id, t, reading, before, nodes);
     let stored: StoredSample;
     try {
       const totals = totalsOf(reading, instance.id);
@@ -256,17 +256,17 @@ export class MetricsSampler {
   }
 
   /** Another master between two samples is a failover: the sentinels name another one, or a replica became master. */
-  private recordFailovers(
+  private async recordFailovers(
     instanceId: string,
     t: number,
     reading: InstanceReading,
     before: StoredNodeSample[],
     now: StoredNodeSample[],
-  ): void {
+  ): Promise<void> {
     const { db } = this.options;
     const events: MetricEvent[] = [];
     if (reading.sentinel?.master) {
-      const last = this.lastSentinel.get(instanceId) ?? sentinelOfLatest(db, instanceId);
+      const last = this.lastSentinel.get(instanceId) ?? (await sentinelOfLatest(db, instanceId));
       const cur = { master: reading.sentinel.master, epoch: reading.sentinel.configEpoch };
       if (
         last &&
@@ -288,29 +288,29 @@ export class MetricsSampler {
         }
       }
     }
-    for (const e of events) insertEvent(db, instanceId, e);
+    for (const e of events) await insertEvent(db, instanceId, e);
   }
 
-  private writeOverview(instance: InstanceConfig, now: number): void {
+  private async writeOverview(instance: InstanceConfig, now: number): Promise<void> {
     const { db, thresholds, intervalMs } = this.options;
     const from = now - alertLookbackMs(thresholds) - thresholds.hitRateWindowMs;
-    const previous = this.previous.get(instance.id) ?? storedOverview(db, instance.id);
+    const previous = this.previous.get(instance.id) ?? (await storedOverview(db, instance.id));
     const nodeFrom = now - alertLookbackMs(thresholds);
     const overview = buildOverview({
       instanceId: instance.id,
       environment: instance.environment,
-      samples: samplesBetween(db, instance.id, from, now),
-      nodeSamples: nodeSamplesBetween(db, instance.id, nodeFrom, now),
-      commandLatency: commandLatencyBetween(db, instance.id, nodeFrom, now),
-      events: eventsBetween(db, instance.id, now - EVENT_LOOKBACK_MS, now),
+      samples: await samplesBetween(db, instance.id, from, now),
+      nodeSamples: await nodeSamplesBetween(db, instance.id, nodeFrom, now),
+      commandLatency: await commandLatencyBetween(db, instance.id, nodeFrom, now),
+      events: await eventsBetween(db, instance.id, now - EVENT_LOOKBACK_MS, now),
       now,
       intervalMs,
       thresholds,
-      ...(this.options.scanState?.(db, instance.id) ?? { latestScan: null, ttlUnknown: null }),
+      ...((await this.options.scanState?.(db, instance.id)) ?? { latestScan: null, ttlUnknown: null }),
       previous,
     });
     this.previous.set(instance.id, overview);
-    writeOverview(db, instance.id, now, overview);
+    await writeOverview(db, instance.id, now, overview);
   }
 
   private async maybeMaintain(instanceId: string, now: number): Promise<void> {
@@ -480,13 +480,16 @@ function topologyOf(reading: InstanceReading, nodes: StoredNodeSample[]): Sample
   };
 }
 
-function sentinelOfLatest(db: Db, instanceId: string): { master: string; epoch: number | null } | null {
-  const s = latestSample(db, instanceId)?.topology?.sentinel;
+async function sentinelOfLatest(
+  db: Db,
+  instanceId: string,
+): Promise<{ master: string; epoch: number | null } | null> {
+  const s = (await latestSample(db, instanceId))?.topology?.sentinel;
   return s?.master ? { master: s.master, epoch: s.configEpoch } : null;
 }
 
-function storedOverview(db: Db, instanceId: string): Overview | null {
-  const row = readOverview(db, instanceId);
+async function storedOverview(db: Db, instanceId: string): Promise<Overview | null> {
+  const row = await readOverview(db, instanceId);
   if (!row) return null;
   const parsed = overviewSchema.safeParse(row.body);
   return parsed.success ? parsed.data : null;

@@ -85,10 +85,10 @@ export function withWatched(
   };
 }
 
-export function scanStateInput(db: Db, instanceId: string, now = Date.now()): ScanState {
+export async function scanStateInput(db: Db, instanceId: string, now = Date.now()): Promise<ScanState> {
   // Summaries only (no result lists): the sampler asks every interval.
   return withWatched(
-    scanStateOf(recentScanOutcomes(db, instanceId, 50)),
-    addedToScan(db, instanceId, "noTtl", now),
+    scanStateOf(await recentScanOutcomes(db, instanceId, 50)),
+    await addedToScan(db, instanceId, "noTtl", now),
   );
 }

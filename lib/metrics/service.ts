@@ -73,13 +73,13 @@ function settings(): ReadSettings {
 }
 
 /** The overview the sampler last wrote; `stale` when no process has sampled for a few intervals. */
-export function getOverview(
+export async function getOverview(
   instance: InstanceConfig,
   db: Db = getStore(),
   opts: ReadSettings = settings(),
   now = Date.now(),
-): Overview {
-  const row = readOverview(db, instance.id);
+): Promise<Overview> {
+  const row = await readOverview(db, instance.id);
   if (!row)
     return {
       ...emptyOverview(instance.id, instance.environment, opts.intervalMs, opts.thresholds),
@@ -87,12 +87,12 @@ export function getOverview(
     };
   const overviewCache = cacheOf(overviewCaches, db);
   let cached = overviewCache.get(instance.id);
-  const fingerprint = scanFingerprint(db, instance.id);
+  const fingerprint = await scanFingerprint(db, instance.id);
   if (!cached || cached.t !== row.t || cached.fingerprint !== fingerprint) {
     const overview = withScanAlerts(
       row.body as Overview,
       instance,
-      scanStateInput(db, instance.id, now),
+      await scanStateInput(db, instance.id, now),
       opts,
       now,
     );
@@ -104,8 +104,8 @@ export function getOverview(
 }
 
 /** Changes whenever a scan finishes or is adjusted, or the watch's findings change. */
-function scanFingerprint(db: Db, instanceId: string): string {
-  return `${latestFinishedScanVersion(db, instanceId)}|${findingsVersion(db, instanceId)}`;
+async function scanFingerprint(db: Db, instanceId: string): Promise<string> {
+  return `${await latestFinishedScanVersion(db, instanceId)}|${await findingsVersion(db, instanceId)}`;
 }
 
 const SCAN_RULES = new Set(["keys-without-ttl", "ttl-compliance-unknown"]);
@@ -148,17 +148,17 @@ export function withScanAlerts(
   return { ...stored, alerts: alerts as Overview["alerts"] };
 }
 
-export function getMetrics(
+export async function getMetrics(
   instance: InstanceConfig,
   range: MetricsRange,
   db: Db = getStore(),
   opts: ReadSettings = settings(),
   now = Date.now(),
-): MetricsResponse {
+): Promise<MetricsResponse> {
   const intervalMs = opts.intervalMs;
   const stepMs = stepFor(range, intervalMs);
   const key = `${instance.id}:${range}`;
-  const newest = newestSampleT(db, instance.id);
+  const newest = await newestSampleT(db, instance.id);
   const metricsCache = cacheOf(metricsCaches, db);
   const hit = metricsCache.get(key);
   // Same newest sample and the same bucket of time: the answer has not changed.
@@ -167,9 +167,9 @@ export function getMetrics(
   const from = now - rangeMs[range];
   let points;
   if (usesRollups(range)) {
-    const watermark = rollupWatermark(db, instance.id) ?? from;
-    const rollups = rollupsBetween(db, instance.id, from, watermark);
-    const tail = samplesBetween(db, instance.id, Math.max(from, watermark), now);
+    const watermark = (await rollupWatermark(db, instance.id)) ?? from;
+    const rollups = await rollupsBetween(db, instance.id, from, watermark);
+    const tail = await samplesBetween(db, instance.id, Math.max(from, watermark), now);
     points = buildPoints({ from, to: now, stepMs, intervalMs, samples: tail, rollups });
   } else {
     points = buildPoints({
@@ -177,10 +177,10 @@ export function getMetrics(
       to: now,
       stepMs,
       intervalMs,
-      samples: samplesBetween(db, instance.id, from, now),
+      samples: await samplesBetween(db, instance.id, from, now),
     });
   }
-  const events = eventsBetween(db, instance.id, from, now).map((e) => ({
+  const events = (await eventsBetween(db, instance.id, from, now)).map((e) => ({
     t: e.t,
     kind: "failover" as const,
     label: `failover: ${e.detail.from ?? "?"} -> ${e.detail.to}`,

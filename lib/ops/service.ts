@@ -159,13 +159,13 @@ export async function latency(
 ): Promise<LatencyResponse> {
   const from = now - minutes * 60_000;
   // Per-command figures come from the sampler's store, like the PING history: no Redis call.
-  const rows = commandLatencyBetween(db, instance.id, from, now);
-  const nodeCount = new Set(latestNodeSet(db, instance.id).map((n) => n.node)).size;
+  const rows = await commandLatencyBetween(db, instance.id, from, now);
+  const nodeCount = new Set((await latestNodeSet(db, instance.id)).map((n) => n.node)).size;
   const body: LatencyResponse = {
     id: instance.id,
     commands: latestCommands(rows, nodeCount),
     commandHistory: commandMinutes(rows, from, now),
-    minutes: latencyMinutes(samplesBetween(db, instance.id, from - 60_000, now), from, now),
+    minutes: latencyMinutes(await samplesBetween(db, instance.id, from - 60_000, now), from, now),
     thresholdMs: getConfig().metrics.alerts.latencyMs,
     monitorThresholdMs: null,
     events: [],

@@ -37,15 +37,15 @@ export interface ReviewRun {
   via: string;
 }
 
-function fromStore(
+async function fromStore(
   db: Db | undefined,
   scan: DoneScan,
   now: number,
-): { baseline: ScanJob | undefined; points: MemoryPoint[] } {
+): Promise<{ baseline: ScanJob | undefined; points: MemoryPoint[] }> {
   if (!db) return { baseline: undefined, points: [] };
   return {
-    baseline: scanClosestTo(db, scan.instance, baselineTarget(scan)),
-    points: memoryHistory(db, scan.instance, now),
+    baseline: await scanClosestTo(db, scan.instance, baselineTarget(scan)),
+    points: await memoryHistory(db, scan.instance, now),
   };
 }
 
@@ -82,7 +82,7 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
   };
   const db = options.dataDir ? openStore(options.dataDir) : undefined;
   try {
-    const stored = fromStore(db, scan, now);
+    const stored = await fromStore(db, scan, now);
     const points = [...stored.points, { t: now, usedBytes: memory.usedBytes }];
     const review = buildReview({
       instance: { id: instance.id, name: instance.name, environment: instance.environment },
@@ -92,7 +92,7 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
       now,
     });
     if (db && options.save) {
-      insertScan(db, {
+      await insertScan(db, {
         id: scan.id,
         instance: scan.instance,
         match: scan.match,
@@ -101,10 +101,10 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
         startedAt,
         total: progress.total,
       });
-      finishScan(db, scan.id, { status: "done", finishedAt: scan.finishedAt ?? startedAt, progress, result });
+      await finishScan(db, scan.id, { status: "done", finishedAt: scan.finishedAt ?? startedAt, progress, result });
     }
     return { review, scan, via };
   } finally {
-    db?.close();
+    await db?.close();
   }
 }

@@ -40,20 +40,20 @@ describe("memoryHistory", () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "isl-review-load-"));
     db = openStore(dir);
   });
-  afterEach(() => {
-    db.close();
+  afterEach(async () => {
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("uses minute averages from the rollups, then raw samples after the last rolled-up minute", () => {
+  it("uses minute averages from the rollups, then raw samples after the last rolled-up minute", async () => {
     const start = NOW - 10 * MINUTE - 30_000; // 11:50:00
     for (let i = 0; i < 10; i++) {
-      insertSample(db, sample(start + i * MINUTE + 10_000, 100 + i));
-      insertSample(db, sample(start + i * MINUTE + 40_000, 300 + i));
+      await insertSample(db, sample(start + i * MINUTE + 10_000, 100 + i));
+      await insertSample(db, sample(start + i * MINUTE + 40_000, 300 + i));
     }
     // The sampler rolls up finished minutes only: the first 8 here.
-    rollUp(db, "demo", start, start + 8 * MINUTE);
-    const points = memoryHistory(db, "demo", NOW);
+    await rollUp(db, "demo", start, start + 8 * MINUTE);
+    const points = await memoryHistory(db, "demo", NOW);
     expect(points.slice(0, 8)).toEqual(
       Array.from({ length: 8 }, (_, i) => ({ t: start + i * MINUTE + 30_000, usedBytes: 200 + i })),
     );
@@ -65,11 +65,11 @@ describe("memoryHistory", () => {
     ]);
   });
 
-  it("skips unreachable samples and anything older than the history window", () => {
-    insertSample(db, sample(NOW - HISTORY_MS - MINUTE, 5));
-    insertSample(db, sample(NOW - 2 * MINUTE, null, false));
-    insertSample(db, sample(NOW - MINUTE, 7));
-    expect(memoryHistory(db, "demo", NOW)).toEqual([{ t: NOW - MINUTE, usedBytes: 7 }]);
-    expect(memoryHistory(db, "other", NOW)).toEqual([]);
+  it("skips unreachable samples and anything older than the history window", async () => {
+    await insertSample(db, sample(NOW - HISTORY_MS - MINUTE, 5));
+    await insertSample(db, sample(NOW - 2 * MINUTE, null, false));
+    await insertSample(db, sample(NOW - MINUTE, 7));
+    expect(await memoryHistory(db, "demo", NOW)).toEqual([{ t: NOW - MINUTE, usedBytes: 7 }]);
+    expect(await memoryHistory(db, "other", NOW)).toEqual([]);
   });
 });

@@ -30,15 +30,15 @@ export class NoScanError extends ApiError {
 }
 
 /** Minute averages from the rollups, then the raw samples newer than the last rolled-up minute. */
-export function memoryHistory(db: Db, instanceId: string, now: number): MemoryPoint[] {
+export async function memoryHistory(db: Db, instanceId: string, now: number): Promise<MemoryPoint[]> {
   const points: MemoryPoint[] = [];
   let last = now - HISTORY_MS;
-  for (const r of rollupsBetween(db, instanceId, now - HISTORY_MS, now)) {
+  for (const r of await rollupsBetween(db, instanceId, now - HISTORY_MS, now)) {
     if (r.usedAvg === null) continue;
     points.push({ t: r.minute + 30_000, usedBytes: r.usedAvg });
     last = r.minute + 60_000;
   }
-  for (const s of samplesBetween(db, instanceId, last, now)) {
+  for (const s of await samplesBetween(db, instanceId, last, now)) {
     if (s.reachable && s.usedBytes !== null) points.push({ t: s.t, usedBytes: s.usedBytes });
   }
   return points;
@@ -50,7 +50,7 @@ async function maxMemory(
   instance: InstanceConfig,
   now: number,
 ): Promise<{ maxBytes: number | null; maxBytesUnknown?: string }> {
-  const sample = latestSample(db, instance.id, true);
+  const sample = await latestSample(db, instance.id, true);
   if (sample && now - sample.t < 10 * 60_000) return { maxBytes: sample.maxBytes };
   try {
     const live = await withTimeout(readSample(instance, now), 2500, "Redis");
@@ -63,10 +63,10 @@ async function maxMemory(
 
 export async function loadReview(instance: InstanceConfig, now = Date.now()): Promise<Review> {
   const db = getStore();
-  const scan = latestDoneScan(db, instance.id);
+  const scan = await latestDoneScan(db, instance.id);
   if (!isDoneScan(scan)) throw new NoScanError(instance.id);
-  const baseline = scanClosestTo(db, instance.id, baselineTarget(scan));
-  const memory = { points: memoryHistory(db, instance.id, now), ...(await maxMemory(db, instance, now)) };
+  const baseline = await scanClosestTo(db, instance.id, baselineTarget(scan));
+  const memory = { points: await memoryHistory(db, instance.id, now), ...(await maxMemory(db, instance, now)) };
   return buildReview({
     instance: { id: instance.id, name: instance.name, environment: instance.environment },
     scan,

@@ -1,5 +1,7 @@
-// Scan jobs: at most one running scan per instance in this process, its live progress, cancel,
-// the stored record (lib/store/scans.ts) and the scheduled scan every SCAN_INTERVAL_MINUTES.
+// Scan jobs: at most one running scan per instance (across the processes sharing the store), its
+// live progress, cancel (from any process: a request the running one picks up within a second,
+// lib/store/job-control.ts), the stored record (lib/store/scans.ts) and the scheduled scan every
+// SCAN_INTERVAL_MINUTES.
 // Scans run on the instance's scan connection (its replica when scanUrl is set); a cluster's
 // masters (or their replicas) are scanned in parallel and merged (lib/scan/instance.ts).
 import "server-only";
@@ -21,8 +23,16 @@ import {
   type ScanTrigger,
 } from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
+import { processId } from "@/lib/process-id";
 import {
-  failInterruptedScans,
+  beatJob,
+  failAbandonedScans,
+  finishJob,
+  liveJobsOf,
+  registerJob,
+  requestJobCancel,
+} from "@/lib/store/job-control";
+import {
   finishScan,
   getScan,
   insertScan,
@@ -43,6 +53,9 @@ interface RunningJob {
   /** Settles when the job's record is final. */
   done: Promise<void>;
 }
+
+/** How often a running scan beats in the store and looks for a cancel asked elsewhere. */
+const BEAT_MS = 1000;
 
 interface ScanState {
   jobs: Map<string, RunningJob>;
@@ -154,7 +167,18 @@ export async function launchScan(
   }
   const total = plan.total;
   job.progress = makeProgress(0, total, 0);
-  insertScan(getStore(), {
+  const db = getStore();
+  // Another process sharing the store may be scanning this instance.
+  const elsewhere = await liveJobsOf(db, "scan", instance.id, Date.now()).catch((err: unknown) => {
+    state.jobs.delete(instance.id);
+    throw err;
+  });
+  if (elsewhere.length > 0) {
+    state.jobs.delete(instance.id);
+    throw new ConflictError(`a scan of ${instance.id} is already running (${elsewhere[0]?.id}, in another console process)`);
+  }
+  await registerJob(db, { id: job.id, kind: "scan", instanceId: instance.id, owner: processId(), now: Date.now() });
+  await insertScan(db, {
     id: job.id,
     instance: instance.id,
     match,
@@ -176,6 +200,27 @@ async function execute(
   plan: ScanPlan,
 ): Promise<void> {
   const db = getStore();
+  // Progress writes one after the other, all landed before the scan's end is written.
+  let progressWritten: Promise<void> = Promise.resolve();
+  // The beat: alive for the other processes, and a cancel asked of one of them stops this scan.
+  const beat = setInterval(() => {
+    beatJob(db, job.id, Date.now())
+      .then((by) => {
+        if (by && !job.controller.signal.aborted) job.controller.abort();
+      })
+      .catch((err: unknown) => console.error(`isl-console: scan ${job.id}: beat not stored`, err));
+  }, BEAT_MS);
+  beat.unref();
+  const finish = async (end: Parameters<typeof finishScan>[2]) => {
+    await progressWritten;
+    clearInterval(beat);
+    // Together: once the record says the scan ended, a new one may start anywhere, and no process
+    // ever sees it running without a live control row (it would fail it as abandoned).
+    await db.transaction(async (tx) => {
+      await finishJob(tx, job.id);
+      await finishScan(tx, job.id, end);
+    });
+  };
   try {
     const outcome = await scanInstance(instance, {
       policy: compiledPolicy(),
@@ -185,7 +230,9 @@ async function execute(
       signal: job.controller.signal,
       onProgress: (p) => {
         job.progress = p;
-        updateScanProgress(db, job.id, p);
+        progressWritten = progressWritten
+          .then(() => updateScanProgress(db, job.id, p))
+          .catch((err: unknown) => console.error(`isl-console: scan ${job.id}: progress not stored`, err));
       },
     });
     const { result, progress } = outcome;
@@ -193,7 +240,7 @@ async function execute(
     if (outcome.status === "failed") {
       // Part of a cluster's keyspace was not covered: the partial result is kept for the record
       // (nodes, what was found), but only a done scan feeds the lists' alert and the pages' counts.
-      finishScan(db, job.id, {
+      await finish({
         status: "failed",
         finishedAt: new Date().toISOString(),
         progress,
@@ -202,9 +249,9 @@ async function execute(
       });
       return;
     }
-    finishScan(db, job.id, { status: "done", finishedAt: new Date().toISOString(), progress, result });
+    await finish({ status: "done", finishedAt: new Date().toISOString(), progress, result });
     const { retentionDays, keepFullResults } = getConfig().scan;
-    pruneScans(db, instance.id, {
+    await pruneScans(db, instance.id, {
       keepFull: keepFullResults,
       deleteBefore: new Date(Date.now() - retentionDays * 86_400_000).toISOString(),
     });
@@ -212,9 +259,9 @@ async function execute(
     const progress = makeProgress(job.progress.scanned, job.progress.total, Date.now() - job.startedMs);
     const finishedAt = new Date().toISOString();
     if (err instanceof WalkCancelledError) {
-      finishScan(db, job.id, { status: "cancelled", finishedAt, progress });
+      await finish({ status: "cancelled", finishedAt, progress });
     } else {
-      finishScan(db, job.id, {
+      await finish({
         status: "failed",
         finishedAt,
         progress,
@@ -222,6 +269,11 @@ async function execute(
       });
       if (!isRedisError(err)) console.error(`isl-console: scan ${job.id} of ${instance.id} failed`, err);
     }
+  } finally {
+    clearInterval(beat);
+    await finishJob(db, job.id).catch((err: unknown) =>
+      console.error(`isl-console: scan ${job.id}: control row not removed`, err),
+    );
   }
 }
 
@@ -245,16 +297,16 @@ export function failureMessage(err: unknown, progress: ScanProgress): string {
 }
 
 /** The job with live progress while it runs in this process. */
-export function getScanJob(id: string): ScanJob | undefined {
-  const job = getScan(getStore(), id);
+export async function getScanJob(id: string): Promise<ScanJob | undefined> {
+  const job = await getScan(getStore(), id);
   if (!job) return undefined;
   const live = [...state.jobs.values()].find((j) => j.id === id);
   return live && job.status === "running" ? { ...job, progress: live.progress } : job;
 }
 
-export function listScanJobs(instanceId: string, limit = 50): ScanSummary[] {
+export async function listScanJobs(instanceId: string, limit = 50): Promise<ScanSummary[]> {
   const live = state.jobs.get(instanceId);
-  return listScans(getStore(), instanceId, limit).map((s) =>
+  return (await listScans(getStore(), instanceId, limit)).map((s) =>
     live && s.id === live.id && s.status === "running" ? { ...s, progress: live.progress } : s,
   );
 }
@@ -265,7 +317,7 @@ export function listScanJobs(instanceId: string, limit = 50): ScanSummary[] {
  * answers its record. A finished scan is left as is.
  */
 export async function cancelScan(principal: Principal, id: string, waitMs = 1000): Promise<ScanJob> {
-  const job = getScanJob(id);
+  const job = await getScanJob(id);
   if (!job) throw new NotFoundError(`unknown scan ${JSON.stringify(id)}`);
   const own = job.startedBy !== undefined && job.startedBy === principal.name;
   const instance = findInstance(job.instance);
@@ -280,14 +332,30 @@ export async function cancelScan(principal: Principal, id: string, waitMs = 1000
     .authorize()
     .run(async () => {
       const live = [...state.jobs.values()].find((j) => j.id === id);
-      if (!live) return { body: job, affected: 0, detail: `scan already ${job.status}` };
-      live.controller.abort();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      clearTimeout(timer);
-      const now = getScanJob(id) ?? job;
+      if (live) {
+        live.controller.abort();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([live.done, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+        clearTimeout(timer);
+      } else if (job.status === "running" && (await requestJobCancel(getStore(), id, principal.name, Date.now()))) {
+        // Running in another console process: it stops at its next beat; wait for its record.
+        await waitForScanEnd(id, Math.max(waitMs, 3 * BEAT_MS));
+      } else {
+        return { body: job, affected: 0, detail: `scan already ${job.status}` };
+      }
+      const now = (await getScanJob(id)) ?? job;
       return { body: now, affected: 1, detail: `scan ${now.status}` };
     });
+}
+
+/** Polls the stored record until the scan is no longer running, at most `waitMs`. */
+async function waitForScanEnd(id: string, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const job = await getScan(getStore(), id);
+    if (!job || job.status !== "running") return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Starts a scheduled scan of each instance whose last scan is older than the interval. */
@@ -296,9 +364,11 @@ export async function runDueScans(now = Date.now()): Promise<string[]> {
   const started: string[] = [];
   if (scan.intervalMinutes <= 0) return started;
   const db = getStore();
+  // A scan whose process died would keep its instance "running" for ever.
+  await failAbandonedScans(db, now);
   for (const instance of instances) {
-    if (state.jobs.has(instance.id) || runningScan(db, instance.id)) continue;
-    const last = listScans(db, instance.id, 1)[0];
+    if (state.jobs.has(instance.id) || (await runningScan(db, instance.id))) continue;
+    const [last] = await listScans(db, instance.id, 1);
     if (last && now - Date.parse(last.startedAt) < scan.intervalMinutes * 60_000) continue;
     try {
       started.push((await launchScan(instance, { trigger: "scheduled" })).id);
@@ -310,12 +380,13 @@ export async function runDueScans(now = Date.now()): Promise<string[]> {
 }
 
 /**
- * Once per process: scans a previous process left running are marked failed, then the
+ * Once per process: scans a stopped process left running are marked failed, then the
  * scheduler checks every minute (first after 15 s) for instances due a scan.
  */
-export function startScanScheduler(): void {
+export async function startScanScheduler(): Promise<void> {
   if (state.scheduler) return;
-  failInterruptedScans(getStore(), new Date().toISOString());
+  // Scans a stopped process left "running" are failed; those other live processes run are not.
+  await failAbandonedScans(getStore(), Date.now());
   if (getConfig().scan.intervalMinutes <= 0) return;
   const tick = () =>
     void runDueScans().catch((err: unknown) => console.error("isl-console: scan scheduler", err));

@@ -10,10 +10,10 @@ import { applyKeyChanges, scanInterest, type ChangeSink, type Interest, type Key
  * Applies the changes to the newest finished scan. The action has already run: a store failure is
  * logged and leaves the scan as it was (stale until the next scan), never turns the action into an error.
  */
-export function recordKeyChanges(instanceId: string, changes: KeyChange[], now = new Date()): void {
+export async function recordKeyChanges(instanceId: string, changes: KeyChange[], now = new Date()): Promise<void> {
   if (changes.length === 0) return;
   try {
-    adjustLatestScan(getStore(), instanceId, now.toISOString(), (result, match) =>
+    await adjustLatestScan(getStore(), instanceId, now.toISOString(), (result, match) =>
       applyKeyChanges(result, match, compiledPolicy(), changes),
     );
   } catch (err) {
@@ -26,26 +26,35 @@ export function recordKeyChanges(instanceId: string, changes: KeyChange[], now =
 
 /**
  * Collects an action's changes (a job's batch by batch) and writes them at most every `everyMs`
- * and at `flush`. Knows the latest scan's lists from its start, so only keys that can change them
- * are re-read.
+ * and at `flush`, one write after the other. Knows the latest scan's lists from its start, so
+ * only keys that can change them are re-read. Made with `ChangeRecorder.open`.
  */
 export class ChangeRecorder implements ChangeSink {
   private pending: KeyChange[] = [];
   private last = Date.now();
-  private readonly interestOf: (key: Buffer) => Interest;
+  /** The writes so far, chained: each batch lands after the one before. */
+  private written: Promise<void> = Promise.resolve();
 
-  constructor(
+  private constructor(
     private readonly instanceId: string,
-    private readonly everyMs = 1000,
-  ) {
+    private readonly everyMs: number,
+    private readonly interestOf: (key: Buffer) => Interest,
+  ) {}
+
+  /** Reads the instance's latest scan (a store failure: no interest, the action still runs). */
+  static async open(instanceId: string, everyMs = 1000): Promise<ChangeRecorder> {
     let scan;
     try {
-      scan = latestDoneScan(getStore(), instanceId);
+      scan = await latestDoneScan(getStore(), instanceId);
     } catch (err) {
       console.error(`isl-console: could not read the latest scan of ${instanceId}`, err);
     }
     const result = scan?.result;
-    this.interestOf = result && scan ? scanInterest(result, scan.match) : () => undefined;
+    return new ChangeRecorder(
+      instanceId,
+      everyMs,
+      result && scan ? scanInterest(result, scan.match) : () => undefined,
+    );
   }
 
   interest(key: Buffer): Interest {
@@ -54,14 +63,17 @@ export class ChangeRecorder implements ChangeSink {
 
   readonly add = (changes: KeyChange[]): void => {
     this.pending.push(...changes);
-    if (Date.now() - this.last >= this.everyMs) this.flush();
+    if (Date.now() - this.last >= this.everyMs) void this.flush();
   };
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.last = Date.now();
-    recordKeyChanges(this.instanceId, batch);
+  /** Writes what is pending; resolves when every write so far has landed (never rejects). */
+  flush(): Promise<void> {
+    if (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.last = Date.now();
+      this.written = this.written.then(() => recordKeyChanges(this.instanceId, batch));
+    }
+    return this.written;
   }
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainRow } from "./audit-chain";
+import {
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  verifyChainAsync,
+  type ChainRow,
+} from "./audit-chain";
 
 function chain(contents: Record<string, unknown>[]): ChainRow[] {
   let prev = GENESIS_HASH;
@@ -52,5 +59,24 @@ describe("verifyChain", () => {
   });
   it("removing the first entries is detected", () => {
     expect(verifyChain(rows().slice(1))).toMatchObject({ ok: false, brokenId: 2 });
+  });
+});
+
+describe("verifyChainAsync", () => {
+  async function* each(rows: ChainRow[]): AsyncGenerator<ChainRow> {
+    for (const row of rows) yield await Promise.resolve(row);
+  }
+  const rows = () => chain([{ action: "expire" }, { action: "delete" }, { action: "flushdb" }]);
+
+  it("gives the same verdicts as the synchronous walk", async () => {
+    const intact = rows();
+    expect(await verifyChainAsync(each(intact))).toEqual(verifyChain(intact));
+    const altered = rows();
+    (altered[1] as ChainRow).content = { ...(altered[1] as ChainRow).content, action: "expire" };
+    expect(await verifyChainAsync(each(altered))).toEqual(verifyChain(altered));
+    expect(await verifyChainAsync(each(rows().slice(1)))).toMatchObject({ ok: false, brokenId: 2 });
+  });
+  it("an empty log is intact at the genesis hash", async () => {
+    expect(await verifyChainAsync(each([]))).toEqual({ ok: true, checked: 0, head: GENESIS_HASH });
   });
 });

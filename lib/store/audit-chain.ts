@@ -55,33 +55,56 @@ export type ChainVerdict =
   | { ok: true; checked: number; head: string }
   | { ok: false; checked: number; brokenId: number; reason: string };
 
+/** The chain walk, one row at a time: `step` answers the verdict at the first broken row. */
+function chainWalker(): { step(row: ChainRow): ChainVerdict | undefined; end(): ChainVerdict } {
+  let prev = GENESIS_HASH;
+  let prevId: number | undefined;
+  let checked = 0;
+  return {
+    step(row) {
+      if (row.prevHash !== prev) {
+        const reason =
+          prevId === undefined
+            ? "the first entry does not start the chain (entries before it were removed)"
+            : `its prevHash does not match entry ${prevId}'s hash (an entry was altered, removed or inserted)`;
+        return { ok: false, checked, brokenId: row.id, reason };
+      }
+      if (entryHash(row.content, row.prevHash) !== row.hash) {
+        return {
+          ok: false,
+          checked,
+          brokenId: row.id,
+          reason: "its content does not match its hash (the entry was altered)",
+        };
+      }
+      prev = row.hash;
+      prevId = row.id;
+      checked++;
+      return undefined;
+    },
+    end: () => ({ ok: true, checked, head: prev }),
+  };
+}
+
 /**
  * Walks rows in id order. The first row whose prevHash is not its predecessor's hash, or whose
  * stored hash is not the hash of its content, is the first broken entry.
  */
 export function verifyChain(rows: Iterable<ChainRow>): ChainVerdict {
-  let prev = GENESIS_HASH;
-  let prevId: number | undefined;
-  let checked = 0;
+  const walker = chainWalker();
   for (const row of rows) {
-    if (row.prevHash !== prev) {
-      const reason =
-        prevId === undefined
-          ? "the first entry does not start the chain (entries before it were removed)"
-          : `its prevHash does not match entry ${prevId}'s hash (an entry was altered, removed or inserted)`;
-      return { ok: false, checked, brokenId: row.id, reason };
-    }
-    if (entryHash(row.content, row.prevHash) !== row.hash) {
-      return {
-        ok: false,
-        checked,
-        brokenId: row.id,
-        reason: "its content does not match its hash (the entry was altered)",
-      };
-    }
-    prev = row.hash;
-    prevId = row.id;
-    checked++;
+    const broken = walker.step(row);
+    if (broken) return broken;
   }
-  return { ok: true, checked, head: prev };
+  return walker.end();
+}
+
+/** `verifyChain` over rows read a page at a time from the store. */
+export async function verifyChainAsync(rows: AsyncIterable<ChainRow>): Promise<ChainVerdict> {
+  const walker = chainWalker();
+  for await (const row of rows) {
+    const broken = walker.step(row);
+    if (broken) return broken;
+  }
+  return walker.end();
 }

@@ -1,9 +1,10 @@
 // The `audit_log` table: append-only (triggers refuse UPDATE and DELETE), each row chained to the
-// previous by SHA-256 (audit-chain.ts). Appends take the write lock first (BEGIN IMMEDIATE)
-// so two writers, even two processes on one data directory, cannot both chain to the same head,
-// and commit with synchronous=FULL so an entry acknowledged to a caller survives a crash.
+// previous by SHA-256 (audit-chain.ts). An append reads the head and inserts after it in one
+// transaction that holds the store's write lock from its start, so two writers, even two processes
+// or replicas on one store, cannot both chain to the same head; it commits durably so an entry
+// acknowledged to a caller survives a crash.
 import "server-only";
-import { entryHash, GENESIS_HASH, verifyChain, type ChainRow, type ChainVerdict } from "./audit-chain";
+import { entryHash, GENESIS_HASH, verifyChainAsync, type ChainRow, type ChainVerdict } from "./audit-chain";
 import type { AuditEntry, AuditKind, AuditOutcome, AuditQuery } from "@/lib/schemas/audit";
 import type { Db } from "./db";
 
@@ -83,62 +84,59 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 /**
- * Appends entries in order, in one transaction, and answers them with their ids and hashes.
- * Throws whatever SQLite throws (busy, disk full, read-only file): the caller decides.
+ * Appends entries in order, in one durable transaction, and answers them with their ids and hashes.
+ * Throws whatever the store throws (busy, disk full, read-only file): the caller decides.
  */
-export function appendAuditEntries(db: Db, entries: NewAuditEntry[]): AuditEntry[] {
-  const head = db.prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-  const insert = db.prepare(
-    `INSERT INTO audit_log (id, at, kind, intent_id, actor, role, auth_method, source, instance, action, params,
-       target_count, sample, reason, outcome, affected, duration_ms, detail, hash, prev_hash)
-     VALUES (@id, @at, @kind, @intentId, @actor, @role, @authMethod, @source, @instance, @action, @params,
-       @targetCount, @sample, @reason, @outcome, @affected, @durationMs, @detail, @hash, @prevHash)`,
-  );
-  const append = db.transaction((batch: NewAuditEntry[]) => {
-    const last = head.get() as { id: number; hash: string } | undefined;
-    let id = last?.id ?? 0;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    return batch.map((e) => {
-      id++;
-      const intentId = e.intentId === "previous" ? id - 1 : e.intentId;
-      const entry = { id, ...e, intentId, sample: [...e.sample] };
-      const hash = entryHash(contentOf(entry), prevHash);
-      insert.run({
-        ...entry,
-        params: JSON.stringify(e.params),
-        sample: JSON.stringify(e.sample),
-        hash,
-        prevHash,
-      });
-      const stored: AuditEntry = { ...entry, hash, prevHash };
-      prevHash = hash;
+export async function appendAuditEntries(db: Db, entries: NewAuditEntry[]): Promise<AuditEntry[]> {
+  return db.transaction(
+    async (tx) => {
+      const last = (await tx.prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get()) as
+        { id: number; hash: string } | undefined;
+      const insert = tx.prepare(
+        `INSERT INTO audit_log (id, at, kind, intent_id, actor, role, auth_method, source, instance, action, params,
+           target_count, sample, reason, outcome, affected, duration_ms, detail, hash, prev_hash)
+         VALUES (@id, @at, @kind, @intentId, @actor, @role, @authMethod, @source, @instance, @action, @params,
+           @targetCount, @sample, @reason, @outcome, @affected, @durationMs, @detail, @hash, @prevHash)`,
+      );
+      let id = last?.id ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const stored: AuditEntry[] = [];
+      for (const e of entries) {
+        id++;
+        const intentId = e.intentId === "previous" ? id - 1 : e.intentId;
+        const entry = { id, ...e, intentId, sample: [...e.sample] };
+        const hash = entryHash(contentOf(entry), prevHash);
+        await insert.run({
+          ...entry,
+          params: JSON.stringify(e.params),
+          sample: JSON.stringify(e.sample),
+          hash,
+          prevHash,
+        });
+        stored.push({ ...entry, hash, prevHash });
+        prevHash = hash;
+      }
       return stored;
-    });
-  });
-  const previous = db.pragma("synchronous", { simple: true }) as number;
-  db.pragma("synchronous = FULL");
-  try {
-    return append.immediate(entries);
-  } finally {
-    db.pragma(`synchronous = ${previous}`);
-  }
+    },
+    { durable: true },
+  );
 }
 
-export function getAuditEntry(db: Db, id: number): AuditEntry | undefined {
-  const row = db.prepare("SELECT * FROM audit_log WHERE id = ?").get(id) as AuditRow | undefined;
+export async function getAuditEntry(db: Db, id: number): Promise<AuditEntry | undefined> {
+  const row = (await db.prepare("SELECT * FROM audit_log WHERE id = ?").get(id)) as AuditRow | undefined;
   return row ? toEntry(row) : undefined;
 }
 
 /** The outcome row of an intent, if written. */
-export function outcomeOf(db: Db, intentId: number): AuditEntry | undefined {
-  const row = db
+export async function outcomeOf(db: Db, intentId: number): Promise<AuditEntry | undefined> {
+  const row = (await db
     .prepare("SELECT * FROM audit_log WHERE kind = 'outcome' AND intent_id = ? ORDER BY id LIMIT 1")
-    .get(intentId) as AuditRow | undefined;
+    .get(intentId)) as AuditRow | undefined;
   return row ? toEntry(row) : undefined;
 }
 
 /** Newest first, filtered. */
-export function listAuditEntries(db: Db, q: Omit<AuditQuery, "format">): AuditEntry[] {
+export async function listAuditEntries(db: Db, q: Omit<AuditQuery, "format">): Promise<AuditEntry[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
   const eq = (column: string, value: string | number | undefined) => {
@@ -159,45 +157,57 @@ export function listAuditEntries(db: Db, q: Omit<AuditQuery, "format">): AuditEn
     args.push(q.before);
   }
   const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-  return (db.prepare(sql).all(...args, q.limit) as AuditRow[]).map(toEntry);
+  return ((await db.prepare(sql).all(...args, q.limit)) as AuditRow[]).map(toEntry);
 }
 
 /** Intents with no outcome row (their process stopped mid-action), oldest first. */
-export function openIntents(db: Db): AuditEntry[] {
-  return (
-    db
-      .prepare(
-        `SELECT i.* FROM audit_log i WHERE i.kind = 'intent'
-           AND NOT EXISTS (SELECT 1 FROM audit_log o WHERE o.kind = 'outcome' AND o.intent_id = i.id)
-         ORDER BY i.id`,
-      )
-      .all() as AuditRow[]
-  ).map(toEntry);
+export async function openIntents(db: Db): Promise<AuditEntry[]> {
+  const rows = (await db
+    .prepare(
+      `SELECT i.* FROM audit_log i WHERE i.kind = 'intent'
+         AND NOT EXISTS (SELECT 1 FROM audit_log o WHERE o.kind = 'outcome' AND o.intent_id = i.id)
+       ORDER BY i.id`,
+    )
+    .all()) as AuditRow[];
+  return rows.map(toEntry);
 }
 
-function* chainRows(db: Db): Generator<ChainRow> {
-  for (const row of db.prepare("SELECT * FROM audit_log ORDER BY id").iterate() as Iterable<AuditRow>) {
-    let entry: AuditEntry;
-    try {
-      entry = toEntry(row);
-    } catch {
-      // Unparseable JSON in a column: it cannot hash to what was stored.
-      yield { id: row.id, hash: row.hash, prevHash: row.prev_hash, content: { corrupt: row.params } };
-      continue;
-    }
-    const { hash, prevHash, ...content } = entry;
-    yield { id: row.id, hash, prevHash, content: contentOf(content) };
+/** Rows read per page of the chain walk: the whole log is never held in memory at once. */
+const CHAIN_PAGE = 1000;
+
+async function* chainRows(db: Db): AsyncGenerator<ChainRow> {
+  const page = db.prepare("SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?");
+  let after = 0;
+  for (;;) {
+    const rows = (await page.all(after, CHAIN_PAGE)) as AuditRow[];
+    for (const row of rows) yield chainRow(row);
+    const last = rows.at(-1);
+    if (!last || rows.length < CHAIN_PAGE) return;
+    after = last.id;
   }
 }
 
-/** Walks the whole chain; names the first broken entry. */
-export function verifyAuditLog(db: Db): ChainVerdict {
-  return verifyChain(chainRows(db));
+function chainRow(row: AuditRow): ChainRow {
+  let entry: AuditEntry;
+  try {
+    entry = toEntry(row);
+  } catch {
+    // Unparseable JSON in a column: it cannot hash to what was stored.
+    return { id: row.id, hash: row.hash, prevHash: row.prev_hash, content: { corrupt: row.params } };
+  }
+  const { hash, prevHash, ...content } = entry;
+  return { id: row.id, hash, prevHash, content: contentOf(content) };
+}
+
+/** Walks the whole chain, a page at a time; names the first broken entry. */
+export async function verifyAuditLog(db: Db): Promise<ChainVerdict> {
+  return verifyChainAsync(chainRows(db));
 }
 
 /** Every action name in the log (for the audit page's filter). */
-export function auditActionNames(db: Db): string[] {
-  return (
-    db.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action").all() as { action: string }[]
-  ).map((r) => r.action);
+export async function auditActionNames(db: Db): Promise<string[]> {
+  const rows = (await db.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action").all()) as {
+    action: string;
+  }[];
+  return rows.map((r) => r.action);
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   commandLatencyBetween,
@@ -8,7 +5,8 @@ import {
   pruneCommandLatency,
   type StoredCommandLatency,
 } from "./command-latency";
-import { openStore, type Db } from "./db";
+import { openTestStore, STORE_KINDS, type TestStore } from "@/tests/helpers/stores";
+import type { Db } from "./db";
 import { insertNodeSamples, latestNodeSet, type StoredNodeSample } from "./node-samples";
 
 const row = (t: number, command: string, node = "127.0.0.1:6379"): StoredCommandLatency => ({
@@ -25,47 +23,50 @@ const row = (t: number, command: string, node = "127.0.0.1:6379"): StoredCommand
   windowMs: 10_000,
 });
 
-describe("command_latency table", () => {
-  let dir: string;
+describe.each(STORE_KINDS)("%s command_latency table", (kind) => {
+  let store: TestStore;
   let db: Db;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "isl-cmdlat-"));
-    db = openStore(dir);
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    db = store.db;
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  afterEach(async () => {
+    await store.close();
   });
 
-  it("stores rows per node and command and reads them back oldest first", () => {
-    insertCommandLatency(db, [row(2000, "get"), row(1000, "eval"), row(1000, "eval", "127.0.0.1:7000")]);
-    const rows = commandLatencyBetween(db, "prod", 0, 5000);
+  it("stores rows per node and command and reads them back oldest first", async () => {
+    await insertCommandLatency(db, [
+      row(2000, "get"),
+      row(1000, "eval"),
+      row(1000, "eval", "127.0.0.1:7000"),
+    ]);
+    const rows = await commandLatencyBetween(db, "prod", 0, 5000);
     expect(rows.map((r) => [r.t, r.node, r.command])).toEqual([
       [1000, "127.0.0.1:6379", "eval"],
       [1000, "127.0.0.1:7000", "eval"],
       [2000, "127.0.0.1:6379", "get"],
     ]);
     expect(rows[2]).toEqual(row(2000, "get"));
-    expect(commandLatencyBetween(db, "other", 0, 5000)).toEqual([]);
+    expect(await commandLatencyBetween(db, "other", 0, 5000)).toEqual([]);
   });
 
-  it("prunes rows older than the retention in chunks", () => {
-    insertCommandLatency(
+  it("prunes rows older than the retention in chunks", async () => {
+    await insertCommandLatency(
       db,
       [1, 2, 3, 4].map((t) => row(t * 1000, "get")),
     );
     let deleted = 0;
     for (
-      let n = pruneCommandLatency(db, "prod", 3500, 1);
+      let n = await pruneCommandLatency(db, "prod", 3500, 1);
       n > 0;
-      n = pruneCommandLatency(db, "prod", 3500, 1)
+      n = await pruneCommandLatency(db, "prod", 3500, 1)
     )
       deleted += n;
     expect(deleted).toBe(3);
-    expect(commandLatencyBetween(db, "prod", 0, 9999).map((r) => r.t)).toEqual([4000]);
+    expect((await commandLatencyBetween(db, "prod", 0, 9999)).map((r) => r.t)).toEqual([4000]);
   });
 
-  it("keeps a node's persistence reading with its sample", () => {
+  it("keeps a node's persistence reading with its sample", async () => {
     const node: StoredNodeSample = {
       instanceId: "prod",
       t: 1000,
@@ -97,8 +98,8 @@ describe("command_latency table", () => {
       clusterState: null,
       persistence: { info: null, save: "900 1", writesRefused: true },
     };
-    insertNodeSamples(db, [node]);
-    expect(latestNodeSet(db, "prod")[0]?.persistence).toEqual({
+    await insertNodeSamples(db, [node]);
+    expect((await latestNodeSet(db, "prod"))[0]?.persistence).toEqual({
       info: null,
       save: "900 1",
       writesRefused: true,

@@ -1,7 +1,7 @@
 // The `command_latency` table: per instance, node, command and sample interval, the command's
 // latency figures (lib/metrics/latency.ts commandWindow). Kept as long as the raw samples.
 import "server-only";
-import type { Db } from "./db";
+import { upsertSql, type Db } from "./db";
 
 /**
  * Where a command's figures come from: `histogram`, LATENCY HISTOGRAM deltas between two samples
@@ -64,15 +64,26 @@ function fromRow(r: Row): StoredCommandLatency {
   };
 }
 
-export function insertCommandLatency(db: Db, rows: StoredCommandLatency[]): void {
+const COLUMNS = [
+  "instance_id",
+  "t",
+  "node",
+  "command",
+  "source",
+  "calls",
+  "p50_us",
+  "p95_us",
+  "p99_us",
+  "avg_us",
+  "window_ms",
+];
+
+export async function insertCommandLatency(db: Db, rows: StoredCommandLatency[]): Promise<void> {
   if (rows.length === 0) return;
-  const stmt = db.prepare(
-    `INSERT OR REPLACE INTO command_latency (instance_id, t, node, command, source, calls, p50_us, p95_us, p99_us,
-       avg_us, window_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  db.transaction(() => {
+  await db.transaction(async (tx) => {
+    const stmt = tx.prepare(upsertSql("command_latency", COLUMNS, ["instance_id", "t", "node", "command"]));
     for (const r of rows) {
-      stmt.run(
+      await stmt.run(
         r.instanceId,
         r.t,
         r.node,
@@ -86,33 +97,39 @@ export function insertCommandLatency(db: Db, rows: StoredCommandLatency[]): void
         r.windowMs,
       );
     }
-  })();
+  });
 }
 
 /** Rows with from <= t <= to, oldest first. */
-export function commandLatencyBetween(
+export async function commandLatencyBetween(
   db: Db,
   instanceId: string,
   from: number,
   to: number,
-): StoredCommandLatency[] {
-  const rows = db
+): Promise<StoredCommandLatency[]> {
+  const rows = (await db
     .prepare(
       "SELECT * FROM command_latency WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t, node, command",
     )
-    .all(instanceId, from, to) as Row[];
+    .all(instanceId, from, to)) as Row[];
   return rows.map(fromRow);
 }
 
 /** Deletes rows older than `before`, at most about `limit` sample times at once; returns the rows deleted. */
-export function pruneCommandLatency(db: Db, instanceId: string, before: number, limit = 500): number {
-  const edge = db
+export async function pruneCommandLatency(
+  db: Db,
+  instanceId: string,
+  before: number,
+  limit = 500,
+): Promise<number> {
+  const edge = (await db
     .prepare(
       "SELECT DISTINCT t FROM command_latency WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?",
     )
-    .get(instanceId, before, limit - 1) as { t: number } | undefined;
+    .get(instanceId, before, limit - 1)) as { t: number } | undefined;
   const upTo = edge ? edge.t + 1 : before;
-  return db
+  const result = await db
     .prepare("DELETE FROM command_latency WHERE instance_id = ? AND t < ?")
-    .run(instanceId, Math.min(upTo, before)).changes;
+    .run(instanceId, Math.min(upTo, before));
+  return result.changes;
 }

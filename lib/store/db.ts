@@ -1,12 +1,12 @@
-// The embedded store: one SQLite file (WAL) under CONSOLE_DATA_DIR, migrated on open.
-// Tables live in one module each beside this file; they take a `Db` and nothing else.
+// The store's interface (`Db`: asynchronous statements and transactions, the same for SQLite and
+// PostgreSQL) and the embedded store: one SQLite file (WAL) under CONSOLE_DATA_DIR, migrated on
+// open. Tables live in one module each beside this file; they take a `Db` and nothing else.
 import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrations as defaultMigrations, type Migration } from "./migrations";
-
-export type Db = Database.Database;
+import { SqliteDb } from "./sqlite";
 
 export const STORE_FILE = "console.sqlite";
 
@@ -14,16 +14,65 @@ export class StoreError extends Error {
   override name = "StoreError";
 }
 
+/** A value bound to a `?` (or, as one object, to `@name` placeholders). */
+export type Param = string | number | bigint | boolean | null | Buffer;
+export type Params = Param[] | [Record<string, Param | undefined>];
+
+export interface RunResult {
+  /** Rows inserted, updated or deleted. */
+  changes: number;
+}
+
+/** One SQL statement, bound and run asynchronously (the PostgreSQL store runs over the network). */
+export interface Statement {
+  run(...params: Params): Promise<RunResult>;
+  get(...params: Params): Promise<unknown>;
+  all(...params: Params): Promise<unknown[]>;
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface TransactionOptions {
+  /** Commit durably (SQLite: synchronous = FULL for this transaction), for the audit log. */
+  durable?: boolean;
+}
+
 /**
- * Applies, in ascending order, every migration the file has not recorded; returns the versions applied.
- * Each runs in its own transaction with its record, so a crash leaves the file at a migration boundary.
+ * The store: SQL in, rows out, the same for the SQLite file and PostgreSQL. Statements use `?`
+ * (or `@name` with one object); a transaction runs `fn` with a handle of its own, which every
+ * statement of the transaction must use (other statements wait until it ends).
  */
-export function migrate(db: Db, migrations: Migration[] = defaultMigrations): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  ) STRICT`);
+export interface Db {
+  readonly dialect: Dialect;
+  /** Where the store is, for messages: a file path, or a PostgreSQL host and database (never a password). */
+  readonly location: string;
+  prepare(sql: string): Statement;
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in one transaction that holds the store's write lock from its start (SQLite: BEGIN
+   * IMMEDIATE; PostgreSQL: an advisory lock), so appends that read the head and write after it
+   * (the audit chain) never fork, whichever process or replica makes them.
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * ` ON CONFLICT (key) DO UPDATE SET c = excluded.c, ...` for every column outside the key: the
+ * replace-the-row upsert both stores understand (SQLite's INSERT OR REPLACE is its own).
+ */
+export function onConflictReplace(columns: readonly string[], key: readonly string[]): string {
+  const set = columns.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
+  return ` ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${set.join(", ")}`;
+}
+
+/** `INSERT INTO table (columns) VALUES (?, ...)` replacing the row with the same key. */
+export function upsertSql(table: string, columns: readonly string[], key: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${onConflictReplace(columns, key)}`;
+}
+
+/** Refuses a list with a version below 1 or two migrations of one version; answers the versions. */
+export function checkMigrations(migrations: readonly Migration[]): Set<number> {
   const known = new Set<number>();
   for (const m of migrations) {
     if (!Number.isInteger(m.version) || m.version < 1)
@@ -31,6 +80,20 @@ export function migrate(db: Db, migrations: Migration[] = defaultMigrations): nu
     if (known.has(m.version)) throw new StoreError(`two migrations share version ${m.version}`);
     known.add(m.version);
   }
+  return known;
+}
+
+/**
+ * Applies, in ascending order, every migration the file has not recorded; returns the versions applied.
+ * Each runs in its own transaction with its record, so a crash leaves the file at a migration boundary.
+ */
+export function migrate(db: Database.Database, migrations: Migration[] = defaultMigrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const known = checkMigrations(migrations);
   const applied = new Set(
     (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
       (r) => r.version,
@@ -60,13 +123,15 @@ export function migrate(db: Db, migrations: Migration[] = defaultMigrations): nu
   return done;
 }
 
-export function schemaVersion(db: Db): number {
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+export async function schemaVersion(db: Db): Promise<number> {
+  const row = (await db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()) as {
+    v: number | null;
+  };
   return row.v ?? 0;
 }
 
 /** Opens (creating if needed) the store file in `dataDir` and brings its schema up to date. */
-export function openStore(dataDir: string, migrations?: Migration[]): Db {
+export function openStore(dataDir: string, migrations?: Migration[]): SqliteDb {
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (err) {
@@ -86,5 +151,5 @@ export function openStore(dataDir: string, migrations?: Migration[]): Db {
     db.close();
     throw err;
   }
-  return db;
+  return new SqliteDb(db);
 }

@@ -2,13 +2,15 @@
 import "server-only";
 import type { Db } from "./db";
 
-export function getMeta(db: Db, key: string): string | undefined {
-  const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+export async function getMeta(db: Db, key: string): Promise<string | undefined> {
+  const row = (await db.prepare("SELECT value FROM meta WHERE key = ?").get(key)) as
+    | { value: string }
+    | undefined;
   return row?.value;
 }
 
-export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare(
-    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-  ).run(key, value);
+export async function setMeta(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    .run(key, value);
 }

@@ -1,10 +1,27 @@
 // Numbered schema migrations, applied in order at start-up inside one transaction each.
-// Append only: a released migration is never edited; a change is a new number.
+// Append only: a released migration is never edited; a change is a new number. Written for SQLite;
+// PostgreSQL gets the same with its types (postgresSql), or its own text where SQLite's differs
+// (triggers, rowid).
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** PostgreSQL's text, where translating `sql` is not enough. */
+  postgres?: string;
+}
+
+/** SQLite's column types as PostgreSQL's: INTEGER holds epoch milliseconds and byte counts (BIGINT); no STRICT. */
+function translate(sql: string): string {
+  return sql
+    .replace(/\)\s*STRICT\s*;/g, ");")
+    .replace(/\bINTEGER\b/g, "BIGINT")
+    .replace(/\bREAL\b/g, "DOUBLE PRECISION");
+}
+
+/** The migration's text for PostgreSQL. */
+export function postgresSql(m: Migration): string {
+  return m.postgres ?? translate(m.sql);
 }
 
 export const migrations: Migration[] = [
@@ -115,6 +132,11 @@ export const migrations: Migration[] = [
       CREATE INDEX scans_instance_started ON scans (instance, started_at);
       CREATE INDEX scans_instance_status ON scans (instance, status, finished_at);
     `,
+    get postgres() {
+      // SQLite's rowid, the insertion order that breaks ties between scans of the same millisecond.
+      return `${translate(this.sql)}
+      ALTER TABLE scans ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;`;
+    },
   },
   {
     version: 4,
@@ -151,6 +173,18 @@ export const migrations: Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
+    get postgres() {
+      const table = translate(this.sql.slice(0, this.sql.indexOf("CREATE TRIGGER")));
+      return `${table}
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`;
+    },
   },
   {
     version: 5,
@@ -298,6 +332,38 @@ export const migrations: Migration[] = [
       ) STRICT;
       -- INFO persistence of the node at the sample and its save schedule (JSON); NULL when unread.
       ALTER TABLE metric_node_samples ADD COLUMN persistence TEXT;
+    `,
+  },
+  {
+    version: 11,
+    name: "login failures",
+    sql: `
+      -- Failed sign-ins per key (user name or client address), counted across every console
+      -- process that shares the store; rows older than the limit's window are deleted as new ones come.
+      CREATE TABLE login_failures (
+        key TEXT    NOT NULL,
+        t   INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX login_failures_key_t ON login_failures (key, t);
+      CREATE INDEX login_failures_t ON login_failures (t);
+    `,
+  },
+  {
+    version: 12,
+    name: "job control",
+    sql: `
+      -- Scans and bulk jobs running in some console process: its beat (and a bulk job's progress)
+      -- every second, and a cancel requested from any process sharing the store.
+      CREATE TABLE job_control (
+        id                  TEXT    PRIMARY KEY,
+        kind                TEXT    NOT NULL,
+        instance_id         TEXT    NOT NULL,
+        owner               TEXT    NOT NULL,
+        heartbeat_at        INTEGER NOT NULL,
+        body                TEXT,
+        cancel_requested_by TEXT
+      ) STRICT;
+      CREATE INDEX job_control_instance ON job_control (kind, instance_id);
     `,
   },
 ];

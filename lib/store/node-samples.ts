@@ -4,7 +4,7 @@
 import "server-only";
 import type { Deltas } from "./samples";
 import type { NodePersistence } from "@/lib/redis/sample";
-import type { Db } from "./db";
+import { upsertSql, type Db } from "./db";
 
 export interface StoredNodeSample {
   instanceId: string;
@@ -121,17 +121,49 @@ function fromRow(r: Row): StoredNodeSample {
   };
 }
 
-export function insertNodeSamples(db: Db, rows: StoredNodeSample[]): void {
-  const stmt = db.prepare(
-    `INSERT OR REPLACE INTO metric_node_samples (instance_id, t, node, role, master, slots, flags, reachable, error,
-       run_id, used_bytes, max_bytes, connected_clients, max_clients, latency_ms, keys, evicted_keys, expired_keys,
-       keyspace_hits, keyspace_misses, total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands,
-       link_status, link_down_seconds, lag_seconds, offset_behind, connected_replicas, cluster_state, persistence)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  db.transaction(() => {
+const NODE_COLUMNS = [
+  "instance_id",
+  "t",
+  "node",
+  "role",
+  "master",
+  "slots",
+  "flags",
+  "reachable",
+  "error",
+  "run_id",
+  "used_bytes",
+  "max_bytes",
+  "connected_clients",
+  "max_clients",
+  "latency_ms",
+  "keys",
+  "evicted_keys",
+  "expired_keys",
+  "keyspace_hits",
+  "keyspace_misses",
+  "total_commands",
+  "delta_ms",
+  "d_evicted",
+  "d_expired",
+  "d_hits",
+  "d_misses",
+  "d_commands",
+  "link_status",
+  "link_down_seconds",
+  "lag_seconds",
+  "offset_behind",
+  "connected_replicas",
+  "cluster_state",
+  "persistence",
+];
+
+export async function insertNodeSamples(db: Db, rows: StoredNodeSample[]): Promise<void> {
+  const sql = upsertSql("metric_node_samples", NODE_COLUMNS, ["instance_id", "t", "node"]);
+  await db.transaction(async (tx) => {
+    const stmt = tx.prepare(sql);
     for (const s of rows) {
-      stmt.run(
+      await stmt.run(
         s.instanceId,
         s.t,
         s.node,
@@ -168,39 +200,50 @@ export function insertNodeSamples(db: Db, rows: StoredNodeSample[]): void {
         s.persistence ? JSON.stringify(s.persistence) : null,
       );
     }
-  })();
+  });
 }
 
 /** Node rows with from <= t <= to, oldest first (nodes in address order within one t). */
-export function nodeSamplesBetween(db: Db, instanceId: string, from: number, to: number): StoredNodeSample[] {
-  const rows = db
+export async function nodeSamplesBetween(
+  db: Db,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<StoredNodeSample[]> {
+  const rows = (await db
     .prepare("SELECT * FROM metric_node_samples WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t, node")
-    .all(instanceId, from, to) as Row[];
+    .all(instanceId, from, to)) as Row[];
   return rows.map(fromRow);
 }
 
 /** The node rows of the instance's newest sample that has any: the nodes as last seen, reachable or not. */
-export function latestNodeSet(db: Db, instanceId: string): StoredNodeSample[] {
-  const rows = db
+export async function latestNodeSet(db: Db, instanceId: string): Promise<StoredNodeSample[]> {
+  const rows = (await db
     .prepare(
       `SELECT * FROM metric_node_samples WHERE instance_id = ?
          AND t = (SELECT MAX(t) FROM metric_node_samples WHERE instance_id = ?) ORDER BY node`,
     )
-    .all(instanceId, instanceId) as Row[];
+    .all(instanceId, instanceId)) as Row[];
   return rows.map(fromRow);
 }
 
 /** Deletes node rows older than `before`, at most about `limit` sample times at once; returns the rows deleted. */
-export function pruneNodeSamples(db: Db, instanceId: string, before: number, limit = 500): number {
-  const edge = db
+export async function pruneNodeSamples(
+  db: Db,
+  instanceId: string,
+  before: number,
+  limit = 500,
+): Promise<number> {
+  const edge = (await db
     .prepare(
       "SELECT DISTINCT t FROM metric_node_samples WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?",
     )
-    .get(instanceId, before, limit - 1) as { t: number } | undefined;
+    .get(instanceId, before, limit - 1)) as { t: number } | undefined;
   const upTo = edge ? edge.t + 1 : before;
-  return db
+  const { changes } = await db
     .prepare("DELETE FROM metric_node_samples WHERE instance_id = ? AND t < ?")
-    .run(instanceId, Math.min(upTo, before)).changes;
+    .run(instanceId, Math.min(upTo, before));
+  return changes;
 }
 
 export interface MetricEvent {
@@ -210,22 +253,24 @@ export interface MetricEvent {
   detail: { from: string | null; to: string; configEpoch?: number | null; slots?: string };
 }
 
-export function insertEvent(db: Db, instanceId: string, event: MetricEvent): void {
-  db.prepare("INSERT OR REPLACE INTO metric_events (instance_id, t, kind, detail) VALUES (?, ?, ?, ?)").run(
-    instanceId,
-    event.t,
-    event.kind,
-    JSON.stringify(event.detail),
-  );
+export async function insertEvent(db: Db, instanceId: string, event: MetricEvent): Promise<void> {
+  await db
+    .prepare(upsertSql("metric_events", ["instance_id", "t", "kind", "detail"], ["instance_id", "t", "kind"]))
+    .run(instanceId, event.t, event.kind, JSON.stringify(event.detail));
 }
 
 /** Events with from <= t <= to, oldest first. */
-export function eventsBetween(db: Db, instanceId: string, from: number, to: number): MetricEvent[] {
-  const rows = db
+export async function eventsBetween(
+  db: Db,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<MetricEvent[]> {
+  const rows = (await db
     .prepare(
       "SELECT t, kind, detail FROM metric_events WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t",
     )
-    .all(instanceId, from, to) as { t: number; kind: string; detail: string }[];
+    .all(instanceId, from, to)) as { t: number; kind: string; detail: string }[];
   return rows.map((r) => ({
     t: r.t,
     kind: "failover",
@@ -233,14 +278,16 @@ export function eventsBetween(db: Db, instanceId: string, from: number, to: numb
   }));
 }
 
-export function latestEvent(db: Db, instanceId: string): MetricEvent | null {
-  const row = db
+export async function latestEvent(db: Db, instanceId: string): Promise<MetricEvent | null> {
+  const row = (await db
     .prepare("SELECT t, kind, detail FROM metric_events WHERE instance_id = ? ORDER BY t DESC LIMIT 1")
-    .get(instanceId) as { t: number; kind: string; detail: string } | undefined;
+    .get(instanceId)) as { t: number; kind: string; detail: string } | undefined;
   return row ? { t: row.t, kind: "failover", detail: JSON.parse(row.detail) as MetricEvent["detail"] } : null;
 }
 
-export function pruneEvents(db: Db, instanceId: string, before: number): number {
-  return db.prepare("DELETE FROM metric_events WHERE instance_id = ? AND t < ?").run(instanceId, before)
-    .changes;
+export async function pruneEvents(db: Db, instanceId: string, before: number): Promise<number> {
+  const { changes } = await db
+    .prepare("DELETE FROM metric_events WHERE instance_id = ? AND t < ?")
+    .run(instanceId, before);
+  return changes;
 }

@@ -1,7 +1,7 @@
 // The `metric_rollups` table: one row per instance per minute, computed from raw samples once the
 // minute is over; min/avg/max of gauges and sums of counter deltas. Kept 14 days by default.
 import "server-only";
-import type { Db } from "./db";
+import { onConflictReplace, type Db } from "./db";
 
 /** A run of deltas summed (a window, a bucket, a rollup minute). */
 export interface DeltaSum {
@@ -35,16 +35,44 @@ export interface Rollup {
 
 const MINUTE = 60_000;
 
+const ROLLUP_COLUMNS = [
+  "instance_id",
+  "minute",
+  "samples",
+  "reachable",
+  "used_min",
+  "used_avg",
+  "used_max",
+  "max_bytes",
+  "clients_min",
+  "clients_avg",
+  "clients_max",
+  "max_clients",
+  "latency_avg",
+  "latency_max",
+  "keys",
+  "delta_ms",
+  "d_evicted",
+  "d_expired",
+  "d_hits",
+  "d_misses",
+  "d_commands",
+];
+
 /**
  * (Re)computes the rollups of every minute in [fromMinute, toMinute) from raw samples, in one
- * statement. Idempotent: a minute rolled up twice gets the same row.
+ * statement. Idempotent: a minute rolled up twice gets the same row. instance_id is grouped too:
+ * PostgreSQL, unlike SQLite, refuses a selected column that is neither grouped nor aggregated.
  */
-export function rollUp(db: Db, instanceId: string, fromMinute: number, toMinute: number): number {
-  return db
+export async function rollUp(
+  db: Db,
+  instanceId: string,
+  fromMinute: number,
+  toMinute: number,
+): Promise<number> {
+  const result = await db
     .prepare(
-      `INSERT OR REPLACE INTO metric_rollups (instance_id, minute, samples, reachable, used_min, used_avg, used_max,
-         max_bytes, clients_min, clients_avg, clients_max, max_clients, latency_avg, latency_max, keys,
-         delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands)
+      `INSERT INTO metric_rollups (${ROLLUP_COLUMNS.join(", ")})
        SELECT instance_id, (t / ${MINUTE}) * ${MINUTE} AS m, COUNT(*), SUM(reachable),
          MIN(used_bytes), AVG(used_bytes), MAX(used_bytes), MAX(max_bytes),
          MIN(connected_clients), AVG(connected_clients), MAX(connected_clients), MAX(max_clients),
@@ -53,16 +81,18 @@ export function rollUp(db: Db, instanceId: string, fromMinute: number, toMinute:
          COALESCE(SUM(d_hits), 0), COALESCE(SUM(d_misses), 0), COALESCE(SUM(d_commands), 0)
        FROM metric_samples
        WHERE instance_id = ? AND t >= ? AND t < ?
-       GROUP BY m`,
+       GROUP BY instance_id, m
+       ${onConflictReplace(ROLLUP_COLUMNS, ["instance_id", "minute"])}`,
     )
-    .run(instanceId, fromMinute, toMinute).changes;
+    .run(instanceId, fromMinute, toMinute);
+  return result.changes;
 }
 
 /** The first minute not yet rolled up (the minute after the newest rollup), or null if none exists. */
-export function rollupWatermark(db: Db, instanceId: string): number | null {
-  const row = db
+export async function rollupWatermark(db: Db, instanceId: string): Promise<number | null> {
+  const row = (await db
     .prepare("SELECT MAX(minute) AS m FROM metric_rollups WHERE instance_id = ?")
-    .get(instanceId) as {
+    .get(instanceId)) as {
     m: number | null;
   };
   return row.m === null ? null : row.m + MINUTE;
@@ -93,12 +123,17 @@ interface Row {
 }
 
 /** Rollups with from <= minute < to, oldest first. */
-export function rollupsBetween(db: Db, instanceId: string, from: number, to: number): Rollup[] {
-  const rows = db
+export async function rollupsBetween(
+  db: Db,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<Rollup[]> {
+  const rows = (await db
     .prepare(
       "SELECT * FROM metric_rollups WHERE instance_id = ? AND minute >= ? AND minute < ? ORDER BY minute",
     )
-    .all(instanceId, from, to) as Row[];
+    .all(instanceId, from, to)) as Row[];
   return rows.map((r) => ({
     instanceId: r.instance_id,
     minute: r.minute,
@@ -126,7 +161,9 @@ export function rollupsBetween(db: Db, instanceId: string, from: number, to: num
   }));
 }
 
-export function pruneRollups(db: Db, instanceId: string, before: number): number {
-  return db.prepare("DELETE FROM metric_rollups WHERE instance_id = ? AND minute < ?").run(instanceId, before)
-    .changes;
+export async function pruneRollups(db: Db, instanceId: string, before: number): Promise<number> {
+  const result = await db
+    .prepare("DELETE FROM metric_rollups WHERE instance_id = ? AND minute < ?")
+    .run(instanceId, before);
+  return result.changes;
 }

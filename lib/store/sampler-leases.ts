@@ -5,8 +5,14 @@ import "server-only";
 import type { Db } from "./db";
 
 /** Takes or renews the lease; true when `owner` holds it until `now + ttlMs`. */
-export function acquireLease(db: Db, instanceId: string, owner: string, now: number, ttlMs: number): boolean {
-  const result = db
+export async function acquireLease(
+  db: Db,
+  instanceId: string,
+  owner: string,
+  now: number,
+  ttlMs: number,
+): Promise<boolean> {
+  const result = await db
     .prepare(
       `INSERT INTO sampler_leases (instance_id, owner, expires_at) VALUES (?, ?, ?)
        ON CONFLICT(instance_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
@@ -16,13 +22,13 @@ export function acquireLease(db: Db, instanceId: string, owner: string, now: num
   return result.changes === 1;
 }
 
-export function releaseLease(db: Db, instanceId: string, owner: string): void {
-  db.prepare("DELETE FROM sampler_leases WHERE instance_id = ? AND owner = ?").run(instanceId, owner);
+export async function releaseLease(db: Db, instanceId: string, owner: string): Promise<void> {
+  await db.prepare("DELETE FROM sampler_leases WHERE instance_id = ? AND owner = ?").run(instanceId, owner);
 }
 
-export function leaseOwner(db: Db, instanceId: string, now: number): string | null {
-  const row = db
+export async function leaseOwner(db: Db, instanceId: string, now: number): Promise<string | null> {
+  const row = (await db
     .prepare("SELECT owner FROM sampler_leases WHERE instance_id = ? AND expires_at > ?")
-    .get(instanceId, now) as { owner: string } | undefined;
+    .get(instanceId, now)) as { owner: string } | undefined;
   return row?.owner ?? null;
 }

@@ -3,7 +3,7 @@
 // cluster or sentinel deployment they are the totals over its nodes (lib/store/node-samples.ts has
 // each node's own row) and `topology` says which nodes they cover.
 import "server-only";
-import type { Db } from "./db";
+import { upsertSql, type Db } from "./db";
 
 export interface Deltas {
   /** Milliseconds between the two samples. */
@@ -121,54 +121,87 @@ function fromRow(r: Row): StoredSample {
   };
 }
 
-export function insertSample(db: Db, s: StoredSample): void {
-  db.prepare(
-    `INSERT OR REPLACE INTO metric_samples (instance_id, t, reachable, error, run_id, uptime_seconds, used_bytes, max_bytes,
-       connected_clients, max_clients, latency_ms, keys, evicted_keys, expired_keys, keyspace_hits, keyspace_misses,
-       total_commands, delta_ms, d_evicted, d_expired, d_hits, d_misses, d_commands, topology)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    s.instanceId,
-    s.t,
-    s.reachable ? 1 : 0,
-    s.error,
-    s.runId,
-    s.uptimeSeconds,
-    s.usedBytes,
-    s.maxBytes,
-    s.connectedClients,
-    s.maxClients,
-    s.latencyMs,
-    s.keys,
-    s.evictedKeys,
-    s.expiredKeys,
-    s.keyspaceHits,
-    s.keyspaceMisses,
-    s.totalCommands,
-    s.deltas?.ms ?? null,
-    s.deltas?.evicted ?? null,
-    s.deltas?.expired ?? null,
-    s.deltas?.hits ?? null,
-    s.deltas?.misses ?? null,
-    s.deltas?.commands ?? null,
-    s.topology ? JSON.stringify(s.topology) : null,
-  );
+const SAMPLE_COLUMNS = [
+  "instance_id",
+  "t",
+  "reachable",
+  "error",
+  "run_id",
+  "uptime_seconds",
+  "used_bytes",
+  "max_bytes",
+  "connected_clients",
+  "max_clients",
+  "latency_ms",
+  "keys",
+  "evicted_keys",
+  "expired_keys",
+  "keyspace_hits",
+  "keyspace_misses",
+  "total_commands",
+  "delta_ms",
+  "d_evicted",
+  "d_expired",
+  "d_hits",
+  "d_misses",
+  "d_commands",
+  "topology",
+];
+
+export async function insertSample(db: Db, s: StoredSample): Promise<void> {
+  await db
+    .prepare(upsertSql("metric_samples", SAMPLE_COLUMNS, ["instance_id", "t"]))
+    .run(
+      s.instanceId,
+      s.t,
+      s.reachable ? 1 : 0,
+      s.error,
+      s.runId,
+      s.uptimeSeconds,
+      s.usedBytes,
+      s.maxBytes,
+      s.connectedClients,
+      s.maxClients,
+      s.latencyMs,
+      s.keys,
+      s.evictedKeys,
+      s.expiredKeys,
+      s.keyspaceHits,
+      s.keyspaceMisses,
+      s.totalCommands,
+      s.deltas?.ms ?? null,
+      s.deltas?.evicted ?? null,
+      s.deltas?.expired ?? null,
+      s.deltas?.hits ?? null,
+      s.deltas?.misses ?? null,
+      s.deltas?.commands ?? null,
+      s.topology ? JSON.stringify(s.topology) : null,
+    );
 }
 
 /** Samples with from <= t <= to, oldest first. */
-export function samplesBetween(db: Db, instanceId: string, from: number, to: number): StoredSample[] {
-  const rows = db
+export async function samplesBetween(
+  db: Db,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<StoredSample[]> {
+  const rows = (await db
     .prepare("SELECT * FROM metric_samples WHERE instance_id = ? AND t >= ? AND t <= ? ORDER BY t")
-    .all(instanceId, from, to) as Row[];
+    .all(instanceId, from, to)) as Row[];
   return rows.map(fromRow);
 }
 
-export function latestSample(db: Db, instanceId: string, reachableOnly = false): StoredSample | null {
-  const row = db
+export async function latestSample(
+  db: Db,
+  instanceId: string,
+  reachableOnly = false,
+): Promise<StoredSample | null> {
+  const row = (await db
     .prepare(
       `SELECT * FROM metric_samples WHERE instance_id = ? ${reachableOnly ? "AND reachable = 1" : ""} ORDER BY t DESC LIMIT 1`,
     )
-    .get(instanceId) as Row | undefined;
+    .get(instanceId)) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
@@ -176,26 +209,36 @@ export function latestSample(db: Db, instanceId: string, reachableOnly = false):
  * Deletes samples older than `before`, at most `limit` rows; returns how many it deleted, so a
  * caller can loop in small transactions and let requests in between.
  */
-export function pruneSamples(db: Db, instanceId: string, before: number, limit = 2000): number {
-  const edge = db
+export async function pruneSamples(
+  db: Db,
+  instanceId: string,
+  before: number,
+  limit = 2000,
+): Promise<number> {
+  const edge = (await db
     .prepare("SELECT t FROM metric_samples WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?")
-    .get(instanceId, before, limit - 1) as { t: number } | undefined;
+    .get(instanceId, before, limit - 1)) as { t: number } | undefined;
   const upTo = edge ? edge.t + 1 : before;
-  return db
+  const result = await db
     .prepare("DELETE FROM metric_samples WHERE instance_id = ? AND t < ?")
-    .run(instanceId, Math.min(upTo, before)).changes;
+    .run(instanceId, Math.min(upTo, before));
+  return result.changes;
 }
 
-export function oldestSampleT(db: Db, instanceId: string): number | null {
-  const row = db.prepare("SELECT MIN(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
+export async function oldestSampleT(db: Db, instanceId: string): Promise<number | null> {
+  const row = (await db
+    .prepare("SELECT MIN(t) AS t FROM metric_samples WHERE instance_id = ?")
+    .get(instanceId)) as {
     t: number | null;
   };
   return row.t;
 }
 
 /** The time of the instance's newest sample (ms since the epoch); 0 when there is none. */
-export function newestSampleT(db: Db, instanceId: string): number {
-  const row = db.prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?").get(instanceId) as {
+export async function newestSampleT(db: Db, instanceId: string): Promise<number> {
+  const row = (await db
+    .prepare("SELECT MAX(t) AS t FROM metric_samples WHERE instance_id = ?")
+    .get(instanceId)) as {
     t: number | null;
   };
   return row.t ?? 0;

@@ -1,17 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ScanResult } from "@/lib/schemas/scans";
-import { openStore, type Db } from "./db";
+import { openTestStore, STORE_KINDS, type TestStore } from "@/tests/helpers/stores";
+import type { Db } from "./db";
 import {
+  adjustLatestScan,
   failInterruptedScans,
   finishScan,
   getScan,
   insertScan,
   latestDoneScan,
+  latestDoneScanCounts,
+  latestFinishedScanVersion,
   listScans,
   pruneScans,
+  recentScanOutcomes,
   runningScan,
   scanClosestTo,
   updateScanProgress,
@@ -48,25 +50,32 @@ function result(keys: number): ScanResult {
 
 const progress = { scanned: 10, total: 10, fraction: 1, keysPerSecond: 100 };
 
-describe("scans store", () => {
-  let dir: string;
+describe.each(STORE_KINDS)("%s scans store", (kind) => {
+  let store: TestStore;
   let db: Db;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "scans-store-"));
-    db = openStore(dir);
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    db = store.db;
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  afterEach(async () => {
+    await store.close();
   });
 
-  function done(id: string, startedAt: string, keys: number, instance = "a") {
-    insertScan(db, { id, instance, match: "*", mode: "gentle", trigger: "manual", startedAt, total: keys });
-    finishScan(db, id, { status: "done", finishedAt: startedAt, progress, result: result(keys) });
+  async function done(id: string, startedAt: string, keys: number, instance = "a") {
+    await insertScan(db, {
+      id,
+      instance,
+      match: "*",
+      mode: "gentle",
+      trigger: "manual",
+      startedAt,
+      total: keys,
+    });
+    await finishScan(db, id, { status: "done", finishedAt: startedAt, progress, result: result(keys) });
   }
 
-  it("a running scan reports progress, then its result once finished", () => {
-    insertScan(db, {
+  it("a running scan reports progress, then its result once finished", async () => {
+    await insertScan(db, {
       id: "s1",
       instance: "a",
       match: "isl:*",
@@ -75,29 +84,29 @@ describe("scans store", () => {
       startedAt: "2026-01-01T00:00:00.000Z",
       total: 200,
     });
-    updateScanProgress(db, "s1", { scanned: 50, total: 200, fraction: 0.25, keysPerSecond: 1000 });
-    const running = getScan(db, "s1");
+    await updateScanProgress(db, "s1", { scanned: 50, total: 200, fraction: 0.25, keysPerSecond: 1000 });
+    const running = await getScan(db, "s1");
     expect(running?.status).toBe("running");
     expect(running?.progress).toEqual({ scanned: 50, total: 200, fraction: 0.25, keysPerSecond: 1000 });
-    expect(runningScan(db, "a")?.id).toBe("s1");
-    finishScan(db, "s1", {
+    expect((await runningScan(db, "a"))?.id).toBe("s1");
+    await finishScan(db, "s1", {
       status: "done",
       finishedAt: "2026-01-01T00:00:01.000Z",
       progress,
       result: result(10),
     });
-    const job = getScan(db, "s1");
+    const job = await getScan(db, "s1");
     expect(job?.status).toBe("done");
     expect(job?.result?.lists.noTtl).toEqual([entry]);
-    expect(runningScan(db, "a")).toBeUndefined();
-    expect(listScans(db, "a", 10)[0]?.summary?.keys).toBe(10);
+    expect(await runningScan(db, "a")).toBeUndefined();
+    expect((await listScans(db, "a", 10))[0]?.summary?.keys).toBe(10);
   });
 
-  it("latest and closest-to pick finished scans of the instance only", () => {
-    done("old", "2026-01-01T00:00:00.000Z", 1);
-    done("mid", "2026-01-05T00:00:00.000Z", 2);
-    done("new", "2026-01-08T00:00:00.000Z", 3);
-    insertScan(db, {
+  it("latest and closest-to pick finished scans of the instance only", async () => {
+    await done("old", "2026-01-01T00:00:00.000Z", 1);
+    await done("mid", "2026-01-05T00:00:00.000Z", 2);
+    await done("new", "2026-01-08T00:00:00.000Z", 3);
+    await insertScan(db, {
       id: "run",
       instance: "a",
       match: "*",
@@ -106,16 +115,24 @@ describe("scans store", () => {
       startedAt: "2026-01-09T00:00:00.000Z",
       total: 1,
     });
-    done("other", "2026-01-09T00:00:00.000Z", 9, "b");
-    expect(latestDoneScan(db, "a")?.id).toBe("new");
-    expect(scanClosestTo(db, "a", "2026-01-01T12:00:00.000Z")?.id).toBe("old");
-    expect(scanClosestTo(db, "a", "2026-01-04T00:00:00.000Z")?.id).toBe("mid");
-    expect(listScans(db, "a", 2).map((s) => s.id)).toEqual(["run", "new"]);
-    expect(latestDoneScan(db, "c")).toBeUndefined();
+    await done("other", "2026-01-09T00:00:00.000Z", 9, "b");
+    expect((await latestDoneScan(db, "a"))?.id).toBe("new");
+    expect((await scanClosestTo(db, "a", "2026-01-01T12:00:00.000Z"))?.id).toBe("old");
+    expect((await scanClosestTo(db, "a", "2026-01-04T00:00:00.000Z"))?.id).toBe("mid");
+    expect((await listScans(db, "a", 2)).map((s) => s.id)).toEqual(["run", "new"]);
+    expect(await latestDoneScan(db, "c")).toBeUndefined();
   });
 
-  it("a scan left running by a previous process is marked failed", () => {
-    insertScan(db, {
+  it("scans of the same millisecond list in the order they were inserted, newest first", async () => {
+    const at = "2026-01-01T00:00:00.000Z";
+    for (const id of ["z", "a", "m"]) await done(id, at, 1);
+    expect((await listScans(db, "a", 10)).map((s) => s.id)).toEqual(["m", "a", "z"]);
+    expect((await recentScanOutcomes(db, "a")).map((s) => s.id)).toEqual(["m", "a", "z"]);
+    expect(await latestFinishedScanVersion(db, "a")).toBe(`m|${at}|`);
+  });
+
+  it("a scan left running by a previous process is marked failed", async () => {
+    await insertScan(db, {
       id: "r",
       instance: "a",
       match: "*",
@@ -124,21 +141,66 @@ describe("scans store", () => {
       startedAt: "2026-01-01T00:00:00.000Z",
       total: 1,
     });
-    expect(failInterruptedScans(db, "2026-01-02T00:00:00.000Z")).toBe(1);
-    expect(getScan(db, "r")).toMatchObject({
+    expect(await failInterruptedScans(db, "2026-01-02T00:00:00.000Z")).toBe(1);
+    expect(await getScan(db, "r")).toMatchObject({
       status: "failed",
       error: "the console stopped during the scan",
     });
   });
 
-  it("pruning drops old scans and the lists of all but the newest ones", () => {
-    done("s1", "2026-01-01T00:00:00.000Z", 1);
-    done("s2", "2026-01-02T00:00:00.000Z", 2);
-    done("s3", "2026-01-03T00:00:00.000Z", 3);
-    pruneScans(db, "a", { keepFull: 1, deleteBefore: "2026-01-01T12:00:00.000Z" });
-    expect(getScan(db, "s1")).toBeUndefined();
-    expect(getScan(db, "s2")?.result?.lists.noTtl).toEqual([]);
-    expect(getScan(db, "s2")?.result?.listTotals.noTtl).toBe(1);
-    expect(getScan(db, "s3")?.result?.lists.noTtl).toHaveLength(1);
+  it("pruning drops old scans and the lists of all but the newest ones", async () => {
+    await done("s1", "2026-01-01T00:00:00.000Z", 1);
+    await done("s2", "2026-01-02T00:00:00.000Z", 2);
+    await done("s3", "2026-01-03T00:00:00.000Z", 3);
+    await pruneScans(db, "a", { keepFull: 1, deleteBefore: "2026-01-01T12:00:00.000Z" });
+    expect(await getScan(db, "s1")).toBeUndefined();
+    expect((await getScan(db, "s2"))?.result?.lists.noTtl).toEqual([]);
+    expect((await getScan(db, "s2"))?.result?.listTotals.noTtl).toBe(1);
+    expect((await getScan(db, "s3"))?.result?.lists.noTtl).toHaveLength(1);
+  });
+
+  it("an adjustment rewrites the newest finished scan and accumulates its changes mark", async () => {
+    await done("s1", "2026-01-01T00:00:00.000Z", 1);
+    await done("s2", "2026-01-02T00:00:00.000Z", 2);
+    const before = await latestFinishedScanVersion(db, "a");
+    const fixOne = (r: ScanResult) => ({ result: { ...r, keys: r.keys + 1 }, fixed: 1, deleted: 0 });
+    expect(await adjustLatestScan(db, "a", "2026-01-03T00:00:00.000Z", fixOne)).toBe("s2");
+    expect(await adjustLatestScan(db, "a", "2026-01-04T00:00:00.000Z", fixOne)).toBe("s2");
+    const noop = (r: ScanResult) => ({ result: r, fixed: 0, deleted: 0 });
+    expect(await adjustLatestScan(db, "a", "2026-01-05T00:00:00.000Z", noop)).toBeUndefined();
+    expect(await adjustLatestScan(db, "b", "2026-01-05T00:00:00.000Z", fixOne)).toBeUndefined();
+    const s2 = await getScan(db, "s2");
+    expect(s2?.result?.keys).toBe(4);
+    expect(s2?.changedSinceScan).toEqual({ fixed: 2, deleted: 0, at: "2026-01-04T00:00:00.000Z" });
+    expect((await getScan(db, "s1"))?.result?.keys).toBe(1);
+    expect(await latestFinishedScanVersion(db, "a")).not.toBe(before);
+  });
+
+  it("counts and outcomes of finished scans are read without their lists", async () => {
+    expect(await latestDoneScanCounts(db, "a")).toBeUndefined();
+    expect(await latestFinishedScanVersion(db, "a")).toBe("||");
+    await done("s1", "2026-01-01T00:00:00.000Z", 1);
+    await done("s2", "2026-01-02T00:00:00.000Z", 2);
+    expect(await latestDoneScanCounts(db, "a")).toMatchObject({ summary: { id: "s2" }, patterns: [] });
+    expect(await recentScanOutcomes(db, "a")).toEqual([
+      {
+        id: "s2",
+        status: "done",
+        finishedAt: "2026-01-02T00:00:00.000Z",
+        error: null,
+        noTtl: 0,
+        unknown: 0,
+        problem: null,
+      },
+      {
+        id: "s1",
+        status: "done",
+        finishedAt: "2026-01-01T00:00:00.000Z",
+        error: null,
+        noTtl: 0,
+        unknown: 0,
+        problem: null,
+      },
+    ]);
   });
 });

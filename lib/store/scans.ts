@@ -54,26 +54,30 @@ export interface NewScan {
   startedBy?: string;
 }
 
-export function insertScan(db: Db, scan: NewScan): void {
-  db.prepare(
-    `INSERT INTO scans (id, instance, match, mode, trigger, status, started_at, scanned, total, keys_per_second, started_by)
-     VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, 0, ?)`,
-  ).run(
-    scan.id,
-    scan.instance,
-    scan.match,
-    scan.mode,
-    scan.trigger,
-    scan.startedAt,
-    scan.total,
-    scan.startedBy ?? null,
-  );
+export async function insertScan(db: Db, scan: NewScan): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO scans (id, instance, match, mode, trigger, status, started_at, scanned, total, keys_per_second, started_by)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, 0, ?)`,
+    )
+    .run(
+      scan.id,
+      scan.instance,
+      scan.match,
+      scan.mode,
+      scan.trigger,
+      scan.startedAt,
+      scan.total,
+      scan.startedBy ?? null,
+    );
 }
 
-export function updateScanProgress(db: Db, id: string, progress: ScanProgress): void {
-  db.prepare(
-    "UPDATE scans SET scanned = ?, total = ?, keys_per_second = ? WHERE id = ? AND status = 'running'",
-  ).run(progress.scanned, progress.total, progress.keysPerSecond, id);
+export async function updateScanProgress(db: Db, id: string, progress: ScanProgress): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE scans SET scanned = ?, total = ?, keys_per_second = ? WHERE id = ? AND status = 'running'",
+    )
+    .run(progress.scanned, progress.total, progress.keysPerSecond, id);
 }
 
 export interface ScanOutcome {
@@ -84,35 +88,38 @@ export interface ScanOutcome {
   result?: ScanResult;
 }
 
-export function finishScan(db: Db, id: string, outcome: ScanOutcome): void {
+export async function finishScan(db: Db, id: string, outcome: ScanOutcome): Promise<void> {
   const r = outcome.result;
-  db.prepare(
-    `UPDATE scans SET status = ?, finished_at = ?, scanned = ?, total = ?, keys_per_second = ?, error = ?,
-       keys = ?, bytes = ?, duration_ms = ?, classes = ?, result = ?
-     WHERE id = ?`,
-  ).run(
-    outcome.status,
-    outcome.finishedAt,
-    outcome.progress.scanned,
-    outcome.progress.total,
-    outcome.progress.keysPerSecond,
-    outcome.error ?? null,
-    r?.keys ?? null,
-    r?.bytes ?? null,
-    r?.durationMs ?? null,
-    r ? JSON.stringify(r.classes) : null,
-    r ? JSON.stringify(r) : null,
-    id,
-  );
+  await db
+    .prepare(
+      `UPDATE scans SET status = ?, finished_at = ?, scanned = ?, total = ?, keys_per_second = ?, error = ?,
+         keys = ?, bytes = ?, duration_ms = ?, classes = ?, result = ?
+       WHERE id = ?`,
+    )
+    .run(
+      outcome.status,
+      outcome.finishedAt,
+      outcome.progress.scanned,
+      outcome.progress.total,
+      outcome.progress.keysPerSecond,
+      outcome.error ?? null,
+      r?.keys ?? null,
+      r?.bytes ?? null,
+      r?.durationMs ?? null,
+      r ? JSON.stringify(r.classes) : null,
+      r ? JSON.stringify(r) : null,
+      id,
+    );
 }
 
 /** Scans a previous process left "running" can never finish: mark them failed (called at start-up). */
-export function failInterruptedScans(db: Db, now: string): number {
-  return db
+export async function failInterruptedScans(db: Db, now: string): Promise<number> {
+  const { changes } = await db
     .prepare(
       "UPDATE scans SET status = 'failed', finished_at = ?, error = 'the console stopped during the scan' WHERE status = 'running'",
     )
-    .run(now).changes;
+    .run(now);
+  return changes;
 }
 
 function progressOf(row: ScanRow): ScanProgress {
@@ -153,39 +160,44 @@ function toJob(row: ScanRow): ScanJob {
   return row.result ? { ...job, result: scanResultSchema.parse(JSON.parse(row.result)) } : job;
 }
 
-export function getScan(db: Db, id: string): ScanJob | undefined {
-  const row = db.prepare(`SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE id = ?`).get(id) as
+/** The order scans were inserted in, breaking ties between scans of the same millisecond. */
+function insertionOrder(db: Db): string {
+  return db.dialect === "postgres" ? "seq" : "rowid";
+}
+
+export async function getScan(db: Db, id: string): Promise<ScanJob | undefined> {
+  const row = (await db.prepare(`SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE id = ?`).get(id)) as
     ScanRow | undefined;
   return row ? toJob(row) : undefined;
 }
 
 /** Newest first, without results. */
-export function listScans(db: Db, instanceId: string, limit = 50): ScanSummary[] {
-  const rows = db
+export async function listScans(db: Db, instanceId: string, limit = 50): Promise<ScanSummary[]> {
+  const rows = (await db
     .prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM scans WHERE instance = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+      `SELECT ${SUMMARY_COLUMNS} FROM scans WHERE instance = ? ORDER BY started_at DESC, ${insertionOrder(db)} DESC LIMIT ?`,
     )
-    .all(instanceId, limit) as ScanRow[];
+    .all(instanceId, limit)) as ScanRow[];
   return rows.map(toSummary);
 }
 
 /** The running scan of an instance, if any. */
-export function runningScan(db: Db, instanceId: string): ScanSummary | undefined {
-  const row = db
+export async function runningScan(db: Db, instanceId: string): Promise<ScanSummary | undefined> {
+  const row = (await db
     .prepare(
       `SELECT ${SUMMARY_COLUMNS} FROM scans WHERE instance = ? AND status = 'running' ORDER BY started_at DESC LIMIT 1`,
     )
-    .get(instanceId) as ScanRow | undefined;
+    .get(instanceId)) as ScanRow | undefined;
   return row ? toSummary(row) : undefined;
 }
 
 /** The newest finished scan with its result (the TTL page, the overview's no-TTL alert). */
-export function latestDoneScan(db: Db, instanceId: string): ScanJob | undefined {
-  const row = db
+export async function latestDoneScan(db: Db, instanceId: string): Promise<ScanJob | undefined> {
+  const row = (await db
     .prepare(
       `SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1`,
     )
-    .get(instanceId) as ScanRow | undefined;
+    .get(instanceId)) as ScanRow | undefined;
   return row ? toJob(row) : undefined;
 }
 
@@ -194,58 +206,65 @@ export function latestDoneScan(db: Db, instanceId: string): ScanJob | undefined 
  * `apply`, atomically, and adds its counts to the scan's `changes` mark. Answers the scan id when
  * something changed.
  */
-export function adjustLatestScan(
+export async function adjustLatestScan(
   db: Db,
   instanceId: string,
   at: string,
   apply: (result: ScanResult, match: string) => { result: ScanResult; fixed: number; deleted: number },
-): string | undefined {
-  return db.transaction(() => {
-    const row = db
+): Promise<string | undefined> {
+  return db.transaction(async (tx) => {
+    const row = (await tx
       .prepare(
         `SELECT id, match, result, changes FROM scans WHERE instance = ? AND status = 'done' AND result IS NOT NULL
          ORDER BY finished_at DESC LIMIT 1`,
       )
-      .get(instanceId) as { id: string; match: string; result: string; changes: string | null } | undefined;
+      .get(instanceId)) as { id: string; match: string; result: string; changes: string | null } | undefined;
     if (!row) return undefined;
     const next = apply(scanResultSchema.parse(JSON.parse(row.result)), row.match);
     if (next.fixed + next.deleted === 0) return undefined;
     const prev = row.changes ? scanChangesSchema.parse(JSON.parse(row.changes)) : { fixed: 0, deleted: 0 };
     const changes = { fixed: prev.fixed + next.fixed, deleted: prev.deleted + next.deleted, at };
-    db.prepare("UPDATE scans SET result = ?, classes = ?, changes = ? WHERE id = ?").run(
-      JSON.stringify(next.result),
-      JSON.stringify(next.result.classes),
-      JSON.stringify(changes),
-      row.id,
-    );
+    await tx
+      .prepare("UPDATE scans SET result = ?, classes = ?, changes = ? WHERE id = ?")
+      .run(JSON.stringify(next.result), JSON.stringify(next.result.classes), JSON.stringify(changes), row.id);
     return row.id;
-  })();
+  });
 }
 
 /** The newest finished scan's counts per pattern, without its key lists (the Prometheus endpoint reads this per scrape). */
-export function latestDoneScanCounts(
+export async function latestDoneScanCounts(
   db: Db,
   instanceId: string,
-): { summary: ScanSummary; patterns: ScanResult["patterns"] } | undefined {
-  const row = db
+): Promise<{ summary: ScanSummary; patterns: ScanResult["patterns"] } | undefined> {
+  const patternsJson =
+    db.dialect === "postgres" ? "(result::jsonb -> 'patterns')::text" : "json_extract(result, '$.patterns')";
+  const row = (await db
     .prepare(
-      `SELECT ${SUMMARY_COLUMNS}, json_extract(result, '$.patterns') AS patterns FROM scans
+      `SELECT ${SUMMARY_COLUMNS}, ${patternsJson} AS patterns FROM scans
        WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1`,
     )
-    .get(instanceId) as (ScanRow & { patterns: string | null }) | undefined;
+    .get(instanceId)) as (ScanRow & { patterns: string | null }) | undefined;
   if (!row) return undefined;
   const patterns = row.patterns ? scanResultSchema.shape.patterns.parse(JSON.parse(row.patterns)) : [];
   return { summary: toSummary(row), patterns };
 }
 
 /** The finished scan whose start is nearest `isoTime` (the review's week-over-week change). */
-export function scanClosestTo(db: Db, instanceId: string, isoTime: string): ScanJob | undefined {
-  const row = db
+export async function scanClosestTo(
+  db: Db,
+  instanceId: string,
+  isoTime: string,
+): Promise<ScanJob | undefined> {
+  const distance =
+    db.dialect === "postgres"
+      ? "ABS(EXTRACT(EPOCH FROM started_at::timestamptz - ?::timestamptz))"
+      : "ABS(julianday(started_at) - julianday(?))";
+  const row = (await db
     .prepare(
       `SELECT ${SUMMARY_COLUMNS}, result FROM scans WHERE instance = ? AND status = 'done'
-       ORDER BY ABS(julianday(started_at) - julianday(?)) ASC LIMIT 1`,
+       ORDER BY ${distance} ASC LIMIT 1`,
     )
-    .get(instanceId, isoTime) as ScanRow | undefined;
+    .get(instanceId, isoTime)) as ScanRow | undefined;
   return row ? toJob(row) : undefined;
 }
 
@@ -254,26 +273,35 @@ export function scanClosestTo(db: Db, instanceId: string, isoTime: string): Scan
  * scans of the instance only; older results keep counts, patterns and biggest keys (what the
  * week-over-week review needs); scans started before `deleteBefore` go entirely.
  */
-export function pruneScans(
+export async function pruneScans(
   db: Db,
   instanceId: string,
   { keepFull, deleteBefore }: { keepFull: number; deleteBefore: string },
-): void {
-  db.transaction(() => {
-    db.prepare("DELETE FROM scans WHERE instance = ? AND status != 'running' AND started_at < ?").run(
-      instanceId,
-      deleteBefore,
-    );
-    db.prepare(
-      `UPDATE scans SET result = json_set(result, '$.lists',
-         json('{"noTtl":[],"aboveStandard":[],"unknownPattern":[],"foreign":[],"possiblePii":[]}'))
-       WHERE instance = ? AND status = 'done' AND result IS NOT NULL
-         AND json_array_length(result, '$.lists.noTtl') + json_array_length(result, '$.lists.aboveStandard')
-           + json_array_length(result, '$.lists.unknownPattern') + json_array_length(result, '$.lists.foreign')
-           + json_array_length(result, '$.lists.possiblePii') > 0
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .prepare("DELETE FROM scans WHERE instance = ? AND status != 'running' AND started_at < ?")
+      .run(instanceId, deleteBefore);
+    const empty = '{"noTtl":[],"aboveStandard":[],"unknownPattern":[],"foreign":[],"possiblePii":[]}';
+    const lists = ["noTtl", "aboveStandard", "unknownPattern", "foreign", "possiblePii"];
+    const [emptied, listed] =
+      db.dialect === "postgres"
+        ? [
+            `(jsonb_set(result::jsonb, '{lists}', '${empty}'::jsonb))::text`,
+            lists.map((l) => `jsonb_array_length(result::jsonb #> '{lists,${l}}')`).join(" + "),
+          ]
+        : [
+            `json_set(result, '$.lists', json('${empty}'))`,
+            lists.map((l) => `json_array_length(result, '$.lists.${l}')`).join(" + "),
+          ];
+    await tx
+      .prepare(
+        `UPDATE scans SET result = ${emptied}
+       WHERE instance = ? AND status = 'done' AND result IS NOT NULL AND ${listed} > 0
          AND id NOT IN (SELECT id FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT ?)`,
-    ).run(instanceId, instanceId, keepFull);
-  })();
+      )
+      .run(instanceId, instanceId, keepFull);
+  });
 }
 
 /** What the scan-based alerts need of a finished scan (no lists). */
@@ -290,17 +318,22 @@ export interface ScanOutcomeRow {
 }
 
 /** The instance's newest finished scans, newest first. */
-export function recentScanOutcomes(db: Db, instanceId: string, limit = 50): ScanOutcomeRow[] {
-  const rows = db
+export async function recentScanOutcomes(db: Db, instanceId: string, limit = 50): Promise<ScanOutcomeRow[]> {
+  const fields =
+    db.dialect === "postgres"
+      ? `(classes::jsonb ->> 'noTtl')::bigint AS no_ttl,
+         (result::jsonb ->> 'unknown')::bigint AS unknown,
+         result::jsonb #>> '{problems,0,message}' AS problem`
+      : `json_extract(classes, '$.noTtl') AS no_ttl,
+         json_extract(result, '$.unknown') AS unknown,
+         json_extract(result, '$.problems[0].message') AS problem`;
+  const rows = (await db
     .prepare(
-      `SELECT id, status, finished_at, error,
-              json_extract(classes, '$.noTtl') AS no_ttl,
-              json_extract(result, '$.unknown') AS unknown,
-              json_extract(result, '$.problems[0].message') AS problem
+      `SELECT id, status, finished_at, error, ${fields}
        FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL
-       ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
+       ORDER BY finished_at DESC, ${insertionOrder(db)} DESC LIMIT ?`,
     )
-    .all(instanceId, limit) as {
+    .all(instanceId, limit)) as {
     id: string;
     status: string;
     finished_at: string;
@@ -324,11 +357,11 @@ export function recentScanOutcomes(db: Db, instanceId: string, limit = 50): Scan
  * What identifies the newest finished scan's state: its id, when it finished and its adjustments.
  * It changes whenever a scan finishes or is adjusted; "||" when none finished.
  */
-export function latestFinishedScanVersion(db: Db, instanceId: string): string {
-  const scan = db
+export async function latestFinishedScanVersion(db: Db, instanceId: string): Promise<string> {
+  const scan = (await db
     .prepare(
-      "SELECT id, finished_at, changes FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1",
+      `SELECT id, finished_at, changes FROM scans WHERE instance = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY finished_at DESC, ${insertionOrder(db)} DESC LIMIT 1`,
     )
-    .get(instanceId) as { id: string; finished_at: string; changes: string | null } | undefined;
+    .get(instanceId)) as { id: string; finished_at: string; changes: string | null } | undefined;
   return `${scan?.id ?? ""}|${scan?.finished_at ?? ""}|${scan?.changes ?? ""}`;
 }

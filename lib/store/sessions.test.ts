@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Db } from "./db";
+import { openTestStore, STORE_KINDS, type TestStore } from "@/tests/helpers/stores";
+import type { Db } from "./db";
 import { migrations } from "./migrations";
 import {
   findSession,
@@ -18,30 +16,29 @@ const t0 = 1_800_000_000_000;
 const HOUR = 3_600_000;
 const idle = 30 * 60_000;
 
-describe("sessions store", () => {
-  let dir: string;
+it("the sessions table comes with migration 6, after the five before it", () => {
+  expect(migrations.findIndex((m) => m.version === 6)).toBe(5);
+  expect(migrations.find((m) => m.version === 6)?.name).toBe("sessions");
+});
+
+describe.each(STORE_KINDS)("%s sessions store", (kind) => {
+  let store: TestStore;
   let db: Db;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "sessions-store-"));
-    db = openStore(dir);
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    db = store.db;
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  afterEach(async () => {
+    await store.close();
   });
 
-  function add(idHash: string, username: string, createdAt = t0) {
-    insertSession(db, { idHash, username, createdAt, expiresAt: createdAt + 12 * HOUR });
+  async function add(idHash: string, username: string, createdAt = t0) {
+    await insertSession(db, { idHash, username, createdAt, expiresAt: createdAt + 12 * HOUR });
   }
 
-  it("comes with migration 6, after the five before it", () => {
-    expect(migrations.findIndex((m) => m.version === 6)).toBe(5);
-    expect(migrations.find((m) => m.version === 6)?.name).toBe("sessions");
-  });
-
-  it("stores a session, last seen at sign-in, and finds it by its id hash", () => {
-    add("h1", "alice");
-    expect(findSession(db, "h1")).toEqual({
+  it("stores a session, last seen at sign-in, and finds it by its id hash", async () => {
+    await add("h1", "alice");
+    expect(await findSession(db, "h1")).toEqual({
       idHash: "h1",
       username: "alice",
       createdAt: t0,
@@ -50,59 +47,55 @@ describe("sessions store", () => {
       revokedAt: null,
       revokeReason: null,
     });
-    expect(findSession(db, "h2")).toBeUndefined();
-    expect(() => add("h1", "bob")).toThrow(/UNIQUE/);
+    expect(await findSession(db, "h2")).toBeUndefined();
+    await expect(add("h1", "bob")).rejects.toThrow(/unique/i);
   });
 
-  it("touch moves last_seen only when the last write is old enough, and never on a revoked row", () => {
-    add("h1", "alice");
-    expect(touchSession(db, "h1", t0 + 59_999, 60_000)).toBe(false);
-    expect(touchSession(db, "h1", t0 + 60_000, 60_000)).toBe(true);
-    expect(touchSession(db, "h1", t0 + 60_001, 60_000)).toBe(false);
-    expect(findSession(db, "h1")?.lastSeen).toBe(t0 + 60_000);
-    revokeSession(db, "h1", t0 + 61_000, "signed_out");
-    expect(touchSession(db, "h1", t0 + 10 * 60_000, 60_000)).toBe(false);
-    expect(touchSession(db, "unknown", t0 + 10 * 60_000, 60_000)).toBe(false);
+  it("touch moves last_seen only when the last write is old enough, and never on a revoked row", async () => {
+    await add("h1", "alice");
+    expect(await touchSession(db, "h1", t0 + 59_999, 60_000)).toBe(false);
+    expect(await touchSession(db, "h1", t0 + 60_000, 60_000)).toBe(true);
+    expect(await touchSession(db, "h1", t0 + 60_001, 60_000)).toBe(false);
+    expect((await findSession(db, "h1"))?.lastSeen).toBe(t0 + 60_000);
+    await revokeSession(db, "h1", t0 + 61_000, "signed_out");
+    expect(await touchSession(db, "h1", t0 + 10 * 60_000, 60_000)).toBe(false);
+    expect(await touchSession(db, "unknown", t0 + 10 * 60_000, 60_000)).toBe(false);
   });
 
-  it("revokes once, keeping the first time and reason", () => {
-    add("h1", "alice");
-    expect(revokeSession(db, "h1", t0 + 5, "signed_out")).toBe(true);
-    expect(revokeSession(db, "h1", t0 + 9, "user_removed")).toBe(false);
-    expect(findSession(db, "h1")).toMatchObject({ revokedAt: t0 + 5, revokeReason: "signed_out" });
-    expect(revokeSession(db, "nope", t0, "signed_out")).toBe(false);
+  it("revokes once, keeping the first time and reason", async () => {
+    await add("h1", "alice");
+    expect(await revokeSession(db, "h1", t0 + 5, "signed_out")).toBe(true);
+    expect(await revokeSession(db, "h1", t0 + 9, "user_removed")).toBe(false);
+    expect(await findSession(db, "h1")).toMatchObject({ revokedAt: t0 + 5, revokeReason: "signed_out" });
+    expect(await revokeSession(db, "nope", t0, "signed_out")).toBe(false);
   });
 
-  it("revokes every live session of users outside the list, and only those", () => {
-    add("a1", "alice");
-    add("a2", "alice");
-    add("b1", "bob");
-    add("q1", "o'brien");
-    add("x1", "xavier");
-    revokeSession(db, "x1", t0 + 1, "signed_out");
-    expect(revokeSessionsOfOtherUsers(db, ["alice", "o'brien"], t0 + 10, "user_removed")).toBe(1);
-    expect(sessionsOf(db, "alice").map((s) => s.revokedAt)).toEqual([null, null]);
-    expect(findSession(db, "q1")?.revokedAt).toBeNull();
-    expect(findSession(db, "b1")).toMatchObject({ revokedAt: t0 + 10, revokeReason: "user_removed" });
+  it("revokes every live session of users outside the list, and only those", async () => {
+    await add("a1", "alice");
+    await add("a2", "alice");
+    await add("b1", "bob");
+    await add("q1", "o'brien");
+    await add("x1", "xavier");
+    await revokeSession(db, "x1", t0 + 1, "signed_out");
+    expect(await revokeSessionsOfOtherUsers(db, ["alice", "o'brien"], t0 + 10, "user_removed")).toBe(1);
+    expect((await sessionsOf(db, "alice")).map((s) => s.revokedAt)).toEqual([null, null]);
+    expect((await findSession(db, "q1"))?.revokedAt).toBeNull();
+    expect(await findSession(db, "b1")).toMatchObject({ revokedAt: t0 + 10, revokeReason: "user_removed" });
     // Already revoked: unchanged.
-    expect(findSession(db, "x1")).toMatchObject({ revokedAt: t0 + 1, revokeReason: "signed_out" });
+    expect(await findSession(db, "x1")).toMatchObject({ revokedAt: t0 + 1, revokeReason: "signed_out" });
     // No users at all (SSO only): every session goes.
-    expect(revokeSessionsOfOtherUsers(db, [], t0 + 20, "user_removed")).toBe(3);
+    expect(await revokeSessionsOfOtherUsers(db, [], t0 + 20, "user_removed")).toBe(3);
   });
 
-  it("prunes revoked, expired and idle rows, and keeps live ones", () => {
-    add("live", "alice", t0);
-    add("revoked", "alice", t0);
-    revokeSession(db, "revoked", t0 + 1, "signed_out");
-    add("expired", "alice", t0 - 12 * HOUR);
-    add("idle", "alice", t0 - idle - 1);
-    add("idle-edge", "alice", t0 - idle);
-    expect(pruneSessions(db, t0, idle)).toBe(3);
-    expect(
-      sessionsOf(db, "alice")
-        .map((s) => s.idHash)
-        .sort(),
-    ).toEqual(["idle-edge", "live"]);
-    expect(pruneSessions(db, t0, idle)).toBe(0);
+  it("prunes revoked, expired and idle rows, and keeps live ones", async () => {
+    await add("live", "alice", t0);
+    await add("revoked", "alice", t0);
+    await revokeSession(db, "revoked", t0 + 1, "signed_out");
+    await add("expired", "alice", t0 - 12 * HOUR);
+    await add("idle", "alice", t0 - idle - 1);
+    await add("idle-edge", "alice", t0 - idle);
+    expect(await pruneSessions(db, t0, idle)).toBe(3);
+    expect((await sessionsOf(db, "alice")).map((s) => s.idHash).sort()).toEqual(["idle-edge", "live"]);
+    expect(await pruneSessions(db, t0, idle)).toBe(0);
   });
 });

@@ -29,14 +29,16 @@ interface SessionRow {
   revoke_reason: string | null;
 }
 
-export function insertSession(
+export async function insertSession(
   db: Db,
   s: { idHash: string; username: string; createdAt: number; expiresAt: number },
-): void {
-  db.prepare(
-    `INSERT INTO sessions (id_hash, username, created_at, last_seen, expires_at)
-     VALUES (?, ?, ?, ?, ?)`,
-  ).run(s.idHash, s.username, s.createdAt, s.createdAt, s.expiresAt);
+): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO sessions (id_hash, username, created_at, last_seen, expires_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    )
+    .run(s.idHash, s.username, s.createdAt, s.createdAt, s.expiresAt);
 }
 
 const COLUMNS = "id_hash, username, created_at, last_seen, expires_at, revoked_at, revoke_reason";
@@ -53,8 +55,8 @@ function toSession(row: SessionRow): StoredSession {
   };
 }
 
-export function findSession(db: Db, idHash: string): StoredSession | undefined {
-  const row = db.prepare(`SELECT ${COLUMNS} FROM sessions WHERE id_hash = ?`).get(idHash) as
+export async function findSession(db: Db, idHash: string): Promise<StoredSession | undefined> {
+  const row = (await db.prepare(`SELECT ${COLUMNS} FROM sessions WHERE id_hash = ?`).get(idHash)) as
     SessionRow | undefined;
   return row ? toSession(row) : undefined;
 }
@@ -63,57 +65,64 @@ export function findSession(db: Db, idHash: string): StoredSession | undefined {
  * Moves last_seen to `now` if it is at least `minIntervalMs` old and the session is not revoked;
  * true when it did. The condition is in the statement, so concurrent requests write once.
  */
-export function touchSession(db: Db, idHash: string, now: number, minIntervalMs: number): boolean {
-  return (
-    db
-      .prepare(
-        `UPDATE sessions SET last_seen = ?
-         WHERE id_hash = ? AND revoked_at IS NULL AND last_seen <= ?`,
-      )
-      .run(now, idHash, now - minIntervalMs).changes === 1
-  );
+export async function touchSession(
+  db: Db,
+  idHash: string,
+  now: number,
+  minIntervalMs: number,
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE sessions SET last_seen = ?
+       WHERE id_hash = ? AND revoked_at IS NULL AND last_seen <= ?`,
+    )
+    .run(now, idHash, now - minIntervalMs);
+  return result.changes === 1;
 }
 
 /** Revokes one session; true when it was live (not already revoked). */
-export function revokeSession(db: Db, idHash: string, now: number, reason: RevokeReason): boolean {
-  return (
-    db
-      .prepare(
-        "UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE id_hash = ? AND revoked_at IS NULL",
-      )
-      .run(now, reason, idHash).changes === 1
-  );
+export async function revokeSession(
+  db: Db,
+  idHash: string,
+  now: number,
+  reason: RevokeReason,
+): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE id_hash = ? AND revoked_at IS NULL")
+    .run(now, reason, idHash);
+  return result.changes === 1;
 }
 
 /** Revokes every unrevoked session whose user is not in `usernames`; answers how many. */
-export function revokeSessionsOfOtherUsers(
+export async function revokeSessionsOfOtherUsers(
   db: Db,
   usernames: readonly string[],
   now: number,
   reason: RevokeReason,
-): number {
-  return db
-    .prepare(
-      `UPDATE sessions SET revoked_at = ?, revoke_reason = ?
-       WHERE revoked_at IS NULL AND username NOT IN (SELECT value FROM json_each(?))`,
-    )
-    .run(now, reason, JSON.stringify(usernames)).changes;
+): Promise<number> {
+  // One placeholder per name; with no names at all (SSO only) every live session goes.
+  const keep = usernames.length > 0 ? `AND username NOT IN (${usernames.map(() => "?").join(", ")})` : "";
+  const result = await db
+    .prepare(`UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE revoked_at IS NULL ${keep}`)
+    .run(now, reason, ...usernames);
+  return result.changes;
 }
 
 /**
  * Deletes the rows that can never authenticate again: revoked, past their absolute end, or idle
  * for longer than `idleMs`. An unknown id is refused like a revoked one, so nothing is lost.
  */
-export function pruneSessions(db: Db, now: number, idleMs: number): number {
-  return db
+export async function pruneSessions(db: Db, now: number, idleMs: number): Promise<number> {
+  const result = await db
     .prepare("DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ? OR last_seen < ?")
-    .run(now, now - idleMs).changes;
+    .run(now, now - idleMs);
+  return result.changes;
 }
 
 /** Every row of one user, live or not, oldest first (tests and diagnostics). */
-export function sessionsOf(db: Db, username: string): StoredSession[] {
-  const rows = db
+export async function sessionsOf(db: Db, username: string): Promise<StoredSession[]> {
+  const rows = (await db
     .prepare(`SELECT ${COLUMNS} FROM sessions WHERE username = ? ORDER BY created_at, id_hash`)
-    .all(username) as SessionRow[];
+    .all(username)) as SessionRow[];
   return rows.map(toSession);
 }

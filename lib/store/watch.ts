@@ -50,20 +50,25 @@ function toFinding(row: FindingRow): WatchFinding {
 }
 
 /** Inserts or replaces findings and deletes cleared keys, in one transaction; then applies the cap. */
-export function writeFindings(db: Db, instanceId: string, add: Finding[], clear: string[]): void {
+export async function writeFindings(
+  db: Db,
+  instanceId: string,
+  add: Finding[],
+  clear: string[],
+): Promise<void> {
   if (add.length === 0 && clear.length === 0) return;
-  const upsert = db.prepare(
-    `INSERT INTO watch_findings (instance_id, key_b64, class, ttl, pattern, seen_at, event, type, node)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(instance_id, key_b64) DO UPDATE SET class = excluded.class, ttl = excluded.ttl,
-       pattern = excluded.pattern, seen_at = excluded.seen_at, event = excluded.event,
-       type = excluded.type, node = excluded.node`,
-  );
-  const del = db.prepare("DELETE FROM watch_findings WHERE instance_id = ? AND key_b64 = ?");
-  db.transaction(() => {
-    for (const key of clear) del.run(instanceId, key);
+  await db.transaction(async (tx) => {
+    const upsert = tx.prepare(
+      `INSERT INTO watch_findings (instance_id, key_b64, class, ttl, pattern, seen_at, event, type, node)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(instance_id, key_b64) DO UPDATE SET class = excluded.class, ttl = excluded.ttl,
+         pattern = excluded.pattern, seen_at = excluded.seen_at, event = excluded.event,
+         type = excluded.type, node = excluded.node`,
+    );
+    const del = tx.prepare("DELETE FROM watch_findings WHERE instance_id = ? AND key_b64 = ?");
+    for (const key of clear) await del.run(instanceId, key);
     for (const f of add)
-      upsert.run(
+      await upsert.run(
         instanceId,
         f.keyBase64,
         f.class,
@@ -74,30 +79,30 @@ export function writeFindings(db: Db, instanceId: string, add: Finding[], clear:
         f.type,
         f.node ?? null,
       );
-    if (add.length > 0) capFindings(db, instanceId);
-  })();
+    if (add.length > 0) await capFindings(tx, instanceId);
+  });
 }
 
-function capFindings(db: Db, instanceId: string): void {
-  const { n } = db
+async function capFindings(db: Db, instanceId: string): Promise<void> {
+  const { n } = (await db
     .prepare("SELECT COUNT(*) AS n FROM watch_findings WHERE instance_id = ?")
-    .get(instanceId) as {
-    n: number;
-  };
+    .get(instanceId)) as { n: number };
   if (n <= FINDINGS_CAP) return;
-  db.prepare(
-    `DELETE FROM watch_findings WHERE instance_id = ? AND key_b64 IN (
-       SELECT key_b64 FROM watch_findings WHERE instance_id = ? ORDER BY seen_at ASC LIMIT ?)`,
-  ).run(instanceId, instanceId, n - FINDINGS_CAP);
+  await db
+    .prepare(
+      `DELETE FROM watch_findings WHERE instance_id = ? AND key_b64 IN (
+         SELECT key_b64 FROM watch_findings WHERE instance_id = ? ORDER BY seen_at ASC LIMIT ?)`,
+    )
+    .run(instanceId, instanceId, n - FINDINGS_CAP);
 }
 
 /** Start (ms) of the newest done scan: findings seen before it are superseded. */
-export function supersededBefore(db: Db, instanceId: string): number {
-  const row = db
+export async function supersededBefore(db: Db, instanceId: string): Promise<number> {
+  const row = (await db
     .prepare(
       "SELECT started_at FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1",
     )
-    .get(instanceId) as { started_at: string } | undefined;
+    .get(instanceId)) as { started_at: string } | undefined;
   return row ? Date.parse(row.started_at) : 0;
 }
 
@@ -108,7 +113,7 @@ export function supersededBefore(db: Db, instanceId: string): number {
 const CURRENT = `instance_id = ? AND seen_at >= ? AND (class = 'noTtl' OR ttl IS NULL OR seen_at + ttl * 1000 > ?)`;
 
 /** The instance's current findings, newest first. */
-export function currentFindings(
+export async function currentFindings(
   db: Db,
   instanceId: string,
   {
@@ -116,25 +121,27 @@ export function currentFindings(
     limit = FINDINGS_CAP,
     cls,
   }: { now?: number; limit?: number; cls?: WatchFindingClass } = {},
-): WatchFinding[] {
-  const rows = db
+): Promise<WatchFinding[]> {
+  const since = await supersededBefore(db, instanceId);
+  const rows = (await db
     .prepare(
       `SELECT key_b64, class, ttl, pattern, seen_at, event, type, node FROM watch_findings
        WHERE ${CURRENT} ${cls ? "AND class = ?" : ""} ORDER BY seen_at DESC LIMIT ?`,
     )
-    .all(instanceId, supersededBefore(db, instanceId), now, ...(cls ? [cls] : []), limit) as FindingRow[];
+    .all(instanceId, since, now, ...(cls ? [cls] : []), limit)) as FindingRow[];
   return rows.map(toFinding);
 }
 
 /** Counts of current findings per class. */
-export function findingCounts(
+export async function findingCounts(
   db: Db,
   instanceId: string,
   now = Date.now(),
-): Record<WatchFindingClass, number> {
-  const rows = db
+): Promise<Record<WatchFindingClass, number>> {
+  const since = await supersededBefore(db, instanceId);
+  const rows = (await db
     .prepare(`SELECT class, COUNT(*) AS n FROM watch_findings WHERE ${CURRENT} GROUP BY class`)
-    .all(instanceId, supersededBefore(db, instanceId), now) as { class: string; n: number }[];
+    .all(instanceId, since, now)) as { class: string; n: number }[];
   const out: Record<WatchFindingClass, number> = { noTtl: 0, aboveStandard: 0 };
   for (const r of rows) if (r.class === "noTtl" || r.class === "aboveStandard") out[r.class] = r.n;
   return out;
@@ -144,27 +151,35 @@ export function findingCounts(
  * Current findings of a class NOT already in the newest done scan's stored list of that class,
  * per pattern: what the watch adds to the scan's counts (the alert, the Prometheus gauges).
  */
-export function addedToScan(
+export async function addedToScan(
   db: Db,
   instanceId: string,
   cls: WatchFindingClass,
   now = Date.now(),
-): { total: number; byPattern: Map<string, number>; firstSeenAt: number | null; lastSeenAt: number | null } {
-  const scan = db
+): Promise<{
+  total: number;
+  byPattern: Map<string, number>;
+  firstSeenAt: number | null;
+  lastSeenAt: number | null;
+}> {
+  const scan = (await db
     .prepare(
       "SELECT id, started_at FROM scans WHERE instance = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1",
     )
-    .get(instanceId) as { id: string; started_at: string } | undefined;
+    .get(instanceId)) as { id: string; started_at: string } | undefined;
   const since = scan ? Date.parse(scan.started_at) : 0;
-  const notListed = scan
-    ? `AND key_b64 NOT IN (SELECT json_extract(j.value, '$.keyBase64') FROM scans s, json_each(s.result, '$.lists.${cls}') j WHERE s.id = ?)`
-    : "";
-  const rows = db
+  // The keys the scan's list already holds (its JSON), so they are not counted twice.
+  const listedKeys =
+    db.dialect === "postgres"
+      ? `SELECT j.value ->> 'keyBase64' FROM scans s, jsonb_array_elements(s.result::jsonb #> '{lists,${cls}}') j WHERE s.id = ?`
+      : `SELECT json_extract(j.value, '$.keyBase64') FROM scans s, json_each(s.result, '$.lists.${cls}') j WHERE s.id = ?`;
+  const notListed = scan ? `AND key_b64 NOT IN (${listedKeys})` : "";
+  const rows = (await db
     .prepare(
       `SELECT pattern, COUNT(*) AS n, MIN(seen_at) AS first, MAX(seen_at) AS last FROM watch_findings
        WHERE ${CURRENT} AND class = ? ${notListed} GROUP BY pattern`,
     )
-    .all(instanceId, since, now, cls, ...(scan ? [scan.id] : [])) as {
+    .all(instanceId, since, now, cls, ...(scan ? [scan.id] : []))) as {
     pattern: string | null;
     n: number;
     first: number;
@@ -184,45 +199,50 @@ export function addedToScan(
 }
 
 /** Deletes findings a done scan superseded (seen before it started). */
-export function pruneFindings(db: Db, instanceId: string): number {
-  return db
+export async function pruneFindings(db: Db, instanceId: string): Promise<number> {
+  const before = await supersededBefore(db, instanceId);
+  const result = await db
     .prepare("DELETE FROM watch_findings WHERE instance_id = ? AND seen_at < ?")
-    .run(instanceId, supersededBefore(db, instanceId)).changes;
+    .run(instanceId, before);
+  return result.changes;
 }
 
 /** The keys of every finding of the instance (the watch's in-memory set at start). */
-export function findingKeys(db: Db, instanceId: string): string[] {
-  return (
-    db.prepare("SELECT key_b64 FROM watch_findings WHERE instance_id = ?").all(instanceId) as {
-      key_b64: string;
-    }[]
-  ).map((r) => r.key_b64);
+export async function findingKeys(db: Db, instanceId: string): Promise<string[]> {
+  const rows = (await db
+    .prepare("SELECT key_b64 FROM watch_findings WHERE instance_id = ?")
+    .all(instanceId)) as {
+    key_b64: string;
+  }[];
+  return rows.map((r) => r.key_b64);
 }
 
 /** A fingerprint that changes whenever the instance's findings change (for read caches). */
-export function findingsVersion(db: Db, instanceId: string): string {
-  const row = db
+export async function findingsVersion(db: Db, instanceId: string): Promise<string> {
+  const row = (await db
     .prepare(
       "SELECT COUNT(*) AS n, MAX(seen_at) AS last, SUM(seen_at % 997) AS s FROM watch_findings WHERE instance_id = ?",
     )
-    .get(instanceId) as { n: number; last: number | null; s: number | null };
+    .get(instanceId)) as { n: number; last: number | null; s: number | null };
   return `${row.n}:${row.last ?? 0}:${row.s ?? 0}`;
 }
 
-export function writeWatchStatus(db: Db, status: WatchStatus, now = Date.now()): void {
-  db.prepare(
-    `INSERT INTO watch_status (instance_id, updated_at, body) VALUES (?, ?, ?)
-     ON CONFLICT(instance_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body`,
-  ).run(status.id, now, JSON.stringify(status));
+export async function writeWatchStatus(db: Db, status: WatchStatus, now = Date.now()): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO watch_status (instance_id, updated_at, body) VALUES (?, ?, ?)
+       ON CONFLICT(instance_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body`,
+    )
+    .run(status.id, now, JSON.stringify(status));
 }
 
-export function readWatchStatus(
+export async function readWatchStatus(
   db: Db,
   instanceId: string,
-): { updatedAt: number; status: WatchStatus } | undefined {
-  const row = db
+): Promise<{ updatedAt: number; status: WatchStatus } | undefined> {
+  const row = (await db
     .prepare("SELECT updated_at, body FROM watch_status WHERE instance_id = ?")
-    .get(instanceId) as { updated_at: number; body: string } | undefined;
+    .get(instanceId)) as { updated_at: number; body: string } | undefined;
   if (!row) return undefined;
   const parsed = watchStatusSchema.safeParse(JSON.parse(row.body));
   return parsed.success ? { updatedAt: row.updated_at, status: parsed.data } : undefined;

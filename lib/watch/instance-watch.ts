@@ -87,6 +87,8 @@ export class InstanceWatch {
   private lastPrune = 0;
   private checking: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private statusWriting = false;
+  private statusDirty = false;
   /** Findings still to re-read in the current pass, and when the next pass may start. */
   private recheckQueue: string[] = [];
   private nextFindingsPass = 0;
@@ -108,7 +110,7 @@ export class InstanceWatch {
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const k of findingKeys(this.options.db, this.id)) this.findings.add(k);
+    this.track(this.reloadFindings());
     this.writeStatus(true);
     const tick = setInterval(() => this.tick(), TICK_MS);
     tick.unref();
@@ -331,7 +333,10 @@ export class InstanceWatch {
       void this.recheck();
     }
     if (now - this.lastStatus >= STATUS_EVERY_MS) this.writeStatus(false);
-    if (now - this.lastPrune >= 30_000) this.prune(now);
+    if (now - this.lastPrune >= 30_000) {
+      this.lastPrune = now;
+      this.track(this.prune());
+    }
     if (this.eventsSinceTick > 0) this.minute.add(now, { events: this.eventsSinceTick });
     if (this.lastTick !== undefined && now > this.lastTick)
       this.admission.update(now, this.eventsSinceTick, (now - this.lastTick) / 1000);
@@ -409,28 +414,41 @@ export class InstanceWatch {
     const cleared = clear.filter((k) => this.findings.has(k));
     if (add.length === 0 && cleared.length === 0) return;
     try {
-      writeFindings(this.options.db, this.id, add, cleared);
+      await writeFindings(this.options.db, this.id, add, cleared);
       for (const k of cleared) this.findings.delete(k);
       for (const f of add) this.findings.add(f.keyBase64);
       // The store drops the oldest past its cap: follow it, so this set stays bounded too.
-      if (this.findings.size > FINDINGS_CAP) this.reloadFindings();
+      if (this.findings.size > FINDINGS_CAP) await this.reloadFindings();
     } catch (err) {
       console.error(`isl-console: watch ${this.id}: could not store findings`, err);
     }
   }
 
-  private reloadFindings(): void {
+  /** The findings held in the store (at start, past the cap, after a prune); a failed read keeps what is held. */
+  private async reloadFindings(): Promise<void> {
+    let keys: string[];
+    try {
+      keys = await findingKeys(this.options.db, this.id);
+    } catch (err) {
+      console.error(`isl-console: watch ${this.id}: could not read its findings`, err);
+      return;
+    }
     this.findings.clear();
-    for (const k of findingKeys(this.options.db, this.id)) this.findings.add(k);
+    for (const k of keys) this.findings.add(k);
   }
 
-  private prune(now: number): void {
-    this.lastPrune = now;
+  private async prune(): Promise<void> {
     try {
-      if (pruneFindings(this.options.db, this.id) > 0) this.reloadFindings();
+      if ((await pruneFindings(this.options.db, this.id)) > 0) await this.reloadFindings();
     } catch (err) {
       console.error(`isl-console: watch ${this.id}: could not prune findings`, err);
     }
+  }
+
+  /** Store work in flight: `stop` waits for it. */
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.catch(() => undefined).finally(() => this.inFlight.delete(work));
   }
 
   status(): WatchStatus {
@@ -471,15 +489,32 @@ export class InstanceWatch {
     };
   }
 
+  /**
+   * Stores the status (at most every second unless forced). Writes go one at a time; a change
+   * while one is on its way is written after it, as the status is then, so the store ends current.
+   */
   private writeStatus(force: boolean): void {
     const now = this.now;
     if (!force && now - this.lastStatus < STATUS_EVERY_MS) return;
     if (!this.running) return;
     this.lastStatus = now;
+    this.statusDirty = true;
+    if (!this.statusWriting) this.track(this.flushStatus());
+  }
+
+  private async flushStatus(): Promise<void> {
+    this.statusWriting = true;
     try {
-      writeWatchStatus(this.options.db, this.status(), now);
-    } catch (err) {
-      console.error(`isl-console: watch ${this.id}: could not store its status`, err);
+      while (this.statusDirty) {
+        this.statusDirty = false;
+        try {
+          await writeWatchStatus(this.options.db, this.status(), this.now);
+        } catch (err) {
+          console.error(`isl-console: watch ${this.id}: could not store its status`, err);
+        }
+      }
+    } finally {
+      this.statusWriting = false;
     }
   }
 }

@@ -6,10 +6,10 @@ import type { Db } from "@/lib/store";
 import { currentFindings } from "@/lib/store/watch";
 import { mergeFindings } from "./merge";
 
-export function withWatchFindings(db: Db, job: ScanJob, now = Date.now()): ScanJob {
+export async function withWatchFindings(db: Db, job: ScanJob, now = Date.now()): Promise<ScanJob> {
   if (job.status !== "done" || !job.result) return job;
   // currentFindings leaves out what the newest done scan superseded; an older scan asked by id is not this one.
-  const findings = currentFindings(db, job.instance, { now }).filter((f) => f.seenAt >= job.startedAt);
+  const findings = (await currentFindings(db, job.instance, { now })).filter((f) => f.seenAt >= job.startedAt);
   const merged = mergeFindings(job.result, findings);
   const added = merged.added.noTtl + merged.added.aboveStandard;
   if (added === 0 || !merged.lastSeenAt) return job;

@@ -22,7 +22,7 @@ export interface WatchServiceOptions {
   instances: InstanceConfig[];
   maxReadsPerSecond: number;
   /** Whether this process runs the instance's per-instance work now (holds its sampler lease). */
-  isLeader: (instanceId: string, now: number) => boolean;
+  isLeader: (instanceId: string, now: number) => boolean | Promise<boolean>;
   now?: () => number;
   recheckMs?: { on: number; off: number };
 }
@@ -30,6 +30,8 @@ export interface WatchServiceOptions {
 export class WatchService {
   private readonly watches = new Map<string, InstanceWatch>();
   private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly options: WatchServiceOptions) {}
 
@@ -39,14 +41,23 @@ export class WatchService {
 
   start(): void {
     if (this.timer) return;
-    this.check();
-    this.timer = setInterval(() => this.check(), LEASE_CHECK_MS);
+    const tick = () => {
+      // One check at a time: a slow store read never lets two start the same watch.
+      if (this.checking) return;
+      this.checking = this.check()
+        .catch((err: unknown) => console.error("isl-console: live watch: lease check failed", err))
+        .finally(() => (this.checking = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, LEASE_CHECK_MS);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.checking;
     const all = [...this.watches.values()];
     this.watches.clear();
     await Promise.all(all.map((w) => w.stop()));
@@ -58,10 +69,12 @@ export class WatchService {
   }
 
   /** Starts or stops each instance's watch by the lease; writes "off" where the budget is 0. */
-  check(): void {
+  async check(): Promise<void> {
     const now = this.now;
     for (const instance of this.options.instances) {
-      const leader = this.options.isLeader(instance.id, now);
+      const leader = await this.options.isLeader(instance.id, now);
+      // Stopped while asking: start nothing more.
+      if (this.stopped) return;
       const running = this.watches.get(instance.id);
       if (!leader) {
         if (running) {
@@ -71,7 +84,7 @@ export class WatchService {
         continue;
       }
       if (this.options.maxReadsPerSecond === 0) {
-        writeWatchStatus(
+        await writeWatchStatus(
           this.options.db,
           offStatus(
             instance.id,
@@ -120,15 +133,15 @@ function configuredLimit(): number {
  * The instance's watch status as stored by the process that runs it, with the current findings
  * count; "off" with why when no process runs it (or the budget is 0).
  */
-export function watchStatus(
+export async function watchStatus(
   instance: InstanceConfig,
   {
     db = getStore(),
     now = Date.now(),
     limit = configuredLimit(),
   }: { db?: Db; now?: number; limit?: number } = {},
-): WatchStatus {
-  const counts = findingCounts(db, instance.id, now);
+): Promise<WatchStatus> {
+  const counts = await findingCounts(db, instance.id, now);
   const findings = counts.noTtl + counts.aboveStandard;
   if (limit === 0)
     return {
@@ -140,7 +153,7 @@ export function watchStatus(
       ),
       findings,
     };
-  const stored = readWatchStatus(db, instance.id);
+  const stored = await readWatchStatus(db, instance.id);
   if (!stored || now - stored.updatedAt > STATUS_STALE_MS) {
     const since = stored ? new Date(stored.updatedAt).toISOString() : new Date(now).toISOString();
     return {
@@ -171,7 +184,7 @@ export function startLiveWatch(owner: string): WatchService {
     db,
     instances: config.instances,
     maxReadsPerSecond: configuredLimit(),
-    isLeader: (instanceId, now) => leaseOwner(db, instanceId, now) === owner,
+    isLeader: async (instanceId, now) => (await leaseOwner(db, instanceId, now)) === owner,
   });
   service.start();
   registry.__islWatch = service;

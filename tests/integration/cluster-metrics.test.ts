@@ -103,7 +103,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
   afterAll(async () => {
     await sampler?.stop();
     await closeAllConnections();
-    db?.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await cluster?.stop();
   }, TIMEOUT_MS);
@@ -119,13 +119,13 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       await cluster.waitForReplicaSync();
       expect(await sample()).toBe("sampled");
       expect(await sample()).toBe("sampled");
-      const nodes = latestNodeSet(db, instance.id);
+      const nodes = await latestNodeSet(db, instance.id);
       expect(nodes.map((n) => n.node).sort()).toEqual(cluster.nodes.map(address).sort());
       expect(nodes.every((n) => n.reachable)).toBe(true);
       expect(nodes.filter((n) => n.role === "master")).toHaveLength(3);
       expect(nodes.filter((n) => n.role === "replica")).toHaveLength(3);
 
-      const totals = latestSample(db, instance.id);
+      const totals = await latestSample(db, instance.id);
       const masters = nodes.filter((n) => n.role === "master");
       const sum = (list: typeof nodes, f: (n: (typeof nodes)[number]) => number | null) =>
         list.reduce((a, n) => a + (f(n) ?? 0), 0);
@@ -141,7 +141,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       expect(keys).toBe(300);
       expect(totals?.keys).toBe(300);
 
-      const overview = getOverview(instance, db, settings);
+      const overview = await getOverview(instance, db, settings);
       expect(overview.kind).toBe("cluster");
       expect(overview.reachable).toBe(true);
       expect(overview.keys).toBe(300);
@@ -191,7 +191,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       expect(await sample()).toBe("sampled");
       await sleep(1100);
       expect(await sample()).toBe("sampled");
-      const overview = getOverview(instance, db, settings);
+      const overview = await getOverview(instance, db, settings);
       const alert = overview.alerts.find((a) => a.rule === "memory");
       expect(alert).toMatchObject({ node: address(full), state: "firing", threshold: 0.8 });
       expect(alert?.summary).toContain(address(full));
@@ -240,7 +240,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       await cluster.kill(victim);
       const down = await pollUntil("the killed master unreachable in the node table", 30_000, async () => {
         await sample();
-        const o = getOverview(instance, db, settings);
+        const o = await getOverview(instance, db, settings);
         const row = o.nodes?.find((n) => n.address === address(victim));
         return row && !row.reachable ? o : { notYet: `row ${JSON.stringify(row?.statusText)}` };
       });
@@ -262,7 +262,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       const successor = await cluster.waitForFailover(victim);
       const after = await pollUntil("the promotion recorded as a failover", 30_000, async () => {
         await sample();
-        const o = getOverview(instance, db, settings);
+        const o = await getOverview(instance, db, settings);
         return o.failovers?.some((f) => f.to === address(successor))
           ? o
           : { notYet: JSON.stringify(o.failovers) };
@@ -292,7 +292,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
       await cluster.kill(lone.server);
       const overview = await pollUntil("cluster_state alert", 60_000, async () => {
         await sample();
-        const o = getOverview(instance, db, settings);
+        const o = await getOverview(instance, db, settings);
         return o.alerts.some((a) => a.rule === "cluster-state")
           ? o
           : { notYet: `cluster ${JSON.stringify(o.cluster)}` };

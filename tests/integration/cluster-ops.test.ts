@@ -306,7 +306,7 @@ describe("config compliance on a cluster", () => {
     for (const server of [master.server, replica.server])
       expect(await cluster.cli(server, "CONFIG", "GET", "maxmemory-policy")).toContain("volatile-lru");
     expect(check(await config("cl"), "maxmemory-policy").status).toBe("pass");
-    const [outcome] = listAuditEntries(getStore(), { instance: "cl", action: "config-set", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), { instance: "cl", action: "config-set", limit: 1 });
     expect(outcome).toMatchObject({
       outcome: "ok",
       actor: TEST_TOKEN_NAMES.admin,
@@ -331,7 +331,7 @@ describe("config compliance on a cluster", () => {
       expect(message).toContain(`applied maxmemory-policy=volatile-lru on ${address(first.server)}`);
       expect(await cluster.cli(first.server, "CONFIG", "GET", "maxmemory-policy")).toContain("volatile-lru");
       expect(await cluster.cli(second.server, "CONFIG", "GET", "maxmemory-policy")).toContain("allkeys-lru");
-      const [outcome] = listAuditEntries(getStore(), { instance: "cl", action: "config-set", limit: 1 });
+      const [outcome] = await listAuditEntries(getStore(), { instance: "cl", action: "config-set", limit: 1 });
       expect(outcome?.outcome).toBe("error");
       expect(outcome?.detail).toContain(address(second.server));
       expect(outcome?.detail).toContain(`applied maxmemory-policy=volatile-lru on ${address(first.server)}`);
@@ -380,7 +380,7 @@ describe("slow log, clients and latency on a cluster", () => {
       cluster.nodes.map(address).sort(),
     );
     for (const n of cluster.nodes) expect(Number(await cluster.cli(n, "SLOWLOG", "LEN"))).toBe(0);
-    const [outcome] = listAuditEntries(getStore(), { instance: "cl", action: "slowlog-reset", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), { instance: "cl", action: "slowlog-reset", limit: 1 });
     expect(outcome).toMatchObject({ outcome: "ok", affected: 6, reason: "cluster clean slate" });
     expect(outcome?.detail).toMatch(/^SLOWLOG RESET on 6 nodes: /);
     await Promise.all(cluster.nodes.map((n) => configSet(n, "slowlog-log-slower-than", "0")));
@@ -589,7 +589,7 @@ describe("a cluster node down", () => {
     expect(reset.status).toBe(503);
     expect(JSON.stringify(reset.json)).toContain(`SLOWLOG RESET failed on 1 of 6 nodes (node ${down}`);
     expect(JSON.stringify(reset.json)).toMatch(/reset on (127\.0\.0\.1:\d+, ){4}127\.0\.0\.1:\d+/);
-    const [outcome] = listAuditEntries(getStore(), { instance: "cl", action: "slowlog-reset", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), { instance: "cl", action: "slowlog-reset", limit: 1 });
     expect(outcome?.outcome).toBe("error");
     expect(outcome?.detail).toContain(down);
 

@@ -148,7 +148,7 @@ async function reference(cluster: RedisCluster, client: Client): Promise<Referen
 
 async function untilFinished(id: string, timeoutMs: number): Promise<ScanJob> {
   return pollUntil(`scan ${id} finished`, timeoutMs, async () => {
-    const job = getScanJob(id);
+    const job = await getScanJob(id);
     if (!job) return { notYet: "no job" };
     return job.status === "running" ? { notYet: `running: ${job.progress.scanned} keys` } : job;
   });
@@ -338,10 +338,10 @@ describe("scans of a 3-master / 3-replica cluster", () => {
       const victim = must(masters[1], "a second master");
       const { id } = await launchScan(instance, { mode: "gentle" });
       await pollUntil("the scan under way", 60_000, async () => {
-        const job = getScanJob(id);
+        const job = await getScanJob(id);
         return job && job.status === "running" && job.progress.scanned > 2000 ? true : { notYet: "not yet" };
       });
-      const runningBefore = must(getScanJob(id));
+      const runningBefore = must(await getScanJob(id));
       expect(runningBefore.status).toBe("running");
       await cluster.kill(victim.server);
       const job = await untilFinished(id, 240_000);
@@ -376,7 +376,7 @@ describe("scans of a 3-master / 3-replica cluster", () => {
         expect(result.uncoveredSlots).toEqual(victim.slots);
         expect(result.keys).toBeLessThan(planted);
         // A failed scan never lowers the keys-without-TTL alert: only done scans feed it.
-        const state = scanStateInput(getStore(), instance.id);
+        const state = await scanStateInput(getStore(), instance.id);
         expect(state.ttlUnknown?.reason).toContain(address(victim.server));
       }
       console.info(
@@ -400,7 +400,7 @@ describe("scans of a 3-master / 3-replica cluster", () => {
       );
       const { id } = await launchScan(instance, { mode: "gentle" });
       await pollUntil("the scan under way", 60_000, async () => {
-        const job = getScanJob(id);
+        const job = await getScanJob(id);
         return job && job.status === "running" && job.progress.scanned > 2000 ? true : { notYet: "not yet" };
       });
       await cluster.kill(lonely.server);
@@ -420,7 +420,7 @@ describe("scans of a 3-master / 3-replica cluster", () => {
       expect(result.keys).toBeLessThan(plantedTotal);
       expect(must(result.nodes).reduce((n, e) => n + e.keys, 0)).toBe(result.keys);
       // A failed scan never lowers the keys-without-TTL alert: compliance is unknown, naming the node.
-      const state = scanStateInput(getStore(), instance.id);
+      const state = await scanStateInput(getStore(), instance.id);
       expect(state.ttlUnknown?.reason).toContain(address(lonely.server));
       expect(state.latestScan?.noTtl).toBe(ref.classes.noTtl);
       // The pages read it back: the newest finished scan (status=any) is this failed one with its

@@ -60,7 +60,7 @@ describe("command latency and persistence per cluster node", () => {
   afterAll(async () => {
     await sampler?.stop();
     await closeAllConnections();
-    db?.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await cluster?.stop();
   }, TIMEOUT_MS);
@@ -98,9 +98,9 @@ describe("command latency and persistence per cluster node", () => {
       sampler.start();
       try {
         const deadline = Date.now() + 60_000;
-        let alerts = getOverview(instance, db, settings).alerts;
+        let alerts = (await getOverview(instance, db, settings)).alerts;
         while (Date.now() < deadline) {
-          alerts = getOverview(instance, db, settings).alerts;
+          alerts = (await getOverview(instance, db, settings)).alerts;
           const slowAlert = alerts.find((a) => a.rule === "command-latency" && a.state === "firing");
           const saveAlert = alerts.find((a) => a.rule === "persistence");
           if (slowAlert && saveAlert) break;
@@ -118,7 +118,7 @@ describe("command latency and persistence per cluster node", () => {
         expect(persistence[0]?.summary).toMatch(/rdb_last_bgsave_status:err/);
 
         const [evalRow] = latestCommands(
-          commandLatencyBetween(db, instance.id, Date.now() - 60_000, Date.now()).filter(
+          (await commandLatencyBetween(db, instance.id, Date.now() - 60_000, Date.now())).filter(
             (r) => r.command === "eval",
           ),
           3,

@@ -172,15 +172,15 @@ describe("per-command latency from LATENCY HISTOGRAM", () => {
       const evalHistory = body.commandHistory?.find((c) => c.command === "EVAL");
       expect(evalHistory?.minutes.some((m) => (m.p99Ms ?? 0) > 100)).toBe(true);
 
-      const alert = await waitFor("the command-latency alert firing", () => {
-        const overview = getOverview(instance, getStore(), settings);
+      const alert = await waitFor("the command-latency alert firing", async () => {
+        const overview = await getOverview(instance, getStore(), settings);
         const a = overview.alerts.find((x) => x.rule === "command-latency" && x.command === "eval");
         return a?.state === "firing" ? a : null;
       });
       console.log(`command-latency alert firing after ${Date.now() - t0} ms: ${alert.summary}`);
       expect(alert.summary).toMatch(/^EVAL p99 \d+ ms over 100 ms/);
       expect(alert.runbook.check.length).toBeGreaterThan(0);
-      const overview = getOverview(instance, getStore(), settings);
+      const overview = await getOverview(instance, getStore(), settings);
       expect(overview.alerts.some((a) => a.rule === "command-latency" && a.command === "get")).toBe(false);
 
       const metrics = await renderMetrics([instance], { db: getStore(), settings });
@@ -213,7 +213,7 @@ describe("per-command latency from LATENCY HISTOGRAM", () => {
     expect(evalRow).toMatchObject({ source: "latencystats", windowSeconds: null, calls: 0 });
     expect(evalRow?.p99).toBeGreaterThan(100);
     expect(evalRow?.p95).toBeNull();
-    const overview = getOverview(noLatency, getStore(), settings);
+    const overview = await getOverview(noLatency, getStore(), settings);
     expect(overview.alerts.some((a) => a.rule === "command-latency")).toBe(false);
   }, 90_000);
 
@@ -240,8 +240,8 @@ describe("per-command latency from LATENCY HISTOGRAM", () => {
       const evalRow = body.commands?.find((c) => c.command === "EVAL");
       expect(evalRow).toMatchObject({ source: "commandstats", p50: null, p95: null, p99: null });
       expect(evalRow?.windowSeconds).toBeGreaterThan(0);
-      const alert = await waitFor("the command-latency alert on the average", () => {
-        const a = getOverview(noTracking, getStore(), settings).alerts.find(
+      const alert = await waitFor("the command-latency alert on the average", async () => {
+        const a = (await getOverview(noTracking, getStore(), settings)).alerts.find(
           (x) => x.rule === "command-latency" && x.command === "eval",
         );
         return a?.state === "firing" ? a : null;

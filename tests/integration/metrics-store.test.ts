@@ -54,26 +54,25 @@ describe("metrics store: rollups, retention, series", () => {
   let db: Db;
   const now = Math.floor(Date.now() / MIN) * MIN;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "isl-metrics-store-"));
     db = openStore(dir);
     // 50 hours of samples every 10 s; one unreachable stretch of 5 minutes 30 hours ago.
-    const insert = db.transaction(() => {
+    await db.transaction(async (tx) => {
       for (let t = now - 50 * HOUR; t <= now; t += 10_000) {
         const down = t > now - 30 * HOUR && t <= now - 30 * HOUR + 5 * MIN;
-        insertSample(
-          db,
+        await insertSample(
+          tx,
           down
             ? { ...sample(t), reachable: false, usedBytes: null, deltas: null }
             : sample(t, { usedBytes: 1000 + (t % MIN) / 1000 }),
         );
       }
     });
-    insert();
   });
 
-  afterAll(() => {
-    db?.close();
+  afterAll(async () => {
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,12 +81,12 @@ describe("metrics store: rollups, retention, series", () => {
       rawRetentionMs: 48 * HOUR,
       rollupRetentionMs: 14 * 24 * HOUR,
     });
-    const rollups = rollupsBetween(db, "store", now - 50 * HOUR, now);
+    const rollups = await rollupsBetween(db, "store", now - 50 * HOUR, now);
     const one = rollups.find((r) => r.minute === now - 2 * HOUR);
     expect(one).toMatchObject({ samples: 6, reachable: 6, usedMin: 1000, usedMax: 1050, maxBytes: 10_000 });
     expect(one?.deltas).toEqual({ ms: 60_000, evicted: 12, expired: 0, hits: 18, misses: 6, commands: 600 });
     // Raw samples older than 48 h are gone; rollups of them remain.
-    expect(samplesBetween(db, "store", 0, now - 48 * HOUR - 1)).toHaveLength(0);
+    expect(await samplesBetween(db, "store", 0, now - 48 * HOUR - 1)).toHaveLength(0);
     expect(rollups.some((r) => r.minute < now - 48 * HOUR)).toBe(true);
     // The current minute is not rolled up yet.
     expect(rollups.some((r) => r.minute >= now - MIN + 1)).toBe(false);
@@ -95,12 +94,12 @@ describe("metrics store: rollups, retention, series", () => {
 
   it("prunes rollups past their retention", async () => {
     await maintainInstance(db, "store", now, { rawRetentionMs: 48 * HOUR, rollupRetentionMs: 40 * HOUR });
-    expect(rollupsBetween(db, "store", 0, now - 40 * HOUR)).toHaveLength(0);
+    expect(await rollupsBetween(db, "store", 0, now - 40 * HOUR)).toHaveLength(0);
   });
 
-  it("serves 7 d from rollups and 1 h from raw samples, with rates from summed deltas", () => {
+  it("serves 7 d from rollups and 1 h from raw samples, with rates from summed deltas", async () => {
     const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
-    const week = getMetrics(inst, "7d", db, settings, now);
+    const week = await getMetrics(inst, "7d", db, settings, now);
     expect(week.source).toBe("rollups");
     expect(week.stepSeconds).toBe(1680);
     const full = week.points.filter((p) => p.evictionsPerMinute !== null);
@@ -110,18 +109,18 @@ describe("metrics store: rollups, retention, series", () => {
       expect(p.hitRate).toBeCloseTo(0.75);
       expect(p.opsPerSecond).toBeCloseTo(10);
     }
-    const hour = getMetrics(inst, "1h", db, settings, now);
+    const hour = await getMetrics(inst, "1h", db, settings, now);
     expect(hour.source).toBe("raw");
     expect(hour.points).toHaveLength(361);
     expect(hour.thresholds.hitRate).toBe(0.5);
   });
 
-  it("draws the unreachable stretch and a stretch without samples as gaps", () => {
+  it("draws the unreachable stretch and a stretch without samples as gaps", async () => {
     const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
-    const day = getMetrics(inst, "24h", db, settings, now + 30 * MIN);
+    const day = await getMetrics(inst, "24h", db, settings, now + 30 * MIN);
     // The last 30 minutes have no samples: the series ends with a null point.
     expect(day.points.at(-1)?.usedBytes).toBeNull();
-    const sixHours = getMetrics(inst, "6h", db, settings, now);
+    const sixHours = await getMetrics(inst, "6h", db, settings, now);
     expect(sixHours.points.every((p) => p.usedBytes !== null)).toBe(true);
   });
 
@@ -155,11 +154,11 @@ describe("metrics store: rollups, retention, series", () => {
     const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
     await sampler.sampleOnce("scanned");
     // No scan yet: no count of keys without TTL, and no all-clear either.
-    expect(getOverview(scanned, db, settings).alerts.map((a) => [a.rule, a.summary])).toEqual([
+    expect((await getOverview(scanned, db, settings)).alerts.map((a) => [a.rule, a.summary])).toEqual([
       ["ttl-compliance-unknown", "TTL compliance unknown: no scan has finished yet"],
     ]);
 
-    insertScan(db, {
+    await insertScan(db, {
       id: "s1",
       instance: "scanned",
       match: "isl:*",
@@ -170,15 +169,21 @@ describe("metrics store: rollups, retention, series", () => {
     });
     const classes = { ok: 1, noTtl: 2, aboveStandard: 0, unknownPattern: 0, foreign: 0, possiblePii: 0 };
     const finishedAt = new Date().toISOString();
-    db.prepare(
-      "UPDATE scans SET status = 'done', finished_at = ?, keys = 3, bytes = 1, duration_ms = 1, classes = ? WHERE id = 's1'",
-    ).run(finishedAt, JSON.stringify(classes));
+    await db
+      .prepare(
+        "UPDATE scans SET status = 'done', finished_at = ?, keys = 3, bytes = 1, duration_ms = 1, classes = ? WHERE id = 's1'",
+      )
+      .run(finishedAt, JSON.stringify(classes));
     await new Promise((r) => setTimeout(r, 5));
     await sampler.sampleOnce("scanned");
-    const alert = getOverview(scanned, db, settings).alerts.find((a) => a.rule === "keys-without-ttl");
+    const alert = (await getOverview(scanned, db, settings)).alerts.find(
+      (a) => a.rule === "keys-without-ttl",
+    );
     expect(alert).toMatchObject({ state: "firing", value: 2, since: finishedAt, severity: "critical" });
     expect(alert?.runbook.check[0]?.href).toBe("/i/scanned/ttl");
-    expect(getOverview(scanned, db, settings).alerts.map((a) => a.rule)).not.toContain("ttl-compliance-unknown");
+    expect((await getOverview(scanned, db, settings)).alerts.map((a) => a.rule)).not.toContain(
+      "ttl-compliance-unknown",
+    );
     await sampler.stop();
   });
 });

@@ -61,7 +61,7 @@ describe("metrics sampler against a real redis-server", () => {
 
   afterAll(async () => {
     await closeAllConnections();
-    db?.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await Promise.all([full?.stop(), plain?.stop(), noConfig?.stop()]);
   });
@@ -83,7 +83,7 @@ describe("metrics sampler against a real redis-server", () => {
     clock += INTERVAL_MS;
     expect(await sampler.sampleOnce("full")).toBe("sampled");
     const after = await info(full);
-    const overview = getOverview(inst, db, settings, clock);
+    const overview = await getOverview(inst, db, settings, clock);
 
     expect(after.evictedKeys).toBeGreaterThan(0);
     expect(overview.reachable).toBe(true);
@@ -92,7 +92,7 @@ describe("metrics sampler against a real redis-server", () => {
     const alert = overview.alerts.find((a) => a.rule === "memory");
     expect(alert).toMatchObject({ state: "pending", threshold: 0.8 });
     // The alert's value is used/max from the sampled INFO, and INFO read just after agrees.
-    const stored = latestSample(db, "full");
+    const stored = await latestSample(db, "full");
     expect(alert?.value).toBe((stored?.usedBytes ?? 0) / (stored?.maxBytes ?? 1));
     expect(alert?.value).toBeCloseTo(after.usedMemoryBytes / after.maxMemoryBytes, 2);
     expect(alert?.value).toBeGreaterThan(0.8);
@@ -119,9 +119,9 @@ describe("metrics sampler against a real redis-server", () => {
     const hits = after.keyspaceHits - before.keyspaceHits;
     const misses = after.keyspaceMisses - before.keyspaceMisses;
     expect([hits, misses]).toEqual([37, 13]);
-    const overview = getOverview(inst, db, settings, clock);
+    const overview = await getOverview(inst, db, settings, clock);
     expect(overview.hitRate).toBe(hits / (hits + misses));
-    const series = getMetrics(inst, "15m", db, settings, clock);
+    const series = await getMetrics(inst, "15m", db, settings, clock);
     const rates = series.points.map((p) => p.hitRate).filter((v) => v !== null);
     expect(rates).toContain(hits / (hits + misses));
     await sampler.stop();
@@ -149,13 +149,13 @@ describe("metrics sampler against a real redis-server", () => {
       await load(20_000);
       await tick();
     }
-    const lastGood = latestSample(db, "restart");
+    const lastGood = await latestSample(db, "restart");
 
     const exited = new Promise((resolve) => plain.process.once("exit", resolve));
     plain.process.kill("SIGKILL");
     await exited;
     expect(await tick()).toBe("unreachable");
-    const down = getOverview(inst, db, tenSeconds, clock);
+    const down = await getOverview(inst, db, tenSeconds, clock);
     expect(down.reachable).toBe(false);
     expect(down.unreachableSince).toBe(new Date(clock).toISOString());
     expect(down.sampledAt).toBe(new Date(lastGood?.t ?? 0).toISOString());
@@ -165,16 +165,16 @@ describe("metrics sampler against a real redis-server", () => {
     await plain.restart();
     // The client reconnects on its own schedule: sample (10 s apart on the clock) until it answers.
     await vi.waitFor(async () => expect(await tick()).toBe("sampled"), { timeout: 15_000, interval: 200 });
-    expect(latestSample(db, "restart")?.deltas).toBeNull();
+    expect((await latestSample(db, "restart"))?.deltas).toBeNull();
     for (let i = 0; i < 3; i++) {
       await load(100);
       await tick();
     }
-    const up = getOverview(inst, db, tenSeconds, clock);
+    const up = await getOverview(inst, db, tenSeconds, clock);
     expect(up.reachable).toBe(true);
     expect(up.unreachableSince).toBeUndefined();
 
-    const points = getMetrics(inst, "15m", db, tenSeconds, clock).points;
+    const points = (await getMetrics(inst, "15m", db, tenSeconds, clock)).points;
     for (const p of points) {
       for (const v of [p.opsPerSecond, p.evictionsPerMinute, p.hitRate])
         if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
@@ -215,8 +215,8 @@ describe("metrics sampler against a real redis-server", () => {
     await sampler.sampleOnce("viewers");
     const before = (await info(full)).totalCommandsProcessed;
     for (let i = 0; i < 200; i++) {
-      getOverview(inst, db, settings);
-      getMetrics(inst, i % 2 ? "1h" : "7d", db, settings);
+      await getOverview(inst, db, settings);
+      await getMetrics(inst, i % 2 ? "1h" : "7d", db, settings);
     }
     const after = (await info(full)).totalCommandsProcessed;
     // Only the first redis-cli INFO itself.
@@ -264,16 +264,16 @@ describe("metrics sampler against a real redis-server", () => {
       next.run();
     }
     await sampler.stop();
-    const count = db.prepare("SELECT COUNT(*) AS n FROM metric_samples WHERE instance_id = 'loop'").get() as {
-      n: number;
-    };
+    const count = (await db
+      .prepare("SELECT COUNT(*) AS n FROM metric_samples WHERE instance_id = 'loop'")
+      .get()) as { n: number };
     expect(count.n).toBeGreaterThanOrEqual(3);
     expect(count.n).toBeLessThanOrEqual(7);
     // At once on start, then one interval after each sample (which took no time on this clock).
     expect(delays).toEqual([0, ...Array<number>(6).fill(INTERVAL_MS)]);
-    const times = db.prepare("SELECT t FROM metric_samples WHERE instance_id = 'loop' ORDER BY t").all() as {
-      t: number;
-    }[];
+    const times = (await db
+      .prepare("SELECT t FROM metric_samples WHERE instance_id = 'loop' ORDER BY t")
+      .all()) as { t: number }[];
     expect(times.map((r) => r.t - start)).toEqual([0, 1, 2, 3, 4, 5].map((i) => i * INTERVAL_MS));
   });
 });

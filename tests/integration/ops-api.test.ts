@@ -193,7 +193,11 @@ describe("GET /api/instances/{id}/config", () => {
     expect((await call("config/apply", "managed", "", "admin", {})).status).toBe(409);
     expect((await call("config/apply", "frozen", "", "admin", {})).status).toBe(409);
     expect((await call("slowlog/reset", "frozen", "", "admin", {})).status).toBe(409);
-    const [rejected] = listAuditEntries(getStore(), { instance: "frozen", action: "config-set", limit: 1 });
+    const [rejected] = await listAuditEntries(getStore(), {
+      instance: "frozen",
+      action: "config-set",
+      limit: 1,
+    });
     expect(rejected).toMatchObject({
       outcome: "denied",
       detail: expect.stringMatching(/^409 read_only: instance frozen is read-only/),
@@ -209,7 +213,11 @@ describe("GET /api/instances/{id}/config", () => {
     ]);
     const s = statuses(await config("bad"));
     expect([s.maxmemory, s["maxmemory-policy"], s.save]).toEqual(["pass", "pass", "pass"]);
-    const [outcome] = listAuditEntries(getStore(), { action: "config-set", actor: "ops-admin", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), {
+      action: "config-set",
+      actor: "ops-admin",
+      limit: 1,
+    });
     expect(outcome).toMatchObject({
       outcome: "ok",
       affected: 5,
@@ -241,7 +249,7 @@ describe("GET /api/instances/{id}/slowlog", () => {
     const res = await call("slowlog", "bad", "?reveal=1");
     expect(res.status).toBe(403);
     expect(await res.text()).not.toContain("user_123");
-    const [denied] = listAuditEntries(getStore(), { action: "slowlog-reveal", limit: 10 });
+    const [denied] = await listAuditEntries(getStore(), { action: "slowlog-reveal", limit: 10 });
     expect(denied).toMatchObject({ actor: "ops-viewer", instance: "bad", outcome: "denied" });
   });
 
@@ -254,7 +262,11 @@ describe("GET /api/instances/{id}/slowlog", () => {
       "isl:beliefs:user_123",
       '{\\"user_id\\":\\"user_123\\"}',
     ]);
-    const entries = listAuditEntries(getStore(), { action: "slowlog-reveal", actor: "ops-admin", limit: 10 });
+    const entries = await listAuditEntries(getStore(), {
+      action: "slowlog-reveal",
+      actor: "ops-admin",
+      limit: 10,
+    });
     expect(entries.map((e) => [e.kind, e.outcome])).toEqual([
       ["outcome", "ok"],
       ["intent", null],
@@ -267,7 +279,11 @@ describe("GET /api/instances/{id}/slowlog", () => {
     const res = await call("slowlog/reset", "bad", "", "admin", { reason: "clean slate for the test" });
     expect(res.status).toBe(200);
     expect(Number(await plain.cli("SLOWLOG", "LEN"))).toBeLessThanOrEqual(1);
-    const [outcome] = listAuditEntries(getStore(), { action: "slowlog-reset", actor: "ops-admin", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), {
+      action: "slowlog-reset",
+      actor: "ops-admin",
+      limit: 1,
+    });
     expect(outcome).toMatchObject({ outcome: "ok", reason: "clean slate for the test" });
   });
 });

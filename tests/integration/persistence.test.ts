@@ -138,9 +138,11 @@ describe("persistence health", () => {
     expect(node?.rdbChangesSinceLastSave).toBeGreaterThan(0);
 
     const outcome = await sampler.sampleOnce("broken");
-    if (outcome !== "sampled") console.log(latestSample(getStore(), "broken"));
+    if (outcome !== "sampled") console.log(await latestSample(getStore(), "broken"));
     expect(outcome).toBe("sampled");
-    const alert = getOverview(broke, getStore(), settings).alerts.find((a) => a.rule === "persistence");
+    const alert = (await getOverview(broke, getStore(), settings)).alerts.find(
+      (a) => a.rule === "persistence",
+    );
     // stop-writes-on-bgsave-error is on by default: Redis refuses writes, so the alert is critical.
     expect(alert).toMatchObject({ state: "firing", severity: "critical" });
     expect(alert?.summary).toMatch(/refuses writes \(MISCONF/);
@@ -163,6 +165,8 @@ describe("persistence health", () => {
     expect(body.checks.find((c) => c.id === "persistence")).toMatchObject({ status: "pass" });
     expect(body.nodes?.[0]?.persistence).toMatchObject({ status: "pass", rdbLastBgsaveStatus: "ok" });
     expect(await sampler.sampleOnce("healthy")).toBe("sampled");
-    expect(getOverview(ok, getStore(), settings).alerts.some((a) => a.rule === "persistence")).toBe(false);
+    expect((await getOverview(ok, getStore(), settings)).alerts.some((a) => a.rule === "persistence")).toBe(
+      false,
+    );
   }, 90_000);
 });

@@ -237,7 +237,7 @@ describe("a console Redis user lacking one command", () => {
     // Refusals by Redis are audited as errors with the reason.
     const { listAuditEntries } = await import("@/lib/store/audit");
     const { getStore } = await import("@/lib/store");
-    const [outcome] = listAuditEntries(getStore(), { instance: "no-unlink", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), { instance: "no-unlink", limit: 1 });
     expect(outcome).toMatchObject({ outcome: "error", detail: expect.stringMatching(/403 redis_permission: .*UNLINK/) });
   });
 
@@ -293,12 +293,12 @@ describe("a scan that could not read TTLs never clears the keys-without-TTL aler
     const { finishScan, getScan, insertScan } = await import("@/lib/store/scans");
     const full = await scan("full");
     const db = getStore();
-    insertScan(db, { id: "history-1", instance: "no-ttl", match: "*", mode: "fast", trigger: "manual", startedAt: full.startedAt, total: ALL_KEYS });
-    finishScan(db, "history-1", {
+    await insertScan(db, { id: "history-1", instance: "no-ttl", match: "*", mode: "fast", trigger: "manual", startedAt: full.startedAt, total: ALL_KEYS });
+    await finishScan(db, "history-1", {
       status: "done",
       finishedAt: full.finishedAt ?? new Date().toISOString(),
       progress: full.progress,
-      result: getScan(db, full.id)?.result,
+      result: (await getScan(db, full.id))?.result,
     });
     expect((await overviewAlerts("no-ttl")).find((a) => a.rule === "keys-without-ttl")).toMatchObject({ state: "firing", value: 5 });
     // ... then a scan by a user who may not read TTLs.
@@ -362,7 +362,7 @@ describe("a stalled Redis (DEBUG SLEEP)", () => {
     expect((await detail("stall", "isl:ident:0000000000000001")).status).toBe(200);
     const { listAuditEntries } = await import("@/lib/store/audit");
     const { getStore } = await import("@/lib/store");
-    const [outcome] = listAuditEntries(getStore(), { instance: "stall", action: "expire", limit: 1 });
+    const [outcome] = await listAuditEntries(getStore(), { instance: "stall", action: "expire", limit: 1 });
     expect(outcome).toMatchObject({ outcome: "error", detail: expect.stringMatching(/503 redis_timeout: .*may still have run/) });
   }, 90_000);
 });

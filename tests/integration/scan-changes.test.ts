@@ -246,7 +246,7 @@ describe("the latest scan follows the console's fixes", () => {
     expect(await listPage(scan.id, "noTtl")).toMatchObject({ entries: [], total: 0, stored: 0 });
     const { scanStateInput } = await import("@/lib/metrics/scan-input");
     const { getStore } = await import("@/lib/store");
-    expect(scanStateInput(getStore(), ID).latestScan?.noTtl).toBe(0);
+    expect((await scanStateInput(getStore(), ID)).latestScan?.noTtl).toBe(0);
     expect((await noTtlAlert())?.state ?? "ok").not.toBe("firing");
   }, 360_000);
 

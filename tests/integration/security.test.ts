@@ -117,7 +117,7 @@ beforeAll(async () => {
   });
   resetConfigForTests();
   ensureTestAuth();
-  resetLoginFailuresForTests();
+  await resetLoginFailuresForTests();
   for (const file of routeFiles(API_DIR)) {
     const mod = (await import(file)) as Record<string, unknown>;
     const handlers = Object.fromEntries(
@@ -245,7 +245,7 @@ describe("sessions and cross-site requests", () => {
   });
 
   it("rate-limits failed sign-ins per user with 429 and a clear message", async () => {
-    resetLoginFailuresForTests();
+    await resetLoginFailuresForTests();
     const login = find("/api/auth/login");
     const attempt = (password: string) =>
       call(login, "POST", {
@@ -260,7 +260,7 @@ describe("sessions and cross-site requests", () => {
     const locked = await attempt(USER.password);
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
-    resetLoginFailuresForTests();
+    await resetLoginFailuresForTests();
     expect((await attempt(USER.password)).status).toBe(200);
   });
 });

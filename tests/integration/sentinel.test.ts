@@ -64,7 +64,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
   afterAll(async () => {
     await sampler?.stop();
     await closeAllConnections();
-    db?.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await set?.stop();
   }, TIMEOUT_MS);
@@ -78,7 +78,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
       await set.waitForReplicaSync();
 
       expect(await sampler.sampleOnce(instance.id)).toBe("sampled");
-      const nodes = latestNodeSet(db, instance.id);
+      const nodes = await latestNodeSet(db, instance.id);
       const master = `127.0.0.1:${set.master.port}`;
       const replica = `127.0.0.1:${set.replicas[0]?.port}`;
       expect(nodes.map((n) => [n.node, n.role, n.reachable])).toEqual(
@@ -87,7 +87,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
           [replica, "replica", true],
         ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       );
-      const overview = getOverview(instance, db, settings);
+      const overview = await getOverview(instance, db, settings);
       expect(overview.kind).toBe("sentinel");
       expect(overview.sentinel).toMatchObject({
         master,
@@ -117,7 +117,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
       const loop = (async () => {
         while (sampling) {
           await sampler.sampleOnce(instance.id);
-          if (getOverview(instance, db, settings).alerts.some((a) => a.rule === "sentinel-master"))
+          if ((await getOverview(instance, db, settings)).alerts.some((a) => a.rule === "sentinel-master"))
             sawMasterAlert = true;
           await new Promise((r) => setTimeout(r, INTERVAL_MS));
         }
@@ -149,7 +149,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
         "the overview names the new master and the failover",
         30_000,
         async () => {
-          const o = getOverview(instance, db, settings);
+          const o = await getOverview(instance, db, settings);
           return o.sentinel?.master === newAddress && o.sentinel.lastFailover
             ? o
             : { notYet: JSON.stringify(o.sentinel) };
@@ -177,7 +177,7 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
       );
 
       // The charts get the failover as a marked event.
-      const metrics = getMetrics(instance, "15m", db, settings);
+      const metrics = await getMetrics(instance, "15m", db, settings);
       expect(metrics.events?.map((e) => e.t)).toContain(at);
       expect(metrics.events?.at(-1)?.label).toContain(newAddress);
     },

@@ -97,10 +97,10 @@ function cookieValue(cookie: string): string {
 }
 
 /** The store row of the session a cookie names. */
-function rowOf(cookie: string) {
+async function rowOf(cookie: string) {
   const payload = openSession(cookieValue(cookie), SESSION_SECRET, Date.now());
   if (!payload) throw new Error("cookie does not open");
-  return findSession(getStore(), sessionIdHash(payload.sid));
+  return await findSession(getStore(), sessionIdHash(payload.sid));
 }
 
 /** authenticateInput as the route wrapper and the page proxy call it, at a chosen time. */
@@ -135,7 +135,7 @@ beforeAll(async () => {
   });
   writeUsers(USERS.map((u) => u.username));
   ensureTestAuth();
-  resetLoginFailuresForTests();
+  await resetLoginFailuresForTests();
 }, 60_000);
 
 afterAll(() => {
@@ -155,7 +155,7 @@ describe("signing out ends the session on the server", () => {
     expect(out.status).toBe(200);
     expect(out.json).toEqual({ ok: true });
     expect(out.setCookie).toMatch(/^isl_session=; .*Max-Age=0/);
-    expect(rowOf(cookie)).toMatchObject({ revokeReason: "signed_out" });
+    expect(await rowOf(cookie)).toMatchObject({ revokeReason: "signed_out" });
 
     // A copy of the cookie taken before sign-out no longer works, on reads or writes.
     await expectUnauthenticated(await me(cookie), "replayed cookie");
@@ -186,7 +186,7 @@ describe("signing out ends the session on the server", () => {
     const other = await me(desktop);
     expect(other.status).toBe(200);
     expect(other.json).toMatchObject({ name: "alice" });
-    expect(rowOf(desktop)?.revokedAt).toBeNull();
+    expect((await rowOf(desktop))?.revokedAt).toBeNull();
   });
 
   it("a cross-site sign-out is refused (403) and revokes nothing", async () => {
@@ -194,7 +194,7 @@ describe("signing out ends the session on the server", () => {
     const evil = await logout(cookie, "https://evil.example");
     expect(evil.status).toBe(403);
     expect((await me(cookie)).status).toBe(200);
-    expect(rowOf(cookie)?.revokedAt).toBeNull();
+    expect((await rowOf(cookie))?.revokedAt).toBeNull();
   });
 
   it("a version-1 cookie (sealed before sessions had ids) is refused: its holder is signed out", async () => {
@@ -216,7 +216,7 @@ describe("signing out ends the session on the server", () => {
 describe("the idle clock lives in the store", () => {
   it("renews at most once a minute with the same cookie, and refuses a session idle too long", async () => {
     const cookie = await signIn("carol");
-    const signedInAt = rowOf(cookie)?.createdAt ?? 0;
+    const signedInAt = (await rowOf(cookie))?.createdAt ?? 0;
     // Right after sign-in: no renewal, no write.
     const first = await me(cookie);
     expect(first.status).toBe(200);
@@ -227,18 +227,18 @@ describe("the idle clock lives in the store", () => {
     expect(renewed?.setCookie).toBe(
       `${cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_MINUTES * 60}`,
     );
-    expect(rowOf(cookie)?.lastSeen).toBe(signedInAt + RENEW_AFTER_MS + 1);
+    expect((await rowOf(cookie))?.lastSeen).toBe(signedInAt + RENEW_AFTER_MS + 1);
     // A burst of requests in the next minute writes nothing and sets no cookie.
     for (let i = 2; i < 10; i++) {
       const again = await authenticateAt(cookie, signedInAt + RENEW_AFTER_MS + i * 1_000);
       expect(again?.setCookie).toBeUndefined();
     }
-    expect(rowOf(cookie)?.lastSeen).toBe(signedInAt + RENEW_AFTER_MS + 1);
+    expect((await rowOf(cookie))?.lastSeen).toBe(signedInAt + RENEW_AFTER_MS + 1);
 
     const lastSeen = signedInAt + RENEW_AFTER_MS + 1;
     expect(await authenticateAt(cookie, lastSeen + IDLE_MINUTES * 60_000)).not.toBeNull();
     const other = await signIn("carol");
-    const otherSeen = rowOf(other)?.lastSeen ?? 0;
+    const otherSeen = (await rowOf(other))?.lastSeen ?? 0;
     expect(await authenticateAt(other, otherSeen + IDLE_MINUTES * 60_000 + 1)).toBeNull();
   });
 });
@@ -260,11 +260,11 @@ describe("removing a user from the users file", () => {
     expect((await me(bobFirst)).status).toBe(200);
 
     writeUsers(["alice", "carol"]);
-    const { revoked } = endStaleSessions();
+    const { revoked } = await endStaleSessions();
     expect(revoked).toBeGreaterThanOrEqual(2);
     // Revoked rows are pruned at start-up: the ids are unknown now.
-    expect(rowOf(bobFirst)).toBeUndefined();
-    expect(rowOf(bobSecond)).toBeUndefined();
+    expect(await rowOf(bobFirst)).toBeUndefined();
+    expect(await rowOf(bobSecond)).toBeUndefined();
 
     // Even with bob back in the file, the old sessions stay dead; a new sign-in works.
     writeUsers(["alice", "bob", "carol"]);
@@ -272,9 +272,9 @@ describe("removing a user from the users file", () => {
     await expectUnauthenticated(await me(bobSecond), "bob's second session after the start-up step");
     expect((await me(await signIn("bob"))).status).toBe(200);
     expect((await me(alice)).status).toBe(200);
-    expect(rowOf(alice)?.revokedAt).toBeNull();
+    expect((await rowOf(alice))?.revokedAt).toBeNull();
     // A second run finds nothing more to revoke.
-    expect(endStaleSessions().revoked).toBe(0);
+    expect((await endStaleSessions()).revoked).toBe(0);
   });
 });
 
@@ -283,7 +283,7 @@ describe("a store that cannot be read", () => {
   it("lets no session in (401 JSON), refuses sign-in with 503 JSON, still clears the cookie on sign-out", async () => {
     const cookie = await signIn("alice");
     expect((await me(cookie)).status).toBe(200);
-    getStore().close();
+    await getStore().close();
 
     await expectUnauthenticated(await me(cookie), "session with the store closed");
     expect(await authenticateAt(cookie, Date.now() + 2 * RENEW_AFTER_MS)).toBeNull();

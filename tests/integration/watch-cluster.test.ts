@@ -56,11 +56,11 @@ it("subscribes to every master and finds a key without TTL written to each", asy
     isLeader: () => true,
   });
   service.start();
-  for (const deadline = Date.now() + 30_000; watchStatus(instance).state !== "on";) {
-    if (Date.now() > deadline) throw new Error(`watch not on: ${JSON.stringify(watchStatus(instance))}`);
+  for (const deadline = Date.now() + 30_000; (await watchStatus(instance)).state !== "on";) {
+    if (Date.now() > deadline) throw new Error(`watch not on: ${JSON.stringify(await watchStatus(instance))}`);
     await sleep(100);
   }
-  expect(watchStatus(instance).nodes).toHaveLength(3);
+  expect((await watchStatus(instance)).nodes).toHaveLength(3);
 
   // One key per master, written on that master.
   const masters = await cluster.masters();
@@ -79,12 +79,12 @@ it("subscribes to every master and finds a key without TTL written to each", asy
   }
   const wanted = [...byPort.values()].map((k) => Buffer.from(k).toString("base64"));
   for (const deadline = Date.now() + 30_000; ;) {
-    const found = new Set(currentFindings(getStore(), instance.id).map((f) => f.keyBase64));
+    const found = new Set((await currentFindings(getStore(), instance.id)).map((f) => f.keyBase64));
     if (wanted.every((k) => found.has(k))) break;
     if (Date.now() > deadline) throw new Error(`found only ${[...found].length} of 3`);
     await sleep(50);
   }
   console.log(`watch (cluster): 3 keys without TTL, one per master, found in ${Date.now() - t0} ms`);
-  const findings = currentFindings(getStore(), instance.id);
+  const findings = await currentFindings(getStore(), instance.id);
   expect(new Set(findings.map((f) => f.node)).size).toBe(3);
 }, 120_000);

@@ -63,8 +63,8 @@ it("50k writes/s: TTL reads within the budget, sampling said, Redis latency prin
     isLeader: () => true,
   });
   service.start();
-  for (const deadline = Date.now() + 30_000; watchStatus(instance).state !== "on";) {
-    if (Date.now() > deadline) throw new Error(`watch not on: ${JSON.stringify(watchStatus(instance))}`);
+  for (const deadline = Date.now() + 30_000; (await watchStatus(instance)).state !== "on";) {
+    if (Date.now() > deadline) throw new Error(`watch not on: ${JSON.stringify(await watchStatus(instance))}`);
     await sleep(100);
   }
 
@@ -77,7 +77,7 @@ it("50k writes/s: TTL reads within the budget, sampling said, Redis latency prin
   await sleep(500);
   const seconds = (Date.now() - t0) / 1000;
   const ttlCalls = (await commandCalls(server.port, "ttl")) - calls0;
-  const status = watchStatus(instance);
+  const status = await watchStatus(instance);
   const load = await machineLoad();
 
   console.log(

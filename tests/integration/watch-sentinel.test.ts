@@ -55,15 +55,15 @@ it("follows the sentinels' master through a failover and says what it missed", a
     recheckMs: { on: 1000, off: 500 },
   });
   service.start();
-  const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-    for (const deadline = Date.now() + ms; !ok();) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(watchStatus(instance, { db }))}`);
+  const until = async (what: string, ok: () => Promise<boolean>, ms = 60_000) => {
+    for (const deadline = Date.now() + ms; !(await ok());) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(await watchStatus(instance, { db }))}`);
       await sleep(100);
     }
   };
-  const found = (key: string) =>
-    currentFindings(db, instance.id).some((f) => f.keyBase64 === Buffer.from(key).toString("base64"));
-  await until("on", () => watchStatus(instance, { db }).state === "on");
+  const found = async (key: string) =>
+    (await currentFindings(db, instance.id)).some((f) => f.keyBase64 === Buffer.from(key).toString("base64"));
+  await until("on", async () => (await watchStatus(instance, { db })).state === "on");
   const first = `isl:ident:${hex(1)}`;
   await set.master.cli("SET", first, "v");
   await until("found on the first master", () => found(first), 30_000);
@@ -71,13 +71,13 @@ it("follows the sentinels' master through a failover and says what it missed", a
   const killedAt = Date.now();
   const old = await set.killMaster();
   const promoted = await set.waitForFailover(old.port);
-  await until("resubscribed with a closed missed window", () => {
-    const s = watchStatus(instance, { db });
+  await until("resubscribed with a closed missed window", async () => {
+    const s = await watchStatus(instance, { db });
     return (
       s.state === "on" && s.missed.some((m) => m.to !== undefined && Date.parse(m.from) >= killedAt - 1000)
     );
   });
-  const s = watchStatus(instance, { db });
+  const s = await watchStatus(instance, { db });
   console.log(
     `watch (sentinel): resubscribed to ${promoted.host}:${promoted.port} ${Date.now() - killedAt} ms after the kill; "${s.missed[0]?.text}"`,
   );

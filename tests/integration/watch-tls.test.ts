@@ -50,17 +50,17 @@ it("subscribes over TLS as an ACL user and finds a key without TTL", async () =>
   const db = getStore();
   service = new WatchService({ db, instances: [good], maxReadsPerSecond: 500, isLeader: () => true });
   service.start();
-  const until = async (what: string, ok: () => boolean, ms = 30_000) => {
-    for (const deadline = Date.now() + ms; !ok();) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(watchStatus(good, { db }))}`);
+  const until = async (what: string, ok: () => Promise<boolean>, ms = 30_000) => {
+    for (const deadline = Date.now() + ms; !(await ok());) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(await watchStatus(good, { db }))}`);
       await sleep(100);
     }
   };
-  await until("on over TLS", () => watchStatus(good, { db }).state === "on");
+  await until("on over TLS", async () => (await watchStatus(good, { db })).state === "on");
   const key = "isl:ident:00000000000000aa";
   await server.cli("SET", key, "v");
-  await until("found", () =>
-    currentFindings(db, good.id).some((f) => f.keyBase64 === Buffer.from(key).toString("base64")),
+  await until("found", async () =>
+    (await currentFindings(db, good.id)).some((f) => f.keyBase64 === Buffer.from(key).toString("base64")),
   );
   const clients = await server.cli("CLIENT", "LIST");
   // One connection subscribed to each channel the watch uses, no pattern.

@@ -335,7 +335,7 @@ describe("notifications off", () => {
     expect(await quiet.cli("CONFIG", "GET", "notify-keyspace-events")).toMatch(/g\$lshzE|Eg\$lhsz/);
     const { listAuditEntries } = await import("@/lib/store/audit");
     const { getStore } = await import("@/lib/store");
-    const audited = listAuditEntries(getStore(), { instance: "quiet", action: "config-set", limit: 10 });
+    const audited = await listAuditEntries(getStore(), { instance: "quiet", action: "config-set", limit: 10 });
     expect(audited.some((e) => /notify-keyspace-events/.test(JSON.stringify(e)))).toBe(true);
     const { ms } = await waitFor("watch on after apply", async () =>
       (await status("quiet")).state === "on" ? true : undefined,
@@ -386,18 +386,18 @@ describe("who runs the watch", () => {
     const db = getStore();
     const instance = findInstance("noperm");
     if (!instance) throw new Error("no instance");
-    expect(acquireLease(db, instance.id, "process-a", Date.now(), 60_000)).toBe(true);
+    expect(await acquireLease(db, instance.id, "process-a", Date.now(), 60_000)).toBe(true);
     const as = (owner: string) =>
       new WatchService({
         db,
         instances: [instance],
         maxReadsPerSecond: 500,
-        isLeader: (id, now) => leaseOwner(db, id, now) === owner,
+        isLeader: async (id, now) => (await leaseOwner(db, id, now)) === owner,
       });
     const standby = as("process-b");
     const holder = as("process-a");
-    standby.check();
-    holder.check();
+    await standby.check();
+    await holder.check();
     expect(standby.watchOf(instance.id)).toBeUndefined();
     expect(holder.watchOf(instance.id)).toBeDefined();
     await Promise.all([standby.stop(), holder.stop()]);
@@ -408,7 +408,7 @@ describe("who runs the watch", () => {
     const { findInstance } = await import("@/lib/config");
     const instance = findInstance("live");
     if (!instance) throw new Error("no instance");
-    expect(watchStatus(instance, { limit: 0 })).toMatchObject({
+    expect(await watchStatus(instance, { limit: 0 })).toMatchObject({
       state: "off",
       readsPerSecondLimit: 0,
       reason: expect.stringMatching(/WATCH_MAX_READS_PER_SECOND is 0/),

@@ -7,7 +7,7 @@ import { listAuditEntries } from "@/lib/store/audit";
 /** Audit entries newest first, filtered; `format=csv` downloads them as CSV. */
 const get = route({ access: "read" }, async (req): Promise<AuditResponse | Response> => {
   const { format, ...query } = parseQuery(req, auditQuerySchema);
-  const entries = listAuditEntries(getStore(), query);
+  const entries = await listAuditEntries(getStore(), query);
   if (format === "csv") {
     return new Response(auditCsv(entries), {
       headers: {

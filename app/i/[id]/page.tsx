@@ -17,7 +17,7 @@ export default async function OverviewPage({
   const instance = await instanceFromParams(params);
   const range = metricsRangeSchema.catch("1h").parse((await searchParams).range);
   // From the store, like the API: opening the page causes no Redis call.
-  const initial = getOverview(instance);
+  const initial = await getOverview(instance);
   return (
     <Suspense fallback={<OverviewSkeleton />}>
       <OverviewClient id={instance.id} initial={initial} initialRange={range} />

@@ -5,7 +5,7 @@ import type { ActionJob } from "@/lib/schemas/actions";
 
 /** A bulk action's status and progress (keys scanned, changed, skipped). */
 const get = route<{ jobId: string }>({ access: "read" }, async (_req, params): Promise<ActionJob> => {
-  const job = getActionJob(params.jobId);
+  const job = await getActionJob(params.jobId);
   if (!job) throw new NotFoundError(`unknown action job ${JSON.stringify(params.jobId)}`);
   return job;
 });

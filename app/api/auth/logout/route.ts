@@ -10,7 +10,7 @@ import { logoutResponseSchema } from "@/lib/schemas/auth";
  * 503 when the store cannot record the revocation (the cookie is cleared all the same).
  */
 const post = route({ access: "public" }, async (req) => {
-  const { setCookie, result } = logout(inputFromRequest(req));
+  const { setCookie, result } = await logout(inputFromRequest(req));
   const res =
     result === "store_unavailable"
       ? errorResponse(503, {

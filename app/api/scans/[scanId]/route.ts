@@ -10,7 +10,7 @@ const querySchema = z.object({ lists: z.enum(["0", "1"]).default("1") });
 /** Status, progress, and once done the result; `?lists=0` leaves the key lists out (totals stay). */
 const get = route<{ scanId: string }>({ access: "read" }, async (req, params): Promise<ScanJob> => {
   const { lists } = parseQuery(req, querySchema);
-  const job = getScanJob(params.scanId);
+  const job = await getScanJob(params.scanId);
   if (!job) throw new NotFoundError(`unknown scan ${JSON.stringify(params.scanId)}`);
   return lists === "0" && job.result ? { ...job, result: withoutLists(job.result) } : job;
 });

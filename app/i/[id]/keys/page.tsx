@@ -8,9 +8,10 @@ import { instanceFromParams } from "../instance";
 export default async function KeysPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const instance = await instanceFromParams(params);
+  const scanCounts = await treeCounts(instance.id);
   return (
     <Suspense fallback={<KeysSkeleton />}>
-      <KeysClient instanceId={instance.id} scanCounts={treeCounts(instance.id)} />
+      <KeysClient instanceId={instance.id} scanCounts={scanCounts} />
     </Suspense>
   );
 }

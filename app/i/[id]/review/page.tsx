@@ -26,12 +26,12 @@ const lean = (job: ScanJob | undefined): ScanJob | null =>
   job ? (job.result ? { ...job, result: withoutLists(job.result) } : job) : null;
 
 /** The reviewed scan's nodes and the newest finished scan (a failed cluster scan), from the store. */
-function initialNodes(review: Review | undefined, instanceId: string): ReviewNodesInitial {
+async function initialNodes(review: Review | undefined, instanceId: string): Promise<ReviewNodesInitial> {
   const db = getStore();
-  const newest = listScans(db, instanceId, 10).find((s) => s.status !== "running");
+  const newest = (await listScans(db, instanceId, 10)).find((s) => s.status !== "running");
   return {
-    scan: review ? lean(getScan(db, review.scan.id)) : null,
-    latestFinished: newest ? lean(getScan(db, newest.id)) : null,
+    scan: review ? lean(await getScan(db, review.scan.id)) : null,
+    latestFinished: newest ? lean(await getScan(db, newest.id)) : null,
   };
 }
 
@@ -39,12 +39,13 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   await connection();
   const instance = await instanceFromParams(params);
   const review = await initialReview(instance);
+  const nodes = await initialNodes(review, instance.id);
   return (
     <Suspense fallback={<ReviewSkeleton />}>
       <ReviewClient
         instanceId={instance.id}
         initialData={review}
-        initialNodes={initialNodes(review, instance.id)}
+        initialNodes={nodes}
       />
     </Suspense>
   );

@@ -8,12 +8,12 @@ import { getScan, latestDoneScan, listScans, runningScan } from "@/lib/store/sca
 import { instanceFromParams } from "../instance";
 
 /** From the store only: opening the page causes no Redis call. */
-function initialData(instanceId: string): TtlInitial {
+async function initialData(instanceId: string): Promise<TtlInitial> {
   const db = getStore();
-  const latest = latestDoneScan(db, instanceId);
+  const latest = await latestDoneScan(db, instanceId);
   // The newest finished scan whatever its outcome: a failed cluster scan names its nodes and slots.
-  const newest = listScans(db, instanceId, 10).find((s) => s.status !== "running");
-  const finished = newest && newest.id !== latest?.id ? getScan(db, newest.id) : latest;
+  const newest = (await listScans(db, instanceId, 10)).find((s) => s.status !== "running");
+  const finished = newest && newest.id !== latest?.id ? await getScan(db, newest.id) : latest;
   const firstPage = latest?.result
     ? pageScanList(latest.id, latest.result, { list: "noTtl", offset: 0, limit: 50 })
     : undefined;
@@ -22,7 +22,7 @@ function initialData(instanceId: string): TtlInitial {
     latestFinished: finished?.result
       ? { ...finished, result: withoutLists(finished.result) }
       : (finished ?? null),
-    runningId: runningScan(db, instanceId)?.id,
+    runningId: (await runningScan(db, instanceId))?.id,
     firstPage,
     now: Date.now(),
   };
@@ -31,9 +31,10 @@ function initialData(instanceId: string): TtlInitial {
 export default async function TtlPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const instance = await instanceFromParams(params);
+  const initial = await initialData(instance.id);
   return (
     <Suspense fallback={<TtlSkeleton />}>
-      <TtlClient instanceId={instance.id} initial={initialData(instance.id)} />
+      <TtlClient instanceId={instance.id} initial={initial} />
     </Suspense>
   );
 }

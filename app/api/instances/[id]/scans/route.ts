@@ -20,7 +20,7 @@ const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500
 const get = route<{ id: string }>({ access: "read" }, async (req, params): Promise<ScanListResponse> => {
   const instance = requireInstance(params.id);
   const { limit } = parseQuery(req, listQuerySchema);
-  return { scans: listScanJobs(instance.id, limit) };
+  return { scans: await listScanJobs(instance.id, limit) };
 });
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ POST: post, GET: get });

@@ -26,13 +26,13 @@ const get = route<{ id: string }>({ access: "read" }, async (req, params): Promi
   const db = getStore();
   let job: ScanJob | undefined;
   if (status === "any") {
-    const newest = listScans(db, instance.id, 10).find((s) => s.status !== "running");
-    job = newest ? getScan(db, newest.id) : undefined;
+    const newest = (await listScans(db, instance.id, 10)).find((s) => s.status !== "running");
+    job = newest ? await getScan(db, newest.id) : undefined;
   } else {
-    job = latestDoneScan(db, instance.id);
+    job = await latestDoneScan(db, instance.id);
   }
   if (!job) throw new NotFoundError(`no finished scan of ${instance.id} yet`);
-  job = withWatchFindings(db, job);
+  job = await withWatchFindings(db, job);
   return lists === "0" && job.result ? { ...job, result: withoutLists(job.result) } : job;
 });
 

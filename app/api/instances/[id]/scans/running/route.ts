@@ -7,8 +7,8 @@ import type { RunningWork } from "@/lib/schemas/scans";
 const get = route<{ id: string }>({ access: "read" }, async (_req, params): Promise<RunningWork> => {
   const instance = requireInstance(params.id);
   return {
-    scans: listScanJobs(instance.id, 5).filter((s) => s.status === "running"),
-    jobs: runningActionJobs(instance.id),
+    scans: (await listScanJobs(instance.id, 5)).filter((s) => s.status === "running"),
+    jobs: await runningActionJobs(instance.id),
   };
 });
 

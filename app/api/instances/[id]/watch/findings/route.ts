@@ -12,10 +12,10 @@ const get = route<{ id: string }>({ access: "read" }, async (req, params): Promi
   const { class: cls, limit } = parseQuery(req, watchFindingsQuerySchema);
   const db = getStore();
   const now = Date.now();
-  const counts = findingCounts(db, instance.id, now);
+  const counts = await findingCounts(db, instance.id, now);
   return {
     id: instance.id,
-    findings: currentFindings(db, instance.id, { now, limit, ...(cls ? { cls } : {}) }),
+    findings: await currentFindings(db, instance.id, { now, limit, ...(cls ? { cls } : {}) }),
     total: cls ? counts[cls] : counts.noTtl + counts.aboveStandard,
   };
 });

@@ -1,0 +1,126 @@
+// The two stores a store test runs against: the SQLite file (a fresh data directory) and
+// PostgreSQL (a fresh database on the server at STORE_TEST_POSTGRES_URL, default
+// postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards). A test file runs its cases for
+// each: `describe.each(STORE_KINDS)("%s", (kind) => { ... const db = await openTestStore(kind) ... })`.
+// PostgreSQL must be there (`.ci/run` makes sure it is): a missing server fails the test, naming it.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openStore, type Db } from "@/lib/store/db";
+import { PostgresDb } from "@/lib/store/postgres";
+import type { Migration } from "@/lib/store/migrations";
+
+export const STORE_KINDS = ["sqlite", "postgres"] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** The server tests create their databases on (its `postgres` database: the admin connection). */
+export const POSTGRES_ADMIN_URL =
+  process.env.STORE_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestStore {
+  kind: StoreKind;
+  db: Db;
+  /** For PostgreSQL: the database's URL (a second connection, another process). */
+  url?: string;
+  /** For SQLite: the data directory. */
+  dataDir?: string;
+  /**
+   * A second handle on the same store (another process or replica), migrated (with `migrations`
+   * when given) and ready; rejects as opening the store would. The caller closes it.
+   */
+  reopen(migrations?: Migration[]): Promise<Db>;
+  /** Closes the store and removes it (the directory, or DROP DATABASE). */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `fn` with a plain connection to `url`, outside the store (a test reading or altering what
+ * the store's API would not), and closes it.
+ */
+export async function withPostgresClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `store tests need PostgreSQL at ${url} (STORE_TEST_POSTGRES_URL): ${(err as Error).message}`,
+    );
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPostgresClient(POSTGRES_ADMIN_URL, fn);
+}
+
+/** A fresh, empty PostgreSQL database; answers its URL and a function that drops it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `isl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A PostgresDb on `url`, once migrated; closed again if migrating fails. */
+async function openPostgres(url: string, migrations?: Migration[]): Promise<PostgresDb> {
+  const db = new PostgresDb(url, { migrations, max: 4 });
+  try {
+    await db.ready;
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}
+
+/** A fresh store of `kind`, migrated (with `migrations` when given). */
+export async function openTestStore(kind: StoreKind, migrations?: Migration[]): Promise<TestStore> {
+  if (kind === "sqlite") {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-store-"));
+    let db: Db;
+    try {
+      db = openStore(dataDir, migrations);
+    } catch (err) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
+    return {
+      kind,
+      db,
+      dataDir,
+      reopen: async (again) => openStore(dataDir, again),
+      close: async () => {
+        await db.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const { url, drop } = await createTestDatabase();
+  let db: PostgresDb;
+  try {
+    db = await openPostgres(url, migrations);
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return {
+    kind,
+    db,
+    url,
+    reopen: (again) => openPostgres(url, again),
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
