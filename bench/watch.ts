@@ -32,6 +32,11 @@ const SECONDS = Number(argAfter("--seconds") ?? 15);
 const LIMIT = Number(argAfter("--limit") ?? 500);
 const ROUNDS = Number(argAfter("--rounds") ?? 3);
 const PIN = process.argv.includes("--pin");
+/**
+ * Pinned, the paced probe shares Redis's CPU (it waits on Redis anyway), so what it measures is
+ * Redis, not the writer's and the console's CPU on a shared host.
+ */
+const probeOn = PIN ? { cpu: 0 } : {};
 /** The paced probe runs from after the burst to a second before the flood's end. */
 const PROBE_SECONDS = Math.max(1, SECONDS - 3);
 
@@ -61,9 +66,6 @@ async function main(): Promise<void> {
     // Children (writer, probe) inherit this process's CPUs.
     execFileSync("taskset", ["-a", "-p", "-c", `1-${cpus - 1}`, String(process.pid)]);
   }
-  // Pinned: the probe shares Redis's CPU (it waits on Redis anyway), so what it measures is Redis,
-  // not the writer's and the console's CPU on a shared host.
-  const probeOn = PIN ? { cpu: 0 } : {};
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-bench-watch-"));
   const instancesFile = path.join(dataDir, "instances.json");
   writeFileSync(
