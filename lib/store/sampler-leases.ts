@@ -26,3 +26,11 @@ export function leaseOwner(db: Db, instanceId: string, now: number): string | nu
     .get(instanceId, now) as { owner: string } | undefined;
   return row?.owner ?? null;
 }
+
+/** The instances whose lease `owner` holds at `now` (expired leases are not held), by instance id. */
+export function leasesHeldBy(db: Db, owner: string, now: number): string[] {
+  const rows = db
+    .prepare("SELECT instance_id FROM sampler_leases WHERE owner = ? AND expires_at > ? ORDER BY instance_id")
+    .all(owner, now) as { instance_id: string }[];
+  return rows.map((r) => r.instance_id);
+}
