@@ -46,6 +46,14 @@ export function startMetricsSampler(): MetricsSampler {
   return sampler;
 }
 
+/**
+ * The running sampler's owner id (its name in the store's leases), or undefined before the server
+ * started it; never starts one.
+ */
+export function samplerOwner(): string | undefined {
+  return registry.__islSampler?.owner;
+}
+
 export async function stopMetricsSampler(): Promise<void> {
   const sampler = registry.__islSampler;
   registry.__islSampler = undefined;

@@ -32,5 +32,9 @@ export const healthResponseSchema = z.object({
   status: z.enum(["ok", "degraded"]),
   uptimeSeconds: z.number(),
   instances: z.array(z.object({ id: z.string(), reachable: z.boolean(), error: z.string().optional() })),
+  /** Which store this process keeps its state in; never its file path or URL (the endpoint is public). */
+  store: z.object({ kind: z.enum(["sqlite", "postgres"]) }),
+  /** The instances this process samples now: those whose sampler lease it holds. */
+  leases: z.object({ held: z.array(z.string()) }),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

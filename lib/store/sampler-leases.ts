@@ -32,3 +32,11 @@ export async function leaseOwner(db: Db, instanceId: string, now: number): Promi
     .get(instanceId, now)) as { owner: string } | undefined;
   return row?.owner ?? null;
 }
+
+/** The instances whose lease `owner` holds at `now` (expired leases are not held), by instance id. */
+export async function leasesHeldBy(db: Db, owner: string, now: number): Promise<string[]> {
+  const rows = (await db
+    .prepare("SELECT instance_id FROM sampler_leases WHERE owner = ? AND expires_at > ? ORDER BY instance_id")
+    .all(owner, now)) as { instance_id: string }[];
+  return rows.map((r) => r.instance_id);
+}

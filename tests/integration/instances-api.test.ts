@@ -102,8 +102,42 @@ describe("single instance from REDIS_URL with a password in the URL", () => {
       status: "ok",
       uptimeSeconds: expect.any(Number),
       instances: [{ id: "api-single", reachable: true }],
+      store: { kind: "sqlite" },
+      // No sampler runs in this process yet: it holds no lease.
+      leases: { held: [] },
     });
     expectNoSecret(text);
+  });
+
+  it("GET /api/health names the store's kind, never its file, and the leases this process's sampler holds", async () => {
+    const { startMetricsSampler, stopMetricsSampler } = await import("@/lib/metrics/service");
+    const { getStore } = await import("@/lib/store");
+    const { acquireLease, leaseOwner, leasesHeldBy } = await import("@/lib/store/sampler-leases");
+    const held = async () => healthResponseSchema.parse((await getHealth()).json).leases.held;
+    const sampler = startMetricsSampler();
+    const db = getStore();
+    try {
+      // The sampler's first sample takes the instance's lease.
+      await expect.poll(held, { timeout: 20_000, interval: 100 }).toEqual(["api-single"]);
+      // Another process's live lease, and an expired one of this process, are not held here.
+      expect(await acquireLease(db, "api-elsewhere", "another-console", Date.now(), 60_000)).toBe(true);
+      expect(await acquireLease(db, "api-expired", sampler.owner, Date.now() - 120_000, 60_000)).toBe(true);
+      const { status, text, json } = await getHealth();
+      expect(status).toBe(200);
+      const body = healthResponseSchema.parse(json);
+      expect(body.store).toEqual({ kind: "sqlite" });
+      expect(body.leases.held).toEqual(["api-single"]);
+      expect(await leasesHeldBy(db, "another-console", Date.now())).toEqual(["api-elsewhere"]);
+      expect(text).not.toContain(dataDir);
+      expect(text).not.toContain("console.sqlite");
+      expectNoSecret(text);
+    } finally {
+      await stopMetricsSampler();
+    }
+    // A stopped sampler gives its leases back.
+    expect(await leaseOwner(db, "api-single", Date.now())).toBeNull();
+    expect(await leasesHeldBy(db, sampler.owner, Date.now())).toEqual([]);
+    expect(await held()).toEqual([]);
   });
 
   it("after SIGKILL of Redis both answer within 3 s: unreachable, with an error, still no secret", async () => {

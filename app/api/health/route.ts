@@ -1,9 +1,29 @@
 import { getConfig } from "@/lib/config";
+import { ApiError } from "@/lib/http/errors";
 import { route, methods } from "@/lib/http/route";
 import { probeAll } from "@/lib/metrics/instance-status";
+import { samplerOwner } from "@/lib/metrics/service";
 import type { HealthResponse } from "@/lib/schemas/instances";
+import { getStore } from "@/lib/store";
+import { leasesHeldBy } from "@/lib/store/sampler-leases";
 
-/** No authentication: load balancers and uptime checks call it. Always 200 while the process serves. */
+/** The instances whose sampler lease this process holds now; none before its sampler started. */
+async function heldLeases(now: number): Promise<string[]> {
+  const owner = samplerOwner();
+  if (owner === undefined) return [];
+  try {
+    return await leasesHeldBy(getStore(), owner, now);
+  } catch (err) {
+    // Sessions live in the store too: a console that cannot read it cannot serve anyone.
+    console.error("isl-console: health: the store cannot be read:", err);
+    throw new ApiError(503, "store_unavailable", "the console's store cannot be read; see its log");
+  }
+}
+
+/**
+ * No authentication: load balancers, uptime checks and Kubernetes probes call it. 200 while the
+ * process serves and its store answers, whatever Redis does.
+ */
 const get = route({ access: "public" }, async (): Promise<HealthResponse> => {
   const statuses = await probeAll(getConfig().instances);
   return {
@@ -11,6 +31,9 @@ const get = route({ access: "public" }, async (): Promise<HealthResponse> => {
     status: statuses.every((s) => s.reachable && (s.nodes?.unanswered.length ?? 0) === 0) ? "ok" : "degraded",
     uptimeSeconds: Math.round(process.uptime()),
     instances: statuses.map(({ id, reachable, error }) => ({ id, reachable, error })),
+    // Which store, never where: the endpoint is public.
+    store: { kind: getStore().dialect },
+    leases: { held: await heldLeases(Date.now()) },
   };
 });
 
