@@ -6,12 +6,15 @@
 // commands/min with 20 clients / with 1 client < 1.1 (viewers cause no Redis calls).
 // Each client polls every POLL_MS (100 ms: ten times faster than the page's own poll at this
 // sample interval); a third run with 20 clients polling back to back shows the saturation point.
+// `-- --store postgres`: the same against the PostgreSQL store (a fresh database on
+// STORE_TEST_POSTGRES_URL's server, dropped afterwards) instead of the SQLite file.
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { authedRequest, ensureTestAuth } from "../tests/helpers/auth";
+import { createTestDatabase } from "../tests/helpers/postgres";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -19,6 +22,10 @@ const CLIENTS = 20;
 const TARGET_P95_MS = 50;
 const TARGET_RATIO = 1.1;
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 100);
+const STORE = process.argv.includes("--store")
+  ? process.argv[process.argv.indexOf("--store") + 1]
+  : "sqlite";
+if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store ${STORE}: sqlite or postgres`);
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -87,6 +94,7 @@ async function main() {
     config: { maxmemory: "64mb", "maxmemory-policy": "volatile-lru" },
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-bench-overview-"));
+  const database = STORE === "postgres" ? await createTestDatabase() : undefined;
   let httpServer: http.Server | undefined;
   try {
     for (let i = 0; i < 200; i++)
@@ -94,6 +102,8 @@ async function main() {
     process.env.REDIS_URL = server.url;
     process.env.REDIS_INSTANCE_ID = "bench";
     process.env.CONSOLE_DATA_DIR = dataDir;
+    if (database) process.env.DATABASE_URL = database.url;
+    else delete process.env.DATABASE_URL;
     process.env.SAMPLE_INTERVAL_SECONDS = "1";
     delete process.env.ISL_INSTANCES_FILE;
     // Every API route needs credentials: a viewer API token, as a script would send it.
@@ -120,7 +130,7 @@ async function main() {
 
     startMetricsSampler();
     await new Promise((r) => setTimeout(r, 3000)); // a few samples, so the overview has rates
-    console.log(`redis-server ${server.url}, sampler every 1 s, ${SECONDS} s per run\n`);
+    console.log(`redis-server ${server.url}, store ${STORE}, sampler every 1 s, ${SECONDS} s per run\n`);
 
     await run(base, server, 4, 0, 2); // warm-up: JIT, connection pool, caches
     const one = await run(base, server, 1, POLL_MS);
@@ -146,6 +156,7 @@ async function main() {
     );
     await stopMetricsSampler();
     await closeAllConnections();
+    await (await import("../lib/store")).getStore().close();
     const ok = many.p95 < TARGET_P95_MS && one.p95 < TARGET_P95_MS && ratio < TARGET_RATIO;
     console.log(ok ? "\nPASS" : "\nFAIL: a target was missed");
     process.exitCode = ok ? 0 : 1;
@@ -153,6 +164,7 @@ async function main() {
     httpServer?.close();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
   }
 }
 
