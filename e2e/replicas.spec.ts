@@ -1,7 +1,7 @@
 // Two console processes (the built app, `next start`) on one PostgreSQL store (DATABASE_URL, a
 // fresh database dropped afterwards) and two Redis instances of their own, as replicas behind a
-// load balancer run: each instance is sampled by exactly one process (Redis's INFO call counts as
-// the proof); a session signed in on A works on B and signing out on B ends it on A; the sign-in
+// load balancer run: the instances' leases are shared between them, and each instance is sampled
+// by exactly one process (Redis's INFO call counts as the proof); a session signed in on A works on B and signing out on B ends it on A; the sign-in
 // limit counts failures on both; audit entries written through both at once stay one intact chain
 // (`npm run audit:verify` against PostgreSQL); a scan started through A is seen and cancelled
 // through B; and when the process holding the leases is killed (SIGKILL), the other takes its
@@ -130,8 +130,12 @@ test.afterAll(async () => {
   await dropDatabase?.();
 });
 
-test("both replicas say they use PostgreSQL, and each instance is sampled by exactly one of them", async () => {
-  const [a, b] = await Promise.all([health(0), health(1)]);
+test("both replicas say they use PostgreSQL, share the instances, and each instance is sampled by exactly one of them", async () => {
+  // The replica that started first took both leases; the other's share (one) is handed over.
+  const [a, b] = await waitFor("one instance each", async () => {
+    const both = await Promise.all([health(0), health(1)]);
+    return both.every((h) => h.leases?.held.length === 1) ? both : undefined;
+  });
   expect(a.store?.kind).toBe("postgres");
   expect(b.store?.kind).toBe("postgres");
   const heldA = a.leases?.held ?? [];

@@ -27,7 +27,14 @@ import {
   type StoredCommandLatency,
 } from "@/lib/store/command-latency";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
-import { acquireLease, releaseLease } from "@/lib/store/sampler-leases";
+import {
+  acquireLease,
+  announceSampler,
+  forgetSampler,
+  leasesHeldBy,
+  liveSamplers,
+  releaseLease,
+} from "@/lib/store/sampler-leases";
 import {
   eventsBetween,
   insertEvent,
@@ -115,6 +122,7 @@ export class MetricsSampler {
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
     for (const instance of this.options.instances) await releaseLease(this.options.db, instance.id, this.owner);
+    await forgetSampler(this.options.db, this.owner);
   }
 
   private schedule(instance: InstanceConfig, delayMs: number): void {
@@ -139,11 +147,33 @@ export class MetricsSampler {
     return instance;
   }
 
+  /**
+   * Whether this process may hold the instance's lease at `t`: every live sampling process takes
+   * its fair share, ceil(instances / processes). Under it, a free or expired lease may be taken;
+   * over it (a process joined), the last of its leases by id is given back, one a sample, for the
+   * newcomer to take at its next sample. The count of processes comes from each one's presence,
+   * renewed at every sample and gone with the lease time, so a dead process's share passes on when
+   * its leases expire.
+   */
+  private async mayHold(instanceId: string, t: number): Promise<boolean> {
+    const { db } = this.options;
+    await announceSampler(db, this.owner, t);
+    const share = Math.ceil(this.options.instances.length / (await liveSamplers(db, t, this.leaseMs)));
+    const held = await leasesHeldBy(db, this.owner, t);
+    if (!held.includes(instanceId)) return held.length < share;
+    if (held.length > share && held.at(-1) === instanceId) {
+      await releaseLease(db, instanceId, this.owner);
+      return false;
+    }
+    return true;
+  }
+
   /** Takes one sample of the instance now, if this process holds (or can take) its lease. */
   async sampleOnce(instanceId: string): Promise<SampleOutcome> {
     const { db } = this.options;
     const instance = this.instance(instanceId);
     const t = this.now;
+    if (!(await this.mayHold(instanceId, t))) return "standby";
     if (!(await acquireLease(db, instanceId, this.owner, t, this.leaseMs))) return "standby";
     let stored: StoredSample;
     let nodes: StoredNodeSample[] = [];

@@ -366,4 +366,16 @@ export const migrations: Migration[] = [
       CREATE INDEX job_control_instance ON job_control (kind, instance_id);
     `,
   },
+  {
+    version: 13,
+    name: "sampler processes",
+    sql: `
+      -- The console processes sampling through this store, each seen at its last sample: how many
+      -- share the instances' leases (each takes its fair share).
+      CREATE TABLE sampler_processes (
+        owner   TEXT    PRIMARY KEY,
+        seen_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
-// The `sampler_leases` table: which process samples an instance. One owner per instance per data
-// directory; the owner renews its lease every sample, and another process takes over only once
-// the lease has expired (its owner stopped or hung).
+// The `sampler_leases` table: which process samples an instance. One owner per instance per store;
+// the owner renews its lease every sample, and another process takes over only once the lease has
+// expired (its owner stopped or hung) or was given back. `sampler_processes`: the processes
+// sampling through the store, so each can take its fair share of the leases.
 import "server-only";
 import type { Db } from "./db";
 
@@ -39,4 +40,26 @@ export async function leasesHeldBy(db: Db, owner: string, now: number): Promise<
     .prepare("SELECT instance_id FROM sampler_leases WHERE owner = ? AND expires_at > ? ORDER BY instance_id")
     .all(owner, now)) as { instance_id: string }[];
   return rows.map((r) => r.instance_id);
+}
+
+/** Records that `owner` samples through this store now; forgets processes silent for a day. */
+export async function announceSampler(db: Db, owner: string, now: number): Promise<void> {
+  await db
+    .prepare(
+      "INSERT INTO sampler_processes (owner, seen_at) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET seen_at = excluded.seen_at",
+    )
+    .run(owner, now);
+  await db.prepare("DELETE FROM sampler_processes WHERE seen_at < ?").run(now - 86_400_000);
+}
+
+export async function forgetSampler(db: Db, owner: string): Promise<void> {
+  await db.prepare("DELETE FROM sampler_processes WHERE owner = ?").run(owner);
+}
+
+/** How many processes sampled through the store within `aliveMs` of `now` (at least 1). */
+export async function liveSamplers(db: Db, now: number, aliveMs: number): Promise<number> {
+  const row = (await db
+    .prepare("SELECT COUNT(*) AS n FROM sampler_processes WHERE seen_at >= ?")
+    .get(now - aliveMs)) as { n: number };
+  return Math.max(1, row.n);
 }
