@@ -3,8 +3,8 @@
 // load balancer run: the instances' leases are shared between them, and each instance is sampled
 // by exactly one process (Redis's INFO call counts as the proof); a session signed in on A works on B and signing out on B ends it on A; the sign-in
 // limit counts failures on both; audit entries written through both at once stay one intact chain
-// (`npm run audit:verify` against PostgreSQL); a scan started through A is seen and cancelled
-// through B; and when the process holding the leases is killed (SIGKILL), the other takes its
+// (`npm run audit:verify` against PostgreSQL); a scan and a bulk job started through A are seen and
+// cancelled through B; and when the process holding the leases is killed (SIGKILL), the other takes its
 // instances over within the lease time and one interval.
 import { execFile, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -242,6 +242,32 @@ test("a scan started through A is seen running and cancelled through B", async (
   console.log(`replicas: cancel through B answered ${((await cancel.json()) as { status: string }).status}`);
   const done = await waitFor("the scan cancelled", async () => {
     const job = (await (await api(0, `/api/scans/${id}?lists=0`)).json()) as { status: string };
+    return job.status === "cancelled" ? job : undefined;
+  });
+  expect(done.status).toBe("cancelled");
+});
+
+test("a bulk fix-ttl started through A shows its progress and is cancelled through B", async () => {
+  // r1 still holds the scan test's 300,000 keys without TTL: a job that runs for a while.
+  const started = await api(0, "/api/instances/r1/actions", {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base(0) },
+    body: JSON.stringify({ action: "fix-ttl", match: "isl:result:*", reason: "replicas test" }),
+  });
+  expect(started.status).toBe(202);
+  const { id } = (await started.json()) as { id: string };
+  const seen = await waitFor("B sees the job running with progress", async () => {
+    const job = (await (await api(1, `/api/actions/${id}`)).json()) as {
+      status: string;
+      progress: { scanned: number; total: number };
+    };
+    return job.status === "running" && job.progress.scanned > 0 ? job : undefined;
+  });
+  console.log(`replicas: B sees bulk job ${id} running, ${seen.progress.scanned} of ~${seen.progress.total} keys`);
+  const cancel = await api(1, `/api/actions/${id}`, { method: "DELETE", headers: { origin: base(1) } });
+  expect(cancel.status).toBe(200);
+  const done = await waitFor("A says the job cancelled", async () => {
+    const job = (await (await api(0, `/api/actions/${id}`)).json()) as { status: string };
     return job.status === "cancelled" ? job : undefined;
   });
   expect(done.status).toBe("cancelled");

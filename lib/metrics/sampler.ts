@@ -7,8 +7,6 @@
 // poll Redis; viewers never cause Redis calls.
 import type { ScanState } from "./scan-input";
 import "server-only";
-import { randomUUID } from "node:crypto";
-import os from "node:os";
 import type { InstanceConfig } from "@/lib/config";
 import { alertLookbackMs, type AlertThresholds } from "@/lib/policy/alerts";
 import { describeRedisError } from "@/lib/redis/errors";
@@ -56,6 +54,7 @@ import { buildOverview } from "./overview";
 import type { Deltas } from "@/lib/store/samples";
 import { addDeltas, counterDeltas, emptySum, maxGapFor } from "./rates";
 import { maintainInstance } from "./retention";
+import { processId } from "@/lib/process-id";
 
 export interface SamplerOptions {
   db: Db;
@@ -98,7 +97,7 @@ export class MetricsSampler {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SamplerOptions) {
-    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = options.owner ?? processId();
   }
 
   private get now(): number {

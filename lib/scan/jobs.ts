@@ -24,6 +24,7 @@ import {
 } from "@/lib/schemas/scans";
 import { getStore } from "@/lib/store";
 import { processId } from "@/lib/process-id";
+import { leaseOwner } from "@/lib/store/sampler-leases";
 import {
   beatJob,
   failAbandonedScans,
@@ -368,6 +369,9 @@ export async function runDueScans(now = Date.now()): Promise<string[]> {
   await failAbandonedScans(db, now);
   for (const instance of instances) {
     if (state.jobs.has(instance.id) || (await runningScan(db, instance.id))) continue;
+    // Several replicas: the one holding the instance's sampler lease runs its scheduled scans.
+    const owner = await leaseOwner(db, instance.id, now);
+    if (owner !== null && owner !== processId()) continue;
     const [last] = await listScans(db, instance.id, 1);
     if (last && now - Date.parse(last.startedAt) < scan.intervalMinutes * 60_000) continue;
     try {

@@ -381,6 +381,13 @@ describe("scan jobs through the API", () => {
     try {
       // The last scan (the cancelled one above) started moments ago: not due yet.
       expect(await runDueScans()).toEqual([]);
+      // Due, but another console process holds the instance's sampler lease: its scheduler scans it.
+      const { getStore } = await import("@/lib/store");
+      const { acquireLease, releaseLease } = await import("@/lib/store/sampler-leases");
+      const later = Date.now() + 61 * 60_000;
+      expect(await acquireLease(getStore(), "scan1", "another-replica", later, 60_000)).toBe(true);
+      expect(await runDueScans(later)).toEqual([]);
+      await releaseLease(getStore(), "scan1", "another-replica");
       const [id] = await runDueScans(Date.now() + 61 * 60_000);
       expect(id).toBeDefined();
       const scheduled = await job(must(id));
