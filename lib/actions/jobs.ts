@@ -21,7 +21,15 @@ import type { ActionJob } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import { getStore } from "@/lib/store";
 import { getAuditEntry, outcomeOf } from "@/lib/store/audit";
-import { beatJob, finishJob, liveJob, liveJobsOf, registerJob, requestJobCancel } from "@/lib/store/job-control";
+import {
+  beatJob,
+  finishJob,
+  liveJob,
+  liveJobsOf,
+  registerJob,
+  requestJobCancel,
+  type JobControl,
+} from "@/lib/store/job-control";
 import { processId } from "@/lib/process-id";
 import { fixMatching, unlinkMatching, type NodeTally, type Tally, type WalkTargets } from "./bulk";
 import { guard } from "@/lib/audit/guard";
@@ -67,7 +75,7 @@ const BEAT_MS = 1000;
 export async function assertNoRunningJob(instanceId: string): Promise<void> {
   const live = liveFor(instanceId);
   if (live) throw new ConflictError(`a bulk action on ${instanceId} is already running (job ${live.job.id})`);
-  const [elsewhere] = await liveJobsOf(getStore(), "action", instanceId, Date.now());
+  const [elsewhere] = await runningElsewhere(instanceId);
   if (elsewhere)
     throw new ConflictError(
       `a bulk action on ${instanceId} is already running (job ${elsewhere.id}, in another console process)`,
@@ -111,7 +119,7 @@ function sharesText(shares: ActionJob["nodes"]): string {
  * Starts the bulk run of an intent already written. `total` is DBSIZE summed over `nodes`, the
  * keyspace nodes the job walks (progress estimate).
  * `outcome` settles when the job ends (ok, cancelled or error, with the keys changed); the
- * guarded-action pipeline writes it to the audit log.
+ * guarded-action pipeline writes it to the audit log, then calls `settled`.
  */
 export async function startBulkJob(
   instance: InstanceConfig,
@@ -119,7 +127,7 @@ export async function startBulkJob(
   spec: BulkSpec,
   total: number,
   nodes: RedisNode[],
-): Promise<{ job: ActionJob; outcome: Promise<Outcome> }> {
+): Promise<{ job: ActionJob; outcome: Promise<Outcome>; settled: () => Promise<void> }> {
   if (liveFor(instance.id)) throw new ConflictError(`a bulk action on ${instance.id} is already running`);
   const id = String(intent.id);
   const job: ActionJob = {
@@ -142,7 +150,14 @@ export async function startBulkJob(
   state.jobs.set(id, running);
   const db = getStore();
   try {
-    await registerJob(db, { id, kind: "action", instanceId: instance.id, owner: processId(), now: Date.now(), body: job });
+    await registerJob(db, {
+      id,
+      kind: "action",
+      instanceId: instance.id,
+      owner: processId(),
+      now: Date.now(),
+      body: job,
+    });
   } catch (err) {
     state.jobs.delete(id);
     throw err;
@@ -163,12 +178,18 @@ export async function startBulkJob(
     clearInterval(beat);
     state.jobs.delete(id);
     remember(job);
-    await finishJob(db, id).catch((err: unknown) =>
-      console.error(`isl-console: action job ${id}: control row not removed`, err),
+    // The final state for the other processes; the row stays until the outcome is in the audit
+    // log (`settled`), so none of them sees a job with neither a live row nor an outcome.
+    await beatJob(db, id, Date.now(), job).catch((err: unknown) =>
+      console.error(`isl-console: action job ${id}: final state not stored`, err),
     );
   });
   running.done = outcome.then(() => undefined);
-  return { job, outcome };
+  const settled = () =>
+    finishJob(db, id).catch((err: unknown) =>
+      console.error(`isl-console: action job ${id}: control row not removed`, err),
+    );
+  return { job, outcome, settled };
 }
 
 async function execute(
@@ -299,10 +320,17 @@ export async function runningActionJobs(instanceId: string): Promise<ActionJob[]
   const here = [...state.jobs.values()]
     .filter((j) => j.instanceId === instanceId)
     .map((j) => ({ ...j.job, progress: { ...j.job.progress } }));
-  const elsewhere = (await liveJobsOf(getStore(), "action", instanceId, Date.now()))
-    .filter((c) => c.body && !state.jobs.has(c.id))
-    .map((c) => c.body as ActionJob);
+  const elsewhere = (await runningElsewhere(instanceId)).map((c) => c.body as ActionJob);
   return [...here, ...elsewhere];
+}
+
+/**
+ * The instance's bulk jobs running in other processes, by their live control rows. A row whose
+ * job has ended (kept until its outcome is written) is not running.
+ */
+async function runningElsewhere(instanceId: string): Promise<JobControl[]> {
+  const rows = await liveJobsOf(getStore(), "action", instanceId, Date.now());
+  return rows.filter((c) => !state.jobs.has(c.id) && (c.body as ActionJob | undefined)?.status === "running");
 }
 
 /**

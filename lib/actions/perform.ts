@@ -491,8 +491,8 @@ async function bulk(instance: InstanceConfig, g: Guard, spec: BulkSpec): Promise
       );
       return { nodes: targets, total: sizes.reduce((a, b) => a + b, 0) };
     });
-    const { job, outcome } = await startBulkJob(instance, intent, spec, total, nodes);
-    return { body: job, later: outcome };
+    const { job, outcome, settled } = await startBulkJob(instance, intent, spec, total, nodes);
+    return { body: job, later: outcome, settled };
   });
   return { status: 202, body: started };
 }

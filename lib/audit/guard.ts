@@ -28,9 +28,13 @@ export interface GuardedRequest {
   reason?: string | null;
 }
 
-/** What `run` answers: its result now, or (a job) its result now and its outcome later. */
+/**
+ * What `run` answers: its result now, or (a job) its result now and its outcome later, with
+ * `settled` called once that outcome is in the audit log (the job stops showing itself as live).
+ */
 export type Completion<T> =
-  { body: T; affected: number; detail?: string } | { body: T; later: Promise<Outcome> };
+  | { body: T; affected: number; detail?: string }
+  | { body: T; later: Promise<Outcome>; settled?: () => Promise<void> };
 
 /** A guarded action in progress: `authorize`, optional `refuse`s while validating, then `run` once. */
 export class Guard {
@@ -104,12 +108,19 @@ export class Guard {
       throw err;
     }
     if ("later" in completion) {
-      // The job beats on its own row from here (lib/actions/jobs.ts).
+      // The job beats on its own row from here (lib/actions/jobs.ts), and keeps it until its
+      // outcome is written: no other process takes it for interrupted in between.
       await release();
-      void completion.later.then(
-        (outcome) => recordOutcome(intent, outcome),
-        (err: unknown) => recordOutcome(intent, { outcome: "error", detail: failureDetail(err) }),
-      );
+      const { later, settled } = completion;
+      void later
+        .then(
+          (outcome) => recordOutcome(intent, outcome),
+          (err: unknown) => recordOutcome(intent, { outcome: "error", detail: failureDetail(err) }),
+        )
+        .then(() => settled?.())
+        .catch((err: unknown) =>
+          console.error(`isl-console: job of audit intent ${intent.id} not settled`, err),
+        );
     } else {
       await recordOutcome(intent, {
         outcome: "ok",

@@ -412,6 +412,70 @@ describe("bulk fix-ttl", () => {
     expect((await job(started.body.id)).body.status).toBe("cancelled");
   });
 
+  it("an ended job keeps its live row, with its end, until its outcome is in the audit log", async () => {
+    // What another console process sees of a job is its live row or, once gone, the audit outcome:
+    // a moment with neither would read as "the console stopped before the job finished".
+    const { guard } = await import("@/lib/audit/guard");
+    const { startBulkJob } = await import("@/lib/actions/jobs");
+    const { keyspaceTargets } = await import("@/lib/redis/mutate");
+    const { withRedis } = await import("@/lib/redis/connection");
+    const { findInstance } = await import("@/lib/config");
+    const { getStore } = await import("@/lib/store");
+    const { liveJob } = await import("@/lib/store/job-control");
+    const { outcomeOf } = await import("@/lib/store/audit");
+    const db = getStore();
+    const instance = findInstance(RW);
+    if (!instance) throw new Error("test instance not configured");
+    for (let i = 0; i < 100; i++) await redis.set(`ends:${i}`, "v");
+    const principal = {
+      name: "job-ending-test",
+      role: "admin" as const,
+      method: "token" as const,
+      source: "test",
+    };
+    type Seen = { row: Awaited<ReturnType<typeof liveJob>>; outcome: AuditEntry | undefined };
+    let atEnd: Seen | undefined;
+    let atSettle: Seen | undefined;
+    const started = await guard({
+      principal,
+      instance: { id: RW, readOnly: false },
+      action: "delete-pattern",
+      permission: "delete-pattern",
+      writes: true,
+      params: { match: "ends:*" },
+    }).run(async (intent) => {
+      const nodes = await withRedis(instance, () => keyspaceTargets(instance));
+      const spec = { action: "delete-pattern" as const, match: "ends:*" };
+      const { job: ended, outcome, settled } = await startBulkJob(instance, intent, spec, 100, nodes);
+      const seen = async (): Promise<Seen> => ({
+        row: await liveJob(db, ended.id, Date.now()),
+        outcome: await outcomeOf(db, intent.id),
+      });
+      return {
+        body: ended,
+        later: outcome.then(async (o) => {
+          atEnd = await seen();
+          return o;
+        }),
+        settled: async () => {
+          atSettle = await seen();
+          await settled();
+        },
+      };
+    });
+    const deadline = Date.now() + 60_000;
+    while (!atSettle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Ended: the row is still live and says how the job ended; no outcome yet.
+    expect(atEnd?.row?.body).toMatchObject({ id: started.id, status: "done", progress: { affected: 100 } });
+    expect(atEnd?.outcome).toBeUndefined();
+    // Settled: called once the outcome is written, and only then the row goes.
+    expect(atSettle?.outcome).toMatchObject({ outcome: "ok", affected: 100, intentId: started.auditId });
+    expect(atSettle?.row?.body).toMatchObject({ status: "done" });
+    expect(await liveJob(db, started.id, Date.now())).toBeUndefined();
+    expect((await job(started.id)).body).toMatchObject({ status: "done", progress: { affected: 100 } });
+    expect((await countNoTtl("ends:*")).keys).toBe(0);
+  });
+
   it("fix-ttl from the latest scan's list needs a finished scan", async () => {
     const res = await act({ action: "fix-ttl", list: "noTtl", dryRun: true }, "operator");
     expect(res.status).toBe(409);
