@@ -1,29 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { StoredSample } from "@/lib/store/samples";
+import { storedSample } from "@/tests/helpers/samples";
 import { buildPoints, stepFor } from "./history";
 
 function s(t: number, extra: Partial<StoredSample> = {}): StoredSample {
-  return {
-    instanceId: "x",
-    t,
-    reachable: true,
-    error: null,
+  return storedSample("x", t, {
     runId: "a",
-    uptimeSeconds: 1,
     usedBytes: 100,
-    maxBytes: 1000,
     connectedClients: 2,
-    maxClients: 100,
     latencyMs: 1,
     keys: 5,
-    evictedKeys: 0,
-    expiredKeys: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    totalCommands: 0,
     deltas: { ms: 10_000, evicted: 1, expired: 0, hits: 1, misses: 1, commands: 10 },
     ...extra,
-  };
+  });
 }
 
 describe("stepFor", () => {

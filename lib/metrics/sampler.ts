@@ -25,6 +25,7 @@ import {
   type StoredCommandLatency,
 } from "@/lib/store/command-latency";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
+import { unreachableReading } from "@/lib/store/readings";
 import {
   acquireLease,
   announceSampler,
@@ -361,26 +362,7 @@ function unrefTimer(run: () => void, delayMs: number): () => void {
 }
 
 function unreachableSample(instanceId: string, t: number, error: string): StoredSample {
-  return {
-    instanceId,
-    t,
-    reachable: false,
-    error,
-    runId: null,
-    uptimeSeconds: null,
-    usedBytes: null,
-    maxBytes: null,
-    connectedClients: null,
-    maxClients: null,
-    latencyMs: null,
-    keys: null,
-    evictedKeys: null,
-    expiredKeys: null,
-    keyspaceHits: null,
-    keyspaceMisses: null,
-    totalCommands: null,
-    deltas: null,
-  };
+  return { instanceId, t, ...unreachableReading(error), uptimeSeconds: null };
 }
 
 function unreachableNode(instanceId: string, t: number, node: string, error: string): StoredNodeSample {
@@ -392,21 +374,7 @@ function unreachableNode(instanceId: string, t: number, node: string, error: str
     master: null,
     slots: [],
     flags: [],
-    reachable: false,
-    error,
-    runId: null,
-    usedBytes: null,
-    maxBytes: null,
-    connectedClients: null,
-    maxClients: null,
-    latencyMs: null,
-    keys: null,
-    evictedKeys: null,
-    expiredKeys: null,
-    keyspaceHits: null,
-    keyspaceMisses: null,
-    totalCommands: null,
-    deltas: null,
+    ...unreachableReading(error),
     linkStatus: null,
     linkDownSeconds: null,
     lagSeconds: null,

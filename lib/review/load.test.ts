@@ -5,32 +5,19 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Db } from "@/lib/store/db";
 import { rollUp } from "@/lib/store/rollups";
 import { insertSample, type StoredSample } from "@/lib/store/samples";
+import { storedSample } from "@/tests/helpers/samples";
 import { HISTORY_MS, memoryHistory } from "./load";
 
 const MINUTE = 60_000;
 const NOW = Date.parse("2026-11-29T12:00:30Z");
 
 function sample(t: number, usedBytes: number | null, reachable = true): StoredSample {
-  return {
-    instanceId: "demo",
-    t,
+  return storedSample("demo", t, {
     reachable,
     error: reachable ? null : "connection refused",
-    runId: "r",
-    uptimeSeconds: 1,
     usedBytes,
-    maxBytes: 1000,
-    connectedClients: 1,
-    maxClients: 100,
-    latencyMs: 0.2,
     keys: 1,
-    evictedKeys: 0,
-    expiredKeys: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    totalCommands: 0,
-    deltas: null,
-  };
+  });
 }
 
 describe("memoryHistory", () => {

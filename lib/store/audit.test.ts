@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   openTestStore,
   STORE_KINDS,
   withPostgresClient,
   type TestStore,
+  useTestStore,
 } from "@/tests/helpers/stores";
 import { GENESIS_HASH } from "./audit-chain";
 import {
@@ -62,18 +63,10 @@ async function behindTheApi(store: TestStore, sql: string): Promise<void> {
 }
 
 describe.each(STORE_KINDS)("%s audit_log", (kind) => {
-  let store: TestStore;
-  let db: TestStore["db"];
-  beforeEach(async () => {
-    store = await openTestStore(kind);
-    db = store.db;
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  const store = useTestStore(kind);
 
   it("chains entries from the genesis hash and answers them with ids", async () => {
-    const [a, b] = await appendAuditEntries(db, [
+    const [a, b] = await appendAuditEntries(store.db, [
       entry(),
       entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
     ]);
@@ -81,21 +74,23 @@ describe.each(STORE_KINDS)("%s audit_log", (kind) => {
     expect(a?.prevHash).toBe(GENESIS_HASH);
     expect(b?.intentId).toBe(1);
     expect(b?.prevHash).toBe(a?.hash);
-    expect(await getAuditEntry(db, 2)).toEqual(b);
-    expect(await outcomeOf(db, 1)).toEqual(b);
-    expect(await verifyAuditLog(db)).toEqual({ ok: true, checked: 2, head: b?.hash });
+    expect(await getAuditEntry(store.db, 2)).toEqual(b);
+    expect(await outcomeOf(store.db, 1)).toEqual(b);
+    expect(await verifyAuditLog(store.db)).toEqual({ ok: true, checked: 2, head: b?.hash });
   });
 
   it("refuses UPDATE and DELETE", async () => {
-    await appendAuditEntries(db, [entry()]);
-    await expect(db.prepare("UPDATE audit_log SET actor = 'mallory'").run()).rejects.toThrow(/append-only/);
-    await expect(db.prepare("DELETE FROM audit_log").run()).rejects.toThrow(/append-only/);
+    await appendAuditEntries(store.db, [entry()]);
+    await expect(store.db.prepare("UPDATE audit_log SET actor = 'mallory'").run()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(store.db.prepare("DELETE FROM audit_log").run()).rejects.toThrow(/append-only/);
   });
 
   it("concurrent appends chain one after the other, never to the same head", async () => {
     const batches = await Promise.all(
       ["alice", "bob", "carol", "dave"].map((actor) =>
-        appendAuditEntries(db, [
+        appendAuditEntries(store.db, [
           entry({ actor }),
           entry({ actor, kind: "outcome", intentId: "previous", outcome: "ok" }),
         ]),
@@ -108,19 +103,19 @@ describe.each(STORE_KINDS)("%s audit_log", (kind) => {
         .sort((x, y) => x - y),
     ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (const [intent, outcome] of batches) expect(outcome?.intentId).toBe(intent?.id);
-    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, checked: 8 });
+    expect(await verifyAuditLog(store.db)).toMatchObject({ ok: true, checked: 8 });
   });
 
   it("verify walks a log longer than one page", async () => {
     const appended = await appendAuditEntries(
-      db,
+      store.db,
       Array.from({ length: 1001 }, () => entry()),
     );
-    expect(await verifyAuditLog(db)).toEqual({ ok: true, checked: 1001, head: appended.at(-1)?.hash });
+    expect(await verifyAuditLog(store.db)).toEqual({ ok: true, checked: 1001, head: appended.at(-1)?.hash });
   });
 
   it("filters newest first by instance, actor, action, outcome and since", async () => {
-    await appendAuditEntries(db, [
+    await appendAuditEntries(store.db, [
       entry(),
       entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
       entry({ actor: "bob", action: "flushdb", at: "2026-11-29T11:00:00.000Z" }),
@@ -135,37 +130,37 @@ describe.each(STORE_KINDS)("%s audit_log", (kind) => {
       entry({ instance: "other" }),
     ]);
     const all = { limit: 100 };
-    expect((await listAuditEntries(db, all)).map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
-    expect((await listAuditEntries(db, { ...all, actor: "bob" })).map((e) => e.id)).toEqual([4, 3]);
-    expect((await listAuditEntries(db, { ...all, outcome: "denied" })).map((e) => e.id)).toEqual([4]);
+    expect((await listAuditEntries(store.db, all)).map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
+    expect((await listAuditEntries(store.db, { ...all, actor: "bob" })).map((e) => e.id)).toEqual([4, 3]);
+    expect((await listAuditEntries(store.db, { ...all, outcome: "denied" })).map((e) => e.id)).toEqual([4]);
     expect(
-      (await listAuditEntries(db, { ...all, instance: "demo", action: "expire" })).map((e) => e.id),
+      (await listAuditEntries(store.db, { ...all, instance: "demo", action: "expire" })).map((e) => e.id),
     ).toEqual([2, 1]);
-    expect((await listAuditEntries(db, { ...all, since: "2026-11-29T10:30:00Z" })).map((e) => e.id)).toEqual([
-      4, 3,
-    ]);
-    expect((await listAuditEntries(db, { limit: 2 })).map((e) => e.id)).toEqual([5, 4]);
-    expect((await listAuditEntries(db, { limit: 2, before: 4 })).map((e) => e.id)).toEqual([3, 2]);
-    expect((await openIntents(db)).map((e) => e.id)).toEqual([5]);
+    expect(
+      (await listAuditEntries(store.db, { ...all, since: "2026-11-29T10:30:00Z" })).map((e) => e.id),
+    ).toEqual([4, 3]);
+    expect((await listAuditEntries(store.db, { limit: 2 })).map((e) => e.id)).toEqual([5, 4]);
+    expect((await listAuditEntries(store.db, { limit: 2, before: 4 })).map((e) => e.id)).toEqual([3, 2]);
+    expect((await openIntents(store.db)).map((e) => e.id)).toEqual([5]);
   });
 
   it("a row altered behind the API is named by verify", async () => {
-    await appendAuditEntries(db, [
+    await appendAuditEntries(store.db, [
       entry(),
       entry({ kind: "outcome", intentId: "previous", outcome: "ok", affected: 1 }),
       entry(),
     ]);
-    await behindTheApi(store, "UPDATE audit_log SET affected = 1000 WHERE id = 2");
-    expect((await getAuditEntry(db, 2))?.affected).toBe(1000);
-    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, brokenId: 2, checked: 1 });
+    await behindTheApi(store.store, "UPDATE audit_log SET affected = 1000 WHERE id = 2");
+    expect((await getAuditEntry(store.db, 2))?.affected).toBe(1000);
+    expect(await verifyAuditLog(store.db)).toMatchObject({ ok: false, brokenId: 2, checked: 1 });
   });
 
   it("a row removed behind the API is named by verify", async () => {
-    await appendAuditEntries(db, [entry(), entry(), entry()]);
-    await behindTheApi(store, "DELETE FROM audit_log WHERE id = 2");
-    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, brokenId: 3, checked: 1 });
-    await behindTheApi(store, "DELETE FROM audit_log WHERE id = 1");
-    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, brokenId: 3, checked: 0 });
+    await appendAuditEntries(store.db, [entry(), entry(), entry()]);
+    await behindTheApi(store.store, "DELETE FROM audit_log WHERE id = 2");
+    expect(await verifyAuditLog(store.db)).toMatchObject({ ok: false, brokenId: 3, checked: 1 });
+    await behindTheApi(store.store, "DELETE FROM audit_log WHERE id = 1");
+    expect(await verifyAuditLog(store.db)).toMatchObject({ ok: false, brokenId: 3, checked: 0 });
   });
 });
 

@@ -2,6 +2,7 @@
 // latency figures (lib/metrics/latency.ts commandWindow). Kept as long as the raw samples.
 import "server-only";
 import { upsertSql, type Db } from "./db";
+import { pruneBefore } from "./prune";
 
 /**
  * Where a command's figures come from: `histogram`, LATENCY HISTOGRAM deltas between two samples
@@ -122,14 +123,5 @@ export async function pruneCommandLatency(
   before: number,
   limit = 500,
 ): Promise<number> {
-  const edge = (await db
-    .prepare(
-      "SELECT DISTINCT t FROM command_latency WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?",
-    )
-    .get(instanceId, before, limit - 1)) as { t: number } | undefined;
-  const upTo = edge ? edge.t + 1 : before;
-  const result = await db
-    .prepare("DELETE FROM command_latency WHERE instance_id = ? AND t < ?")
-    .run(instanceId, Math.min(upTo, before));
-  return result.changes;
+  return pruneBefore(db, "command_latency", instanceId, before, limit);
 }

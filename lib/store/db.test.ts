@@ -5,11 +5,10 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
-  openTestStore,
   STORE_KINDS,
+  useTestStore,
   withPostgresClient,
   type StoreKind,
-  type TestStore,
 } from "@/tests/helpers/stores";
 import { migrate, openStore, schemaVersion, STORE_FILE, StoreError, type Db, type Dialect } from "./db";
 import { getMeta, setMeta } from "./meta";
@@ -66,18 +65,15 @@ function openHandles(file: string): number {
 }
 
 describe.each(STORE_KINDS)("%s store", (kind) => {
-  let store: TestStore;
+  const store = useTestStore(kind);
   const others: Db[] = [];
-  beforeEach(async () => {
-    store = await openTestStore(kind);
-  });
+  // Registered after the store's own hook, so it runs first: the other handles close before the store goes.
   afterEach(async () => {
     for (const db of others.splice(0)) await db.close();
-    await store.close();
   });
 
   async function reopen(list?: Migration[]): Promise<Db> {
-    const db = await store.reopen(list);
+    const db = await store.store.reopen(list);
     others.push(db);
     return db;
   }

@@ -2,11 +2,18 @@
 // instance's totals in metric_samples (same `t`). Kept as long as the raw samples (48 h default);
 // the overview's node table, the per-node alerts and the Prometheus `node` series read it.
 import "server-only";
-import type { Deltas } from "./samples";
 import type { NodePersistence } from "@/lib/redis/sample";
 import { upsertSql, type Db } from "./db";
+import { pruneBefore } from "./prune";
+import {
+  READING_COLUMNS,
+  readingFromRow,
+  readingValues,
+  type ReadingRow,
+  type StoredReading,
+} from "./readings";
 
-export interface StoredNodeSample {
+export interface StoredNodeSample extends StoredReading {
   instanceId: string;
   t: number;
   /** "host:port". */
@@ -15,21 +22,6 @@ export interface StoredNodeSample {
   master: string | null;
   slots: [number, number][];
   flags: string[];
-  reachable: boolean;
-  error: string | null;
-  runId: string | null;
-  usedBytes: number | null;
-  maxBytes: number | null;
-  connectedClients: number | null;
-  maxClients: number | null;
-  latencyMs: number | null;
-  keys: number | null;
-  evictedKeys: number | null;
-  expiredKeys: number | null;
-  keyspaceHits: number | null;
-  keyspaceMisses: number | null;
-  totalCommands: number | null;
-  deltas: Deltas | null;
   linkStatus: "up" | "down" | null;
   linkDownSeconds: number | null;
   lagSeconds: number | null;
@@ -40,7 +32,7 @@ export interface StoredNodeSample {
   persistence?: NodePersistence | null;
 }
 
-interface Row {
+interface Row extends ReadingRow {
   instance_id: string;
   t: number;
   node: string;
@@ -48,26 +40,6 @@ interface Row {
   master: string | null;
   slots: string;
   flags: string;
-  reachable: number;
-  error: string | null;
-  run_id: string | null;
-  used_bytes: number | null;
-  max_bytes: number | null;
-  connected_clients: number | null;
-  max_clients: number | null;
-  latency_ms: number | null;
-  keys: number | null;
-  evicted_keys: number | null;
-  expired_keys: number | null;
-  keyspace_hits: number | null;
-  keyspace_misses: number | null;
-  total_commands: number | null;
-  delta_ms: number | null;
-  d_evicted: number | null;
-  d_expired: number | null;
-  d_hits: number | null;
-  d_misses: number | null;
-  d_commands: number | null;
   link_status: string | null;
   link_down_seconds: number | null;
   lag_seconds: number | null;
@@ -86,31 +58,7 @@ function fromRow(r: Row): StoredNodeSample {
     master: r.master,
     slots: JSON.parse(r.slots) as [number, number][],
     flags: JSON.parse(r.flags) as string[],
-    reachable: r.reachable === 1,
-    error: r.error,
-    runId: r.run_id,
-    usedBytes: r.used_bytes,
-    maxBytes: r.max_bytes,
-    connectedClients: r.connected_clients,
-    maxClients: r.max_clients,
-    latencyMs: r.latency_ms,
-    keys: r.keys,
-    evictedKeys: r.evicted_keys,
-    expiredKeys: r.expired_keys,
-    keyspaceHits: r.keyspace_hits,
-    keyspaceMisses: r.keyspace_misses,
-    totalCommands: r.total_commands,
-    deltas:
-      r.delta_ms === null
-        ? null
-        : {
-            ms: r.delta_ms,
-            evicted: r.d_evicted ?? 0,
-            expired: r.d_expired ?? 0,
-            hits: r.d_hits ?? 0,
-            misses: r.d_misses ?? 0,
-            commands: r.d_commands ?? 0,
-          },
+    ...readingFromRow(r),
     linkStatus: r.link_status === "up" ? "up" : r.link_status === "down" ? "down" : null,
     linkDownSeconds: r.link_down_seconds,
     lagSeconds: r.lag_seconds,
@@ -129,26 +77,7 @@ const NODE_COLUMNS = [
   "master",
   "slots",
   "flags",
-  "reachable",
-  "error",
-  "run_id",
-  "used_bytes",
-  "max_bytes",
-  "connected_clients",
-  "max_clients",
-  "latency_ms",
-  "keys",
-  "evicted_keys",
-  "expired_keys",
-  "keyspace_hits",
-  "keyspace_misses",
-  "total_commands",
-  "delta_ms",
-  "d_evicted",
-  "d_expired",
-  "d_hits",
-  "d_misses",
-  "d_commands",
+  ...READING_COLUMNS,
   "link_status",
   "link_down_seconds",
   "lag_seconds",
@@ -171,26 +100,7 @@ export async function insertNodeSamples(db: Db, rows: StoredNodeSample[]): Promi
         s.master,
         JSON.stringify(s.slots),
         JSON.stringify(s.flags),
-        s.reachable ? 1 : 0,
-        s.error,
-        s.runId,
-        s.usedBytes,
-        s.maxBytes,
-        s.connectedClients,
-        s.maxClients,
-        s.latencyMs,
-        s.keys,
-        s.evictedKeys,
-        s.expiredKeys,
-        s.keyspaceHits,
-        s.keyspaceMisses,
-        s.totalCommands,
-        s.deltas?.ms ?? null,
-        s.deltas?.evicted ?? null,
-        s.deltas?.expired ?? null,
-        s.deltas?.hits ?? null,
-        s.deltas?.misses ?? null,
-        s.deltas?.commands ?? null,
+        ...readingValues(s),
         s.linkStatus,
         s.linkDownSeconds,
         s.lagSeconds,
@@ -234,16 +144,7 @@ export async function pruneNodeSamples(
   before: number,
   limit = 500,
 ): Promise<number> {
-  const edge = (await db
-    .prepare(
-      "SELECT DISTINCT t FROM metric_node_samples WHERE instance_id = ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?",
-    )
-    .get(instanceId, before, limit - 1)) as { t: number } | undefined;
-  const upTo = edge ? edge.t + 1 : before;
-  const { changes } = await db
-    .prepare("DELETE FROM metric_node_samples WHERE instance_id = ? AND t < ?")
-    .run(instanceId, Math.min(upTo, before));
-  return changes;
+  return pruneBefore(db, "metric_node_samples", instanceId, before, limit);
 }
 
 export interface MetricEvent {

@@ -2,16 +2,10 @@
 // minute is over; min/avg/max of gauges and sums of counter deltas. Kept 14 days by default.
 import "server-only";
 import { onConflictReplace, type Db } from "./db";
+import { DELTA_COLUMNS, deltasFromRow, type Deltas } from "./readings";
 
-/** A run of deltas summed (a window, a bucket, a rollup minute). */
-export interface DeltaSum {
-  ms: number;
-  evicted: number;
-  expired: number;
-  hits: number;
-  misses: number;
-  commands: number;
-}
+/** A run of deltas summed (a window, a bucket, a rollup minute): the fields of one sample's deltas. */
+export type DeltaSum = Deltas;
 
 export interface Rollup {
   instanceId: string;
@@ -51,12 +45,7 @@ const ROLLUP_COLUMNS = [
   "latency_avg",
   "latency_max",
   "keys",
-  "delta_ms",
-  "d_evicted",
-  "d_expired",
-  "d_hits",
-  "d_misses",
-  "d_commands",
+  ...DELTA_COLUMNS,
 ];
 
 /**
@@ -150,14 +139,7 @@ export async function rollupsBetween(
     latencyAvg: r.latency_avg,
     latencyMax: r.latency_max,
     keys: r.keys,
-    deltas: {
-      ms: r.delta_ms,
-      evicted: r.d_evicted,
-      expired: r.d_expired,
-      hits: r.d_hits,
-      misses: r.d_misses,
-      commands: r.d_commands,
-    },
+    deltas: deltasFromRow(r),
   }));
 }
 

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ScanResult } from "@/lib/schemas/scans";
 import type { WatchStatus } from "@/lib/schemas/watch";
-import { openTestStore, STORE_KINDS, type TestStore } from "@/tests/helpers/stores";
-import type { Db } from "./db";
+import { STORE_KINDS, useTestStore } from "@/tests/helpers/stores";
 import { finishScan, insertScan } from "./scans";
 import {
   addedToScan,
@@ -87,19 +86,11 @@ const status = (id: string, findings: number): WatchStatus => ({
 });
 
 describe.each(STORE_KINDS)("%s watch tables", (kind) => {
-  let store: TestStore;
-  let db: Db;
-  beforeEach(async () => {
-    store = await openTestStore(kind);
-    db = store.db;
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  const store = useTestStore(kind);
 
   async function doneScan(id: string, startedAt: number, listed: string[]) {
     const at = new Date(startedAt).toISOString();
-    await insertScan(db, {
+    await insertScan(store.db, {
       id,
       instance: "prod",
       match: "*",
@@ -109,19 +100,19 @@ describe.each(STORE_KINDS)("%s watch tables", (kind) => {
       total: 1,
     });
     const progress = { scanned: 1, total: 1, fraction: 1, keysPerSecond: 1 };
-    await finishScan(db, id, { status: "done", finishedAt: at, progress, result: result(listed) });
+    await finishScan(store.db, id, { status: "done", finishedAt: at, progress, result: result(listed) });
   }
 
   it("holds findings newest first, replaces a key's row and deletes cleared keys", async () => {
     await writeFindings(
-      db,
+      store.db,
       "prod",
       [finding("a", t0 + 1), finding("b", t0 + 2, { node: "10.0.0.1:7000" })],
       [],
     );
-    await writeFindings(db, "prod", [finding("a", t0 + 3, { event: "persist", type: "unknown" })], []);
-    await writeFindings(db, "other", [finding("z", t0)], []);
-    const found = await currentFindings(db, "prod", { now: t0 + 10 });
+    await writeFindings(store.db, "prod", [finding("a", t0 + 3, { event: "persist", type: "unknown" })], []);
+    await writeFindings(store.db, "other", [finding("z", t0)], []);
+    const found = await currentFindings(store.db, "prod", { now: t0 + 10 });
     expect(found).toEqual([
       {
         key: "a",
@@ -135,17 +126,19 @@ describe.each(STORE_KINDS)("%s watch tables", (kind) => {
       },
       expect.objectContaining({ key: "b", node: "10.0.0.1:7000" }),
     ]);
-    expect((await currentFindings(db, "prod", { now: t0 + 10, limit: 1 })).map((f) => f.key)).toEqual(["a"]);
-    const before = await findingsVersion(db, "prod");
-    await writeFindings(db, "prod", [], [b64("b")]);
-    expect((await findingKeys(db, "prod")).sort()).toEqual([b64("a")]);
-    expect(await findingsVersion(db, "prod")).not.toBe(before);
-    expect(await findingsVersion(db, "nobody")).toBe("0:0:0");
+    expect((await currentFindings(store.db, "prod", { now: t0 + 10, limit: 1 })).map((f) => f.key)).toEqual([
+      "a",
+    ]);
+    const before = await findingsVersion(store.db, "prod");
+    await writeFindings(store.db, "prod", [], [b64("b")]);
+    expect((await findingKeys(store.db, "prod")).sort()).toEqual([b64("a")]);
+    expect(await findingsVersion(store.db, "prod")).not.toBe(before);
+    expect(await findingsVersion(store.db, "nobody")).toBe("0:0:0");
   });
 
   it("an above-standard finding stands until its TTL runs out; counts go per class", async () => {
     await writeFindings(
-      db,
+      store.db,
       "prod",
       [
         finding("n", t0),
@@ -154,17 +147,17 @@ describe.each(STORE_KINDS)("%s watch tables", (kind) => {
       ],
       [],
     );
-    expect(await findingCounts(db, "prod", t0 + 4_999)).toEqual({ noTtl: 1, aboveStandard: 2 });
-    expect(await findingCounts(db, "prod", t0 + 5_000)).toEqual({ noTtl: 1, aboveStandard: 1 });
-    const above = await currentFindings(db, "prod", { now: t0 + 5_000, cls: "aboveStandard" });
+    expect(await findingCounts(store.db, "prod", t0 + 4_999)).toEqual({ noTtl: 1, aboveStandard: 2 });
+    expect(await findingCounts(store.db, "prod", t0 + 5_000)).toEqual({ noTtl: 1, aboveStandard: 1 });
+    const above = await currentFindings(store.db, "prod", { now: t0 + 5_000, cls: "aboveStandard" });
     expect(above.map((f) => [f.key, f.ttl])).toEqual([["long", 100]]);
   });
 
   it("a done scan supersedes findings seen before it started; the rest add to its list", async () => {
-    await writeFindings(db, "prod", [finding("old", t0)], []);
+    await writeFindings(store.db, "prod", [finding("old", t0)], []);
     await doneScan("s1", t0 + 1000, ["listed"]);
     await writeFindings(
-      db,
+      store.db,
       "prod",
       [
         finding("listed", t0 + 2000),
@@ -175,13 +168,13 @@ describe.each(STORE_KINDS)("%s watch tables", (kind) => {
       [],
     );
     const now = t0 + 10_000;
-    expect((await currentFindings(db, "prod", { now })).map((f) => f.key)).toEqual([
+    expect((await currentFindings(store.db, "prod", { now })).map((f) => f.key)).toEqual([
       "no-pattern",
       "other-pattern",
       "new",
       "listed",
     ]);
-    const added = await addedToScan(db, "prod", "noTtl", now);
+    const added = await addedToScan(store.db, "prod", "noTtl", now);
     expect(added).toEqual({
       total: 3,
       byPattern: new Map([
@@ -191,38 +184,38 @@ describe.each(STORE_KINDS)("%s watch tables", (kind) => {
       firstSeenAt: t0 + 3000,
       lastSeenAt: t0 + 5000,
     });
-    expect((await addedToScan(db, "prod", "aboveStandard", now)).total).toBe(0);
-    expect(await pruneFindings(db, "prod")).toBe(1);
-    expect(await findingKeys(db, "prod")).not.toContain(b64("old"));
+    expect((await addedToScan(store.db, "prod", "aboveStandard", now)).total).toBe(0);
+    expect(await pruneFindings(store.db, "prod")).toBe(1);
+    expect(await findingKeys(store.db, "prod")).not.toContain(b64("old"));
   });
 
   it("without a done scan every finding adds, and nothing is superseded", async () => {
-    await writeFindings(db, "prod", [finding("a", t0), finding("b", t0 + 1)], []);
-    expect(await addedToScan(db, "prod", "noTtl", t0 + 2)).toMatchObject({
+    await writeFindings(store.db, "prod", [finding("a", t0), finding("b", t0 + 1)], []);
+    expect(await addedToScan(store.db, "prod", "noTtl", t0 + 2)).toMatchObject({
       total: 2,
       firstSeenAt: t0,
       lastSeenAt: t0 + 1,
     });
-    expect(await pruneFindings(db, "prod")).toBe(0);
+    expect(await pruneFindings(store.db, "prod")).toBe(0);
   });
 
   it("keeps at most FINDINGS_CAP findings per instance, dropping the oldest", async () => {
     const flood = Array.from({ length: FINDINGS_CAP + 2 }, (_, i) => finding(`k${i}`, t0 + i));
-    await writeFindings(db, "prod", flood, []);
-    await writeFindings(db, "other", [finding("kept", t0 - 1)], []);
-    const keys = await findingKeys(db, "prod");
+    await writeFindings(store.db, "prod", flood, []);
+    await writeFindings(store.db, "other", [finding("kept", t0 - 1)], []);
+    const keys = await findingKeys(store.db, "prod");
     expect(keys).toHaveLength(FINDINGS_CAP);
     expect(keys).not.toContain(b64("k0"));
     expect(keys).not.toContain(b64("k1"));
     expect(keys).toContain(b64("k2"));
-    expect(await findingKeys(db, "other")).toEqual([b64("kept")]);
+    expect(await findingKeys(store.db, "other")).toEqual([b64("kept")]);
     // Ten thousand statements: a few seconds over PostgreSQL's connection.
   }, 30_000);
 
   it("keeps the watch's latest status per instance", async () => {
-    expect(await readWatchStatus(db, "prod")).toBeUndefined();
-    await writeWatchStatus(db, status("prod", 1), t0);
-    await writeWatchStatus(db, status("prod", 2), t0 + 1);
-    expect(await readWatchStatus(db, "prod")).toEqual({ updatedAt: t0 + 1, status: status("prod", 2) });
+    expect(await readWatchStatus(store.db, "prod")).toBeUndefined();
+    await writeWatchStatus(store.db, status("prod", 1), t0);
+    await writeWatchStatus(store.db, status("prod", 2), t0 + 1);
+    expect(await readWatchStatus(store.db, "prod")).toEqual({ updatedAt: t0 + 1, status: status("prod", 2) });
   });
 });

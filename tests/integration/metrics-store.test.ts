@@ -7,13 +7,13 @@ import type { InstanceConfig } from "@/lib/config";
 import { maintainInstance } from "@/lib/metrics/retention";
 import { MetricsSampler } from "@/lib/metrics/sampler";
 import { scanStateInput } from "@/lib/metrics/scan-input";
-import type { RedisSample } from "@/lib/redis/sample";
 import { insertScan } from "@/lib/store/scans";
 import { getMetrics, getOverview } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
 import { openStore, type Db } from "@/lib/store/db";
 import { rollupsBetween } from "@/lib/store/rollups";
 import { insertSample, samplesBetween, type StoredSample } from "@/lib/store/samples";
+import { fakeRedisSample, storedSample } from "@/tests/helpers/samples";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -26,27 +26,17 @@ const inst: InstanceConfig = {
 };
 
 function sample(t: number, extra: Partial<StoredSample> = {}): StoredSample {
-  return {
-    instanceId: "store",
-    t,
-    reachable: true,
-    error: null,
+  return storedSample("store", t, {
     runId: "r1",
     uptimeSeconds: 100,
     usedBytes: 1000,
     maxBytes: 10_000,
     connectedClients: 5,
-    maxClients: 100,
     latencyMs: 1,
     keys: 10,
-    evictedKeys: 0,
-    expiredKeys: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    totalCommands: 0,
     deltas: { ms: 10_000, evicted: 2, expired: 0, hits: 3, misses: 1, commands: 100 },
     ...extra,
-  };
+  });
 }
 
 describe("metrics store: rollups, retention, series", () => {
@@ -125,21 +115,6 @@ describe("metrics store: rollups, retention, series", () => {
   });
 
   it("feeds the keys-without-TTL alert from the latest finished scan; before any scan, compliance is unknown", async () => {
-    const fake: RedisSample = {
-      runId: "r",
-      uptimeSeconds: 1,
-      usedBytes: 10,
-      maxBytes: 1000,
-      connectedClients: 1,
-      maxClients: 100,
-      latencyMs: 0.2,
-      keys: 3,
-      evictedKeys: 0,
-      expiredKeys: 0,
-      keyspaceHits: 0,
-      keyspaceMisses: 0,
-      totalCommands: 0,
-    };
     const scanned: InstanceConfig = { ...inst, id: "scanned" };
     const sampler = new MetricsSampler({
       db,
@@ -148,7 +123,7 @@ describe("metrics store: rollups, retention, series", () => {
       thresholds: defaultAlertThresholds,
       rawRetentionMs: 48 * HOUR,
       rollupRetentionMs: 14 * 24 * HOUR,
-      read: async () => fake,
+      read: async () => fakeRedisSample,
       scanState: scanStateInput,
     });
     const settings = { intervalMs: 10_000, thresholds: defaultAlertThresholds };
