@@ -10,6 +10,7 @@ import { ConfigError, findInstance, type InstanceConfig } from "@/lib/config";
 import { ClusterConflictError, KeyArgumentError, RedisError } from "@/lib/redis/errors";
 import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
 import { SessionStoreUnavailableError } from "@/lib/auth/login";
+import { StoreUnavailableError } from "@/lib/store/db";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
 import {
   ApiError,
@@ -46,6 +47,8 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
   if (err instanceof KeyArgumentError) return new BadRequestError(err.message);
   if (err instanceof ClusterConflictError) return new ConflictError(err.message);
   if (err instanceof SessionStoreUnavailableError) return new ApiError(503, "store_unavailable", err.message);
+  // The database is down or unreachable: the message says where and why (never a password).
+  if (err instanceof StoreUnavailableError) return new ApiError(503, "store_unavailable", err.message);
   return undefined;
 }
 

@@ -14,6 +14,15 @@ export class StoreError extends Error {
   override name = "StoreError";
 }
 
+/**
+ * The store cannot be reached or stopped answering (the database is down, restarting, out of
+ * connections, or the network to it is gone): the message names where the store is and why, the
+ * original error is its `cause`. The API answers 503 `store_unavailable`; the next call tries again.
+ */
+export class StoreUnavailableError extends StoreError {
+  override name = "StoreUnavailableError";
+}
+
 /** A value bound to a `?` (or, as one object, to `@name` placeholders). */
 export type Param = string | number | bigint | boolean | null | Buffer;
 export type Params = Param[] | [Record<string, Param | undefined>];

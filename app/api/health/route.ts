@@ -5,6 +5,7 @@ import { probeAll } from "@/lib/metrics/instance-status";
 import { samplerOwner } from "@/lib/metrics/service";
 import type { HealthResponse } from "@/lib/schemas/instances";
 import { getStore } from "@/lib/store";
+import { StoreUnavailableError } from "@/lib/store/db";
 import { leasesHeldBy } from "@/lib/store/sampler-leases";
 
 /** The instances whose sampler lease this process holds now; none before its sampler started. */
@@ -16,7 +17,12 @@ async function heldLeases(now: number): Promise<string[]> {
   } catch (err) {
     // Sessions live in the store too: a console that cannot read it cannot serve anyone.
     console.error("isl-console: health: the store cannot be read:", err);
-    throw new ApiError(503, "store_unavailable", "the console's store cannot be read; see its log");
+    // Public: the reason, never where the store is (the log says).
+    const reason =
+      err instanceof StoreUnavailableError
+        ? "cannot be reached (the database is down or unreachable)"
+        : "cannot be read";
+    throw new ApiError(503, "store_unavailable", `the console's store ${reason}; see its log`);
   }
 }
 
