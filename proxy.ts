@@ -1,10 +1,11 @@
 // Runs before every page request (Node.js runtime). Pages stream with status 200 once rendering
 // starts, so checks whose answer is a status code or a redirect happen here: no valid credential
-// -> /login?next=..., an unknown instance id -> a real 404. API routes authenticate in lib/http/route.ts;
+// -> /login?next=..., an unknown instance id -> a real 404, a session store that cannot be read ->
+// a 503 page (the session is kept for when it answers again). API routes authenticate in lib/http/route.ts;
 // for them this only refuses a path Next.js could not decode into route parameters (it would answer
 // a plain-text 500 before any handler runs) with a 400 JSON error.
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
+import { authenticateInput, inputFromRequest, SessionStoreUnavailableError } from "@/lib/auth/authenticate";
 import { findInstance } from "@/lib/config";
 
 function unknownInstance(req: NextRequest): NextResponse | undefined {
@@ -49,9 +50,52 @@ function apiProxy(req: NextRequest): NextResponse {
   );
 }
 
+/**
+ * The page for a request whose session cannot be checked: a plain 503 (no app shell, which would
+ * call the API and fail the same way) that says so and offers a retry.
+ */
+function storeUnavailablePage(err: SessionStoreUnavailableError): NextResponse {
+  const escaped = err.message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const message = escaped.charAt(0).toUpperCase() + escaped.slice(1);
+  const at = `${new Date().toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Console store unavailable · ISL Redis Console</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; padding: 3rem 1.5rem; background: Canvas; color: CanvasText; }
+  main { max-width: 40rem; margin: 0 auto; }
+  .status { display: inline-block; padding: .15rem .5rem; border-radius: .25rem; font-weight: 600;
+    background: #b91c1c; color: #fff; font-size: .85rem; }
+  h1 { font-size: 1.5rem; }
+  .muted { opacity: .75; font-size: .9rem; }
+  a { color: LinkText; }
+</style></head>
+<body><main>
+<p><span class="status">503 · unavailable</span></p>
+<h1>The console cannot check your session</h1>
+<p>${message}.</p>
+<p class="muted">Checked at ${at}.</p>
+<p>Your session is kept: once the console's store answers again, this page works as before.
+Redis itself is not affected by this.</p>
+<p><a href="">Retry</a></p>
+</main></body></html>
+`;
+  return new NextResponse(html, {
+    status: 503,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "retry-after": "5" },
+  });
+}
+
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   if (req.nextUrl.pathname.startsWith("/api/")) return apiProxy(req);
-  const auth = await authenticateInput(inputFromRequest(req));
+  let auth: Awaited<ReturnType<typeof authenticateInput>>;
+  try {
+    auth = await authenticateInput(inputFromRequest(req));
+  } catch (err) {
+    if (err instanceof SessionStoreUnavailableError) return storeUnavailablePage(err);
+    throw err;
+  }
   if (!auth) {
     const login = req.nextUrl.clone();
     login.pathname = "/login";

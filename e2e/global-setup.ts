@@ -3,12 +3,11 @@
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createHash } from "node:crypto";
 import {
   chaosRedisArgs,
   e2eEnv,
   e2eSessionSecret,
-  e2eTokens,
+  e2eTokensEnv,
   e2eUsers,
   stateFile,
   type E2eRole,
@@ -118,9 +117,6 @@ async function start(spawned: ChildProcess[]): Promise<void> {
   const roles = Object.keys(e2eUsers) as E2eRole[];
   const users = roles.map((role) => userEntry(e2eUsers[role].username, role, e2eUsers[role].password));
   writeFileSync(usersFile, JSON.stringify(users, null, 2));
-  const tokens = roles
-    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
-    .join(",");
   const dataDir = path.join(e2eEnv.workDir, "data");
   const logFile = path.join(e2eEnv.workDir, "console.log");
   const consoleProcess = await spawnConsole({
@@ -136,7 +132,7 @@ async function start(spawned: ChildProcess[]): Promise<void> {
       SCAN_INTERVAL_MINUTES: "0",
       NEXT_TELEMETRY_DISABLED: "1",
       CONSOLE_USERS_FILE: usersFile,
-      CONSOLE_API_TOKENS: tokens,
+      CONSOLE_API_TOKENS: e2eTokensEnv(),
       SESSION_SECRET: e2eSessionSecret,
       // next start serves plain HTTP on 127.0.0.1 here; production behind TLS keeps Secure cookies.
       SESSION_COOKIE_SECURE: "false",

@@ -7,14 +7,13 @@
 // cancelled through B; and when the process holding the leases is killed (SIGKILL), the other takes its
 // instances over within the lease time and one interval.
 import { execFile, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import { createTestDatabase } from "../tests/helpers/postgres";
 import { freePort } from "../tests/helpers/free-port";
-import { e2eEnv, e2eSessionSecret, e2eTokens, e2eUsers } from "./support/env";
+import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
 
 const run = promisify(execFile);
@@ -91,9 +90,6 @@ test.beforeAll(async () => {
       redis.map((r) => ({ id: r.id, name: r.id, environment: "development", url: `redis://127.0.0.1:${r.port}/0` })),
     ),
   );
-  const tokens = (Object.keys(e2eTokens) as (keyof typeof e2eTokens)[])
-    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
-    .join(",");
   for (const name of ["A", "B"]) {
     const port = await freePort();
     const child = await spawnConsole({
@@ -109,7 +105,7 @@ test.beforeAll(async () => {
         SCAN_INTERVAL_MINUTES: "0",
         NEXT_TELEMETRY_DISABLED: "1",
         CONSOLE_USERS_FILE: path.join(e2eEnv.workDir, "users.json"),
-        CONSOLE_API_TOKENS: tokens,
+        CONSOLE_API_TOKENS: e2eTokensEnv(),
         SESSION_SECRET: e2eSessionSecret,
         SESSION_COOKIE_SECURE: "false",
       },

@@ -7,9 +7,8 @@ import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { expect, signedOut, test } from "./fixtures";
 import { SignInPage, UserMenu } from "./pages/sign-in";
-import { e2eEnv, e2eSessionSecret, e2eTokens, e2eUsers } from "./support/env";
+import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
 import {
-  e2eTokensEnv,
   prepareStandalone,
   startStandalone,
   type StandaloneServer,

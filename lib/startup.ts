@@ -1,5 +1,7 @@
 // What the server process does once before its first request: validate configuration, migrate
-// the store and end the sessions of removed users. A failure ends the process with one line naming the cause.
+// the store and end the sessions of removed users. A failure ends the process with one line naming
+// the cause, except a database that cannot be reached: the console serves 503 store_unavailable and
+// starts once it answers.
 import "server-only";
 import { installPeerAddressStamp } from "@/lib/auth/peer";
 import { reconcileSessions } from "@/lib/auth/session";
@@ -8,6 +10,7 @@ import { assertConfigOrExit, getConfig } from "@/lib/config";
 import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
+import { StoreUnavailableError } from "@/lib/store/db";
 import { startLiveWatch } from "@/lib/watch/service";
 
 /**
@@ -28,6 +31,9 @@ export async function endStaleSessions(now = Date.now()): Promise<{ revoked: num
   return result;
 }
 
+/** How often a console started while its database was unreachable tries it again. */
+const STORE_RETRY_MS = 5_000;
+
 export async function startServer(): Promise<void> {
   assertConfigOrExit();
   // Stamp each request with its socket peer address for the trusted-proxy check (lib/auth/peer.ts).
@@ -36,18 +42,70 @@ export async function startServer(): Promise<void> {
     getStore();
     await endStaleSessions();
   } catch (err) {
-    console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    if (!(err instanceof StoreUnavailableError)) {
+      console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+    // The database is down or unreachable, not misconfigured: serve (health and the API answer 503
+    // store_unavailable) and start the work once it answers, as a replica whose database comes back.
+    console.error(
+      `isl-console: ${err.message}; serving 503 store_unavailable, trying again every ${STORE_RETRY_MS / 1000} s`,
+    );
+    void startOnceStoreAnswers();
+    return;
   }
+  await startWork();
+}
+
+/** Retries the store until it answers, then starts the work a running console does. */
+async function startOnceStoreAnswers(): Promise<void> {
+  const since = Date.now();
+  let lastLogged = since;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS).unref());
+    try {
+      await endStaleSessions();
+      break;
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) {
+        console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      }
+      if (Date.now() - lastLogged >= 60_000) {
+        lastLogged = Date.now();
+        console.error(
+          `isl-console: store still unavailable after ${Math.round((lastLogged - since) / 1000)} s: ${err.message}`,
+        );
+      }
+    }
+  }
+  console.warn(
+    `isl-console: store ${getStore().location} answers after ${Math.round((Date.now() - since) / 1000)} s; starting`,
+  );
+  await startWork().catch((err: unknown) => {
+    console.error(
+      `isl-console: start-up after the store came back failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  });
+}
+
+/** The sweep of interrupted actions, the sampler, the live watch and the scan scheduler. */
+async function startWork(): Promise<void> {
   // Actions a stopped process was running get an "error" outcome in the audit log: at start-up,
   // then every minute (a replica that died mid-action is noticed by the others).
   const sweep = async () => {
     const interrupted = await closeInterruptedIntents();
     if (interrupted > 0)
-      console.warn(`isl-console: ${interrupted} action(s) were interrupted by a stopped process; audited as error`);
+      console.warn(
+        `isl-console: ${interrupted} action(s) were interrupted by a stopped process; audited as error`,
+      );
   };
   await sweep();
-  setInterval(() => void sweep().catch((err: unknown) => console.error("isl-console: intent sweep", err)), 60_000).unref();
+  setInterval(
+    () => void sweep().catch((err: unknown) => console.error("isl-console: intent sweep", err)),
+    60_000,
+  ).unref();
   // Metrics sampler: one per instance per data directory (a lease in the store), every SAMPLE_INTERVAL_SECONDS.
   const sampler = startMetricsSampler();
   // Live TTL watch (keyspace notifications), per instance where this process holds the sampler's lease.

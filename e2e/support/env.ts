@@ -1,6 +1,7 @@
 // Ports, paths and names shared by the Playwright config, global setup and fixtures.
 // The config runs first in the runner process and fixes the ports in process.env; workers inherit them.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 
@@ -44,6 +45,13 @@ export const e2eTokens: Record<E2eRole, string> = {
   operator: "e2e-token-operator-93d2e7f0",
   viewer: "e2e-token-viewer-1a6c5b2d",
 };
+
+/** CONSOLE_API_TOKENS for the e2e tokens (names, roles and SHA-256 digests), as every e2e console gets them. */
+export function e2eTokensEnv(): string {
+  return (Object.keys(e2eTokens) as E2eRole[])
+    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
+    .join(",");
+}
 
 /** The console's SESSION_SECRET in e2e; a spec asserts it never reaches a response or the bundle. */
 export const e2eSessionSecret = "e2e-session-secret-7f3a9c0d2b4e6f8a1c3e5d7b9f0a2c4e";

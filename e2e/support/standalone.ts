@@ -2,10 +2,9 @@
 // image starts it (deploy/Dockerfile): `node server.js` in `<distDir>/standalone`, with the build's
 // static files copied to `<distDir>/static` beside it, as the image's runtime stage lays them out.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { e2eEnv, e2eTokens, type E2eRole } from "./env";
+import { e2eEnv } from "./env";
 
 /** `<distDir>/standalone` of the build e2e runs against. */
 export function standaloneDir(distDir = e2eEnv.distDir): string {
@@ -28,13 +27,6 @@ export function prepareStandalone(distDir = e2eEnv.distDir): string {
   cpSync(path.resolve(distDir, "static"), staticTarget, { recursive: true });
   if (existsSync("public")) cpSync("public", path.join(dir, "public"), { recursive: true, force: true });
   return dir;
-}
-
-/** CONSOLE_API_TOKENS for the e2e tokens, as global setup gives the main console. */
-export function e2eTokensEnv(): string {
-  return (Object.keys(e2eTokens) as E2eRole[])
-    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
-    .join(",");
 }
 
 export interface StandaloneServer {

@@ -6,10 +6,29 @@ import type { NextRequest } from "next/server";
 import { getConfig, sessionSecretOf, type AuthConfig, type ProxyAuthConfig } from "@/lib/config";
 import { roles, type Principal, type Role } from "@/lib/policy/access";
 import { getStore } from "@/lib/store";
+import { StoreUnavailableError } from "@/lib/store/db";
 import { inCidrs } from "@/lib/config/cidr";
 import { PEER_HEADER, peerAddressFrom } from "./peer";
 import { openSession, resumeSession, SESSION_COOKIE, sessionCookie, type SessionCheck } from "./session";
 import { matchToken } from "./tokens";
+
+/**
+ * The session store cannot be read or written: sessions can be neither checked nor started, so
+ * nobody gets in with a session cookie (the API answers 503 `store_unavailable`, pages a 503 page)
+ * while API tokens and a trusted proxy's users still do. The caller is not authenticated yet: the
+ * message says what failed, never where the store is (the log does).
+ */
+export class SessionStoreUnavailableError extends Error {
+  override name = "SessionStoreUnavailableError";
+  constructor(cause: unknown, failed: "read" | "written") {
+    const why = cause instanceof StoreUnavailableError ? " (its database is down or unreachable)" : "";
+    const effect =
+      failed === "written"
+        ? "so no one can sign in"
+        : "so no signed-in session can be checked (API tokens still work)";
+    super(`the session store cannot be ${failed}${why}, ${effect}; see the console's log`, { cause });
+  }
+}
 
 /** What authentication reads from a request; built from a NextRequest or from next/headers. */
 export interface AuthInput {
@@ -97,10 +116,11 @@ async function fromSession(
   try {
     check = await resumeSession(getStore(), session, now, auth.sessionIdleMs);
   } catch (err) {
-    // Fail closed: a store that cannot say the session is live lets no one in with it.
+    // Fail closed: a store that cannot say the session is live lets no one in with it. Not a 401:
+    // the session may be fine, and the browser keeps it for when the store answers again.
     const reason = err instanceof Error ? err.message : String(err);
     console.error(`isl-console: session store unreadable, session cookie refused: ${reason}`);
-    return undefined;
+    throw new SessionStoreUnavailableError(err, "read");
   }
   if (!check.live) return undefined;
   const principal: Principal = { name: user.username, role: user.role, method: "session", source };
@@ -109,7 +129,10 @@ async function fromSession(
   return { principal, setCookie: sessionCookie(value, auth.sessionIdleMs, { secure: auth.cookieSecure }) };
 }
 
-/** The caller and, for a session, a renewed cookie; null when no valid credential is present. */
+/**
+ * The caller and, for a session, a renewed cookie; null when no valid credential is present.
+ * Throws SessionStoreUnavailableError when a session cookie cannot be checked against the store.
+ */
 export async function authenticateInput(input: AuthInput, now = Date.now()): Promise<AuthResult | null> {
   const auth = getConfig().auth;
   const source = clientAddress(input, auth.proxy);

@@ -4,7 +4,7 @@ import "server-only";
 import { getConfig, sessionSecretOf } from "@/lib/config";
 import type { Principal } from "@/lib/policy/access";
 import { getStore } from "@/lib/store";
-import { type AuthInput, clientAddress } from "./authenticate";
+import { type AuthInput, clientAddress, SessionStoreUnavailableError } from "./authenticate";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearLoginFailures, loginRetryAfterSeconds, recordLoginFailure } from "./rate-limit";
 import {
@@ -16,13 +16,6 @@ import {
   startSession,
 } from "./session";
 
-/** The store could not record a new session: nobody can sign in until it can (the API answers 503). */
-export class SessionStoreUnavailableError extends Error {
-  override name = "SessionStoreUnavailableError";
-  constructor(cause: unknown) {
-    super("the session store cannot be written, so no one can sign in; see the console's log", { cause });
-  }
-}
 
 export type LoginOutcome =
   | { ok: true; principal: Principal; setCookie: string }
@@ -35,7 +28,7 @@ async function storeOrUnavailable<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     console.error("isl-console: the sign-in limit could not be read or written; sign-in refused", err);
-    throw new SessionStoreUnavailableError(err);
+    throw new SessionStoreUnavailableError(err, "written");
   }
 }
 
@@ -63,7 +56,7 @@ export async function login(
     sealed = await startSession(getStore(), user.username, sessionSecretOf(auth), now, auth.sessionIdleMs);
   } catch (err) {
     console.error("isl-console: a session could not be stored; sign-in refused", err);
-    throw new SessionStoreUnavailableError(err);
+    throw new SessionStoreUnavailableError(err, "written");
   }
   await storeOrUnavailable(() => clearLoginFailures(username));
   return {

@@ -8,8 +8,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { ConfigError, findInstance, type InstanceConfig } from "@/lib/config";
 import { ClusterConflictError, KeyArgumentError, RedisError } from "@/lib/redis/errors";
-import { authenticateInput, inputFromRequest } from "@/lib/auth/authenticate";
-import { SessionStoreUnavailableError } from "@/lib/auth/login";
+import { authenticateInput, inputFromRequest, SessionStoreUnavailableError } from "@/lib/auth/authenticate";
 import { StoreUnavailableError } from "@/lib/store/db";
 import { can, type Permission, type Principal } from "@/lib/policy/access";
 import {

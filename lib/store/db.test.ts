@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   createTestDatabase,
   STORE_KINDS,
@@ -10,7 +10,16 @@ import {
   withPostgresClient,
   type StoreKind,
 } from "@/tests/helpers/stores";
-import { migrate, openStore, schemaVersion, STORE_FILE, StoreError, type Db, type Dialect } from "./db";
+import {
+  migrate,
+  openStore,
+  schemaVersion,
+  STORE_FILE,
+  StoreError,
+  StoreUnavailableError,
+  type Db,
+  type Dialect,
+} from "./db";
 import { getMeta, setMeta } from "./meta";
 import { migrations, type Migration } from "./migrations";
 import { PostgresDb } from "./postgres";
@@ -329,5 +338,25 @@ describe("postgres only", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("store errors across bundles", () => {
+  it("are recognised by brand: another copy of the module's classes still answers instanceof", async () => {
+    // Next.js bundles lib/store/db.ts into each route and the start-up code apart: the store made by
+    // one bundle throws classes another bundle did not define.
+    vi.resetModules();
+    const other = await import("./db");
+    expect(other.StoreUnavailableError).not.toBe(StoreUnavailableError);
+    const down = new other.StoreUnavailableError("DATABASE_URL: postgres://db:5432/console stopped answering");
+    expect(down instanceof StoreUnavailableError).toBe(true);
+    expect(down instanceof StoreError).toBe(true);
+    expect(down instanceof Error).toBe(true);
+    const refused = new other.StoreError("store has migrations this console does not know (99)");
+    expect(refused instanceof StoreError).toBe(true);
+    expect(refused instanceof StoreUnavailableError).toBe(false);
+    expect(new Error("x") instanceof StoreError).toBe(false);
+    expect((null as unknown) instanceof StoreUnavailableError).toBe(false);
+    expect(Object.assign(new Error("x"), { code: "ECONNREFUSED" }) instanceof StoreUnavailableError).toBe(false);
   });
 });

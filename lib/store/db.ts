@@ -10,8 +10,24 @@ import { SqliteDb } from "./sqlite";
 
 export const STORE_FILE = "console.sqlite";
 
+// Store errors are recognised by a brand, not by their class: Next.js bundles this module into
+// each route and into the start-up code apart, and the store (one per process, made by whichever
+// bundle asks first) throws the classes of its own bundle, which another bundle's `instanceof`
+// would not recognise. `Symbol.for` is the same symbol in every bundle.
+const STORE_ERROR = Symbol.for("isl-console.store-error");
+const STORE_UNAVAILABLE = Symbol.for("isl-console.store-unavailable");
+
+function branded(value: unknown, brand: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
 export class StoreError extends Error {
   override name = "StoreError";
+  readonly [STORE_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, STORE_ERROR);
+  }
 }
 
 /**
@@ -21,6 +37,11 @@ export class StoreError extends Error {
  */
 export class StoreUnavailableError extends StoreError {
   override name = "StoreUnavailableError";
+  readonly [STORE_UNAVAILABLE] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, STORE_UNAVAILABLE);
+  }
 }
 
 /** A value bound to a `?` (or, as one object, to `@name` placeholders). */

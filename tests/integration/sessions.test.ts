@@ -280,13 +280,29 @@ describe("removing a user from the users file", () => {
 
 // Last: it closes the process-wide store.
 describe("a store that cannot be read", () => {
-  it("lets no session in (401 JSON), refuses sign-in with 503 JSON, still clears the cookie on sign-out", async () => {
+  it("lets no session in (503 JSON, a 503 page), refuses sign-in with 503 JSON, still clears the cookie on sign-out", async () => {
     const cookie = await signIn("alice");
     expect((await me(cookie)).status).toBe(200);
     await getStore().close();
 
-    await expectUnauthenticated(await me(cookie), "session with the store closed");
-    expect(await authenticateAt(cookie, Date.now() + 2 * RENEW_AFTER_MS)).toBeNull();
+    // Not 401: the session may be fine, and the browser keeps it for when the store answers again.
+    const refused = await me(cookie);
+    expect(refused.status).toBe(503);
+    expect(refused.contentType).toMatch(/application\/json/);
+    expect(refused.json).toMatchObject({
+      error: { code: "store_unavailable", message: expect.stringMatching(/session store cannot be read/) },
+    });
+    expect(refused.setCookie).toBeNull();
+    await expect(authenticateAt(cookie, Date.now() + 2 * RENEW_AFTER_MS)).rejects.toThrow(
+      /session store cannot be read/,
+    );
+    // A page: a plain 503 that says so, not a redirect to the sign-in page.
+    const { proxy } = await import("@/proxy");
+    const page = await proxy(new NextRequest(`${ORIGIN}/i/sessions/ttl`, { headers: { cookie } }));
+    expect(page.status).toBe(503);
+    expect(page.headers.get("location")).toBeNull();
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/The console cannot check your session.*session store cannot be read/s);
 
     const login = await call(
       routes.login,

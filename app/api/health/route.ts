@@ -8,12 +8,15 @@ import { getStore } from "@/lib/store";
 import { StoreUnavailableError } from "@/lib/store/db";
 import { leasesHeldBy } from "@/lib/store/sampler-leases";
 
-/** The instances whose sampler lease this process holds now; none before its sampler started. */
+/**
+ * The instances whose sampler lease this process holds now; none before its sampler started. The
+ * store is read either way: a console whose store does not answer is not ready, started or not.
+ */
 async function heldLeases(now: number): Promise<string[]> {
   const owner = samplerOwner();
-  if (owner === undefined) return [];
   try {
-    return await leasesHeldBy(getStore(), owner, now);
+    const held = await leasesHeldBy(getStore(), owner ?? "", now);
+    return owner === undefined ? [] : held;
   } catch (err) {
     // Sessions live in the store too: a console that cannot read it cannot serve anyone.
     console.error("isl-console: health: the store cannot be read:", err);
