@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { classifyRedisError, describeRedisError, isRefusal, RedisError } from "./errors";
+import { describe, expect, it, vi } from "vitest";
+import { classifyRedisError, describeRedisError, isRedisError, isRefusal, RedisError } from "./errors";
 
 /** An error reply as ioredis builds it (class ReplyError). */
 function reply(message: string): Error {
@@ -118,5 +118,21 @@ describe("classifyRedisError", () => {
     expect(isRefusal(reply("ERR unknown command 'CONFIG'"))).toBe(true);
     expect(isRefusal(new Error("Command timed out"))).toBe(false);
     expect(isRefusal(reply("ERR something else"))).toBe(false);
+  });
+});
+
+describe("RedisError across bundles", () => {
+  it("is recognised by brand: a connection's error made by another copy of this module is still a RedisError", async () => {
+    // Next.js bundles lib/redis/errors.ts into each route and the start-up code apart; a connection
+    // (made by whichever bundle asks first) keeps errors of its own bundle's class.
+    vi.resetModules();
+    const other = await import("./errors");
+    expect(other.RedisError).not.toBe(RedisError);
+    const foreign = new other.RedisError("auth", "Redis instance a: WRONGPASS", { instanceId: "a", raw: "WRONGPASS" });
+    expect(foreign instanceof RedisError).toBe(true);
+    expect(isRedisError(foreign, "auth")).toBe(true);
+    // Kept as it is, not reclassified from its message.
+    expect(classifyRedisError(foreign)).toBe(foreign);
+    expect(new Error("WRONGPASS") instanceof RedisError).toBe(false);
   });
 });

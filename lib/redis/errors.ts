@@ -1,6 +1,7 @@
 // The one classification of Redis failures. Every error that comes out of lib/redis is a RedisError
 // with a `kind`; callers branch on the kind, never on the text of a message. Route handlers map each
 // kind to one JSON answer (lib/http/route.ts). Pure: no I/O.
+import { brand, hasBrand } from "@/lib/brand";
 
 export const redisFailureKinds = [
   /** No connection: refused, reset, closed, DNS, TLS handshake. */
@@ -42,8 +43,18 @@ export interface RedisErrorDetails {
   raw: string;
 }
 
+// Recognised by brand (lib/brand.ts): a connection is made by whichever bundle asks first, and the
+// errors it keeps (its last socket or sign-in failure) reach routes of other bundles.
+const REDIS_ERROR = brand("redis-error");
+
 export class RedisError extends Error {
   override name = "RedisError";
+  readonly [REDIS_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, REDIS_ERROR);
+  }
+
   readonly instanceId?: string;
   readonly command?: string;
   readonly keyDenied: boolean;

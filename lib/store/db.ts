@@ -5,28 +5,23 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { brand, hasBrand } from "@/lib/brand";
 import { migrations as defaultMigrations, type Migration } from "./migrations";
 import { SqliteDb } from "./sqlite";
 
 export const STORE_FILE = "console.sqlite";
 
-// Store errors are recognised by a brand, not by their class: Next.js bundles this module into
-// each route and into the start-up code apart, and the store (one per process, made by whichever
-// bundle asks first) throws the classes of its own bundle, which another bundle's `instanceof`
-// would not recognise. `Symbol.for` is the same symbol in every bundle.
-const STORE_ERROR = Symbol.for("isl-console.store-error");
-const STORE_UNAVAILABLE = Symbol.for("isl-console.store-unavailable");
-
-function branded(value: unknown, brand: symbol): boolean {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
-}
+// Recognised by brand (lib/brand.ts): the store is made by whichever bundle asks first, and its
+// errors reach routes of other bundles.
+const STORE_ERROR = brand("store-error");
+const STORE_UNAVAILABLE = brand("store-unavailable");
 
 export class StoreError extends Error {
   override name = "StoreError";
   readonly [STORE_ERROR] = true;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, STORE_ERROR);
+    return hasBrand(value, STORE_ERROR);
   }
 }
 
@@ -40,7 +35,7 @@ export class StoreUnavailableError extends StoreError {
   readonly [STORE_UNAVAILABLE] = true;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, STORE_UNAVAILABLE);
+    return hasBrand(value, STORE_UNAVAILABLE);
   }
 }
 
