@@ -38,3 +38,7 @@ export const healthResponseSchema = z.object({
   leases: z.object({ held: z.array(z.string()) }),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** `GET /api/health?probe=live`: the process serves (neither Redis nor the store is asked). */
+export const livenessResponseSchema = z.object({ status: z.literal("live"), uptimeSeconds: z.number() });
+export type LivenessResponse = z.infer<typeof livenessResponseSchema>;

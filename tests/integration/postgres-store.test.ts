@@ -7,6 +7,7 @@ import { rmSync } from "node:fs";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/policy/access";
+import { livenessResponseSchema } from "@/lib/schemas/instances";
 import { getStore } from "@/lib/store";
 import { appendAuditEntries, listAuditEntries, type NewAuditEntry } from "@/lib/store/audit";
 import { schemaVersion, StoreError, StoreUnavailableError } from "@/lib/store/db";
@@ -268,6 +269,11 @@ describe("an outage of the database", () => {
           code: "store_unavailable",
           message: "the console's store cannot be reached (the database is down or unreachable); see its log",
         });
+        // The liveness probe asks neither the store nor Redis: an outage restarts no replica.
+        const live = await call(healthGet, "http://localhost/api/health?probe=live");
+        expect(live.status).toBe(200);
+        expect(livenessResponseSchema.parse(live.json)).toMatchObject({ status: "live" });
+        expect((await call(healthGet, "http://localhost/api/health?probe=ready")).status).toBe(400);
 
         await server.start();
         const back = await until("the store answers again", count);

@@ -1,9 +1,9 @@
 import { getConfig } from "@/lib/config";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError, BadRequestError } from "@/lib/http/errors";
 import { route, methods } from "@/lib/http/route";
 import { probeAll } from "@/lib/metrics/instance-status";
 import { samplerOwner } from "@/lib/metrics/service";
-import type { HealthResponse } from "@/lib/schemas/instances";
+import type { HealthResponse, LivenessResponse } from "@/lib/schemas/instances";
 import { getStore } from "@/lib/store";
 import { StoreUnavailableError } from "@/lib/store/db";
 import { leasesHeldBy } from "@/lib/store/sampler-leases";
@@ -31,9 +31,14 @@ async function heldLeases(now: number): Promise<string[]> {
 
 /**
  * No authentication: load balancers, uptime checks and Kubernetes probes call it. 200 while the
- * process serves and its store answers, whatever Redis does.
+ * process serves and its store answers, whatever Redis does. `?probe=live` answers whether the
+ * process itself serves, reading neither Redis nor the store: a liveness probe must not restart
+ * every replica while the database is down (restarting cannot bring it back).
  */
-const get = route({ access: "public" }, async (): Promise<HealthResponse> => {
+const get = route({ access: "public" }, async (req): Promise<HealthResponse | LivenessResponse> => {
+  const probe = req.nextUrl.searchParams.get("probe");
+  if (probe === "live") return { status: "live", uptimeSeconds: Math.round(process.uptime()) };
+  if (probe !== null) throw new BadRequestError(`probe must be "live" (or absent for the full check)`);
   const statuses = await probeAll(getConfig().instances);
   return {
     // A cluster or sentinel deployment with a node not answering still serves, degraded.
