@@ -15,6 +15,7 @@ import { createTestDatabase } from "../tests/helpers/postgres";
 import { freePort } from "../tests/helpers/free-port";
 import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
+import { waitFor } from "./support/wait";
 
 const run = promisify(execFile);
 test.describe.configure({ mode: "serial" });
@@ -56,16 +57,6 @@ async function infoRates(seconds: number): Promise<Record<string, number>> {
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const after = await Promise.all(redis.map((r) => infoCalls(r.port)));
   return Object.fromEntries(redis.map((r, i) => [r.id, ((after[i] ?? 0) - (before[i] ?? 0)) / seconds]));
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 function cookieOf(res: Response): string {

@@ -12,6 +12,7 @@ import { freePort } from "../tests/helpers/free-port";
 import { startPostgresServer, type PostgresServer } from "../tests/helpers/postgres-server";
 import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
+import { waitFor } from "./support/wait";
 
 test.describe.configure({ mode: "serial" });
 
@@ -34,17 +35,6 @@ async function get(pathname: string, headers: Record<string, string> = token): P
   return fetch(`${origin}${pathname}`, { headers });
 }
 
-/** Polls `fn` until it answers a value; generous by default (loaded CI machines). */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Waits until the route answers 503 store_unavailable; answers the error. */
 async function expectUnavailable(pathname: string, headers?: Record<string, string>): Promise<ErrorBody> {
   return waitFor(`${pathname} -> 503 store_unavailable`, async () => {
@@ -65,7 +55,9 @@ test.beforeAll(async () => {
   const instancesFile = path.join(workDir, "instances.json");
   writeFileSync(
     instancesFile,
-    JSON.stringify([{ id: "r1", name: "r1", environment: "development", url: `redis://127.0.0.1:${redisPort}/0` }]),
+    JSON.stringify([
+      { id: "r1", name: "r1", environment: "development", url: `redis://127.0.0.1:${redisPort}/0` },
+    ]),
   );
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
@@ -109,13 +101,19 @@ test("started while its database is down, the console answers 503 store_unavaila
 
   const startedAt = Date.now();
   await pg.start();
-  const up = await waitFor("health 200 with the instance's lease held", async () => {
-    const res = await get("/api/health", {});
-    if (res.status !== 200) return undefined;
-    const body = (await res.json()) as Health;
-    return body.leases?.held.includes("r1") ? body : undefined;
-  });
-  console.log(`store-outage: database started; the console serves and holds r1 ${Date.now() - startedAt} ms later`);
+  const up = await waitFor(
+    "health 200 with the instance's lease held",
+    async () => {
+      const res = await get("/api/health", {});
+      if (res.status !== 200) return undefined;
+      const body = (await res.json()) as Health;
+      return body.leases?.held.includes("r1") ? body : undefined;
+    },
+    90_000,
+  );
+  console.log(
+    `store-outage: database started; the console serves and holds r1 ${Date.now() - startedAt} ms later`,
+  );
   expect(up.store?.kind).toBe("postgres");
   expect((await get("/api/audit")).status).toBe(200);
 });
@@ -146,7 +144,9 @@ test("an outage while it runs: a signed-in browser gets a 503 page, keeps its se
     expect(during?.status()).toBe(503);
     expect(page.url()).toBe(`${origin}/i/r1`);
     await expect(page.getByRole("heading", { name: "The console cannot check your session" })).toBeVisible();
-    await expect(page.getByText(/session store cannot be read \(its database is down or unreachable\)/)).toBeVisible();
+    await expect(
+      page.getByText(/session store cannot be read \(its database is down or unreachable\)/),
+    ).toBeVisible();
     await expect(page.getByText(/Checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)).toBeVisible();
     const me = await expectUnavailable("/api/auth/me", { cookie: `isl_session=${value}` });
     expect(me.error?.message).toMatch(/session store cannot be read/);
@@ -154,10 +154,14 @@ test("an outage while it runs: a signed-in browser gets a 503 page, keeps its se
 
     const startedAt = Date.now();
     await pg.start();
-    await waitFor("the page served again with the same session", async () => {
-      const res = await page.reload();
-      return res?.status() === 200 ? true : undefined;
-    });
+    await waitFor(
+      "the page served again with the same session",
+      async () => {
+        const res = await page.reload();
+        return res?.status() === 200 ? true : undefined;
+      },
+      90_000,
+    );
     console.log(`store-outage: database restarted; the page served again ${Date.now() - startedAt} ms later`);
     await expect(page.getByRole("heading", { name: "The console cannot check your session" })).toHaveCount(0);
     expect(page.url()).toBe(`${origin}/i/r1`);
