@@ -26,6 +26,7 @@ import {
 } from "@/lib/store/command-latency";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
 import { unreachableReading } from "@/lib/store/readings";
+import { logStoreFailure } from "@/lib/store/db";
 import {
   acquireLease,
   announceSampler,
@@ -130,7 +131,7 @@ export class MetricsSampler {
     const run = () => {
       const started = this.now;
       const work = this.sampleOnce(instance.id)
-        .catch((err: unknown) => console.error(`isl-console: sampler ${instance.id}:`, err))
+        .catch((err: unknown) => logStoreFailure(`sampler ${instance.id}`, err))
         .finally(() => {
           this.inFlight.delete(work);
           const elapsed = this.now - started;

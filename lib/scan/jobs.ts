@@ -25,6 +25,7 @@ import {
 import { getStore } from "@/lib/store";
 import { processId } from "@/lib/process-id";
 import { leaseOwner } from "@/lib/store/sampler-leases";
+import { logStoreFailure } from "@/lib/store/db";
 import {
   beatJob,
   failAbandonedScans,
@@ -209,7 +210,7 @@ async function execute(
       .then((by) => {
         if (by && !job.controller.signal.aborted) job.controller.abort();
       })
-      .catch((err: unknown) => console.error(`isl-console: scan ${job.id}: beat not stored`, err));
+      .catch((err: unknown) => logStoreFailure(`scan ${job.id}: beat not stored`, err));
   }, BEAT_MS);
   beat.unref();
   const finish = async (end: Parameters<typeof finishScan>[2]) => {
@@ -233,7 +234,7 @@ async function execute(
         job.progress = p;
         progressWritten = progressWritten
           .then(() => updateScanProgress(db, job.id, p))
-          .catch((err: unknown) => console.error(`isl-console: scan ${job.id}: progress not stored`, err));
+          .catch((err: unknown) => logStoreFailure(`scan ${job.id}: progress not stored`, err));
       },
     });
     const { result, progress } = outcome;

@@ -17,6 +17,7 @@ import {
   STORE_FILE,
   StoreError,
   StoreUnavailableError,
+  logStoreFailure,
   type Db,
   type Dialect,
 } from "./db";
@@ -358,5 +359,33 @@ describe("store errors across bundles", () => {
     expect(new Error("x") instanceof StoreError).toBe(false);
     expect((null as unknown) instanceof StoreUnavailableError).toBe(false);
     expect(Object.assign(new Error("x"), { code: "ECONNREFUSED" }) instanceof StoreUnavailableError).toBe(false);
+  });
+});
+
+describe("logStoreFailure", () => {
+  it("logs an outage once a minute per loop, the message only; other failures every time, in full", () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const down = new StoreUnavailableError("DATABASE_URL: postgres://db:5432/console stopped answering");
+      const t0 = 1_800_000_000_000;
+      for (let s = 0; s < 60; s++) logStoreFailure("sampler r1", down, t0 + s * 1000);
+      logStoreFailure("sampler r2", down, t0 + 5000);
+      logStoreFailure("sampler r1", down, t0 + 60_000);
+      expect(logged.mock.calls).toEqual([
+        [`isl-console: sampler r1: ${down.message}`],
+        [`isl-console: sampler r2: ${down.message}`],
+        [`isl-console: sampler r1: ${down.message}`],
+      ]);
+      logged.mockClear();
+      const bug = new TypeError("x is undefined");
+      logStoreFailure("sampler r1", bug, t0 + 61_000);
+      logStoreFailure("sampler r1", bug, t0 + 62_000);
+      expect(logged.mock.calls).toEqual([
+        ["isl-console: sampler r1:", bug],
+        ["isl-console: sampler r1:", bug],
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

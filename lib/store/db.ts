@@ -39,6 +39,25 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
+/** When each background loop last logged the store as unavailable. */
+const unavailableLogged = new Map<string, number>();
+
+/**
+ * Logs a failure of a background loop's store work (`context`: "sampler r1", "watch r1: findings
+ * not stored"). In full, except while the store is unavailable: then one line per loop per minute,
+ * the message only, since an outage would otherwise log every loop's stack every second.
+ */
+export function logStoreFailure(context: string, err: unknown, now = Date.now()): void {
+  if (!(err instanceof StoreUnavailableError)) {
+    console.error(`isl-console: ${context}:`, err);
+    return;
+  }
+  const last = unavailableLogged.get(context);
+  if (last !== undefined && now - last < 60_000) return;
+  unavailableLogged.set(context, now);
+  console.error(`isl-console: ${context}: ${err.message}`);
+}
+
 /** A value bound to a `?` (or, as one object, to `@name` placeholders). */
 export type Param = string | number | bigint | boolean | null | Buffer;
 export type Params = Param[] | [Record<string, Param | undefined>];

@@ -19,6 +19,7 @@ import {
 import type { WatchMissed, WatchNode, WatchState, WatchStatus } from "@/lib/schemas/watch";
 import type { Db } from "@/lib/store";
 import { FINDINGS_CAP, findingKeys, pruneFindings, writeFindings, writeWatchStatus } from "@/lib/store/watch";
+import { logStoreFailure } from "@/lib/store/db";
 import { Admission, FindingKeys, keyHash } from "./admission";
 import { LastMinute, pickSample, ReadBudget, samplingText } from "./budget";
 import { eventKind, SUBSCRIBED_EVENTS } from "./events";
@@ -420,7 +421,7 @@ export class InstanceWatch {
       // The store drops the oldest past its cap: follow it, so this set stays bounded too.
       if (this.findings.size > FINDINGS_CAP) await this.reloadFindings();
     } catch (err) {
-      console.error(`isl-console: watch ${this.id}: could not store findings`, err);
+      logStoreFailure(`watch ${this.id}: could not store findings`, err);
     }
   }
 
@@ -430,7 +431,7 @@ export class InstanceWatch {
     try {
       keys = await findingKeys(this.options.db, this.id);
     } catch (err) {
-      console.error(`isl-console: watch ${this.id}: could not read its findings`, err);
+      logStoreFailure(`watch ${this.id}: could not read its findings`, err);
       return;
     }
     this.findings.clear();
@@ -441,7 +442,7 @@ export class InstanceWatch {
     try {
       if ((await pruneFindings(this.options.db, this.id)) > 0) await this.reloadFindings();
     } catch (err) {
-      console.error(`isl-console: watch ${this.id}: could not prune findings`, err);
+      logStoreFailure(`watch ${this.id}: could not prune findings`, err);
     }
   }
 
@@ -510,7 +511,7 @@ export class InstanceWatch {
         try {
           await writeWatchStatus(this.options.db, this.status(), this.now);
         } catch (err) {
-          console.error(`isl-console: watch ${this.id}: could not store its status`, err);
+          logStoreFailure(`watch ${this.id}: could not store its status`, err);
         }
       }
     } finally {

@@ -9,6 +9,7 @@ import { compiledPolicy } from "@/lib/config/compiled-policy";
 import type { WatchStatus } from "@/lib/schemas/watch";
 import { getStore, type Db } from "@/lib/store";
 import { leaseOwner } from "@/lib/store/sampler-leases";
+import { logStoreFailure } from "@/lib/store/db";
 import { findingCounts, readWatchStatus, writeWatchStatus } from "@/lib/store/watch";
 import { InstanceWatch } from "./instance-watch";
 
@@ -45,7 +46,7 @@ export class WatchService {
       // One check at a time: a slow store read never lets two start the same watch.
       if (this.checking) return;
       this.checking = this.check()
-        .catch((err: unknown) => console.error("isl-console: live watch: lease check failed", err))
+        .catch((err: unknown) => logStoreFailure("live watch: lease check failed", err))
         .finally(() => (this.checking = undefined));
     };
     tick();
