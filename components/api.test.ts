@@ -228,6 +228,20 @@ describe("JSON mutations", () => {
     await expect(postJson("/api/x", {}, okSchema)).rejects.toBeInstanceOf(z.ZodError);
   });
 
+  it("sends nothing once requests are stopped (signing out); the request already sent still answers", async () => {
+    vi.resetModules();
+    const api = await import("./api");
+    const fetchMock = answer(200, { ok: true });
+    const signOut = api.postJson("/api/auth/logout", {}, okSchema);
+    api.stopRequests();
+    await expect(signOut).resolves.toEqual({ ok: true });
+    let settled = false;
+    void api.postJson("/api/x", {}, okSchema).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
   it("DELETEs without a body", async () => {
     const fetchMock = answer(200, { ok: true });
     await expect(deleteJson("/api/actions/j1", okSchema)).resolves.toEqual({ ok: true });

@@ -9,6 +9,8 @@ import type { ReviewFormat } from "@/lib/schemas/review";
 import type { ScanKeysQueryInput } from "@/lib/schemas/scans";
 import type { WatchFindingClass } from "@/lib/schemas/watch";
 
+export { stopRequests } from "@/lib/http/fetch-json";
+
 /** "done": the newest done scan; "any": the newest finished one, failed or cancelled too. */
 export type LatestScanStatus = "done" | "any";
 

@@ -1,7 +1,7 @@
 // The console's react-query client: its defaults, and what happens when the session ends while a
 // page is open.
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { ApiClientError } from "@/lib/http/fetch-json";
+import { ApiClientError, stopRequests } from "@/lib/http/fetch-json";
 
 type Here = Pick<Location, "origin" | "pathname" | "search">;
 
@@ -17,7 +17,10 @@ export function signInAgainUrl(err: unknown, here: Here): string | undefined {
 
 function signInAgain(err: unknown): void {
   const url = signInAgainUrl(err, window.location);
-  if (url) window.location.replace(url);
+  if (!url) return;
+  // The session is over: the page's other queries would only come back 401 too.
+  stopRequests();
+  window.location.replace(url);
 }
 
 /** A 401 on a read (query) or on a write (mutation) alike signs the caller out. */

@@ -1,7 +1,7 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiUrl, postJson } from "@/components/api";
+import { useMutation } from "@tanstack/react-query";
+import { apiUrl, postJson, stopRequests } from "@/components/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { logoutResponseSchema } from "@/lib/schemas/auth";
@@ -12,12 +12,16 @@ const methodLabel = { session: "signed in", token: "API token", proxy: "single s
 /** The signed-in user, their role and a sign-out button, at the right of the top nav. */
 export function UserMenu() {
   const { data: me } = useMe();
-  const queryClient = useQueryClient();
-  // Off to sign-in whatever the answer: a 503 still cleared the cookie in this browser.
+  // Off to sign-in whatever the answer: a 503 still cleared the cookie in this browser. Once the
+  // sign-out request has left, this page sends nothing more (its data would come back 401); the
+  // full navigation then drops every query with the page.
   const signOut = useMutation({
-    mutationFn: () => postJson(apiUrl.logout(), {}, logoutResponseSchema),
+    mutationFn: async () => {
+      const answer = postJson(apiUrl.logout(), {}, logoutResponseSchema);
+      stopRequests();
+      return answer;
+    },
     onSettled: () => {
-      queryClient.clear();
       window.location.replace(`${window.location.origin}/login`);
     },
   });

@@ -13,11 +13,24 @@ export class ApiClientError extends Error {
   }
 }
 
+/** Set when the page is being left for good (signing out): no request leaves it after that. */
+let stopped = false;
+
+/**
+ * Stops every later request of this page: they stay pending, never sent, until the page is gone.
+ * Signing out calls it once its own request is on its way, so a refetch in the moment before the
+ * sign-in page replaces this one cannot come back 401 (and be logged) for a session just ended.
+ */
+export function stopRequests(): void {
+  stopped = true;
+}
+
 export async function fetchJson<S extends z.ZodType>(
   url: string,
   schema: S,
   init?: RequestInit,
 ): Promise<z.infer<S>> {
+  if (stopped) return new Promise<never>(() => undefined);
   const res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
   let body: unknown;
   try {
