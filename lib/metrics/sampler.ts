@@ -33,6 +33,9 @@ import {
   forgetSampler,
   leasesHeldBy,
   liveSamplers,
+  markUnreachable,
+  clearUnreachable,
+  unreachableMarks,
   releaseLease,
 } from "@/lib/store/sampler-leases";
 import {
@@ -83,6 +86,13 @@ export interface SamplerOptions {
 export type SampleOutcome = "sampled" | "unreachable" | "standby";
 
 const MAINTENANCE_EVERY_MS = 60_000;
+/**
+ * Unreachable samples in a row after which a process hands the instance to another live one that
+ * has not found it unreachable too: a replica cut off from one Redis must not speak for it.
+ */
+export const HANDOVER_AFTER_UNREACHABLE = 3;
+/** How long a process's "could not reach it" stands (then it may take the instance back in turn). */
+export const UNREACHABLE_MARK_MS = 10 * 60_000;
 /** How long failover events stay on the charts and in the overview. */
 export const EVENT_LOOKBACK_MS = 7 * 86_400_000;
 
@@ -97,6 +107,10 @@ export class MetricsSampler {
   private readonly lastCommands = new Map<string, { t: number; runId: string; reading: CommandReading }>();
   private running = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Unreachable samples in a row, by instance. */
+  private readonly unreachableStreak = new Map<string, number>();
+  /** Instances this process marked unreachable in the store (cleared when it reaches them again). */
+  private readonly markedUnreachable = new Set<string>();
 
   constructor(private readonly options: SamplerOptions) {
     this.owner = options.owner ?? processId();
@@ -155,18 +169,62 @@ export class MetricsSampler {
    * newcomer to take at its next sample. The count of processes comes from each one's presence,
    * renewed at every sample and gone with the lease time, so a dead process's share passes on when
    * its leases expire.
+   *
+   * An instance another live process could not reach (it handed it over) may be taken beyond the
+   * share and does not count in it; one this process could not reach is left to the others, unless
+   * none of them can reach it either (then someone must still record that it is unreachable).
    */
   private async mayHold(instanceId: string, t: number): Promise<boolean> {
     const { db } = this.options;
     await announceSampler(db, this.owner, t);
-    const share = Math.ceil(this.options.instances.length / (await liveSamplers(db, t, this.leaseMs)));
+    const live = await liveSamplers(db, t, this.leaseMs);
+    if (!live.includes(this.owner)) live.push(this.owner);
+    const share = Math.ceil(this.options.instances.length / live.length);
+    const marks = await unreachableMarks(db, t - UNREACHABLE_MARK_MS);
+    const markedByOthers = (id: string) => (marks.get(id) ?? []).some((o) => o !== this.owner && live.includes(o));
     const held = await leasesHeldBy(db, this.owner, t);
-    if (!held.includes(instanceId)) return held.length < share;
-    if (held.length > share && held.at(-1) === instanceId) {
+    const counted = held.filter((id) => !markedByOthers(id));
+    if (!held.includes(instanceId)) {
+      const markers = marks.get(instanceId) ?? [];
+      if (markers.includes(this.owner)) {
+        return live.every((o) => markers.includes(o)) && counted.length < share;
+      }
+      return markedByOthers(instanceId) || counted.length < share;
+    }
+    if (counted.length > share && counted.at(-1) === instanceId) {
       await releaseLease(db, instanceId, this.owner);
       return false;
     }
     return true;
+  }
+
+  /**
+   * After an unreachable sample: past HANDOVER_AFTER_UNREACHABLE in a row, hands the instance to
+   * another live process that has not found it unreachable too, marking it so none hands it back.
+   * After a reachable one: clears this process's mark.
+   */
+  private async afterSample(instanceId: string, reachable: boolean, t: number): Promise<void> {
+    const { db } = this.options;
+    if (reachable) {
+      this.unreachableStreak.delete(instanceId);
+      if (this.markedUnreachable.delete(instanceId)) await clearUnreachable(db, instanceId, this.owner);
+      return;
+    }
+    const streak = (this.unreachableStreak.get(instanceId) ?? 0) + 1;
+    this.unreachableStreak.set(instanceId, streak);
+    if (streak < HANDOVER_AFTER_UNREACHABLE) return;
+    const markers = (await unreachableMarks(db, t - UNREACHABLE_MARK_MS)).get(instanceId) ?? [];
+    const others = (await liveSamplers(db, t, this.leaseMs)).filter(
+      (o) => o !== this.owner && !markers.includes(o),
+    );
+    if (others.length === 0) return;
+    await markUnreachable(db, instanceId, this.owner, t);
+    this.markedUnreachable.add(instanceId);
+    this.unreachableStreak.delete(instanceId);
+    await releaseLease(db, instanceId, this.owner);
+    console.warn(
+      `isl-console: sampler: ${instanceId} unreachable from this process ${streak} times in a row; handed to another (${others.length} live)`,
+    );
   }
 
   /** Takes one sample of the instance now, if this process holds (or can take) its lease. */
@@ -189,6 +247,7 @@ export class MetricsSampler {
     await insertCommandLatency(db, commands);
     await this.writeOverview(instance, t);
     await this.maybeMaintain(instanceId, t);
+    await this.afterSample(instanceId, stored.reachable, t);
     return stored.reachable ? "sampled" : "unreachable";
   }
 

@@ -378,4 +378,18 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 14,
+    name: "sampler unreachable",
+    sql: `
+      -- An instance a sampling process could not reach while other processes share the store: it
+      -- handed the lease over at \`at\`, and another may take it beyond its fair share.
+      CREATE TABLE sampler_unreachable (
+        instance_id TEXT    NOT NULL,
+        owner       TEXT    NOT NULL,
+        at          INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, owner)
+      ) STRICT;
+    `,
+  },
 ];
