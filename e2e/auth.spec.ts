@@ -3,7 +3,6 @@
 // production start-up refusals, and no secret in the built client bundle.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext, PlaywrightWorkerArgs } from "@playwright/test";
 import { expect, signedOut, test } from "./fixtures";
@@ -200,7 +199,7 @@ test("no secret is in the built client bundle or the prerendered pages", () => {
 async function startConsole(
   env: Record<string, string>,
 ): Promise<{ port: number; child: ChildProcess; exited: Promise<{ code: number | null; stderr: string }> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "isl-auth-e2e-"));
+  const dir = mkdtempSync(path.join(e2eEnv.workDir, "auth-"));
   // A port the OS just handed out, not a random guess: a taken port fails start-up before the
   // configuration check these tests look for.
   const port = await freePort();
@@ -303,7 +302,7 @@ test.describe("production start-up", () => {
   });
 
   test("refuses to start while the quick start's development user is in the users file", async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "isl-auth-e2e-")), "users.json");
+    const file = path.join(mkdtempSync(path.join(e2eEnv.workDir, "auth-")), "users.json");
     const hash = "scrypt$1024$8$1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
     writeFileSync(
       file,

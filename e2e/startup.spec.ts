@@ -1,7 +1,6 @@
 // Start-up validation on the real built server: a bad setting stops the process with one line.
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./fixtures";
 import { e2eEnv } from "./support/env";
@@ -26,7 +25,7 @@ const configLines = (stderr: string) => stderr.split("\n").filter((l) => l.inclu
 
 test.describe("start-up configuration checks", () => {
   test("a wrong REDIS_URL stops start-up with one line naming it", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "isl-startup-"));
+    const dir = mkdtempSync(path.join(e2eEnv.workDir, "startup-"));
     const { code, stderr } = await startWith({ REDIS_URL: "http://example:6379", CONSOLE_DATA_DIR: dir });
     expect(code).toBe(1);
     const lines = configLines(stderr);
@@ -35,7 +34,7 @@ test.describe("start-up configuration checks", () => {
   });
 
   test("a malformed instances file stops start-up with one line naming the field", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "isl-startup-"));
+    const dir = mkdtempSync(path.join(e2eEnv.workDir, "startup-"));
     const file = path.join(dir, "instances.json");
     writeFileSync(file, JSON.stringify([{ id: "a", name: "A", environment: "staging", url: "redis://127.0.0.1:1/0" }, { id: "b", name: "B", environment: "prod", url: "redis://x/0" }]));
     const { code, stderr } = await startWith({ ISL_INSTANCES_FILE: file, CONSOLE_DATA_DIR: dir });
@@ -46,7 +45,7 @@ test.describe("start-up configuration checks", () => {
   });
 
   test("an instances file that is not JSON stops start-up with one line", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "isl-startup-"));
+    const dir = mkdtempSync(path.join(e2eEnv.workDir, "startup-"));
     const file = path.join(dir, "instances.json");
     writeFileSync(file, "[{ id: broken");
     const { code, stderr } = await startWith({ ISL_INSTANCES_FILE: file, CONSOLE_DATA_DIR: dir });

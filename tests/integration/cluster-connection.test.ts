@@ -229,6 +229,7 @@ describe("a cluster over TLS", () => {
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
     } finally {
       await secure.stop();
+      rmSync(tls.dir, { recursive: true, force: true });
     }
   }, 120_000);
 });

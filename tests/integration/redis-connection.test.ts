@@ -31,6 +31,7 @@ describe("connecting to Redis", () => {
   afterAll(async () => {
     await closeAllConnections();
     await Promise.all([plain?.stop(), secured?.stop(), tlsServer?.stop()]);
+    if (tls) rmSync(tls.dir, { recursive: true, force: true });
   });
 
   it("reaches a plain server and reports version, memory and keys", async () => {

@@ -1,7 +1,7 @@
 // The live TTL watch's own subscriber connection (a plain socket, not the instance's ioredis
 // client) over TLS with a custom CA, signed in as an ACL user with a password: it subscribes and
 // finds a key written without TTL; the subscriber's name and user show in CLIENT LIST.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { SUBSCRIBED_EVENTS } from "@/lib/watch/events";
@@ -32,6 +32,7 @@ afterAll(async () => {
   await service?.stop();
   await env?.close();
   await server?.stop();
+  if (tls) rmSync(tls.dir, { recursive: true, force: true });
 });
 
 it("subscribes over TLS as an ACL user and finds a key without TTL", async () => {
