@@ -25,7 +25,7 @@ import {
   type StoredCommandLatency,
 } from "@/lib/store/command-latency";
 import { readOverview, writeOverview } from "@/lib/store/overview-snapshots";
-import { unreachableReading } from "@/lib/store/readings";
+import { unreachableReading, type StoredReading } from "@/lib/store/readings";
 import { logStoreFailure } from "@/lib/store/db";
 import {
   acquireLease,
@@ -257,19 +257,7 @@ export class MetricsSampler {
     try {
       const r = await (this.options.read as NonNullable<SamplerOptions["read"]>)(instance, t);
       const prev = await latestSample(db, instance.id);
-      const prevReading =
-        prev?.reachable && prev.runId !== null
-          ? {
-              t: prev.t,
-              runId: prev.runId,
-              evictedKeys: prev.evictedKeys ?? 0,
-              expiredKeys: prev.expiredKeys ?? 0,
-              keyspaceHits: prev.keyspaceHits ?? 0,
-              keyspaceMisses: prev.keyspaceMisses ?? 0,
-              totalCommands: prev.totalCommands ?? 0,
-            }
-          : null;
-      const deltas = counterDeltas(prevReading, { t, ...r }, maxGapFor(intervalMs));
+      const deltas = counterDeltas(previousCounters(prev), { t, ...r }, maxGapFor(intervalMs));
       return { instanceId: instance.id, t, reachable: true, error: null, ...r, deltas };
     } catch (err) {
       return unreachableSample(instance.id, t, describeRedisError(err));
@@ -414,6 +402,20 @@ export class MetricsSampler {
   }
 }
 
+/** A stored reading as the base of the next one's counter deltas: none unless it was reached with a run id. */
+function previousCounters(prev: (StoredReading & { t: number }) | null | undefined) {
+  if (!prev?.reachable || prev.runId === null) return null;
+  return {
+    t: prev.t,
+    runId: prev.runId,
+    evictedKeys: prev.evictedKeys ?? 0,
+    expiredKeys: prev.expiredKeys ?? 0,
+    keyspaceHits: prev.keyspaceHits ?? 0,
+    keyspaceMisses: prev.keyspaceMisses ?? 0,
+    totalCommands: prev.totalCommands ?? 0,
+  };
+}
+
 /** A timer that does not keep the process alive (the sampler runs beside the server). */
 function unrefTimer(run: () => void, delayMs: number): () => void {
   const timer = setTimeout(run, delayMs);
@@ -462,19 +464,7 @@ export function nodeRows(
     };
     const s = n.sample;
     if (!s) return base;
-    const prev = before.find((b) => b.node === n.address);
-    const prevReading =
-      prev?.reachable && prev.runId !== null
-        ? {
-            t: prev.t,
-            runId: prev.runId,
-            evictedKeys: prev.evictedKeys ?? 0,
-            expiredKeys: prev.expiredKeys ?? 0,
-            keyspaceHits: prev.keyspaceHits ?? 0,
-            keyspaceMisses: prev.keyspaceMisses ?? 0,
-            totalCommands: prev.totalCommands ?? 0,
-          }
-        : null;
+    const prevReading = previousCounters(before.find((b) => b.node === n.address));
     return {
       ...base,
       reachable: true,
