@@ -38,10 +38,16 @@ function Events({ data }: { data: LatencyResponse }) {
   if (data.events.length === 0) {
     return <p className="text-muted text-xs">No latency events above {data.monitorThresholdMs} ms.</p>;
   }
+  return <EventsTable events={data.events} />;
+}
+
+/** LATENCY LATEST's events, with the node each came from on a deployment of several nodes. */
+function EventsTable({ events, byNode = false }: { events: LatencyResponse["events"]; byNode?: boolean }) {
   return (
-    <table className="w-full max-w-2xl text-sm" data-testid="latency-events">
+    <table className={`w-full text-sm ${byNode ? "max-w-3xl" : "max-w-2xl"}`} data-testid="latency-events">
       <thead className="text-muted text-left text-xs">
         <tr>
+          {byNode ? <th className="py-1 font-medium">Node</th> : null}
           <th className="py-1 font-medium">Event</th>
           <th className="py-1 font-medium">Latest</th>
           <th className="py-1 text-right font-medium">Latest ms</th>
@@ -49,8 +55,13 @@ function Events({ data }: { data: LatencyResponse }) {
         </tr>
       </thead>
       <tbody>
-        {data.events.map((e) => (
-          <tr key={e.event} className="border-line border-t">
+        {events.map((e) => (
+          <tr
+            key={`${e.node ?? ""}#${e.event}`}
+            className="border-line border-t"
+            {...(byNode ? { "data-node": e.node } : {})}
+          >
+            {byNode ? <td className="py-1 font-mono text-xs">{e.node}</td> : null}
             <td className="py-1 font-mono text-xs">{e.event}</td>
             <td className="tabular py-1">{formatTime(e.time)}</td>
             <td className="tabular py-1 text-right">{e.latestMs} ms</td>
@@ -85,28 +96,7 @@ function NodeEvents({ data }: { data: LatencyResponse }) {
       {data.events.length === 0 ? (
         <p className="text-muted text-xs">No latency events on the nodes read.</p>
       ) : (
-        <table className="w-full max-w-3xl text-sm" data-testid="latency-events">
-          <thead className="text-muted text-left text-xs">
-            <tr>
-              <th className="py-1 font-medium">Node</th>
-              <th className="py-1 font-medium">Event</th>
-              <th className="py-1 font-medium">Latest</th>
-              <th className="py-1 text-right font-medium">Latest ms</th>
-              <th className="py-1 text-right font-medium">Max ms</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.events.map((e) => (
-              <tr key={`${e.node ?? ""}#${e.event}`} className="border-line border-t" data-node={e.node}>
-                <td className="py-1 font-mono text-xs">{e.node}</td>
-                <td className="py-1 font-mono text-xs">{e.event}</td>
-                <td className="tabular py-1">{formatTime(e.time)}</td>
-                <td className="tabular py-1 text-right">{e.latestMs} ms</td>
-                <td className="tabular py-1 text-right">{e.maxMs} ms</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <EventsTable events={data.events} byNode />
       )}
     </div>
   );
