@@ -1,7 +1,8 @@
 // One console process's environment for a test file: a fresh data directory (the SQLite store
 // lives there), the env vars the file needs, the configuration re-read. `close()` closes the Redis
 // connections, removes the directory and puts back the env vars it changed.
-import { mkdtempSync, rmSync } from "node:fs";
+// `consoleEnvWithInstances` configures the console by an instances file in that directory.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -18,7 +19,13 @@ export async function consoleEnv(
   env: Vars | ((dataDir: string) => Vars) = {},
 ): Promise<ConsoleEnv> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `isl-${name}-`));
-  const vars: Vars = { CONSOLE_DATA_DIR: dataDir, ...(typeof env === "function" ? env(dataDir) : env) };
+  let vars: Vars;
+  try {
+    vars = { CONSOLE_DATA_DIR: dataDir, ...(typeof env === "function" ? env(dataDir) : env) };
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
   const apply = (entries: Iterable<readonly [string, string | undefined]>) => {
     for (const [k, v] of entries) {
@@ -26,15 +33,39 @@ export async function consoleEnv(
       else process.env[k] = v;
     }
   };
+  const restore = () => {
+    apply(saved);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   apply(Object.entries(vars));
-  (await import("@/lib/config")).resetConfigForTests();
-  const { closeAllConnections } = await import("@/lib/redis/connection");
+  let closeAllConnections: () => Promise<void>;
+  try {
+    (await import("@/lib/config")).resetConfigForTests();
+    ({ closeAllConnections } = await import("@/lib/redis/connection"));
+  } catch (err) {
+    restore();
+    throw err;
+  }
   return {
     dataDir,
     async close() {
-      await closeAllConnections();
-      apply(saved);
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await closeAllConnections();
+      } finally {
+        restore();
+      }
     },
   };
+}
+
+/**
+ * A console configured by `instances` alone, as entries of an instances file (written to the data
+ * directory): no REDIS_URL instance beside them, and the default policy.
+ */
+export function consoleEnvWithInstances(name: string, instances: unknown[]): Promise<ConsoleEnv> {
+  return consoleEnv(name, (dataDir) => {
+    const file = path.join(dataDir, "instances.json");
+    writeFileSync(file, JSON.stringify(instances));
+    return { ISL_INSTANCES_FILE: file, REDIS_URL: undefined, ISL_POLICY_FILE: undefined };
+  });
 }

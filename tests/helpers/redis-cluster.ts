@@ -2,8 +2,9 @@
 // ports (each with its own dir, nodes.conf and cluster bus port), joined with
 // `redis-cli --cluster create`, and waits until every node sees the whole cluster healthy.
 // Roles are read from CLUSTER NODES on every call, so after a failover the promoted replica is a
-// master. Only 127.0.0.1.
+// master. Only 127.0.0.1. `clusterInstance` is the console's configuration of such a cluster.
 import { spawn } from "node:child_process";
+import type { InstanceConfig } from "@/lib/config";
 import { freePort } from "./free-port";
 import { startRedisServer, type RedisServer } from "./redis-server";
 import type { TlsFiles } from "./tls";
@@ -219,6 +220,19 @@ export async function pollUntil<T>(
     if (Date.now() > deadline) throw new Error(`${what} not reached after ${timeoutMs} ms: ${last}`);
     await sleep(100);
   }
+}
+
+/** The console's configuration of a started cluster: every node a seed, the first one its URL. */
+export function clusterInstance(cluster: RedisCluster, id: string): InstanceConfig {
+  return {
+    id,
+    name: "cluster",
+    environment: "staging",
+    kind: "cluster",
+    url: cluster.seeds[0] ?? "",
+    nodes: cluster.seeds,
+    readOnly: false,
+  };
 }
 
 function isAlive(server: RedisServer): boolean {

@@ -1,6 +1,7 @@
 // Spawns a real redis-server for one test file on a free port, with any config, and stops it.
-// Tests never touch a Redis they did not start.
-import { spawn, type ChildProcess } from "node:child_process";
+// Tests never touch a Redis they did not start. `cliScan` reads a server's keys with redis-cli, as
+// ground truth to compare the console's own scans with.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -126,4 +127,30 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
   };
   return server;
+}
+
+/**
+ * Every key `redis-cli --scan` prints for the server, as exact bytes: a test's ground truth for the
+ * keyspace. One key a line, so a key holding a newline would come back split.
+ */
+export function cliScan(server: RedisServer): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "redis-cli",
+      ["-h", "127.0.0.1", "-p", String(server.port), "--scan"],
+      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout) => {
+        if (err) return reject(err);
+        const keys: Buffer[] = [];
+        let start = 0;
+        for (let i = 0; i < stdout.length; i++) {
+          if (stdout[i] === 0x0a) {
+            keys.push(Buffer.from(stdout.subarray(start, i)));
+            start = i + 1;
+          }
+        }
+        resolve(keys);
+      },
+    );
+  });
 }

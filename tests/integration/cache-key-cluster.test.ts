@@ -1,15 +1,14 @@
 // The cache-key calculator on a real 3-master Redis Cluster: the computed keys live on different
 // masters, and each (and a pair compared in one call, one pipeline per node) is found with its
 // TTL and size, or said missing, through the slot-routing client.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalize } from "@/lib/policy/cache-key";
 import type { CacheKeyResponse } from "@/lib/schemas/cache-key";
 import { authedRequest } from "../helpers/auth";
+import { consoleEnvWithInstances, type ConsoleEnv } from "../helpers/console-env";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
+import { teardown } from "../helpers/teardown";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -20,9 +19,8 @@ const REQUEST = '{"scenario": "baseline", "interventions": {"price": 10, "market
 const KEY = "isl:result:6e519c90b1a54a71";
 
 let cluster: RedisCluster;
-let dataDir: string;
+let env: ConsoleEnv | undefined;
 let post: Handler;
-let closeAll: () => Promise<void>;
 
 const requestN = (n: number) => JSON.stringify({ scenario: `cluster-${n}`, samples: 100 * n });
 const keyOf = (text: string) => `isl:result:${canonicalize(text).hash}`;
@@ -35,28 +33,13 @@ async function call(body: unknown) {
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 0 });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-cache-key-cluster-"));
-  const file = path.join(dataDir, "instances.json");
-  writeFileSync(
-    file,
-    JSON.stringify([
-      { id: ID, kind: "cluster", name: "Cluster", environment: "staging", nodes: cluster.seeds.slice(0, 2) },
-    ]),
-  );
-  process.env.ISL_INSTANCES_FILE = file;
-  process.env.CONSOLE_DATA_DIR = dataDir;
-  delete process.env.REDIS_URL;
-  delete process.env.ISL_POLICY_FILE;
-  (await import("@/lib/config")).resetConfigForTests();
+  env = await consoleEnvWithInstances("cache-key-cluster", [
+    { id: ID, kind: "cluster", name: "Cluster", environment: "staging", nodes: cluster.seeds.slice(0, 2) },
+  ]);
   post = (await import("@/app/api/instances/[id]/cache-key/route")).POST as Handler;
-  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, TIMEOUT_MS);
 
-afterAll(async () => {
-  await closeAll?.();
-  await cluster?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, TIMEOUT_MS);
+afterAll(() => teardown(env, cluster), TIMEOUT_MS);
 
 describe("cache-key calculator over a cluster", () => {
   it("finds keys on every master, alone and compared in one call", async () => {

@@ -5,9 +5,6 @@
 // every master, FLUSHDB empties every master and its audit entry counts them, and a master killed
 // mid-job fails the job with the master named while what the others did stays counted.
 // Ground truth is read from each master with its own plain connection (SCAN + TTL).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 // eslint-disable-next-line no-restricted-imports -- ground truth per master with plain connections, outside the console's code
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +12,10 @@ import type { ActionJob, ActionResult } from "@/lib/schemas/actions";
 import type { AuditEntry } from "@/lib/schemas/audit";
 import type { KeyDetailResponse, KeysResponse } from "@/lib/schemas/keys";
 import { authedRequest } from "../helpers/auth";
+import { consoleEnvWithInstances, type ConsoleEnv } from "../helpers/console-env";
 import { keySlot, pollUntil, startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import type { RedisServer } from "../helpers/redis-server";
+import { teardown } from "../helpers/teardown";
 
 type ListGet = typeof import("@/app/api/instances/[id]/keys/route").GET;
 type DetailGet = typeof import("@/app/api/instances/[id]/keys/[keyBase64url]/route").GET;
@@ -28,13 +27,12 @@ const ID = "cl";
 const TIMEOUT_MS = 180_000;
 
 let cluster: RedisCluster;
-let dataDir: string;
+let env: ConsoleEnv | undefined;
 let listGet: ListGet;
 let detailGet: DetailGet;
 let post: Post;
 let jobRoute: JobRoute;
 let auditGet: AuditGet;
-let closeAll: () => Promise<void>;
 /** A plain connection per node, by port (ground truth and planting). */
 const plain = new Map<number, Redis>();
 
@@ -187,34 +185,17 @@ async function onEachMaster(
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-cluster-keys-"));
-  const instancesFile = path.join(dataDir, "instances.json");
-  writeFileSync(
-    instancesFile,
-    JSON.stringify([
-      { id: ID, kind: "cluster", name: "Cluster", environment: "staging", nodes: cluster.seeds.slice(0, 2) },
-    ]),
-  );
-  process.env.ISL_INSTANCES_FILE = instancesFile;
-  process.env.CONSOLE_DATA_DIR = dataDir;
-  delete process.env.REDIS_URL;
-  delete process.env.ISL_POLICY_FILE;
-  const config = await import("@/lib/config");
-  config.resetConfigForTests();
+  env = await consoleEnvWithInstances("cluster-keys", [
+    { id: ID, kind: "cluster", name: "Cluster", environment: "staging", nodes: cluster.seeds.slice(0, 2) },
+  ]);
   listGet = (await import("@/app/api/instances/[id]/keys/route")).GET;
   detailGet = (await import("@/app/api/instances/[id]/keys/[keyBase64url]/route")).GET;
   post = (await import("@/app/api/instances/[id]/actions/route")).POST;
   jobRoute = await import("@/app/api/actions/[jobId]/route");
   auditGet = (await import("@/app/api/audit/route")).GET;
-  closeAll = (await import("@/lib/redis/connection")).closeAllConnections;
 }, TIMEOUT_MS);
 
-afterAll(async () => {
-  await closeAll?.();
-  for (const r of plain.values()) r.disconnect();
-  await cluster?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, TIMEOUT_MS);
+afterAll(() => teardown(env, () => plain.forEach((r) => r.disconnect()), cluster), TIMEOUT_MS);
 
 describe("key browser over a cluster", () => {
   const results = Array.from({ length: 240 }, (_, i) => `isl:result:${hex16(i)}`);

@@ -4,23 +4,28 @@
 // node table (and its replica's promotion recorded as a failover), cluster_state fail as a critical
 // alert once a master and its replica are both down, and node="host:port" series in Prometheus.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { renderMetrics } from "@/lib/metrics/prometheus";
-import { MetricsSampler } from "@/lib/metrics/sampler";
+import type { MetricsSampler } from "@/lib/metrics/sampler";
 import { getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/connection";
+import { withRedis } from "@/lib/redis/connection";
 import { parseInfo, summarizeInfo } from "@/lib/redis/info";
 import { probeInstance } from "@/lib/metrics/instance-status";
-import { openStore, type Db } from "@/lib/store/db";
+import type { Db } from "@/lib/store/db";
 import { latestNodeSet, type StoredNodeSample } from "@/lib/store/node-samples";
 import { latestSample } from "@/lib/store/samples";
-import { keySlot, pollUntil, startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
+import {
+  clusterInstance,
+  keySlot,
+  pollUntil,
+  startRedisCluster,
+  type RedisCluster,
+} from "../helpers/redis-cluster";
 import type { RedisServer } from "../helpers/redis-server";
+import { openSamplerEnv, type SamplerEnv } from "../helpers/sampler-env";
+import { teardown } from "../helpers/teardown";
 
 const TIMEOUT_MS = 120_000;
 const INTERVAL_MS = 500;
@@ -55,7 +60,7 @@ async function expectReadingsMatchInfo(c: RedisCluster, rows: StoredNodeSample[]
 describe("metrics of a real 3-master / 3-replica cluster", () => {
   let cluster: RedisCluster;
   let instance: InstanceConfig;
-  let dir: string;
+  let env: SamplerEnv | undefined;
   let db: Db;
   let sampler: MetricsSampler;
   /** The master filled to ~95 % of its maxmemory, and the one killed later. */
@@ -70,26 +75,9 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
 
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-    instance = {
-      id: "cl",
-      name: "cluster",
-      environment: "staging",
-      kind: "cluster",
-      url: cluster.seeds[0] ?? "",
-      nodes: cluster.seeds,
-      readOnly: false,
-    };
-    dir = mkdtempSync(path.join(os.tmpdir(), "isl-cluster-metrics-"));
-    db = openStore(dir);
-    sampler = new MetricsSampler({
-      db,
-      instances: [instance],
-      intervalMs: INTERVAL_MS,
-      thresholds,
-      rawRetentionMs: 48 * 3_600_000,
-      rollupRetentionMs: 14 * 86_400_000,
-      owner: "cluster-test",
-    });
+    instance = clusterInstance(cluster, "cl");
+    env = await openSamplerEnv("cluster-metrics", [instance], { ...settings, owner: "cluster-test" });
+    ({ db, sampler } = env);
     const masters = await cluster.masters();
     const [first, second] = masters;
     if (!first || !second) throw new Error("no masters");
@@ -100,13 +88,7 @@ describe("metrics of a real 3-master / 3-replica cluster", () => {
     for (const m of masters) await cluster.cli(m.server, "CONFIG", "SET", "maxmemory", "1gb");
   }, TIMEOUT_MS);
 
-  afterAll(async () => {
-    await sampler?.stop();
-    await closeAllConnections();
-    await db?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await cluster?.stop();
-  }, TIMEOUT_MS);
+  afterAll(() => teardown(env, cluster), TIMEOUT_MS);
 
   it(
     "stores a reading for each of the 6 nodes and totals that are the sums of the nodes' own",

@@ -4,16 +4,12 @@
 // master killed mid-scan (the scan finishes from the promoted replica, or fails naming the node
 // and its slots; never "done" over part of the keyspace). No planted key expires while the file
 // runs (TTLs of an hour or more), so the ground truth is read once.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findInstance, resetConfigForTests, type InstanceConfig } from "@/lib/config";
+import { findInstance, type InstanceConfig } from "@/lib/config";
 import { classifyKey, compilePolicy } from "@/lib/policy/classify";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policySchema } from "@/lib/policy/types";
-import { closeAllConnections, getClient } from "@/lib/redis/connection";
+import { getClient } from "@/lib/redis/connection";
 import { getScanJob, launchScan } from "@/lib/scan/jobs";
 import type { NextRequest } from "next/server";
 import { SCAN_LIST_NAMES, scanJobSchema, type ScanJob, type ScanResult } from "@/lib/schemas/scans";
@@ -27,7 +23,9 @@ import {
   type RedisCluster,
 } from "../helpers/redis-cluster";
 import { authedRequest } from "../helpers/auth";
-import type { RedisServer } from "../helpers/redis-server";
+import { consoleEnv, type ConsoleEnv } from "../helpers/console-env";
+import { cliScan, type RedisServer } from "../helpers/redis-server";
+import { teardown } from "../helpers/teardown";
 
 const TIMEOUT_MS = 180_000;
 const policy = policySchema.parse(defaultPolicy);
@@ -35,29 +33,6 @@ const compiled = compilePolicy(policy);
 const hex = (i: number) => i.toString(16).padStart(16, "0");
 const B = (s: string) => Buffer.from(s, "latin1");
 const address = (server: RedisServer) => `127.0.0.1:${server.port}`;
-
-/** Every line of `redis-cli --scan` on one server, as exact bytes (no planted key holds a newline). */
-function cliScan(server: RedisServer): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "redis-cli",
-      ["-h", "127.0.0.1", "-p", String(server.port), "--scan"],
-      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout) => {
-        if (err) return reject(err);
-        const keys: Buffer[] = [];
-        let start = 0;
-        for (let i = 0; i < stdout.length; i++) {
-          if (stdout[i] === 0x0a) {
-            keys.push(Buffer.from(stdout.subarray(start, i)));
-            start = i + 1;
-          }
-        }
-        resolve(keys);
-      },
-    );
-  });
-}
 
 type Client = Awaited<ReturnType<typeof getClient>>;
 
@@ -170,29 +145,24 @@ function expectMatchesReference(result: ScanResult, ref: Reference): void {
   expect(result.unknown).toBe(0);
 }
 
-const savedEnv = { ...process.env };
-
 describe("scans of a 3-master / 3-replica cluster", () => {
   let cluster: RedisCluster;
   let instance: InstanceConfig;
   let client: Client;
-  let dataDir: string;
+  let env: ConsoleEnv | undefined;
   let ref: Reference;
   let plantedTotal = 0;
   const planted = plantedKeys();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-cluster-scan-"));
     cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-    Object.assign(process.env, {
+    env = await consoleEnv("cluster-scan", {
       REDIS_KIND: "cluster",
       REDIS_URL: cluster.seeds.join(","),
       REDIS_INSTANCE_ID: "cl1",
-      CONSOLE_DATA_DIR: dataDir,
       SCAN_INTERVAL_MINUTES: "0",
+      ISL_INSTANCES_FILE: undefined,
     });
-    delete process.env.ISL_INSTANCES_FILE;
-    resetConfigForTests();
     instance = must(findInstance("cl1"), "the cluster instance");
     client = await getClient(instance, { timeoutMs: 10_000 });
     for (const p of planted) await p.write(client);
@@ -200,13 +170,7 @@ describe("scans of a 3-master / 3-replica cluster", () => {
     ref = await reference(cluster, client);
   }, TIMEOUT_MS);
 
-  afterAll(async () => {
-    await closeAllConnections();
-    await cluster?.stop();
-    process.env = savedEnv;
-    resetConfigForTests();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, TIMEOUT_MS);
+  afterAll(() => teardown(env, cluster), TIMEOUT_MS);
 
   it("plants every class on at least two masters", async () => {
     const byClass = new Map<string, Set<number>>();

@@ -2,23 +2,24 @@
 // master makes EVAL slow there only, and the command-latency alert names that node; one master whose
 // background saves fail (its dump file's name is taken by a directory, which stops root too) fires
 // the persistence alert naming it, while the other masters stay quiet.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 // eslint-disable-next-line no-restricted-imports -- the load runs on one master over a plain connection, outside the console's code
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
 import { latestCommands } from "@/lib/metrics/latency";
-import { MetricsSampler } from "@/lib/metrics/sampler";
+import type { MetricsSampler } from "@/lib/metrics/sampler";
 import { getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds, type AlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/connection";
+import { withRedis } from "@/lib/redis/connection";
 import { parseInfo, parsePersistence } from "@/lib/redis/info";
 import { commandLatencyBetween } from "@/lib/store/command-latency";
-import { openStore, type Db } from "@/lib/store/db";
-import { pollUntil, startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
+import type { Db } from "@/lib/store/db";
+import { clusterInstance, pollUntil, startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import type { RedisServer } from "../helpers/redis-server";
+import { openSamplerEnv, type SamplerEnv } from "../helpers/sampler-env";
+import { teardown } from "../helpers/teardown";
 
 const TIMEOUT_MS = 120_000;
 const INTERVAL_MS = 500;
@@ -29,41 +30,18 @@ const address = (s: RedisServer) => `127.0.0.1:${s.port}`;
 describe("command latency and persistence per cluster node", () => {
   let cluster: RedisCluster;
   let instance: InstanceConfig;
-  let dir: string;
+  let env: SamplerEnv | undefined;
   let db: Db;
   let sampler: MetricsSampler;
 
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 0 });
-    instance = {
-      id: "cl",
-      name: "cluster",
-      environment: "staging",
-      kind: "cluster",
-      url: cluster.seeds[0] ?? "",
-      nodes: cluster.seeds,
-      readOnly: false,
-    };
-    dir = mkdtempSync(path.join(os.tmpdir(), "isl-latency-cluster-"));
-    db = openStore(dir);
-    sampler = new MetricsSampler({
-      db,
-      instances: [instance],
-      intervalMs: INTERVAL_MS,
-      thresholds,
-      rawRetentionMs: 48 * 3_600_000,
-      rollupRetentionMs: 14 * 86_400_000,
-      owner: "latency-cluster-test",
-    });
+    instance = clusterInstance(cluster, "cl");
+    env = await openSamplerEnv("latency-cluster", [instance], { ...settings, owner: "latency-cluster-test" });
+    ({ db, sampler } = env);
   }, TIMEOUT_MS);
 
-  afterAll(async () => {
-    await sampler?.stop();
-    await closeAllConnections();
-    await db?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await cluster?.stop();
-  }, TIMEOUT_MS);
+  afterAll(() => teardown(env, cluster), TIMEOUT_MS);
 
   it(
     "names the slow master in the command-latency alert and the failing one in the persistence alert",

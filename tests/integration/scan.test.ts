@@ -1,10 +1,6 @@
 // The keyspace scanner against spawned redis-servers: planted cases of every class compared with
 // what redis-cli --scan plus TTL report for the same server, binary names, vanished keys,
 // cancel of a 1M-key scan within 1 s, and a Redis restart during a scan.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { NextRequest } from "next/server";
 import type { Role } from "@/lib/policy/access";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +12,9 @@ import { closeAllConnections, getClient } from "@/lib/redis/connection";
 import { runScan } from "@/lib/scan/connection-scan";
 import { scanJobSchema, type ScanJob, type ScanResult } from "@/lib/schemas/scans";
 import { authedRequest } from "../helpers/auth";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server";
+import { consoleEnv, type ConsoleEnv } from "../helpers/console-env";
+import { cliScan, startRedisServer, type RedisServer } from "../helpers/redis-server";
+import { teardown } from "../helpers/teardown";
 
 type Redis = Awaited<ReturnType<typeof getClient>>;
 
@@ -39,29 +37,6 @@ const compiled = compilePolicy(policy);
 const HEX = "0123456789abcdef";
 const hex = (i: number) => i.toString(16).padStart(16, "0");
 const B = (s: string) => Buffer.from(s, "latin1");
-
-/** Every line of `redis-cli --scan` as exact bytes (planted keys contain no newline). */
-function cliScan(server: RedisServer): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "redis-cli",
-      ["-h", "127.0.0.1", "-p", String(server.port), "--scan"],
-      { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => {
-        if (err) return reject(err);
-        const keys: Buffer[] = [];
-        let start = 0;
-        for (let i = 0; i < stdout.length; i++) {
-          if (stdout[i] === 0x0a) {
-            keys.push(Buffer.from(stdout.subarray(start, i)));
-            start = i + 1;
-          }
-        }
-        resolve(keys);
-      },
-    );
-  });
-}
 
 interface Reference {
   classes: Record<string, number>;
@@ -133,18 +108,8 @@ async function plant(redis: Redis): Promise<void> {
   await p.exec();
 }
 
-const savedEnv = { ...process.env };
-let dataDir: string;
-
-beforeAll(() => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "isl-scan-"));
-});
-
 afterAll(async () => {
   await closeAllConnections();
-  process.env = savedEnv;
-  resetConfigForTests();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("scan against redis-cli --scan plus TTL", () => {
@@ -279,6 +244,7 @@ describe("scan jobs through the API", () => {
   let get: Handler;
   let del: Handler;
   let server: RedisServer;
+  let env: ConsoleEnv | undefined;
 
   async function call(
     handler: Handler,
@@ -308,14 +274,12 @@ describe("scan jobs through the API", () => {
 
   beforeAll(async () => {
     server = await startRedisServer({ config: { "enable-debug-command": "local" } });
-    Object.assign(process.env, {
+    env = await consoleEnv("scan", {
       REDIS_URL: server.url,
       REDIS_INSTANCE_ID: "scan1",
-      CONSOLE_DATA_DIR: dataDir,
       SCAN_INTERVAL_MINUTES: "0",
+      ISL_INSTANCES_FILE: undefined,
     });
-    delete process.env.ISL_INSTANCES_FILE;
-    resetConfigForTests();
     ({ POST: post, GET: list } = (await import("@/app/api/instances/[id]/scans/route")) as unknown as {
       POST: Handler;
       GET: Handler;
@@ -326,10 +290,7 @@ describe("scan jobs through the API", () => {
     });
   });
 
-  afterAll(async () => {
-    await closeAllConnections();
-    await server.stop();
-  });
+  afterAll(() => teardown(env, server));
 
   it("runs a scan to done, stores it, refuses a second one while running, validates input", async () => {
     await server.cli("SET", "isl:result:nottl", "x");

@@ -3,19 +3,18 @@
 // sentinels' master, its replica and the number of sentinels. The master killed: after the
 // sentinels' failover the console reads and writes the new master within 5 s (measured and printed),
 // and the overview names the new master with the failover and its time, also marked on the charts.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceConfig } from "@/lib/config";
-import { MetricsSampler } from "@/lib/metrics/sampler";
+import type { MetricsSampler } from "@/lib/metrics/sampler";
 import { getMetrics, getOverview, type ReadSettings } from "@/lib/metrics/service";
 import { defaultAlertThresholds } from "@/lib/policy/alerts";
-import { closeAllConnections, withRedis } from "@/lib/redis/connection";
-import { openStore, type Db } from "@/lib/store/db";
+import { withRedis } from "@/lib/redis/connection";
+import type { Db } from "@/lib/store/db";
 import { latestNodeSet } from "@/lib/store/node-samples";
 import { pollUntil } from "../helpers/redis-cluster";
 import { startRedisSentinel, type RedisSentinelSet } from "../helpers/redis-sentinel";
+import { openSamplerEnv, type SamplerEnv } from "../helpers/sampler-env";
+import { teardown } from "../helpers/teardown";
 
 const TIMEOUT_MS = 120_000;
 const INTERVAL_MS = 500;
@@ -29,7 +28,7 @@ const settings: ReadSettings = { intervalMs: INTERVAL_MS, thresholds: defaultAle
 describe("a sentinel instance (master + replica + 3 sentinels)", () => {
   let set: RedisSentinelSet;
   let instance: InstanceConfig;
-  let dir: string;
+  let env: SamplerEnv | undefined;
   let db: Db;
   let sampler: MetricsSampler;
 
@@ -48,26 +47,11 @@ describe("a sentinel instance (master + replica + 3 sentinels)", () => {
       },
       readOnly: false,
     };
-    dir = mkdtempSync(path.join(os.tmpdir(), "isl-sentinel-"));
-    db = openStore(dir);
-    sampler = new MetricsSampler({
-      db,
-      instances: [instance],
-      intervalMs: INTERVAL_MS,
-      thresholds: defaultAlertThresholds,
-      rawRetentionMs: 48 * 3_600_000,
-      rollupRetentionMs: 14 * 86_400_000,
-      owner: "sentinel-test",
-    });
+    env = await openSamplerEnv("sentinel", [instance], { ...settings, owner: "sentinel-test" });
+    ({ db, sampler } = env);
   }, TIMEOUT_MS);
 
-  afterAll(async () => {
-    await sampler?.stop();
-    await closeAllConnections();
-    await db?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await set?.stop();
-  }, TIMEOUT_MS);
+  afterAll(() => teardown(env, set), TIMEOUT_MS);
 
   it(
     "reads and writes the master through the sentinels and samples the master and its replica",
