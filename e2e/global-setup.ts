@@ -6,8 +6,8 @@ import path from "node:path";
 import {
   chaosRedisArgs,
   e2eEnv,
-  e2eSessionSecret,
-  e2eTokensEnv,
+  e2eAccessEnv,
+  e2eUsersFile,
   e2eUsers,
   stateFile,
   type E2eRole,
@@ -113,7 +113,7 @@ async function start(spawned: ChildProcess[]): Promise<void> {
       { id: "cluster", kind: "cluster", name: "Cluster (3 masters)", environment: "staging", nodes: cluster.seeds },
     ]),
   );
-  const usersFile = path.join(e2eEnv.workDir, "users.json");
+  const usersFile = e2eUsersFile();
   const roles = Object.keys(e2eUsers) as E2eRole[];
   const users = roles.map((role) => userEntry(e2eUsers[role].username, role, e2eUsers[role].password));
   writeFileSync(usersFile, JSON.stringify(users, null, 2));
@@ -131,11 +131,7 @@ async function start(spawned: ChildProcess[]): Promise<void> {
       // The scheduler itself is covered by tests/integration/scan.test.ts.
       SCAN_INTERVAL_MINUTES: "0",
       NEXT_TELEMETRY_DISABLED: "1",
-      CONSOLE_USERS_FILE: usersFile,
-      CONSOLE_API_TOKENS: e2eTokensEnv(),
-      SESSION_SECRET: e2eSessionSecret,
-      // next start serves plain HTTP on 127.0.0.1 here; production behind TLS keeps Secure cookies.
-      SESSION_COOKIE_SECURE: "false",
+      ...e2eAccessEnv(),
     },
   });
   spawned.push(consoleProcess);

@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import { createTestDatabase } from "../tests/helpers/postgres";
 import { freePort } from "../tests/helpers/free-port";
-import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
+import { e2eEnv, e2eTokens, e2eAccessEnv, e2eUsers } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
 import { waitFor } from "./support/wait";
 
@@ -95,10 +95,7 @@ test.beforeAll(async () => {
         SAMPLE_INTERVAL_SECONDS: String(SAMPLE_SECONDS),
         SCAN_INTERVAL_MINUTES: "0",
         NEXT_TELEMETRY_DISABLED: "1",
-        CONSOLE_USERS_FILE: path.join(e2eEnv.workDir, "users.json"),
-        CONSOLE_API_TOKENS: e2eTokensEnv(),
-        SESSION_SECRET: e2eSessionSecret,
-        SESSION_COOKIE_SECURE: "false",
+        ...e2eAccessEnv(),
       },
     });
     consoles.push({ name, port, child });

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { expect, signedOut, test } from "./fixtures";
 import { SignInPage, UserMenu } from "./pages/sign-in";
-import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
+import { e2eEnv, e2eTokens, e2eAccessEnv, e2eUsers } from "./support/env";
 import {
   prepareStandalone,
   startStandalone,
@@ -62,10 +62,7 @@ test.describe("standalone server, as the image runs it", () => {
         REDIS_INSTANCE_ID: "demo",
         REDIS_INSTANCE_NAME: "Demo (seeded)",
         // The main e2e console's settings (e2e/global-setup.ts): its users file, tokens and secret.
-        CONSOLE_USERS_FILE: path.join(e2eEnv.workDir, "users.json"),
-        CONSOLE_API_TOKENS: e2eTokensEnv(),
-        SESSION_SECRET: e2eSessionSecret,
-        SESSION_COOKIE_SECURE: "false",
+        ...e2eAccessEnv(),
         SAMPLE_INTERVAL_SECONDS: "1",
         SCAN_INTERVAL_MINUTES: "0",
         NEXT_TELEMETRY_DISABLED: "1",

@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort } from "../tests/helpers/free-port";
 import { startPostgresServer, type PostgresServer } from "../tests/helpers/postgres-server";
-import { e2eEnv, e2eSessionSecret, e2eTokens, e2eTokensEnv, e2eUsers } from "./support/env";
+import { e2eEnv, e2eTokens, e2eAccessEnv, e2eUsers } from "./support/env";
 import { killQuietly, spawnConsole, spawnRedis } from "./support/processes";
 import { waitFor } from "./support/wait";
 
@@ -72,10 +72,7 @@ test.beforeAll(async () => {
       SAMPLE_INTERVAL_SECONDS: "1",
       SCAN_INTERVAL_MINUTES: "0",
       NEXT_TELEMETRY_DISABLED: "1",
-      CONSOLE_USERS_FILE: path.join(e2eEnv.workDir, "users.json"),
-      CONSOLE_API_TOKENS: e2eTokensEnv(),
-      SESSION_SECRET: e2eSessionSecret,
-      SESSION_COOKIE_SECURE: "false",
+      ...e2eAccessEnv(),
     },
   });
 });

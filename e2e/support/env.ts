@@ -46,15 +46,28 @@ export const e2eTokens: Record<E2eRole, string> = {
   viewer: "e2e-token-viewer-1a6c5b2d",
 };
 
-/** CONSOLE_API_TOKENS for the e2e tokens (names, roles and SHA-256 digests), as every e2e console gets them. */
-export function e2eTokensEnv(): string {
-  return (Object.keys(e2eTokens) as E2eRole[])
-    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
-    .join(",");
-}
-
 /** The console's SESSION_SECRET in e2e; a spec asserts it never reaches a response or the bundle. */
 export const e2eSessionSecret = "e2e-session-secret-7f3a9c0d2b4e6f8a1c3e5d7b9f0a2c4e";
 
 /** Where the setup project saves each role's signed-in browser state. */
 export const storageStateFile = (role: E2eRole) => path.join(e2eEnv.workDir, `storage-${role}.json`);
+
+/** The users file global setup writes (the e2e users, with their roles and password hashes). */
+export const e2eUsersFile = () => path.join(e2eEnv.workDir, "users.json");
+
+/**
+ * Who may use an e2e console, as every one gets it: the e2e users file (written by global setup),
+ * the API tokens (names, roles and SHA-256 digests), the session secret, and cookies without Secure
+ * (next start serves plain HTTP on 127.0.0.1 here; production behind TLS keeps Secure cookies).
+ */
+export function e2eAccessEnv(): Record<string, string> {
+  const tokens = (Object.keys(e2eTokens) as E2eRole[])
+    .map((role) => `e2e-token-${role}:${role}:${createHash("sha256").update(e2eTokens[role]).digest("hex")}`)
+    .join(",");
+  return {
+    CONSOLE_USERS_FILE: e2eUsersFile(),
+    CONSOLE_API_TOKENS: tokens,
+    SESSION_SECRET: e2eSessionSecret,
+    SESSION_COOKIE_SECURE: "false",
+  };
+}
