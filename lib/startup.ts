@@ -10,7 +10,7 @@ import { assertConfigOrExit, getConfig } from "@/lib/config";
 import { startMetricsSampler } from "@/lib/metrics/service";
 import { startScanScheduler } from "@/lib/scan/jobs";
 import { getStore } from "@/lib/store";
-import { StoreUnavailableError } from "@/lib/store/db";
+import { logStoreFailure, StoreUnavailableError } from "@/lib/store/db";
 import { startLiveWatch } from "@/lib/watch/service";
 
 /**
@@ -38,56 +38,45 @@ export async function startServer(): Promise<void> {
   assertConfigOrExit();
   // Stamp each request with its socket peer address for the trusted-proxy check (lib/auth/peer.ts).
   installPeerAddressStamp();
+  if (await storeAnswers()) return startWork();
+  // The database is down or unreachable, not misconfigured: serve (health and the API answer 503
+  // store_unavailable) and start the work once it answers, as a replica whose database comes back.
+  const since = Date.now();
+  void (async () => {
+    do await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS).unref());
+    while (!(await storeAnswers()));
+    console.warn(
+      `isl-console: store ${getStore().location} answers after ${Math.round((Date.now() - since) / 1000)} s; starting`,
+    );
+    await startWork().catch((err: unknown) => {
+      console.error(
+        `isl-console: start-up after the store came back failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      process.exit(1);
+    });
+  })();
+}
+
+/**
+ * Opens the store and ends the sessions of removed users: true once done, false while the database
+ * cannot be reached (said once a minute); any other store error ends the process with one line.
+ */
+async function storeAnswers(): Promise<boolean> {
   try {
     getStore();
     await endStaleSessions();
+    return true;
   } catch (err) {
-    if (!(err instanceof StoreUnavailableError)) {
-      console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
+    if (err instanceof StoreUnavailableError) {
+      logStoreFailure(
+        `start-up, serving 503 store_unavailable and trying every ${STORE_RETRY_MS / 1000} s`,
+        err,
+      );
+      return false;
     }
-    // The database is down or unreachable, not misconfigured: serve (health and the API answer 503
-    // store_unavailable) and start the work once it answers, as a replica whose database comes back.
-    console.error(
-      `isl-console: ${err.message}; serving 503 store_unavailable, trying again every ${STORE_RETRY_MS / 1000} s`,
-    );
-    void startOnceStoreAnswers();
-    return;
-  }
-  await startWork();
-}
-
-/** Retries the store until it answers, then starts the work a running console does. */
-async function startOnceStoreAnswers(): Promise<void> {
-  const since = Date.now();
-  let lastLogged = since;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS).unref());
-    try {
-      await endStaleSessions();
-      break;
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) {
-        console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      }
-      if (Date.now() - lastLogged >= 60_000) {
-        lastLogged = Date.now();
-        console.error(
-          `isl-console: store still unavailable after ${Math.round((lastLogged - since) / 1000)} s: ${err.message}`,
-        );
-      }
-    }
-  }
-  console.warn(
-    `isl-console: store ${getStore().location} answers after ${Math.round((Date.now() - since) / 1000)} s; starting`,
-  );
-  await startWork().catch((err: unknown) => {
-    console.error(
-      `isl-console: start-up after the store came back failed: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    console.error(`isl-console: store error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
-  });
+  }
 }
 
 /** The sweep of interrupted actions, the sampler, the live watch and the scan scheduler. */

@@ -177,8 +177,8 @@ export class MetricsSampler {
   private async mayHold(instanceId: string, t: number): Promise<boolean> {
     const { db } = this.options;
     await announceSampler(db, this.owner, t);
+    // This process among them: it announced itself just above.
     const live = await liveSamplers(db, t, this.leaseMs);
-    if (!live.includes(this.owner)) live.push(this.owner);
     const share = Math.ceil(this.options.instances.length / live.length);
     const marks = await unreachableMarks(db, t - UNREACHABLE_MARK_MS);
     const markedByOthers = (id: string) => (marks.get(id) ?? []).some((o) => o !== this.owner && live.includes(o));

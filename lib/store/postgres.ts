@@ -314,11 +314,11 @@ export class PostgresDb implements Db {
     const { client, done } = await this.checkout();
     let broken: unknown;
     try {
-      return await client.query(text, params);
+      return await run(client, this.where, text, params);
     } catch (err) {
       // A statement that timed out may still run on the connection: close it rather than reuse it.
-      if (isConnectionFailure(err)) broken = err;
-      throw storeErrorOf(err, this.where);
+      if (err instanceof StoreUnavailableError) broken = err;
+      throw err;
     } finally {
       done(broken);
     }

@@ -15,8 +15,8 @@ import { leasesHeldBy } from "@/lib/store/sampler-leases";
 async function heldLeases(now: number): Promise<string[]> {
   const owner = samplerOwner();
   try {
-    const held = await leasesHeldBy(getStore(), owner ?? "", now);
-    return owner === undefined ? [] : held;
+    // Before the sampler runs there is no owner: "" holds no lease, but the store is still read.
+    return await leasesHeldBy(getStore(), owner ?? "", now);
   } catch (err) {
     // Sessions live in the store too: a console that cannot read it cannot serve anyone.
     console.error("isl-console: health: the store cannot be read:", err);
